@@ -1,0 +1,27 @@
+import { type Publish, publisherFor } from '#shared/events/publisher';
+import { type CampaignStore, createCampaignStore } from '#shared/store/campaigns';
+import { createEmployeeStore, type EmployeeStore } from '#shared/store/employees';
+import { createPostStore, type PostStore } from '#shared/store/posts';
+import { createShareStore, type ShareStore } from '#shared/store/shares';
+
+/** What route handlers work with; tests build it against DynamoDB Local or with fakes. */
+export interface ApiDependencies {
+  posts: PostStore;
+  campaigns: CampaignStore;
+  employees: EmployeeStore;
+  shares: ShareStore;
+  publish: Publish;
+  now: () => Date;
+}
+
+export const createApiDependencies = (config: {
+  TABLE_NAME: string;
+  EVENT_BUS_NAME: string;
+}): ApiDependencies => ({
+  posts: createPostStore(config.TABLE_NAME),
+  campaigns: createCampaignStore(config.TABLE_NAME),
+  employees: createEmployeeStore(config.TABLE_NAME),
+  shares: createShareStore(config.TABLE_NAME),
+  publish: publisherFor(config.EVENT_BUS_NAME),
+  now: () => new Date(),
+});

@@ -1,0 +1,16 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { createApiDependencies } from '#functions/api/dependencies';
+import type { ApiEvent, ApiResponse } from '#functions/api/http';
+import { httpErrors } from '#functions/api/http-errors';
+import { routeRequest } from '#functions/api/router';
+import { loadConfig, nonEmpty } from '#shared/config';
+import { logger } from '#shared/logger';
+
+const config = loadConfig({ TABLE_NAME: nonEmpty, EVENT_BUS_NAME: nonEmpty });
+const deps = createApiDependencies(config);
+
+export const handler = middy<ApiEvent, ApiResponse>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(httpErrors())
+  .handler((event) => routeRequest(event, deps));

@@ -1,0 +1,39 @@
+import type { MiddlewareObj } from '@middy/core';
+import { type ApiEvent, type ApiResponse, json } from '#functions/api/http';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotAuthenticatedError,
+  NotFoundError,
+  ValidationError,
+} from '#shared/errors';
+import { logger } from '#shared/logger';
+
+/** One place that turns errors into answers: bad input is always a 4xx with a JSON body. */
+export const toResponse = (error: unknown): ApiResponse => {
+  if (error instanceof ValidationError) {
+    return json(400, {
+      error: { code: 'invalid_request', message: error.message, fields: error.fields },
+    });
+  }
+  if (error instanceof NotAuthenticatedError) {
+    return json(401, { error: { code: 'not_authenticated', message: error.message } });
+  }
+  if (error instanceof ForbiddenError) {
+    return json(403, { error: { code: 'forbidden', message: error.message } });
+  }
+  if (error instanceof NotFoundError) {
+    return json(404, { error: { code: 'not_found', message: error.message } });
+  }
+  if (error instanceof ConflictError) {
+    return json(409, { error: { code: 'conflict', message: error.message } });
+  }
+  logger.error('Unhandled error', { error: error as Error });
+  return json(500, { error: { code: 'internal', message: 'Something went wrong on our side' } });
+};
+
+export const httpErrors = (): MiddlewareObj<ApiEvent, ApiResponse> => ({
+  onError: async (request) => {
+    request.response = toResponse(request.error);
+  },
+});

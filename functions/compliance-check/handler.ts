@@ -1,0 +1,24 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { checkSubmittedPost } from '#functions/compliance-check/check-post';
+import { defaultPolicy } from '#shared/compliance/policy';
+import { loadConfig, nonEmpty } from '#shared/config';
+import { parseEvent } from '#shared/events/catalogue';
+import { publisherFor } from '#shared/events/publisher';
+import { logger } from '#shared/logger';
+import { createNetworkRegistry } from '#shared/networks/registry';
+import { createPostStore } from '#shared/store/posts';
+
+const config = loadConfig({ TABLE_NAME: nonEmpty, EVENT_BUS_NAME: nonEmpty });
+const deps = {
+  posts: createPostStore(config.TABLE_NAME),
+  networks: createNetworkRegistry(config.TABLE_NAME),
+  policy: async () => defaultPolicy,
+  publish: publisherFor(config.EVENT_BUS_NAME),
+  now: () => new Date(),
+};
+
+export const handler = middy<EventBridgeEvent<string, unknown>, void>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler((event) => checkSubmittedPost(parseEvent('PostSubmitted', event), deps));

@@ -1,0 +1,40 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { publishShare } from '#functions/share-worker/publish-share';
+import { loadConfig, nonEmpty } from '#shared/config';
+import { publisherFor } from '#shared/events/publisher';
+import { logger } from '#shared/logger';
+import { createNetworkRegistry } from '#shared/networks/registry';
+import { ShareJob } from '#shared/shares/share';
+import { createCampaignStore } from '#shared/store/campaigns';
+import { createEmployeeStore } from '#shared/store/employees';
+import { createPostStore } from '#shared/store/posts';
+import { createShareStore } from '#shared/store/shares';
+
+const config = loadConfig({ TABLE_NAME: nonEmpty, EVENT_BUS_NAME: nonEmpty });
+const deps = {
+  posts: createPostStore(config.TABLE_NAME),
+  campaigns: createCampaignStore(config.TABLE_NAME),
+  employees: createEmployeeStore(config.TABLE_NAME),
+  shares: createShareStore(config.TABLE_NAME),
+  networks: createNetworkRegistry(config.TABLE_NAME),
+  publish: publisherFor(config.EVENT_BUS_NAME),
+  now: () => new Date(),
+};
+
+const processor = new BatchProcessor(EventType.SQS);
+
+/** A record that throws is reported back as failed; only it returns to the queue. */
+const processRecord = async (record: SQSRecord): Promise<void> => {
+  const job = ShareJob.parse(JSON.parse(record.body));
+  const status = await publishShare(job, deps);
+  logger.info('Share job done', { shareId: job.shareId, network: job.network, status });
+};
+
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler((event, context) =>
+    processPartialResponse(event, processRecord, processor, { context }),
+  );

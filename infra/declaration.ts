@@ -1,0 +1,151 @@
+/**
+ * The one declaration of Chorus's wiring. The CDK stack (infra/stack.ts) and the local
+ * runtime (infra/local/) are both built from these constants, and an infra test checks the
+ * synthesized template against them, so the cloud and the laptop cannot drift apart.
+ */
+import { DETAIL_TYPES, EVENT_SOURCE } from '#shared/events/catalogue';
+
+export { ROLES } from '#shared/auth/roles';
+
+export type DetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES];
+
+export const table = {
+  id: 'Table',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Sparse indexes: an item carries an index's keys only while it must be found through it. */
+  globalSecondaryIndexes: [
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
+} as const;
+
+export const bus = { id: 'Bus', source: EVENT_SOURCE } as const;
+
+export const shareQueue = {
+  id: 'ShareQueue',
+  /** Six times the worker's timeout, as AWS advises for SQS event sources. */
+  visibilityTimeoutSeconds: 180,
+  retentionDays: 4,
+  deadLetter: { id: 'ShareDeadLetterQueue', maxReceiveCount: 5, retentionDays: 14 },
+} as const;
+
+/** What a function may touch. Each use becomes both an environment variable and a grant. */
+export interface FunctionUses {
+  table?: 'read' | 'readWrite';
+  bus?: 'put';
+  shareQueue?: 'send';
+}
+
+export type FunctionTrigger =
+  | { kind: 'http' }
+  | { kind: 'event'; detailTypes: readonly DetailType[] }
+  | { kind: 'schedule'; everyMinutes: number }
+  | {
+      kind: 'queue';
+      queue: 'share';
+      batchSize: number;
+      maxBatchingWindowSeconds: number;
+      maxConcurrency: number;
+    };
+
+export interface FunctionDeclaration {
+  /** Path of the handler module, relative to the repository root. */
+  entry: string;
+  description: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  uses: FunctionUses;
+  trigger: FunctionTrigger;
+  /** Extra environment beyond what `uses` derives. */
+  environment?: Readonly<Record<string, string>>;
+}
+
+export const functions = {
+  api: {
+    entry: 'functions/api/handler.ts',
+    description: 'Content, approval, campaign, employee and analytics API',
+    memoryMb: 1024,
+    timeoutSeconds: 10,
+    uses: { table: 'readWrite', bus: 'put' },
+    trigger: { kind: 'http' },
+  },
+  complianceCheck: {
+    entry: 'functions/compliance-check/handler.ts',
+    description: 'Checks a submitted post against the compliance policy',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    uses: { table: 'readWrite', bus: 'put' },
+    trigger: { kind: 'event', detailTypes: [DETAIL_TYPES.postSubmitted] },
+  },
+  dispatcher: {
+    entry: 'functions/dispatcher/handler.ts',
+    description: 'Finds campaigns whose time has come and announces them',
+    memoryMb: 512,
+    timeoutSeconds: 50,
+    uses: { table: 'readWrite', bus: 'put' },
+    trigger: { kind: 'schedule', everyMinutes: 1 },
+  },
+  shareFanout: {
+    entry: 'functions/share-fanout/handler.ts',
+    description: 'Turns a due campaign into one share job per (employee, network)',
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+    uses: { table: 'readWrite', shareQueue: 'send' },
+    trigger: { kind: 'event', detailTypes: [DETAIL_TYPES.campaignDue] },
+  },
+  shareWorker: {
+    entry: 'functions/share-worker/handler.ts',
+    description: 'Publishes share jobs on the employees’ networks',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    uses: { table: 'readWrite', bus: 'put' },
+    trigger: {
+      kind: 'queue',
+      queue: 'share',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      maxConcurrency: 20,
+    },
+  },
+  engagementPoller: {
+    entry: 'functions/engagement-poller/handler.ts',
+    description: 'Reads engagement of recent shares back from the networks',
+    memoryMb: 512,
+    timeoutSeconds: 120,
+    uses: { table: 'readWrite', bus: 'put' },
+    trigger: { kind: 'schedule', everyMinutes: 15 },
+  },
+} as const satisfies Record<string, FunctionDeclaration>;
+
+export type FunctionName = keyof typeof functions;
+
+export interface RouteDeclaration {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  function: FunctionName;
+}
+
+/** Every route needs a valid JWT; which roles may call it is decided by the API's router. */
+export const routes = [
+  { method: 'POST', path: '/posts', function: 'api' },
+  { method: 'GET', path: '/posts/{postId}', function: 'api' },
+  { method: 'POST', path: '/posts/{postId}/submit', function: 'api' },
+  { method: 'POST', path: '/posts/{postId}/approve', function: 'api' },
+  { method: 'POST', path: '/posts/{postId}/reject', function: 'api' },
+  { method: 'GET', path: '/posts/{postId}/analytics', function: 'api' },
+  { method: 'POST', path: '/campaigns', function: 'api' },
+  { method: 'GET', path: '/campaigns/{campaignId}', function: 'api' },
+  { method: 'POST', path: '/employees', function: 'api' },
+  { method: 'PUT', path: '/me/connections/{network}', function: 'api' },
+  { method: 'GET', path: '/me/connections', function: 'api' },
+] as const satisfies readonly RouteDeclaration[];
+
+export const routeKey = (route: RouteDeclaration): string => `${route.method} ${route.path}`;
+
+/** Environment variable names derived from `uses`; one place, so name and grant never drift. */
+export const ENV = {
+  table: 'TABLE_NAME',
+  bus: 'EVENT_BUS_NAME',
+  shareQueue: 'SHARE_QUEUE_URL',
+} as const;

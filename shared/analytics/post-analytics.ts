@@ -1,0 +1,68 @@
+import type { Share } from '#shared/shares/share';
+
+/**
+ * Every figure says where it comes from: `measured` (read from the network), `counted` (Chorus's
+ * own records) or `estimated`; a network that gives no figure yields `null`, never a zero.
+ */
+export interface Figure {
+  value: number | null;
+  source: 'measured' | 'counted' | 'estimated';
+  note?: string;
+}
+
+export interface PostAnalytics {
+  postId: string;
+  shares: { published: Figure; failed: Figure; skipped: Figure; pending: Figure };
+  potentialReach: Figure;
+  engagement: { impressions: Figure; reactions: Figure; comments: Figure; reshares: Figure };
+  byNetwork: Record<string, { published: number; potentialReach: number }>;
+  sandbox: boolean;
+}
+
+export const summarisePostShares = (postId: string, shares: readonly Share[]): PostAnalytics => {
+  const published = shares.filter((s) => s.status === 'published');
+  const polled = published.filter((s) => s.engagement);
+  const count = (status: Share['status'] | 'pending') =>
+    shares.filter((s) => (status === 'pending' ? s.status === 'publishing' : s.status === status))
+      .length;
+  const sum = (pick: (s: Share) => number | null | undefined): number | null => {
+    const values = polled.map(pick).filter((v): v is number => typeof v === 'number');
+    return values.length === 0 ? null : values.reduce((a, b) => a + b, 0);
+  };
+  const sandbox = published.some((s) => s.network === 'sandbox');
+  const measured = (value: number | null): Figure => ({
+    value,
+    source: 'measured',
+    ...(value === null ? { note: 'not yet read from the networks' } : {}),
+    ...(sandbox ? { note: 'sandbox network: modelled engagement, not a real audience' } : {}),
+  });
+  const byNetwork: PostAnalytics['byNetwork'] = {};
+  for (const share of published) {
+    const entry = byNetwork[share.network] ?? { published: 0, potentialReach: 0 };
+    byNetwork[share.network] = entry;
+    entry.published += 1;
+    entry.potentialReach += share.audienceSize;
+  }
+  return {
+    postId,
+    shares: {
+      published: { value: published.length, source: 'counted' },
+      failed: { value: count('failed'), source: 'counted' },
+      skipped: { value: count('skipped'), source: 'counted' },
+      pending: { value: count('pending'), source: 'counted' },
+    },
+    potentialReach: {
+      value: published.reduce((total, s) => total + s.audienceSize, 0),
+      source: 'counted',
+      note: "sum of the sharers' audience sizes at the time of sharing",
+    },
+    engagement: {
+      impressions: measured(sum((s) => s.engagement?.impressions)),
+      reactions: measured(sum((s) => s.engagement?.reactions)),
+      comments: measured(sum((s) => s.engagement?.comments)),
+      reshares: measured(sum((s) => s.engagement?.reshares)),
+    },
+    byNetwork,
+    sandbox,
+  };
+};

@@ -1,0 +1,47 @@
+/**
+ * Domain errors. Each names what went wrong in the caller's terms; the API maps each class to
+ * one HTTP status, so no handler decides status codes by itself.
+ */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+  constructor(
+    message: string,
+    readonly fields: readonly FieldIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class NotAuthenticatedError extends Error {
+  override readonly name = 'NotAuthenticatedError';
+}
+
+export class ForbiddenError extends Error {
+  override readonly name = 'ForbiddenError';
+}
+
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+  ) {
+    super(`${entity} ${id} does not exist`);
+  }
+}
+
+/** The request is well formed but the entity's state does not allow it (e.g. approving a draft). */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+}
+
+export const isConditionalCheckFailure = (error: unknown): boolean =>
+  error instanceof Error &&
+  (error.name === 'ConditionalCheckFailedException' ||
+    (error.name === 'TransactionCanceledException' &&
+      error.message.includes('ConditionalCheckFailed')));
