@@ -149,3 +149,10 @@ export const ENV = {
   bus: 'EVENT_BUS_NAME',
   shareQueue: 'SHARE_QUEUE_URL',
 } as const;
+
+/** How EventBridge delivers to its targets: retried, then parked in a dead-letter queue. */
+export const eventDelivery = {
+  retryAttempts: 4,
+  maxEventAgeHours: 2,
+  deadLetter: { id: 'EventDeadLetterQueue', retentionDays: 14 },
+} as const;

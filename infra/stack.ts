@@ -1,0 +1,218 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { CfnUserPoolGroup, FeaturePlan, Mfa, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { ChorusFunction } from '#infra/chorus-function';
+import {
+  bus as busDeclaration,
+  ENV,
+  eventDelivery,
+  type FunctionName,
+  type FunctionUses,
+  functions,
+  ROLES,
+  routes,
+  shareQueue as shareQueueDeclaration,
+  table as tableDeclaration,
+} from '#infra/declaration';
+
+const days = (n: number) => Duration.days(n);
+
+/** Chorus in one stack, built from infra/declaration.ts and nothing else. */
+export class ChorusStack extends Stack {
+  readonly functions: Record<FunctionName, ChorusFunction>;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    const table = new Table(this, tableDeclaration.id, {
+      partitionKey: { name: tableDeclaration.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: tableDeclaration.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of tableDeclaration.globalSecondaryIndexes) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+
+    const bus = new EventBus(this, busDeclaration.id);
+
+    const shareDeadLetterQueue = new Queue(this, shareQueueDeclaration.deadLetter.id, {
+      retentionPeriod: days(shareQueueDeclaration.deadLetter.retentionDays),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    Validations.of(shareDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the share queue; it has none of its own.',
+    });
+    const shareQueue = new Queue(this, shareQueueDeclaration.id, {
+      visibilityTimeout: Duration.seconds(shareQueueDeclaration.visibilityTimeoutSeconds),
+      retentionPeriod: days(shareQueueDeclaration.retentionDays),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: {
+        queue: shareDeadLetterQueue,
+        maxReceiveCount: shareQueueDeclaration.deadLetter.maxReceiveCount,
+      },
+    });
+    const eventDeadLetterQueue = new Queue(this, eventDelivery.deadLetter.id, {
+      retentionPeriod: days(eventDelivery.deadLetter.retentionDays),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    Validations.of(eventDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is where undeliverable bus events land; it is itself a dead-letter queue.',
+    });
+
+    /** Sets the variable and grants the access together, so the two can never drift apart. */
+    const wire = (fn: ChorusFunction, uses: FunctionUses) => {
+      if (uses.table) {
+        fn.addEnvironment(ENV.table, table.tableName);
+        if (uses.table === 'read') table.grantReadData(fn);
+        else table.grantReadWriteData(fn);
+      }
+      if (uses.bus) {
+        fn.addEnvironment(ENV.bus, bus.eventBusName);
+        bus.grantPutEventsTo(fn);
+      }
+      if (uses.shareQueue) {
+        fn.addEnvironment(ENV.shareQueue, shareQueue.queueUrl);
+        shareQueue.grantSendMessages(fn);
+      }
+    };
+
+    const built = {} as Record<FunctionName, ChorusFunction>;
+    for (const [name, declaration] of Object.entries(functions) as [FunctionName, (typeof functions)[FunctionName]][]) {
+      const fn = new ChorusFunction(this, `${capitalize(name)}Function`, declaration);
+      wire(fn, declaration.uses);
+      Validations.of(fn).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'AWS’s basic execution policy only lets the function write its own CloudWatch logs.',
+      });
+      if (declaration.uses.table) {
+        Validations.of(fn).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(table.node.defaultChild as never)}.Arn>/index/*]`,
+          reason: 'Queries go through the table’s own GSIs; the grant covers only this table’s indexes.',
+        });
+      }
+      const trigger = declaration.trigger;
+      if (trigger.kind === 'event') {
+        new Rule(this, `${capitalize(name)}Rule`, {
+          eventBus: bus,
+          eventPattern: { source: [busDeclaration.source], detailType: [...trigger.detailTypes] },
+          targets: [
+            new LambdaFunction(fn, {
+              retryAttempts: eventDelivery.retryAttempts,
+              maxEventAge: Duration.hours(eventDelivery.maxEventAgeHours),
+              deadLetterQueue: eventDeadLetterQueue,
+            }),
+          ],
+        });
+      } else if (trigger.kind === 'schedule') {
+        new Rule(this, `${capitalize(name)}Schedule`, {
+          schedule: Schedule.rate(Duration.minutes(trigger.everyMinutes)),
+          targets: [new LambdaFunction(fn, { retryAttempts: eventDelivery.retryAttempts })],
+        });
+      } else if (trigger.kind === 'queue') {
+        fn.addEventSource(
+          new SqsEventSource(shareQueue, {
+            batchSize: trigger.batchSize,
+            maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
+            maxConcurrency: trigger.maxConcurrency,
+            reportBatchItemFailures: true,
+          }),
+        );
+      }
+      built[name] = fn;
+    }
+    this.functions = built;
+
+    const userPool = new UserPool(this, 'UserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      standardAttributes: { email: { required: true, mutable: true }, fullname: { required: false, mutable: true } },
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+      },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      featurePlan: FeaturePlan.PLUS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const userPoolClient = new UserPoolClient(this, 'UserPoolClient', {
+      userPool,
+      authFlows: { userSrp: true },
+      generateSecret: false,
+    });
+    for (const role of ROLES) {
+      new CfnUserPoolGroup(this, `${capitalize(role)}Group`, {
+        userPoolId: userPool.userPoolId,
+        groupName: role,
+        description: `Chorus ${role} role`,
+      });
+    }
+
+    const authorizer = new HttpJwtAuthorizer(
+      'CognitoAuthorizer',
+      `https://cognito-idp.${this.region}.amazonaws.com/${userPool.userPoolId}`,
+      { jwtAudience: [userPoolClient.userPoolClientId] },
+    );
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const api = new HttpApi(this, 'HttpApi', {
+      defaultAuthorizer: authorizer,
+      createDefaultStage: false,
+    });
+    const stage = api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 200, burstLimit: 400 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.jsonWithStandardFields(),
+      },
+    });
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    for (const route of routes) {
+      let integration = integrations.get(route.function);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${capitalize(route.function)}Integration`, built[route.function]);
+        integrations.set(route.function, integration);
+      }
+      api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: stage.url });
+    new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'EventBusName', { value: bus.eventBusName });
+    new CfnOutput(this, 'ShareDeadLetterQueueUrl', { value: shareDeadLetterQueue.queueUrl });
+  }
+}
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
