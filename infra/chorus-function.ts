@@ -45,7 +45,8 @@ export class ChorusFunction extends NodejsFunction {
         // versions the tests ran.
         externalModules: [],
         mainFields: ['module', 'main'],
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
     });
   }

@@ -1,10 +1,29 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CfnUserPoolGroup, FeaturePlan, Mfa, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  CfnUserPoolGroup,
+  FeaturePlan,
+  Mfa,
+  UserPool,
+  UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -79,7 +98,8 @@ export class ChorusStack extends Stack {
     });
     Validations.of(eventDeadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is where undeliverable bus events land; it is itself a dead-letter queue.',
+      reason:
+        'This queue is where undeliverable bus events land; it is itself a dead-letter queue.',
     });
 
     /** Sets the variable and grants the access together, so the two can never drift apart. */
@@ -100,17 +120,22 @@ export class ChorusStack extends Stack {
     };
 
     const built = {} as Record<FunctionName, ChorusFunction>;
-    for (const [name, declaration] of Object.entries(functions) as [FunctionName, (typeof functions)[FunctionName]][]) {
+    for (const [name, declaration] of Object.entries(functions) as [
+      FunctionName,
+      (typeof functions)[FunctionName],
+    ][]) {
       const fn = new ChorusFunction(this, `${capitalize(name)}Function`, declaration);
       wire(fn, declaration.uses);
       Validations.of(fn).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'AWS’s basic execution policy only lets the function write its own CloudWatch logs.',
+        reason:
+          'AWS’s basic execution policy only lets the function write its own CloudWatch logs.',
       });
       if (declaration.uses.table) {
         Validations.of(fn).acknowledge({
           id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(table.node.defaultChild as never)}.Arn>/index/*]`,
-          reason: 'Queries go through the table’s own GSIs; the grant covers only this table’s indexes.',
+          reason:
+            'Queries go through the table’s own GSIs; the grant covers only this table’s indexes.',
         });
       }
       const trigger = declaration.trigger;
@@ -148,7 +173,10 @@ export class ChorusStack extends Stack {
     const userPool = new UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
-      standardAttributes: { email: { required: true, mutable: true }, fullname: { required: false, mutable: true } },
+      standardAttributes: {
+        email: { required: true, mutable: true },
+        fullname: { required: false, mutable: true },
+      },
       passwordPolicy: {
         minLength: 12,
         requireDigits: true,
@@ -200,7 +228,10 @@ export class ChorusStack extends Stack {
     for (const route of routes) {
       let integration = integrations.get(route.function);
       if (!integration) {
-        integration = new HttpLambdaIntegration(`${capitalize(route.function)}Integration`, built[route.function]);
+        integration = new HttpLambdaIntegration(
+          `${capitalize(route.function)}Integration`,
+          built[route.function],
+        );
         integrations.set(route.function, integration);
       }
       api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });

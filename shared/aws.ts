@@ -20,7 +20,9 @@ export const dynamo = (): DynamoDBDocumentClient => {
 };
 
 export const sqs = (): SQSClient => {
-  sqsClient ??= new SQSClient({});
+  // Send to the configured endpoint, not the queue URL's host: identical on AWS, and locally
+  // fauxqs's queue URLs name hosts (sqs.<region>.localhost) that not every resolver knows.
+  sqsClient ??= new SQSClient({ useQueueUrlAsEndpoint: false });
   return sqsClient;
 };
 

@@ -1,0 +1,45 @@
+import { parseArgs } from 'node:util';
+import { type DemoResult, runDemo } from '#infra/local/demo/scenario';
+import { findRunningRuntime } from '#infra/local/runtime-client';
+
+const { values } = parseArgs({
+  options: { data: { type: 'string', default: process.env.CHORUS_DATA_DIR ?? '.chorus' } },
+});
+
+const number = (value: number | null) =>
+  value === null ? 'not available' : value.toLocaleString('en');
+
+const summary = (r: DemoResult) => {
+  const { analytics: a } = r;
+  const findings = r.compliance.findings
+    .map(
+      (f) =>
+        `      [${f.severity}] ${f.message}${f.span ? ` (chars ${f.span.start}–${f.span.end})` : ''}`,
+    )
+    .join('\n');
+  return `
+Chorus demo — every stage ran, on the SANDBOX network (no real accounts)
+
+  post                ${r.postId}
+  compliance          ${r.compliance.outcome}, ${r.compliance.regulated ? 'regulated → legal approval' : 'not regulated → marketing approval'} (policy v${r.compliance.policyVersion})
+${findings}
+      disclaimers appended: ${r.compliance.disclaimers.map((d) => `"${d}"`).join(', ')}
+  own approval        refused with ${r.ownApprovalStatus} (nobody approves their own post)
+  approved by         ${r.approvedBy}
+  campaign            ${r.campaignId}
+  shares published    ${number(a.shares.published.value)} of ${r.expectedShares} opted-in employees (failed ${number(a.shares.failed.value)}, skipped ${number(a.shares.skipped.value)})
+  potential reach     ${number(a.potentialReach.value)} (${a.potentialReach.note})
+  engagement          impressions ${number(a.engagement.impressions.value)}, reactions ${number(a.engagement.reactions.value)}, comments ${number(a.engagement.comments.value)}, reshares ${number(a.engagement.reshares.value)}
+                      (${a.engagement.impressions.note ?? a.engagement.impressions.source})
+  took                ${r.seconds.toFixed(1)} s
+`;
+};
+
+const runtime = await findRunningRuntime(values.data);
+try {
+  const result = await runDemo(runtime.apiUrl, (line) => console.log(`… ${line}`));
+  console.log(summary(result));
+} catch (error) {
+  console.error(`\nchorus demo failed: ${(error as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+} from 'aws-lambda';
+import type { JWTPayload } from 'jose';
+import { type RouteDeclaration, routeKey } from '#infra/declaration';
+import type { Invoke } from '#infra/local/lambda-runtime';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface LocalRoute {
+  declaration: RouteDeclaration;
+  target: Invoke;
+}
+
+/** Runtime-only endpoints under /_local (token, clock, status): no JWT, never in the cloud. */
+export type LocalControl = (
+  method: string,
+  path: string,
+  body: string,
+) => Promise<{ status: number; body: unknown } | undefined>;
+
+export interface LocalHttpApi {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const compile = (path: string) => {
+  const names: string[] = [];
+  const pattern = path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { regex: new RegExp(`^${pattern}$`), names };
+};
+
+/** API Gateway hands claims over as strings; arrays become "[a b]". */
+const flattenClaims = (payload: JWTPayload): Record<string, string | number | boolean> =>
+  Object.fromEntries(
+    Object.entries(payload).map(([key, value]) => [
+      key,
+      Array.isArray(value)
+        ? `[${value.join(' ')}]`
+        : typeof value === 'object'
+          ? JSON.stringify(value)
+          : (value as string),
+    ]),
+  );
+
+const readBody = (request: IncomingMessage): Promise<Buffer | 'too large'> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    request.on('end', () => resolve(size > MAX_BODY_BYTES ? 'too large' : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+
+const send = (
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) => {
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(typeof body === 'string' ? body : JSON.stringify(body));
+};
+
+/**
+ * API Gateway HTTP API, locally: matches the declared routes, checks the bearer token as the JWT
+ * authorizer would (401 `{"message":"Unauthorized"}` otherwise), and turns the request into a
+ * payload-format 2.0 event for the same handler the cloud runs.
+ */
+export const startLocalHttpApi = async (options: {
+  port: number;
+  routes: readonly LocalRoute[];
+  verify: (token: string) => Promise<JWTPayload>;
+  control: LocalControl;
+  log: (line: string) => void;
+}): Promise<LocalHttpApi> => {
+  const compiled = options.routes.map((route) => ({ route, ...compile(route.declaration.path) }));
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const method = request.method ?? 'GET';
+    const raw = await readBody(request);
+    if (raw === 'too large') return send(response, 413, { message: 'Request Entity Too Large' });
+    const body = raw.toString('utf8');
+
+    if (url.pathname.startsWith('/_local/')) {
+      const answer = await options.control(method, url.pathname, body);
+      return answer
+        ? send(response, answer.status, answer.body)
+        : send(response, 404, { message: 'Not Found' });
+    }
+
+    let matched: { route: LocalRoute; params: Record<string, string> } | undefined;
+    for (const candidate of compiled) {
+      if (candidate.route.declaration.method !== method) continue;
+      const match = candidate.regex.exec(url.pathname);
+      if (match) {
+        const params = Object.fromEntries(
+          candidate.names.map((n, i) => [n, decodeURIComponent(match[i + 1] ?? '')]),
+        );
+        matched = { route: candidate.route, params };
+        break;
+      }
+    }
+    if (!matched) return send(response, 404, { message: 'Not Found' });
+
+    const authorization = request.headers.authorization ?? '';
+    const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1];
+    let claims: JWTPayload;
+    try {
+      if (!token) throw new Error('no token');
+      claims = await options.verify(token);
+    } catch {
+      return send(response, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
+    }
+
+    const key = routeKey(matched.route.declaration);
+    const now = new Date();
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).map(([k, v]) => [
+        k.toLowerCase(),
+        Array.isArray(v) ? v.join(',') : (v ?? ''),
+      ]),
+    );
+    const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
+      version: '2.0',
+      routeKey: key,
+      rawPath: url.pathname,
+      rawQueryString: url.search.replace(/^\?/, ''),
+      headers,
+      ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
+      ...(Object.keys(matched.params).length > 0 ? { pathParameters: matched.params } : {}),
+      ...(body.length > 0 ? { body } : {}),
+      isBase64Encoded: false,
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        authorizer: {
+          principalId: '',
+          integrationLatency: 0,
+          jwt: { claims: flattenClaims(claims), scopes: [] },
+        },
+        domainName: url.host,
+        domainPrefix: 'local',
+        http: {
+          method,
+          path: url.pathname,
+          protocol: `HTTP/${request.httpVersion}`,
+          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
+        requestId: randomUUID(),
+        routeKey: key,
+        stage: '$default',
+        time: now.toUTCString(),
+        timeEpoch: now.getTime(),
+      },
+    };
+    let result: unknown;
+    try {
+      result = await matched.route.target(event);
+    } catch (error) {
+      options.log(`${key} failed: ${(error as Error).message}`);
+      return send(response, 500, { message: 'Internal Server Error' });
+    }
+    const structured = result as APIGatewayProxyStructuredResultV2 | undefined;
+    if (!structured || typeof structured !== 'object' || structured.statusCode === undefined) {
+      return send(response, 200, JSON.stringify(result ?? null));
+    }
+    const outBody = structured.isBase64Encoded
+      ? Buffer.from(structured.body ?? '', 'base64')
+      : (structured.body ?? '');
+    response.writeHead(structured.statusCode, structured.headers as Record<string, string>);
+    response.end(outBody);
+  };
+
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch((error: Error) => {
+      options.log(`request failed: ${error.message}`);
+      if (!response.headersSent) send(response, 500, { message: 'Internal Server Error' });
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};

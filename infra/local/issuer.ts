@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type JWTPayload,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
+import type { Role } from '#shared/auth/roles';
+
+/** Stands in for the Cognito user pool: same claims, its own key, a fixed issuer and audience. */
+export const LOCAL_ISSUER = 'https://issuer.chorus.local';
+export const LOCAL_AUDIENCE = 'chorus-local';
+const TOKEN_LIFETIME_SECONDS = 8 * 3600;
+
+export interface TokenRequest {
+  role: Role;
+  email?: string;
+  name?: string;
+}
+
+export interface LocalIssuer {
+  issue(
+    request: TokenRequest,
+  ): Promise<{ token: string; expiresAt: string; sub: string; email: string }>;
+  /** Verifies as the HTTP API's JWT authorizer does: signature, issuer, audience, expiry. */
+  verify(token: string): Promise<JWTPayload>;
+}
+
+interface StoredKeys {
+  kid: string;
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+/** Keys persist in the data folder, so tokens stay valid across restarts. */
+const loadOrCreateKeys = async (keyFile: string | undefined): Promise<StoredKeys> => {
+  if (keyFile && existsSync(keyFile))
+    return JSON.parse(readFileSync(keyFile, 'utf8')) as StoredKeys;
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const keys: StoredKeys = {
+    kid: randomUUID(),
+    privateJwk: await exportJWK(privateKey),
+    publicJwk: await exportJWK(publicKey),
+  };
+  if (keyFile) writeFileSync(keyFile, JSON.stringify(keys), { mode: 0o600 });
+  return keys;
+};
+
+export const createLocalIssuer = async (keyFile?: string): Promise<LocalIssuer> => {
+  const keys = await loadOrCreateKeys(keyFile);
+  const privateKey = await importJWK(keys.privateJwk, 'RS256');
+  const jwks = createLocalJWKSet({ keys: [{ ...keys.publicJwk, kid: keys.kid, alg: 'RS256' }] });
+  return {
+    async issue({ role, email, name }) {
+      const address = (email ?? `${role}@chorus.local`).toLowerCase();
+      const sub = `local-${address}`;
+      const expires = Math.floor(Date.now() / 1000) + TOKEN_LIFETIME_SECONDS;
+      const token = await new SignJWT({
+        'cognito:groups': [role],
+        email: address,
+        name: name ?? address,
+        token_use: 'id',
+      })
+        .setProtectedHeader({ alg: 'RS256', kid: keys.kid })
+        .setIssuer(LOCAL_ISSUER)
+        .setAudience(LOCAL_AUDIENCE)
+        .setSubject(sub)
+        .setIssuedAt()
+        .setExpirationTime(expires)
+        .sign(privateKey);
+      return { token, expiresAt: new Date(expires * 1000).toISOString(), sub, email: address };
+    },
+    async verify(token) {
+      const { payload } = await jwtVerify(token, jwks, {
+        issuer: LOCAL_ISSUER,
+        audience: LOCAL_AUDIENCE,
+      });
+      return payload;
+    },
+  };
+};

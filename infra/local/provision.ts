@@ -1,0 +1,88 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { eventDelivery, shareQueue, table } from '#infra/declaration';
+
+export const LOCAL_NAMES = {
+  table: 'chorus',
+  bus: 'chorus',
+  shareQueue: 'chorus-share',
+  shareDeadLetterQueue: 'chorus-share-dlq',
+  eventDeadLetterQueue: 'chorus-event-dlq',
+} as const;
+
+/** Creates the table from the declaration unless it is there already (data persists between runs). */
+export const provisionTable = async (client: DynamoDBClient): Promise<void> => {
+  const attributes = [
+    table.partitionKey,
+    table.sortKey,
+    ...table.globalSecondaryIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: LOCAL_NAMES.table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: attributes.map((name) => ({
+          AttributeName: name,
+          AttributeType: 'S',
+        })),
+        KeySchema: [
+          { AttributeName: table.partitionKey, KeyType: 'HASH' },
+          { AttributeName: table.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: table.globalSecondaryIndexes.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  await client.send(new DescribeTableCommand({ TableName: LOCAL_NAMES.table }));
+};
+
+const days = (n: number) => String(n * 86_400);
+
+export interface LocalQueues {
+  shareQueueUrl: string;
+  shareDeadLetterQueueUrl: string;
+  eventDeadLetterQueueUrl: string;
+}
+
+/** The share queue with its redrive policy, and the dead-letter queues, as the stack declares them. */
+export const provisionQueues = async (client: SQSClient): Promise<LocalQueues> => {
+  const create = async (name: string, attributes: Record<string, string>) =>
+    (await client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes })))
+      .QueueUrl as string;
+  const shareDeadLetterQueueUrl = await create(LOCAL_NAMES.shareDeadLetterQueue, {
+    MessageRetentionPeriod: days(shareQueue.deadLetter.retentionDays),
+  });
+  const { Attributes } = await client.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: shareDeadLetterQueueUrl,
+      AttributeNames: ['QueueArn'],
+    }),
+  );
+  const shareQueueUrl = await create(LOCAL_NAMES.shareQueue, {
+    VisibilityTimeout: String(shareQueue.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: days(shareQueue.retentionDays),
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: Attributes?.QueueArn,
+      maxReceiveCount: shareQueue.deadLetter.maxReceiveCount,
+    }),
+  });
+  const eventDeadLetterQueueUrl = await create(LOCAL_NAMES.eventDeadLetterQueue, {
+    MessageRetentionPeriod: days(eventDelivery.deadLetter.retentionDays),
+  });
+  return { shareQueueUrl, shareDeadLetterQueueUrl, eventDeadLetterQueueUrl };
+};

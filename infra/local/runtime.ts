@@ -1,0 +1,262 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { startFauxqs } from 'fauxqs';
+import { z } from 'zod';
+import { bus, ENV, eventDelivery, type FunctionName, functions, routes } from '#infra/declaration';
+import { startDynamoDbLocal } from '#infra/local/dynamodb-local';
+import { startLocalEventBus } from '#infra/local/event-bus';
+import { type LocalControl, startLocalHttpApi } from '#infra/local/http-api';
+import { createLocalIssuer } from '#infra/local/issuer';
+import { type Invoke, lambdaInvoker } from '#infra/local/lambda-runtime';
+import { freePort } from '#infra/local/ports';
+import { LOCAL_NAMES, provisionQueues, provisionTable } from '#infra/local/provision';
+import { startQueueConsumer } from '#infra/local/queue-consumer';
+import { runtimeInfoFile } from '#infra/local/runtime-client';
+import { startScheduler } from '#infra/local/scheduler';
+import { Role } from '#shared/auth/roles';
+
+export interface RuntimeOptions {
+  /** Folder for DynamoDB data, issuer keys and runtime.json. */
+  dataDir: string;
+  /** Keep DynamoDB data on disk (default) or in memory (tests). */
+  persist: boolean;
+  reset: boolean;
+  apiPort: number;
+  /** Powertools log level for the handlers. */
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  log: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  apiUrl: string;
+  stop(): Promise<void>;
+}
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+const REGION = 'us-east-1';
+
+const TokenBody = z.object({
+  role: Role,
+  email: z.email().optional(),
+  name: z.string().max(200).optional(),
+});
+const ClockBody = z.object({
+  advanceMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 60),
+});
+
+/**
+ * The whole of Chorus on one machine, built from infra/declaration.ts: DynamoDB Local and fauxqs
+ * for real, and in process the bus's rules, the SQS event source, the schedules and the HTTP API
+ * in front of the same handlers the stack deploys.
+ */
+export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalRuntime> => {
+  if (options.reset) rmSync(options.dataDir, { recursive: true, force: true });
+  mkdirSync(options.dataDir, { recursive: true });
+  const stops: Array<() => Promise<void> | void> = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step();
+  };
+
+  try {
+    const dataPath = join(options.dataDir, 'dynamodb');
+    if (options.persist) mkdirSync(dataPath, { recursive: true });
+    const dynamoDb = await startDynamoDbLocal({
+      port: await freePort(),
+      ...(options.persist ? { dataPath } : {}),
+    });
+    stops.push(() => dynamoDb.stop());
+
+    const fauxqs = await startFauxqs({ port: 0, logger: false, defaultRegion: REGION });
+    stops.push(() => fauxqs.stop());
+
+    const dynamoClient = new DynamoDBClient({
+      endpoint: dynamoDb.endpoint,
+      region: REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const sqsClient = new SQSClient({
+      endpoint: fauxqs.address,
+      region: REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    stops.push(() => {
+      dynamoClient.destroy();
+      sqsClient.destroy();
+    });
+    await provisionTable(dynamoClient);
+    const queues = await provisionQueues(sqsClient);
+
+    // The handlers' own SDK clients read these, exactly as they read AWS's defaults in the cloud.
+    Object.assign(process.env, {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
+      AWS_ENDPOINT_URL_SQS: fauxqs.address,
+      POWERTOOLS_SERVICE_NAME: 'chorus',
+      POWERTOOLS_LOG_LEVEL: options.logLevel,
+      [ENV.table]: LOCAL_NAMES.table,
+      [ENV.bus]: LOCAL_NAMES.bus,
+      [ENV.shareQueue]: queues.shareQueueUrl,
+    });
+
+    const invokers = Object.fromEntries(
+      Object.entries(functions).map(([name, declaration]) => [
+        name,
+        lambdaInvoker(name, declaration),
+      ]),
+    ) as Record<FunctionName, Invoke>;
+    const entries = Object.entries(functions) as [FunctionName, (typeof functions)[FunctionName]][];
+
+    const eventBus = await startLocalEventBus({
+      port: 0,
+      busName: LOCAL_NAMES.bus,
+      rules: entries.flatMap(([name, declaration]) =>
+        declaration.trigger.kind === 'event'
+          ? [
+              {
+                name,
+                source: bus.source,
+                detailTypes: declaration.trigger.detailTypes,
+                target: invokers[name],
+              },
+            ]
+          : [],
+      ),
+      retryAttempts: eventDelivery.retryAttempts,
+      sqs: sqsClient,
+      deadLetterQueueUrl: queues.eventDeadLetterQueueUrl,
+      log: options.log,
+    });
+    stops.push(() => eventBus.stop());
+    process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = eventBus.endpoint;
+
+    const { Attributes } = await sqsClient.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queues.shareQueueUrl,
+        AttributeNames: ['QueueArn'],
+      }),
+    );
+    const consumers = entries.flatMap(([name, declaration]) =>
+      declaration.trigger.kind === 'queue'
+        ? [
+            startQueueConsumer({
+              sqs: sqsClient,
+              queueUrl: queues.shareQueueUrl,
+              queueArn: Attributes?.QueueArn ?? '',
+              batchSize: declaration.trigger.batchSize,
+              maxBatchingWindowSeconds: declaration.trigger.maxBatchingWindowSeconds,
+              // Two cores here, not Lambda's fleet: a handful of pollers keeps both busy.
+              concurrency: Math.min(declaration.trigger.maxConcurrency, 4),
+              invoke: invokers[name],
+              log: options.log,
+            }),
+          ]
+        : [],
+    );
+    stops.push(() => Promise.all(consumers.map((c) => c.stop())).then(() => undefined));
+
+    const scheduler = startScheduler(
+      entries.flatMap(([name, declaration]) =>
+        declaration.trigger.kind === 'schedule'
+          ? [{ name, everyMinutes: declaration.trigger.everyMinutes, target: invokers[name] }]
+          : [],
+      ),
+      options.log,
+    );
+    stops.push(() => scheduler.stop());
+
+    const issuer = await createLocalIssuer(join(options.dataDir, 'issuer-keys.json'));
+
+    const queueDepth = async (queueUrl: string) => {
+      const { Attributes: a } = await sqsClient.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return {
+        visible: Number(a?.ApproximateNumberOfMessages ?? 0),
+        inFlight: Number(a?.ApproximateNumberOfMessagesNotVisible ?? 0),
+      };
+    };
+
+    const control: LocalControl = async (method, path, body) => {
+      const parse = <S extends z.ZodType>(schema: S) => {
+        try {
+          return schema.safeParse(body ? JSON.parse(body) : {});
+        } catch {
+          return schema.safeParse(undefined);
+        }
+      };
+      if (method === 'GET' && path === '/_local/health') return { status: 200, body: { ok: true } };
+      if (method === 'POST' && path === '/_local/token') {
+        const request = parse(TokenBody);
+        if (!request.success)
+          return {
+            status: 400,
+            body: { message: 'role must be one of marketing, legal, employee, admin' },
+          };
+        return { status: 200, body: await issuer.issue(request.data) };
+      }
+      if (method === 'POST' && path === '/_local/clock') {
+        const request = parse(ClockBody);
+        if (!request.success)
+          return { status: 400, body: { message: 'advanceMinutes must be a whole number' } };
+        return {
+          status: 200,
+          body: { now: (await scheduler.advance(request.data.advanceMinutes)).toISOString() },
+        };
+      }
+      if (method === 'GET' && path === '/_local/status') {
+        const [shareQueue, shareDeadLetterQueue, eventDeadLetterQueue] = await Promise.all([
+          queueDepth(queues.shareQueueUrl),
+          queueDepth(queues.shareDeadLetterQueueUrl),
+          queueDepth(queues.eventDeadLetterQueueUrl),
+        ]);
+        const busy = eventBus.inFlight() + consumers.reduce((n, c) => n + c.busy(), 0);
+        const idle = busy === 0 && shareQueue.visible + shareQueue.inFlight === 0;
+        return {
+          status: 200,
+          body: {
+            now: scheduler.now().toISOString(),
+            idle,
+            eventsInFlight: eventBus.inFlight(),
+            shareQueue,
+            shareDeadLetterQueue,
+            eventDeadLetterQueue,
+          },
+        };
+      }
+      return undefined;
+    };
+
+    const api = await startLocalHttpApi({
+      port: options.apiPort,
+      routes: routes.map((declaration) => ({
+        declaration,
+        target: invokers[declaration.function],
+      })),
+      verify: (token) => issuer.verify(token),
+      control,
+      log: options.log,
+    });
+    stops.push(() => api.stop());
+
+    writeFileSync(
+      runtimeInfoFile(options.dataDir),
+      JSON.stringify({ apiUrl: api.url, pid: process.pid }),
+    );
+    stops.push(() => rmSync(runtimeInfoFile(options.dataDir), { force: true }));
+    return { apiUrl: api.url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+};

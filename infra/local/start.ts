@@ -1,0 +1,61 @@
+import { parseArgs } from 'node:util';
+import { JavaMissingError } from '#infra/local/dynamodb-local';
+import { startLocalRuntime } from '#infra/local/runtime';
+
+const { values } = parseArgs({
+  options: {
+    reset: { type: 'boolean', default: false },
+    port: { type: 'string', default: process.env.CHORUS_PORT ?? '4000' },
+    data: { type: 'string', default: process.env.CHORUS_DATA_DIR ?? '.chorus' },
+    'in-memory': { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+  },
+});
+
+const log = (line: string) => console.log(`chorus: ${line}`);
+
+try {
+  const runtime = await startLocalRuntime({
+    dataDir: values.data,
+    persist: !values['in-memory'],
+    reset: values.reset,
+    apiPort: Number(values.port),
+    logLevel: values.verbose ? 'INFO' : 'WARN',
+    log,
+  });
+  console.log(`
+Chorus is running locally.
+
+  API            ${runtime.apiUrl}
+  data           ${values['in-memory'] ? 'in memory (gone when stopped)' : `${values.data}/ (npm start -- --reset wipes it)`}
+
+Get a token for a role (marketing, legal, employee, admin):
+  npm run token -- marketing
+  npm run token -- employee --email ada@example.com
+
+Then, for example:
+  curl -H "Authorization: Bearer $(npm run -s token -- marketing)" ${runtime.apiUrl}/posts/xyz
+
+Run the whole scenario against it:  npm run demo
+Ctrl-C stops everything.
+`);
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping…');
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+} catch (error) {
+  if (error instanceof JavaMissingError) {
+    console.error(
+      `chorus: ${error.message} Install a JDK (e.g. apt-get install openjdk-17-jre-headless) and try again.`,
+    );
+  } else {
+    console.error(`chorus: could not start: ${(error as Error).message}`);
+  }
+  process.exit(1);
+}
