@@ -24,15 +24,17 @@ const fold = (text: string): FoldedText => {
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** "guarantee" also matches "guarantees", "guaranteed", "guaranteeing"; hyphens equal spaces. */
+/** A phrase matches its simple inflections too; hyphens equal spaces. */
 const phrasePattern = (phrase: string): string => {
   const words = fold(phrase)
     .folded.split(/[\s-]+/)
     .filter(Boolean)
     .map(escapeRegExp);
   const last = words.pop() ?? '';
-  const stem = last.endsWith('e') ? last.slice(0, -1) : last;
-  const inflected = `${stem}(?:${last.endsWith('e') ? 'e|es|ed|ing' : '|s|es|ed|ing'})`;
+  // "promise" → promises, promised, promising; "guarantee" → guaranteeing keeps its e.
+  const inflected = last.endsWith('e')
+    ? `(?:${last}(?:s|d|ing)?|${last.slice(0, -1)}ing)`
+    : `${last}(?:s|es|ed|ing)?`;
   return [...words, inflected].join('[\\s-]+');
 };
 
