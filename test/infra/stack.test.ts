@@ -1,0 +1,134 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROLES } from '#shared/auth/roles';
+import { bus, ENV, eventDelivery, functions, routes, shareQueue, table } from '#infra/declaration';
+import { ChorusStack } from '#infra/stack';
+
+let app: App;
+let stack: ChorusStack;
+let template: Template;
+
+beforeAll(() => {
+  app = new App();
+  stack = new ChorusStack(app, 'Chorus');
+  template = Template.fromStack(stack);
+});
+
+const resourcesOf = (type: string) => Object.values(template.findResources(type)) as Array<{ Properties: Record<string, any> }>;
+
+const functionProps = (name: keyof typeof functions) => {
+  const logicalId = stack.getLogicalId(stack.functions[name].node.defaultChild as never);
+  return template.toJSON().Resources[logicalId].Properties;
+};
+
+describe('the template is exactly what infra/declaration.ts declares', () => {
+  it('has one function per declared function, with its memory, timeout, runtime and environment', () => {
+    const declared = Object.keys(functions) as (keyof typeof functions)[];
+    const deployed = resourcesOf('AWS::Lambda::Function').filter((r) => r.Properties.Runtime?.startsWith('nodejs'));
+    expect(deployed).toHaveLength(declared.length);
+    for (const name of declared) {
+      const props = functionProps(name);
+      const declaration = functions[name];
+      expect(props).toMatchObject({ MemorySize: declaration.memoryMb, Timeout: declaration.timeoutSeconds, Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+      const uses = declaration.uses as Record<string, unknown>;
+      const expectedEnv = (Object.keys(ENV) as (keyof typeof ENV)[]).filter((use) => uses[use]).map((use) => ENV[use]);
+      const actualEnv = Object.keys(props.Environment.Variables).filter((k) => (Object.values(ENV) as string[]).includes(k));
+      expect(actualEnv.sort()).toEqual(expectedEnv.sort());
+    }
+  });
+
+  it('has one table with the declared keys and indexes, on demand, encrypted, with point-in-time recovery', () => {
+    const [tableResource] = resourcesOf('AWS::DynamoDB::Table');
+    expect(resourcesOf('AWS::DynamoDB::Table')).toHaveLength(1);
+    expect(tableResource?.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: table.partitionKey, KeyType: 'HASH' },
+        { AttributeName: table.sortKey, KeyType: 'RANGE' },
+      ],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    expect(tableResource?.Properties.GlobalSecondaryIndexes.map((i: { IndexName: string; KeySchema: { AttributeName: string }[] }) => [i.IndexName, ...i.KeySchema.map((k) => k.AttributeName)])).toEqual(
+      table.globalSecondaryIndexes.map((i) => [i.name, i.partitionKey, i.sortKey]),
+    );
+  });
+
+  it('has the share queue with its visibility timeout and redrive, and encrypted dead-letter queues', () => {
+    const queues = resourcesOf('AWS::SQS::Queue');
+    expect(queues).toHaveLength(3);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: shareQueue.visibilityTimeoutSeconds,
+      RedrivePolicy: { maxReceiveCount: shareQueue.deadLetter.maxReceiveCount, deadLetterTargetArn: Match.anyValue() },
+      SqsManagedSseEnabled: true,
+    });
+    expect(queues.every((q) => q.Properties.SqsManagedSseEnabled === true)).toBe(true);
+  });
+
+  it('connects the share worker to the queue with batches and partial batch failure', () => {
+    const trigger = functions.shareWorker.trigger;
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: trigger.batchSize,
+      MaximumBatchingWindowInSeconds: trigger.maxBatchingWindowSeconds,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: trigger.maxConcurrency },
+    });
+  });
+
+  it('routes each declared detail-type on the custom bus to its function, and nothing else', () => {
+    const rules = resourcesOf('AWS::Events::Rule').filter((r) => r.Properties.EventPattern);
+    const declared = Object.values(functions).flatMap((f) => (f.trigger.kind === 'event' ? [[...f.trigger.detailTypes]] : []));
+    expect(rules.map((r) => r.Properties.EventPattern['detail-type']).sort()).toEqual(declared.sort());
+    for (const rule of rules) {
+      expect(rule.Properties.EventPattern.source).toEqual([bus.source]);
+      expect(rule.Properties.EventBusName).toBeDefined();
+      expect(rule.Properties.Targets[0]).toMatchObject({
+        RetryPolicy: { MaximumRetryAttempts: eventDelivery.retryAttempts },
+        DeadLetterConfig: { Arn: expect.anything() },
+      });
+    }
+  });
+
+  it('runs each scheduled function at its declared rate', () => {
+    const schedules = resourcesOf('AWS::Events::Rule').filter((r) => r.Properties.ScheduleExpression);
+    const declared = Object.values(functions).flatMap((f) => (f.trigger.kind === 'schedule' ? [f.trigger.everyMinutes] : []));
+    const rate = (m: number) => `rate(${m} minute${m === 1 ? '' : 's'})`;
+    expect(schedules.map((s) => s.Properties.ScheduleExpression).sort()).toEqual(declared.map(rate).sort());
+  });
+
+  it('exposes exactly the declared routes, each behind the JWT authorizer', () => {
+    const deployed = resourcesOf('AWS::ApiGatewayV2::Route');
+    expect(deployed.map((r) => r.Properties.RouteKey).sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+    expect(deployed.every((r) => r.Properties.AuthorizationType === 'JWT')).toBe(true);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
+  });
+
+  it('has a user pool with one group per role', () => {
+    const groups = resourcesOf('AWS::Cognito::UserPoolGroup').map((g) => g.Properties.GroupName);
+    expect(groups.sort()).toEqual([...ROLES].sort());
+    template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
+  });
+});
+
+describe('security', () => {
+  it('passes the AwsSolutions checks with every finding acknowledged for a reason', () => {
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    expect(report.violations).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  it('grants no wildcard actions, and wildcard resources only on the table’s own indexes', () => {
+    for (const policy of resourcesOf('AWS::IAM::Policy')) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        const actions = [statement.Action].flat();
+        expect(actions.filter((a: string) => a === '*' || a.endsWith(':*'))).toEqual([]);
+        for (const resource of [statement.Resource].flat()) {
+          const text = JSON.stringify(resource);
+          if (text.includes('*')) expect(text).toMatch(/Table[A-Z0-9]+\.Arn|"\/index\/\*"/);
+        }
+      }
+    }
+  });
+});
