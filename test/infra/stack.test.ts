@@ -2,9 +2,9 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROLES } from '#shared/auth/roles';
 import { bus, ENV, eventDelivery, functions, routes, shareQueue, table } from '#infra/declaration';
 import { ChorusStack } from '#infra/stack';
+import { ROLES } from '#shared/auth/roles';
 
 let app: App;
 let stack: ChorusStack;
@@ -16,7 +16,8 @@ beforeAll(() => {
   template = Template.fromStack(stack);
 });
 
-const resourcesOf = (type: string) => Object.values(template.findResources(type)) as Array<{ Properties: Record<string, any> }>;
+const resourcesOf = (type: string) =>
+  Object.values(template.findResources(type)) as Array<{ Properties: Record<string, any> }>;
 
 const functionProps = (name: keyof typeof functions) => {
   const logicalId = stack.getLogicalId(stack.functions[name].node.defaultChild as never);
@@ -26,15 +27,26 @@ const functionProps = (name: keyof typeof functions) => {
 describe('the template is exactly what infra/declaration.ts declares', () => {
   it('has one function per declared function, with its memory, timeout, runtime and environment', () => {
     const declared = Object.keys(functions) as (keyof typeof functions)[];
-    const deployed = resourcesOf('AWS::Lambda::Function').filter((r) => r.Properties.Runtime?.startsWith('nodejs'));
+    const deployed = resourcesOf('AWS::Lambda::Function').filter((r) =>
+      r.Properties.Runtime?.startsWith('nodejs'),
+    );
     expect(deployed).toHaveLength(declared.length);
     for (const name of declared) {
       const props = functionProps(name);
       const declaration = functions[name];
-      expect(props).toMatchObject({ MemorySize: declaration.memoryMb, Timeout: declaration.timeoutSeconds, Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+      expect(props).toMatchObject({
+        MemorySize: declaration.memoryMb,
+        Timeout: declaration.timeoutSeconds,
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+      });
       const uses = declaration.uses as Record<string, unknown>;
-      const expectedEnv = (Object.keys(ENV) as (keyof typeof ENV)[]).filter((use) => uses[use]).map((use) => ENV[use]);
-      const actualEnv = Object.keys(props.Environment.Variables).filter((k) => (Object.values(ENV) as string[]).includes(k));
+      const expectedEnv = (Object.keys(ENV) as (keyof typeof ENV)[])
+        .filter((use) => uses[use])
+        .map((use) => ENV[use]);
+      const actualEnv = Object.keys(props.Environment.Variables).filter((k) =>
+        (Object.values(ENV) as string[]).includes(k),
+      );
       expect(actualEnv.sort()).toEqual(expectedEnv.sort());
     }
   });
@@ -51,9 +63,14 @@ describe('the template is exactly what infra/declaration.ts declares', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
     });
-    expect(tableResource?.Properties.GlobalSecondaryIndexes.map((i: { IndexName: string; KeySchema: { AttributeName: string }[] }) => [i.IndexName, ...i.KeySchema.map((k) => k.AttributeName)])).toEqual(
-      table.globalSecondaryIndexes.map((i) => [i.name, i.partitionKey, i.sortKey]),
-    );
+    expect(
+      tableResource?.Properties.GlobalSecondaryIndexes.map(
+        (i: { IndexName: string; KeySchema: { AttributeName: string }[] }) => [
+          i.IndexName,
+          ...i.KeySchema.map((k) => k.AttributeName),
+        ],
+      ),
+    ).toEqual(table.globalSecondaryIndexes.map((i) => [i.name, i.partitionKey, i.sortKey]));
   });
 
   it('has the share queue with its visibility timeout and redrive, and encrypted dead-letter queues', () => {
@@ -61,7 +78,10 @@ describe('the template is exactly what infra/declaration.ts declares', () => {
     expect(queues).toHaveLength(3);
     template.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: shareQueue.visibilityTimeoutSeconds,
-      RedrivePolicy: { maxReceiveCount: shareQueue.deadLetter.maxReceiveCount, deadLetterTargetArn: Match.anyValue() },
+      RedrivePolicy: {
+        maxReceiveCount: shareQueue.deadLetter.maxReceiveCount,
+        deadLetterTargetArn: Match.anyValue(),
+      },
       SqsManagedSseEnabled: true,
     });
     expect(queues.every((q) => q.Properties.SqsManagedSseEnabled === true)).toBe(true);
@@ -79,8 +99,12 @@ describe('the template is exactly what infra/declaration.ts declares', () => {
 
   it('routes each declared detail-type on the custom bus to its function, and nothing else', () => {
     const rules = resourcesOf('AWS::Events::Rule').filter((r) => r.Properties.EventPattern);
-    const declared = Object.values(functions).flatMap((f) => (f.trigger.kind === 'event' ? [[...f.trigger.detailTypes]] : []));
-    expect(rules.map((r) => r.Properties.EventPattern['detail-type']).sort()).toEqual(declared.sort());
+    const declared = Object.values(functions).flatMap((f) =>
+      f.trigger.kind === 'event' ? [[...f.trigger.detailTypes]] : [],
+    );
+    expect(rules.map((r) => r.Properties.EventPattern['detail-type']).sort()).toEqual(
+      declared.sort(),
+    );
     for (const rule of rules) {
       expect(rule.Properties.EventPattern.source).toEqual([bus.source]);
       expect(rule.Properties.EventBusName).toBeDefined();
@@ -92,23 +116,37 @@ describe('the template is exactly what infra/declaration.ts declares', () => {
   });
 
   it('runs each scheduled function at its declared rate', () => {
-    const schedules = resourcesOf('AWS::Events::Rule').filter((r) => r.Properties.ScheduleExpression);
-    const declared = Object.values(functions).flatMap((f) => (f.trigger.kind === 'schedule' ? [f.trigger.everyMinutes] : []));
+    const schedules = resourcesOf('AWS::Events::Rule').filter(
+      (r) => r.Properties.ScheduleExpression,
+    );
+    const declared = Object.values(functions).flatMap((f) =>
+      f.trigger.kind === 'schedule' ? [f.trigger.everyMinutes] : [],
+    );
     const rate = (m: number) => `rate(${m} minute${m === 1 ? '' : 's'})`;
-    expect(schedules.map((s) => s.Properties.ScheduleExpression).sort()).toEqual(declared.map(rate).sort());
+    expect(schedules.map((s) => s.Properties.ScheduleExpression).sort()).toEqual(
+      declared.map(rate).sort(),
+    );
   });
 
   it('exposes exactly the declared routes, each behind the JWT authorizer', () => {
     const deployed = resourcesOf('AWS::ApiGatewayV2::Route');
-    expect(deployed.map((r) => r.Properties.RouteKey).sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+    expect(deployed.map((r) => r.Properties.RouteKey).sort()).toEqual(
+      routes.map((r) => `${r.method} ${r.path}`).sort(),
+    );
     expect(deployed.every((r) => r.Properties.AuthorizationType === 'JWT')).toBe(true);
-    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+    });
   });
 
   it('has a user pool with one group per role', () => {
     const groups = resourcesOf('AWS::Cognito::UserPoolGroup').map((g) => g.Properties.GroupName);
     expect(groups.sort()).toEqual([...ROLES].sort());
-    template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'ON',
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
   });
 });
 

@@ -19,7 +19,11 @@ export default async function setup(project: TestProject) {
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const dynamo = await startDynamoDbLocal({ port: await freePort() });
   const sqs = await startFauxqs({ port: 0, logger: false });
-  const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials });
+  const dynamoClient = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'us-east-1',
+    credentials,
+  });
   const sqsClient = new SQSClient({ endpoint: sqs.address, region: 'us-east-1', credentials });
   await provisionTable(dynamoClient);
   const queues = await provisionQueues(sqsClient);

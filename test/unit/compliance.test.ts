@@ -6,12 +6,17 @@ import { measuredLength } from '#shared/networks/limits';
 import { renderShareText } from '#shared/shares/render';
 
 const now = new Date('2026-01-01T00:00:00Z');
-const sandbox = { name: 'sandbox', label: 'Sandbox', limits: { maxLength: 500, unit: 'codePoints' as const, urlWeight: 23 } };
+const sandbox = {
+  name: 'sandbox',
+  label: 'Sandbox',
+  limits: { maxLength: 500, unit: 'codePoints' as const, urlWeight: 23 },
+};
 
 describe('phrase matching', () => {
   it('matches whole words, any case and accents, with simple inflections', () => {
     const entries = [{ phrase: 'guarantee' }, { phrase: 'risk free' }];
-    const text = 'We GUARANTEED it. Guarantees! A guaranteeing mood. Risk-free? Not “guaranteedly”. Rîsk free.';
+    const text =
+      'We GUARANTEED it. Guarantees! A guaranteeing mood. Risk-free? Not “guaranteedly”. Rîsk free.';
     const found = findPhrases(text, entries).map((m) => m.text);
     expect(found).toEqual(['GUARANTEED', 'Guarantees', 'guaranteeing', 'Risk-free', 'Rîsk free']);
   });
@@ -29,13 +34,26 @@ describe('phrase matching', () => {
 
 describe('compliance check', () => {
   it('appends the required disclaimers and marks fund posts regulated', () => {
-    const result = checkCompliance({ copy: 'Our new fund is open.', topics: ['funds'] }, defaultPolicy, [sandbox], now);
-    expect(result.disclaimers).toEqual([defaultPolicy.disclaimers[0]?.text, defaultPolicy.disclaimers[1]?.text]);
+    const result = checkCompliance(
+      { copy: 'Our new fund is open.', topics: ['funds'] },
+      defaultPolicy,
+      [sandbox],
+      now,
+    );
+    expect(result.disclaimers).toEqual([
+      defaultPolicy.disclaimers[0]?.text,
+      defaultPolicy.disclaimers[1]?.text,
+    ]);
     expect(result).toMatchObject({ outcome: 'pass', regulated: true, policyVersion: 1 });
   });
 
   it('flags lexicon phrases with the severity and an explanation', () => {
-    const result = checkCompliance({ copy: 'We guarantee it.', topics: [] }, defaultPolicy, [sandbox], now);
+    const result = checkCompliance(
+      { copy: 'We guarantee it.', topics: [] },
+      defaultPolicy,
+      [sandbox],
+      now,
+    );
     expect(result.outcome).toBe('review');
     expect(result.regulated).toBe(true);
     expect(result.findings[0]).toMatchObject({
@@ -47,7 +65,12 @@ describe('compliance check', () => {
   });
 
   it('blocks forbidden phrases', () => {
-    const result = checkCompliance({ copy: 'Guaranteed returns for all', topics: [] }, defaultPolicy, [sandbox], now);
+    const result = checkCompliance(
+      { copy: 'Guaranteed returns for all', topics: [] },
+      defaultPolicy,
+      [sandbox],
+      now,
+    );
     expect(result.outcome).toBe('blocked');
   });
 
@@ -56,16 +79,21 @@ describe('compliance check', () => {
     const result = checkCompliance({ copy, topics: [] }, defaultPolicy, [sandbox], now);
     const over = 480 + 2 + (defaultPolicy.disclaimers[0]?.text.length ?? 0) - 500;
     expect(result.findings).toContainEqual(
-      expect.objectContaining({ ruleId: 'network.max-length', severity: 'block', network: 'sandbox', message: expect.stringContaining(`${over} characters over`) }),
+      expect.objectContaining({
+        ruleId: 'network.max-length',
+        severity: 'block',
+        network: 'sandbox',
+        message: expect.stringContaining(`${over} characters over`),
+      }),
     );
   });
 });
 
 describe('rendering and length', () => {
   it('renders copy, link and disclaimers in order', () => {
-    expect(renderShareText({ copy: ' Hi ', link: 'https://a.example', disclaimers: ['D1', 'D2'] })).toBe(
-      'Hi\n\nhttps://a.example\n\nD1\n\nD2',
-    );
+    expect(
+      renderShareText({ copy: ' Hi ', link: 'https://a.example', disclaimers: ['D1', 'D2'] }),
+    ).toBe('Hi\n\nhttps://a.example\n\nD1\n\nD2');
   });
 
   it('counts each URL at the network’s fixed weight', () => {

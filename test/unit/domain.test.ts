@@ -22,7 +22,13 @@ describe('identity', () => {
 });
 
 describe('content hash', () => {
-  const post = { copy: 'Hi', link: 'https://a.example', topics: ['t'], segment: 's', compliance: undefined };
+  const post = {
+    copy: 'Hi',
+    link: 'https://a.example',
+    topics: ['t'],
+    segment: 's',
+    compliance: undefined,
+  };
   it('changes with any edit to what the public sees or who sees it', () => {
     const base = contentHashOf(post);
     expect(contentHashOf({ ...post })).toBe(base);
@@ -76,7 +82,11 @@ describe('post analytics', () => {
   });
 
   it('sums reach over published shares and reports unread engagement as unavailable, not zero', () => {
-    const result = summarisePostShares('p', [share({}), share({ audienceSize: 50 }), share({ status: 'failed' })]);
+    const result = summarisePostShares('p', [
+      share({}),
+      share({ audienceSize: 50 }),
+      share({ status: 'failed' }),
+    ]);
     expect(result.potentialReach.value).toBe(150);
     expect(result.shares.published.value).toBe(2);
     expect(result.shares.failed.value).toBe(1);

@@ -1,0 +1,90 @@
+import { execSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiClient, createApiClient } from '#infra/local/demo/client';
+import { runDemo } from '#infra/local/demo/scenario';
+import { type RunningRuntime, startRuntimeProcess } from './local-runtime';
+
+let runtime: RunningRuntime;
+let client: ApiClient;
+
+beforeAll(async () => {
+  runtime = await startRuntimeProcess();
+  client = createApiClient(runtime.apiUrl);
+});
+
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+describe('the local runtime, driven over HTTP', () => {
+  it('runs the demo scenario through every stage', async () => {
+    const result = await runDemo(runtime.apiUrl);
+    expect(result.compliance.regulated).toBe(true);
+    expect(result.compliance.findings.map((f) => f.ruleId)).toContain('lexicon.guarantee');
+    expect(result.compliance.disclaimers.length).toBeGreaterThan(0);
+    expect(result.ownApprovalStatus).toBe(403);
+    expect(result.approvedBy).toMatch(/^legal /);
+    expect(result.analytics.shares.published.value).toBe(result.expectedShares);
+    expect(result.analytics.shares.failed.value).toBe(0);
+    expect(result.analytics.potentialReach.value).toBeGreaterThan(0);
+    expect(result.analytics.engagement.impressions.value).toBeGreaterThan(0);
+    expect(result.analytics.sandbox).toBe(true);
+  });
+
+  it('answers bad input with the right 4xx and a JSON body', async () => {
+    const marketing = await client.token('marketing', 'e2e.author@acme.example');
+    const other = await client.token('marketing', 'e2e.reviewer@acme.example');
+    const employee = await client.token('employee', 'nobody@acme.example');
+
+    const malformed = await client.call('POST', '/posts', marketing, '{"title": ');
+    expect(malformed.status).toBe(400);
+    const wrongType = await client.call<{ error: { fields: { field: string }[] } }>(
+      'POST',
+      '/posts',
+      marketing,
+      { title: 'T', copy: 42, segment: 'sales' },
+    );
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.error.fields.map((f) => f.field)).toEqual(['copy']);
+
+    expect((await client.call('POST', '/posts', undefined, { title: 'T' })).status).toBe(401);
+    expect((await client.call('POST', '/posts', 'not-a-jwt', { title: 'T' })).status).toBe(401);
+    expect(
+      (await client.call('POST', '/posts', employee, { title: 'T', copy: 'C', segment: 's' }))
+        .status,
+    ).toBe(403);
+    expect((await client.call('GET', '/posts/post_missing', marketing)).status).toBe(404);
+
+    const { body } = await client.call<{ post: { postId: string } }>('POST', '/posts', marketing, {
+      title: 'T',
+      copy: 'Hello',
+      segment: 'sales',
+    });
+    const draftApproval = await client.call('POST', `/posts/${body.post.postId}/approve`, other);
+    expect(draftApproval.status).toBe(409);
+    const unapprovedCampaign = await client.call('POST', '/campaigns', marketing, {
+      postId: body.post.postId,
+      scheduledAt: new Date().toISOString(),
+    });
+    expect(unapprovedCampaign.status).toBe(409);
+  });
+
+  it('stops every child process on Ctrl-C', async () => {
+    const children = execSync(`ps -o pid= --ppid ${runtime.process.pid}`)
+      .toString()
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    expect(children.length).toBeGreaterThan(0); // DynamoDB Local's JVM at least
+    expect(await runtime.stop()).toBe(0);
+    const alive = children.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
+  });
+});
