@@ -77,14 +77,21 @@ describe('the local runtime, driven over HTTP', () => {
       .map(Number);
     expect(children.length).toBeGreaterThan(0); // DynamoDB Local's JVM at least
     expect(await runtime.stop()).toBe(0);
-    const alive = children.filter((pid) => {
+    const isAlive = (pid: number) => {
       try {
         process.kill(pid, 0);
         return true;
       } catch {
         return false;
       }
-    });
+    };
+    // tsx's esbuild service leaves when its parent's pipe closes, a moment after the parent.
+    const deadline = Date.now() + 5000;
+    let alive = children.filter(isAlive);
+    while (alive.length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      alive = children.filter(isAlive);
+    }
     expect(alive).toEqual([]);
   });
 });
