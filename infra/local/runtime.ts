@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
@@ -64,7 +64,8 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
   };
 
   try {
-    const dataPath = join(options.dataDir, 'dynamodb');
+    // DynamoDB Local runs from its package's folder, so its data path must be absolute.
+    const dataPath = resolve(options.dataDir, 'dynamodb');
     if (options.persist) mkdirSync(dataPath, { recursive: true });
     const dynamoDb = await startDynamoDbLocal({
       port: await freePort(),
