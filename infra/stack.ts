@@ -72,15 +72,24 @@ export class ChorusStack extends Stack {
 
     const bus = new EventBus(this, busDeclaration.id);
 
-    const shareDeadLetterQueue = new Queue(this, shareQueueDeclaration.deadLetter.id, {
-      retentionPeriod: days(shareQueueDeclaration.deadLetter.retentionDays),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    Validations.of(shareDeadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the share queue; it has none of its own.',
-    });
+    /** A dead-letter queue has none of its own; cdk-nag is told so on each one. */
+    const deadLetterQueue = (id: string, retentionDays: number, holds: string) => {
+      const queue = new Queue(this, id, {
+        retentionPeriod: days(retentionDays),
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+      });
+      Validations.of(queue).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: `This queue is itself a dead-letter queue (for ${holds}); it needs none of its own.`,
+      });
+      return queue;
+    };
+    const shareDeadLetterQueue = deadLetterQueue(
+      shareQueueDeclaration.deadLetter.id,
+      shareQueueDeclaration.deadLetter.retentionDays,
+      'share jobs that failed maxReceiveCount times',
+    );
     const shareQueue = new Queue(this, shareQueueDeclaration.id, {
       visibilityTimeout: Duration.seconds(shareQueueDeclaration.visibilityTimeoutSeconds),
       retentionPeriod: days(shareQueueDeclaration.retentionDays),
@@ -91,16 +100,11 @@ export class ChorusStack extends Stack {
         maxReceiveCount: shareQueueDeclaration.deadLetter.maxReceiveCount,
       },
     });
-    const eventDeadLetterQueue = new Queue(this, eventDelivery.deadLetter.id, {
-      retentionPeriod: days(eventDelivery.deadLetter.retentionDays),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    Validations.of(eventDeadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is where undeliverable bus events land; it is itself a dead-letter queue.',
-    });
+    const eventDeadLetterQueue = deadLetterQueue(
+      eventDelivery.deadLetter.id,
+      eventDelivery.deadLetter.retentionDays,
+      'bus events no target could take',
+    );
 
     /** Sets the variable and grants the access together, so the two can never drift apart. */
     const wire = (fn: ChorusFunction, uses: FunctionUses) => {

@@ -9,6 +9,7 @@ import { dynamo } from '#shared/aws';
 import { Connection, Employee, receivesShares } from '#shared/employees/employee';
 import { ConflictError, isConditionalCheckFailure, NotFoundError } from '#shared/errors';
 import { keys, withoutKeys } from '#shared/store/keys';
+import { queryPages } from '#shared/store/query-pages';
 
 /** One (employee, network) pair that receives a segment's campaigns. */
 export interface OptIn {
@@ -110,20 +111,12 @@ export const createEmployeeStore = (tableName: string) => ({
   /** Pages through a segment's opt-ins without holding the whole segment in memory. */
   async *optInsOf(segment: string): AsyncGenerator<OptIn[]> {
     const { pk, skPrefix } = keys.optInsOf(segment);
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamo().send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-          ProjectionExpression: 'employeeId, network, audienceSize',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      yield (page.Items ?? []) as OptIn[];
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    yield* queryPages({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+      ProjectionExpression: 'employeeId, network, audienceSize',
+    }) as AsyncGenerator<OptIn[]>;
   },
 });
 

@@ -10,6 +10,7 @@ import { isConditionalCheckFailure } from '#shared/errors';
 import type { EngagementCounts } from '#shared/networks/network';
 import { Share } from '#shared/shares/share';
 import { keys, withoutKeys } from '#shared/store/keys';
+import { queryPages } from '#shared/store/query-pages';
 
 const pollKeys = (share: Pick<Share, 'network' | 'shareId'>, at: Date) => ({
   gsi2pk: keys.pollQueue(share.network),
@@ -173,20 +174,14 @@ export const createShareStore = (tableName: string) => ({
   },
 
   async *sharesOfPost(postId: string): AsyncGenerator<Share[]> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamo().send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.sharesOfPost(postId) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      yield (page.Items ?? []).map((item) => Share.parse(withoutKeys(item)));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const items of queryPages({
+      TableName: tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.sharesOfPost(postId) },
+    })) {
+      yield items.map((item) => Share.parse(withoutKeys(item)));
+    }
   },
 });
 

@@ -33,6 +33,13 @@ const publish = async (events: readonly PendingEvent[]) => {
   published.push(...events);
 };
 const now = () => new Date();
+const jobFor = (campaignId: string, postId: string, employeeId: string): ShareJob => ({
+  shareId: shareIdFor(campaignId, employeeId, 'sandbox'),
+  campaignId,
+  postId,
+  employeeId,
+  network: 'sandbox',
+});
 const campaignOf = (e: PendingEvent) =>
   'campaignId' in e.detail ? e.detail.campaignId : undefined;
 const workerDeps = { posts, campaigns, employees, shares, networks, publish, now };
@@ -187,13 +194,7 @@ describe('dispatch → fan-out → worker → poll, on DynamoDB Local and fauxqs
 
   it('resumes a share whose worker crashed after recording its intent, without a second post', async () => {
     const { post, campaignId, people } = await arrange(1);
-    const job = {
-      shareId: shareIdFor(campaignId, people[0]!.employeeId, 'sandbox'),
-      campaignId,
-      postId: post.postId,
-      employeeId: people[0]!.employeeId,
-      network: 'sandbox' as const,
-    };
+    const job = jobFor(campaignId, post.postId, people[0]!.employeeId);
     await shares.recordFirst({
       ...job,
       status: 'publishing',
@@ -215,13 +216,7 @@ describe('dispatch → fan-out → worker → poll, on DynamoDB Local and fauxqs
         ExpressionAttributeValues: { ':c': 'Buy now, guaranteed returns!' },
       }),
     );
-    const job = {
-      shareId: shareIdFor(campaignId, people[0]!.employeeId, 'sandbox'),
-      campaignId,
-      postId: post.postId,
-      employeeId: people[0]!.employeeId,
-      network: 'sandbox' as const,
-    };
+    const job = jobFor(campaignId, post.postId, people[0]!.employeeId);
     expect(await publishShare(job, workerDeps)).toBe('failed');
     const share = await shares.get(job.shareId);
     expect(share?.reason).toMatch(/content not approved/);
@@ -234,16 +229,7 @@ describe('dispatch → fan-out → worker → poll, on DynamoDB Local and fauxqs
   it('stores an engagement snapshot per reading, once, and the latest counts on the share', async () => {
     const { post, campaignId, people } = await arrange(2);
     for (const person of people) {
-      await publishShare(
-        {
-          shareId: shareIdFor(campaignId, person.employeeId, 'sandbox'),
-          campaignId,
-          postId: post.postId,
-          employeeId: person.employeeId,
-          network: 'sandbox',
-        },
-        workerDeps,
-      );
+      await publishShare(jobFor(campaignId, post.postId, person.employeeId), workerDeps);
     }
     const later = new Date(Date.now() + 3 * 3_600_000);
     const first = await pollEngagement(later, { shares, networks, publish });
