@@ -14,6 +14,7 @@ import {
   CfnUserPoolGroup,
   FeaturePlan,
   Mfa,
+  StandardThreatProtectionMode,
   UserPool,
   UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
@@ -190,7 +191,9 @@ export class ChorusStack extends Stack {
       },
       mfa: Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
+      // Plus is a paid tier; it is what blocks credential stuffing and risky sign-ins (cdk-nag COG3).
       featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const userPoolClient = new UserPoolClient(this, 'UserPoolClient', {
