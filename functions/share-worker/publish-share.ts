@@ -108,11 +108,15 @@ export const publishShare = async (
     idempotencyKey: job.shareId,
     at: publishedAt,
   });
-  await deps.shares.markPublished(job, {
+  const recordedNow = await deps.shares.markPublished(job, {
     ...result,
     publishedAt,
     firstPollAt: engagementPollAfterPublish(publishedAt),
   });
+  if (!recordedNow) {
+    // A concurrent delivery of the same job recorded it (and announced it) first.
+    return (await deps.shares.get(job.shareId))?.status ?? 'published';
+  }
   await deps.publish([
     event(DETAIL_TYPES.sharePublished, {
       shareId: job.shareId,

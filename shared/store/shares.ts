@@ -54,30 +54,37 @@ export const createShareStore = (tableName: string) => ({
     }
   },
 
+  /** False when another delivery of the same job got there first: it has already ended. */
   async markPublished(
     share: Pick<Share, 'shareId' | 'network'>,
     result: { externalId: string; url: string; publishedAt: Date; firstPollAt: Date },
-  ): Promise<void> {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: keys.share(share.shareId),
-        UpdateExpression:
-          'SET #status = :published, externalId = :externalId, #url = :url, publishedAt = :publishedAt, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk',
-        ConditionExpression: '#status = :publishing',
-        ExpressionAttributeNames: { '#status': 'status', '#url': 'url' },
-        ExpressionAttributeValues: {
-          ':published': 'published',
-          ':publishing': 'publishing',
-          ':externalId': result.externalId,
-          ':url': result.url,
-          ':publishedAt': result.publishedAt.toISOString(),
-          ...Object.fromEntries(
-            Object.entries(pollKeys(share, result.firstPollAt)).map(([k, v]) => [`:${k}`, v]),
-          ),
-        },
-      }),
-    );
+  ): Promise<boolean> {
+    const poll = pollKeys(share, result.firstPollAt);
+    try {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.share(share.shareId),
+          UpdateExpression:
+            'SET #status = :published, externalId = :externalId, #url = :url, publishedAt = :publishedAt, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk',
+          ConditionExpression: '#status = :publishing',
+          ExpressionAttributeNames: { '#status': 'status', '#url': 'url' },
+          ExpressionAttributeValues: {
+            ':published': 'published',
+            ':publishing': 'publishing',
+            ':externalId': result.externalId,
+            ':url': result.url,
+            ':publishedAt': result.publishedAt.toISOString(),
+            ':gsi2pk': poll.gsi2pk,
+            ':gsi2sk': poll.gsi2sk,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
   },
 
   /** Ends a share that was in `publishing` in a terminal state other than published. */

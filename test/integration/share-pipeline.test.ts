@@ -205,6 +205,18 @@ describe('dispatch → fan-out → worker → poll, on DynamoDB Local and fauxqs
     expect((await shares.get(job.shareId))?.status).toBe('published');
   });
 
+  it('publishes once and announces once when the same job is delivered to two workers at once', async () => {
+    const { post, campaignId, people } = await arrange(1);
+    const job = jobFor(campaignId, post.postId, people[0]!.employeeId);
+    published.length = 0;
+    const outcomes = await Promise.all([
+      publishShare(job, workerDeps),
+      publishShare(job, workerDeps),
+    ]);
+    expect(outcomes).toEqual(['published', 'published']);
+    expect(published.filter((e) => e.detailType === 'SharePublished')).toHaveLength(1);
+  });
+
   it('refuses to publish when the stored copy no longer matches the approved hash', async () => {
     const { post, campaignId, people } = await arrange(1);
     await dynamo().send(
