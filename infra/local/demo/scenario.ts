@@ -153,42 +153,38 @@ export const runDemo = async (
     }),
     201,
   );
-  expectStatus(
-    'advance clock',
-    await client.call('POST', '/_local/clock', undefined, { advanceMinutes: 3 }),
-    200,
-  );
+  const advanceClock = async (minutes: number) =>
+    expectStatus(
+      'advance clock',
+      await client.call('POST', '/_local/clock', undefined, { advanceMinutes: minutes }),
+      200,
+    );
+  const readAnalytics = async () =>
+    (
+      await client.call<{ analytics?: PostAnalytics }>(
+        'GET',
+        `/posts/${draft.postId}/analytics`,
+        author,
+      )
+    ).body.analytics;
+  await advanceClock(3);
 
   const expectedShares = DEMO_SEGMENTS.sales;
   progress(`waiting for ${expectedShares} shares…`);
   await waitFor(
     'share fan-out and publishing',
-    async () => {
-      const { body } = await client.call<{ analytics: PostAnalytics }>(
-        'GET',
-        `/posts/${draft.postId}/analytics`,
-        author,
-      );
-      return (body.analytics?.shares.published.value ?? 0) >= expectedShares ? true : undefined;
-    },
+    async () =>
+      ((await readAnalytics())?.shares.published.value ?? 0) >= expectedShares ? true : undefined,
     60_000,
   );
 
   progress('an hour later, the engagement poller reads the sandbox network…');
-  expectStatus(
-    'advance clock',
-    await client.call('POST', '/_local/clock', undefined, { advanceMinutes: 60 }),
-    200,
-  );
+  await advanceClock(60);
   const analytics = await waitFor(
     'engagement poll',
     async () => {
-      const { body } = await client.call<{ analytics: PostAnalytics }>(
-        'GET',
-        `/posts/${draft.postId}/analytics`,
-        author,
-      );
-      return body.analytics?.engagement.impressions.value ? body.analytics : undefined;
+      const analytics = await readAnalytics();
+      return analytics?.engagement.impressions.value ? analytics : undefined;
     },
     30_000,
   );
