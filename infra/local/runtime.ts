@@ -107,13 +107,10 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
       [ENV.shareQueue]: queues.shareQueueUrl,
     });
 
-    const invokers = Object.fromEntries(
-      Object.entries(functions).map(([name, declaration]) => [
-        name,
-        lambdaInvoker(name, declaration),
-      ]),
-    ) as Record<FunctionName, Invoke>;
     const entries = Object.entries(functions) as [FunctionName, (typeof functions)[FunctionName]][];
+    const invokers = Object.fromEntries(
+      entries.map(([name, declaration]) => [name, lambdaInvoker(name, declaration)]),
+    ) as Record<FunctionName, Invoke>;
 
     const eventBus = await startLocalEventBus({
       port: 0,
