@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { publishShare } from '#functions/share-worker/publish-share';
+import { publishShare, type ShareWorkerDependencies } from '#functions/share-worker/publish-share';
 import { loadConfig, nonEmpty } from '#shared/config';
 import { publisherFor } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
@@ -26,15 +26,50 @@ const deps = {
 
 const processor = new BatchProcessor(EventType.SQS);
 
+/** Reads each id once; a failed read is forgotten so the next job tries again. */
+const readOnce = <T>(read: (id: string) => Promise<T>) => {
+  const reads = new Map<string, Promise<T>>();
+  return (id: string): Promise<T> => {
+    let pending = reads.get(id);
+    if (!pending) {
+      pending = read(id);
+      pending.catch(() => reads.delete(id));
+      reads.set(id, pending);
+    }
+    return pending;
+  };
+};
+
+/**
+ * The jobs of a batch nearly always share one campaign and post: read those once per batch, not
+ * once per job. Never across batches, so a withdrawn or edited post is seen by the next batch.
+ */
+const batchDependencies = (): ShareWorkerDependencies => ({
+  ...deps,
+  campaigns: { ...deps.campaigns, get: readOnce((id) => deps.campaigns.get(id)) },
+  posts: { ...deps.posts, get: readOnce((id) => deps.posts.get(id)) },
+});
+
 /** A record that throws is reported back as failed; only it returns to the queue. */
-const processRecord = async (record: SQSRecord): Promise<void> => {
+const processRecord = async (
+  record: SQSRecord,
+  batchDeps: ShareWorkerDependencies,
+): Promise<void> => {
   const job = ShareJob.parse(JSON.parse(record.body));
-  const status = await publishShare(job, deps);
+  const status = await publishShare(job, batchDeps);
   logger.info('Share job done', { shareId: job.shareId, network: job.network, status });
 };
 
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler((event, context) =>
-    processPartialResponse(event, processRecord, processor, { context }),
-  );
+  .handler((event, context) => {
+    const batchDeps = batchDependencies();
+    return processPartialResponse(
+      event,
+      (record: SQSRecord) => processRecord(record, batchDeps),
+      processor,
+      {
+        context,
+      },
+    );
+  });
