@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
 import { isConditionalCheckFailure } from '#shared/errors';
@@ -84,6 +85,7 @@ export const createSandboxNetwork = (tableName: string): NetworkAdapter => ({
   async fetchMetrics(externalIds, at) {
     const readings = new Map<string, MetricsReading>();
     for (let start = 0; start < externalIds.length; start += BATCH_GET_MAX_KEYS) {
+      let attempt = 0;
       let requestKeys: Record<string, unknown>[] = externalIds
         .slice(start, start + BATCH_GET_MAX_KEYS)
         .map((id) => keys.sandboxPost(id));
@@ -100,6 +102,8 @@ export const createSandboxNetwork = (tableName: string): NetworkAdapter => ({
           });
         }
         requestKeys = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+        // Unprocessed keys mean the table is throttling: back off before asking again.
+        if (requestKeys.length > 0) await sleep(Math.min(1000, 25 * 2 ** attempt++));
       }
     }
     for (const id of externalIds) {
