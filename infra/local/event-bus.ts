@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Invoke } from '#infra/local/lambda-runtime';
 
@@ -24,8 +25,6 @@ interface PutEventsEntry {
   Detail?: string;
   EventBusName?: string;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * EventBridge's PutEvents on the wire (JSON 1.1, `AWSEvents.PutEvents`), so handlers use the real

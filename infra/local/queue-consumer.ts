@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DeleteMessageBatchCommand,
   type Message,
@@ -92,7 +93,7 @@ export const startQueueConsumer = (options: {
       } catch (error) {
         if (running) {
           options.log(`polling ${options.queueUrl} failed: ${(error as Error).message}`);
-          await new Promise((resolve) => setTimeout(resolve, 500));
+          await sleep(500);
         }
       }
     }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { sqs } from '#shared/aws';
 import type { ShareJob } from '#shared/shares/share';
@@ -5,8 +6,6 @@ import type { ShareJob } from '#shared/shares/share';
 const SQS_BATCH_MAX = 10;
 const IN_FLIGHT_BATCHES = 8;
 const MAX_ATTEMPTS = 4;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sends one batch, re-sending only the entries SQS refused, with backoff; throws if some never go. */
 const sendBatch = async (queueUrl: string, jobs: readonly ShareJob[]): Promise<void> => {

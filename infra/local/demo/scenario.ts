@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type ApiAnswer, type ApiClient, createApiClient } from '#infra/local/demo/client';
 import type { PostAnalytics } from '#shared/analytics/post-analytics';
 import type { Campaign } from '#shared/campaigns/campaign';
@@ -38,7 +39,7 @@ const waitFor = async <T>(
   while (Date.now() < deadline) {
     const value = await probe();
     if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
   throw new DemoStageError(`${stage}: not done after ${timeoutMs / 1000} s`);
 };
