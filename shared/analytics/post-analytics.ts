@@ -30,12 +30,13 @@ export const summarisePostShares = (postId: string, shares: readonly Share[]): P
     return values.length === 0 ? null : values.reduce((a, b) => a + b, 0);
   };
   const sandbox = published.some((s) => s.network === 'sandbox');
-  const measured = (value: number | null): Figure => ({
-    value,
-    source: 'measured',
-    ...(value === null ? { note: 'not yet read from the networks' } : {}),
-    ...(sandbox ? { note: 'sandbox network: modelled engagement, not a real audience' } : {}),
-  });
+  const measured = (value: number | null): Figure => {
+    const notes = [
+      value === null ? 'not yet read from the networks' : undefined,
+      sandbox ? 'sandbox network: modelled engagement, not a real audience' : undefined,
+    ].filter(Boolean);
+    return { value, source: 'measured', ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
+  };
   const byNetwork: PostAnalytics['byNetwork'] = {};
   for (const share of published) {
     const entry = byNetwork[share.network] ?? { published: 0, potentialReach: 0 };

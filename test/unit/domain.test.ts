@@ -91,6 +91,9 @@ describe('post analytics', () => {
     expect(result.shares.published.value).toBe(2);
     expect(result.shares.failed.value).toBe(1);
     expect(result.engagement.impressions.value).toBeNull();
+    expect(result.engagement.impressions.note).toBe(
+      'not yet read from the networks; sandbox network: modelled engagement, not a real audience',
+    );
   });
 
   it('sums what was measured', () => {
