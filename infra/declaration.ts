@@ -17,7 +17,10 @@ export const table = {
   globalSecondaryIndexes: [
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   ],
+  /** Epoch seconds after which DynamoDB may delete the item (idempotency records). */
+  timeToLiveAttribute: 'ttl',
 } as const;
 
 export const bus = { id: 'Bus', source: EVENT_SOURCE } as const;
@@ -124,21 +127,39 @@ export interface RouteDeclaration {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   function: FunctionName;
+  /** Only the API description is public; everything else needs a valid JWT. */
+  public?: true;
 }
 
-/** Every route needs a valid JWT; which roles may call it is decided by the API's router. */
+/** Which roles may call each route is decided by the API's router, next to its schemas. */
 export const routes = [
   { method: 'POST', path: '/posts', function: 'api' },
   { method: 'GET', path: '/posts/{postId}', function: 'api' },
+  { method: 'PUT', path: '/posts/{postId}', function: 'api' },
+  { method: 'DELETE', path: '/posts/{postId}', function: 'api' },
+  { method: 'GET', path: '/posts/{postId}/versions', function: 'api' },
+  { method: 'GET', path: '/posts/{postId}/diff', function: 'api' },
   { method: 'POST', path: '/posts/{postId}/submit', function: 'api' },
+  { method: 'POST', path: '/posts/{postId}/withdraw', function: 'api' },
   { method: 'POST', path: '/posts/{postId}/approve', function: 'api' },
   { method: 'POST', path: '/posts/{postId}/reject', function: 'api' },
+  { method: 'POST', path: '/posts/{postId}/request-changes', function: 'api' },
+  { method: 'GET', path: '/posts/{postId}/approvals', function: 'api' },
+  { method: 'GET', path: '/posts/{postId}/comments', function: 'api' },
+  { method: 'POST', path: '/posts/{postId}/comments', function: 'api' },
   { method: 'GET', path: '/posts/{postId}/analytics', function: 'api' },
+  { method: 'GET', path: '/reviews', function: 'api' },
+  { method: 'GET', path: '/library', function: 'api' },
+  { method: 'GET', path: '/policies/approval', function: 'api' },
+  { method: 'PUT', path: '/policies/approval', function: 'api' },
+  { method: 'GET', path: '/policies/approval/versions', function: 'api' },
+  { method: 'GET', path: '/audit', function: 'api' },
   { method: 'POST', path: '/campaigns', function: 'api' },
   { method: 'GET', path: '/campaigns/{campaignId}', function: 'api' },
   { method: 'POST', path: '/employees', function: 'api' },
   { method: 'PUT', path: '/me/connections/{network}', function: 'api' },
   { method: 'GET', path: '/me/connections', function: 'api' },
+  { method: 'GET', path: '/openapi.json', function: 'api', public: true },
 ] as const satisfies readonly RouteDeclaration[];
 
 export const routeKey = (route: RouteDeclaration): string => `${route.method} ${route.path}`;

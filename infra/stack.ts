@@ -7,7 +7,12 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
@@ -61,6 +66,7 @@ export class ChorusStack extends Stack {
       encryption: TableEncryption.AWS_MANAGED,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.RETAIN,
+      timeToLiveAttribute: tableDeclaration.timeToLiveAttribute,
     });
     for (const index of tableDeclaration.globalSecondaryIndexes) {
       table.addGlobalSecondaryIndex({
@@ -241,7 +247,21 @@ export class ChorusStack extends Stack {
         );
         integrations.set(route.function, integration);
       }
-      api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+      const isPublic = 'public' in route && route.public;
+      const added = api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration,
+        ...(isPublic ? { authorizer: new HttpNoneAuthorizer() } : {}),
+      });
+      if (isPublic) {
+        for (const publicRoute of added) {
+          Validations.of(publicRoute).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: 'The OpenAPI description is public on purpose; it holds no data.',
+          });
+        }
+      }
     }
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url });

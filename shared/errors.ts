@@ -40,6 +40,11 @@ export class ConflictError extends Error {
   override readonly name = 'ConflictError';
 }
 
+/** Well formed, but cannot be processed as asked (an Idempotency-Key reused for another request). */
+export class UnprocessableError extends Error {
+  override readonly name = 'UnprocessableError';
+}
+
 export const isConditionalCheckFailure = (error: unknown): boolean =>
   error instanceof Error &&
   (error.name === 'ConditionalCheckFailedException' ||

@@ -1,6 +1,10 @@
+import type { ApprovalPolicy } from '#shared/approvals/policy';
 import { type Publish, publisherFor } from '#shared/events/publisher';
+import { type AuditStore, createAuditStore } from '#shared/store/audit';
 import { type CampaignStore, createCampaignStore } from '#shared/store/campaigns';
 import { createEmployeeStore, type EmployeeStore } from '#shared/store/employees';
+import { createIdempotencyStore, type IdempotencyStore } from '#shared/store/idempotency';
+import { createApprovalPolicyStore, type PolicyStore } from '#shared/store/policies';
 import { createPostStore, type PostStore } from '#shared/store/posts';
 import { createShareStore, type ShareStore } from '#shared/store/shares';
 
@@ -10,6 +14,9 @@ export interface ApiDependencies {
   campaigns: CampaignStore;
   employees: EmployeeStore;
   shares: ShareStore;
+  audit: AuditStore;
+  approvalPolicies: PolicyStore<ApprovalPolicy>;
+  idempotency: IdempotencyStore;
   publish: Publish;
   now: () => Date;
 }
@@ -17,11 +24,17 @@ export interface ApiDependencies {
 export const createApiDependencies = (config: {
   TABLE_NAME: string;
   EVENT_BUS_NAME: string;
-}): ApiDependencies => ({
-  posts: createPostStore(config.TABLE_NAME),
-  campaigns: createCampaignStore(config.TABLE_NAME),
-  employees: createEmployeeStore(config.TABLE_NAME),
-  shares: createShareStore(config.TABLE_NAME),
-  publish: publisherFor(config.EVENT_BUS_NAME),
-  now: () => new Date(),
-});
+}): ApiDependencies => {
+  const audit = createAuditStore(config.TABLE_NAME);
+  return {
+    posts: createPostStore(config.TABLE_NAME, audit),
+    campaigns: createCampaignStore(config.TABLE_NAME),
+    employees: createEmployeeStore(config.TABLE_NAME),
+    shares: createShareStore(config.TABLE_NAME),
+    audit,
+    approvalPolicies: createApprovalPolicyStore(config.TABLE_NAME, audit),
+    idempotency: createIdempotencyStore(config.TABLE_NAME),
+    publish: publisherFor(config.EVENT_BUS_NAME),
+    now: () => new Date(),
+  };
+};

@@ -5,6 +5,7 @@ import {
   ForbiddenError,
   NotAuthenticatedError,
   NotFoundError,
+  UnprocessableError,
   ValidationError,
 } from '#shared/errors';
 import { logger } from '#shared/logger';
@@ -27,6 +28,9 @@ export const toResponse = (error: unknown): ApiResponse => {
   }
   if (error instanceof ConflictError) {
     return json(409, { error: { code: 'conflict', message: error.message } });
+  }
+  if (error instanceof UnprocessableError) {
+    return json(422, { error: { code: 'unprocessable', message: error.message } });
   }
   logger.error('Unhandled error', { error: error as Error });
   return json(500, { error: { code: 'internal', message: 'Something went wrong on our side' } });

@@ -40,9 +40,9 @@ const parseWith = <S extends z.ZodType>(
   return result.data;
 };
 
+/** No body reads as `{}`, so the schema names each missing field rather than "no body". */
 export const parseBody = <S extends z.ZodType>(event: ApiEvent, schema: S): z.infer<S> => {
-  if (!event.body)
-    throw new ValidationError('A JSON body is required', [{ field: '(body)', message: 'missing' }]);
+  if (!event.body) return parseWith(schema, {}, 'request body');
   const text = event.isBase64Encoded
     ? Buffer.from(event.body, 'base64').toString('utf8')
     : event.body;
@@ -59,6 +59,37 @@ export const parseBody = <S extends z.ZodType>(event: ApiEvent, schema: S): z.in
 
 export const parsePathParameters = <S extends z.ZodType>(event: ApiEvent, schema: S): z.infer<S> =>
   parseWith(schema, event.pathParameters ?? {}, 'path', 'path');
+
+export const parseQuery = <S extends z.ZodType>(event: ApiEvent, schema: S): z.infer<S> =>
+  parseWith(schema, event.queryStringParameters ?? {}, 'query', 'query');
+
+/** HTTP API v2 lowercases header names. */
+export const header = (event: ApiEvent, name: string): string | undefined =>
+  event.headers?.[name.toLowerCase()];
+
+/**
+ * The version an update says it edits: the body's `version`, or an If-Match header carrying the
+ * ETag we served (`"3"`, weak or not). Without either, the update is refused rather than applied
+ * blindly over someone else's change.
+ */
+export const expectedVersion = (event: ApiEvent, fromBody: number | undefined): number => {
+  const ifMatch = header(event, 'if-match');
+  const fromHeader = ifMatch?.match(/^(?:W\/)?"?(\d+)"?$/)?.[1];
+  if (ifMatch !== undefined && fromHeader === undefined) {
+    throw new ValidationError('If-Match must be an ETag this API served, such as "3"', [
+      { field: 'If-Match', message: 'not a version ETag' },
+    ]);
+  }
+  const version = fromBody ?? (fromHeader === undefined ? undefined : Number(fromHeader));
+  if (version === undefined) {
+    throw new ValidationError('Say which version you are changing', [
+      { field: 'version', message: 'required, in the body or as an If-Match header' },
+    ]);
+  }
+  return version;
+};
+
+export const etag = (version: number): string => `"${version}"`;
 
 /** The caller as the JWT authorizer vouched for it. Without claims, nobody is signed in. */
 export const callerOf = (event: ApiEvent): Caller => {

@@ -1,42 +1,138 @@
 import type { ApiDependencies } from '#functions/api/dependencies';
-import { type ApiEvent, type ApiResponse, callerOf } from '#functions/api/http';
+import {
+  type ApiEvent,
+  type ApiResponse,
+  callerOf,
+  header,
+  json,
+  parseBody,
+  parsePathParameters,
+  parseQuery,
+} from '#functions/api/http';
+import { openApiRoute } from '#functions/api/openapi';
+import type { Reply, RouteSpec } from '#functions/api/route';
 import { getPostAnalytics } from '#functions/api/routes/analytics';
+import { listAudit } from '#functions/api/routes/audit';
 import { createCampaign, getCampaign } from '#functions/api/routes/campaigns';
 import { createEmployee } from '#functions/api/routes/employees';
+import { library } from '#functions/api/routes/library';
 import { listConnections, putConnection } from '#functions/api/routes/me';
-import { createPost, getPost, submitPost } from '#functions/api/routes/posts';
-import { approvePost, rejectPost } from '#functions/api/routes/reviews';
-import { type Caller, hasAnyRole, type Role } from '#shared/auth/roles';
-import { ForbiddenError, NotFoundError } from '#shared/errors';
-
-export type RouteHandler = (
-  event: ApiEvent,
-  caller: Caller,
-  deps: ApiDependencies,
-) => Promise<ApiResponse>;
-
-interface Route {
-  roles: readonly Role[];
-  handle: RouteHandler;
-}
+import {
+  getApprovalPolicy,
+  listApprovalPolicyVersions,
+  putApprovalPolicy,
+} from '#functions/api/routes/policies';
+import {
+  createPost,
+  deletePost,
+  diffPost,
+  editPost,
+  getPost,
+  listVersions,
+  submitPost,
+  withdrawPost,
+} from '#functions/api/routes/posts';
+import {
+  addComment,
+  approvePost,
+  listApprovals,
+  listComments,
+  rejectPost,
+  requestChanges,
+  reviewQueue,
+} from '#functions/api/routes/reviews';
+import { type Caller, hasAnyRole } from '#shared/auth/roles';
+import { ForbiddenError, NotFoundError, ValidationError } from '#shared/errors';
+import { sha256 } from '#shared/hash';
+import type { IdempotencyScope } from '#shared/store/idempotency';
 
 /**
- * Route key → who may call it and what handles it. The keys are the HTTP API's route keys from
- * infra/declaration.ts; a unit test keeps the two lists identical.
+ * Route key → its description. The keys are the HTTP API's route keys from infra/declaration.ts;
+ * a unit test keeps the two lists identical.
  */
-export const apiRoutes: Readonly<Record<string, Route>> = {
-  'POST /posts': { roles: ['marketing', 'admin'], handle: createPost },
-  'GET /posts/{postId}': { roles: ['marketing', 'legal', 'admin'], handle: getPost },
-  'POST /posts/{postId}/submit': { roles: ['marketing', 'admin'], handle: submitPost },
-  'POST /posts/{postId}/approve': { roles: ['marketing', 'legal'], handle: approvePost },
-  'POST /posts/{postId}/reject': { roles: ['marketing', 'legal'], handle: rejectPost },
-  'GET /posts/{postId}/analytics': { roles: ['marketing', 'admin'], handle: getPostAnalytics },
-  'POST /campaigns': { roles: ['marketing', 'admin'], handle: createCampaign },
-  'GET /campaigns/{campaignId}': { roles: ['marketing', 'legal', 'admin'], handle: getCampaign },
-  'POST /employees': { roles: ['admin'], handle: createEmployee },
-  'PUT /me/connections/{network}': { roles: ['employee'], handle: putConnection },
-  'GET /me/connections': { roles: ['employee'], handle: listConnections },
+export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
+  'POST /posts': createPost,
+  'GET /posts/{postId}': getPost,
+  'PUT /posts/{postId}': editPost,
+  'DELETE /posts/{postId}': deletePost,
+  'GET /posts/{postId}/versions': listVersions,
+  'GET /posts/{postId}/diff': diffPost,
+  'POST /posts/{postId}/submit': submitPost,
+  'POST /posts/{postId}/withdraw': withdrawPost,
+  'POST /posts/{postId}/approve': approvePost,
+  'POST /posts/{postId}/reject': rejectPost,
+  'POST /posts/{postId}/request-changes': requestChanges,
+  'GET /posts/{postId}/approvals': listApprovals,
+  'GET /posts/{postId}/comments': listComments,
+  'POST /posts/{postId}/comments': addComment,
+  'GET /posts/{postId}/analytics': getPostAnalytics,
+  'GET /reviews': reviewQueue,
+  'GET /library': library,
+  'GET /policies/approval': getApprovalPolicy,
+  'PUT /policies/approval': putApprovalPolicy,
+  'GET /policies/approval/versions': listApprovalPolicyVersions,
+  'GET /audit': listAudit,
+  'POST /campaigns': createCampaign,
+  'GET /campaigns/{campaignId}': getCampaign,
+  'POST /employees': createEmployee,
+  'PUT /me/connections/{network}': putConnection,
+  'GET /me/connections': listConnections,
+  'GET /openapi.json': openApiRoute(() => apiRoutes),
 };
+
+const toResponse = (reply: Reply): ApiResponse => {
+  const response = json(reply.status, reply.body);
+  return { ...response, headers: { ...response.headers, ...reply.headers } };
+};
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+const idempotencyScope = (event: ApiEvent, caller: Caller): IdempotencyScope | undefined => {
+  const key = header(event, 'idempotency-key');
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new ValidationError('Idempotency-Key must be 1 to 255 visible ASCII characters', [
+      { field: 'Idempotency-Key', message: 'malformed' },
+    ]);
+  }
+  return {
+    userId: caller.userId,
+    route: event.routeKey,
+    key,
+    requestHash: sha256(`${event.rawPath}\u0000${event.body ?? ''}`),
+  };
+};
+
+/** Runs a creating request once per Idempotency-Key; a retry gets the first answer again. */
+const once = async (
+  scope: IdempotencyScope | undefined,
+  deps: ApiDependencies,
+  run: () => Promise<ApiResponse>,
+): Promise<ApiResponse> => {
+  if (!scope) return run();
+  const earlier = await deps.idempotency.begin(scope, deps.now());
+  if (earlier) {
+    return {
+      statusCode: earlier.statusCode,
+      headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' },
+      body: earlier.body,
+    };
+  }
+  let response: ApiResponse;
+  try {
+    response = await run();
+  } catch (error) {
+    await deps.idempotency.abandon(scope);
+    throw error;
+  }
+  await deps.idempotency.complete(scope, {
+    statusCode: response.statusCode ?? 200,
+    body: String(response.body ?? ''),
+  });
+  return response;
+};
+
+const ANONYMOUS: Caller = { userId: 'anonymous', email: undefined, name: undefined, roles: [] };
 
 export const routeRequest = async (
   event: ApiEvent,
@@ -44,9 +140,18 @@ export const routeRequest = async (
 ): Promise<ApiResponse> => {
   const route = apiRoutes[event.routeKey];
   if (!route) throw new NotFoundError('Route', event.routeKey);
-  const caller = callerOf(event);
-  if (!hasAnyRole(caller, route.roles)) {
+  const caller = route.roles === 'public' ? ANONYMOUS : callerOf(event);
+  if (route.roles !== 'public' && !hasAnyRole(caller, route.roles)) {
     throw new ForbiddenError(`This needs one of these roles: ${route.roles.join(', ')}`);
   }
-  return route.handle(event, caller, deps);
+  const input = {
+    params: route.params ? parsePathParameters(event, route.params) : undefined,
+    query: route.query ? parseQuery(event, route.query) : undefined,
+    body: route.body ? parseBody(event, route.body) : undefined,
+    caller,
+    deps,
+    request: event,
+  };
+  const scope = route.idempotent ? idempotencyScope(event, caller) : undefined;
+  return once(scope, deps, async () => toResponse(await route.handle(input)));
 };

@@ -1,21 +1,29 @@
+import { type ApprovalPolicy, planReview } from '#shared/approvals/policy';
 import { checkCompliance } from '#shared/compliance/engine';
 import type { CompliancePolicy } from '#shared/compliance/policy';
-import { DETAIL_TYPES, type EventDetail } from '#shared/events/catalogue';
-import { event, type Publish } from '#shared/events/publisher';
+import type { EventDetail } from '#shared/events/catalogue';
+import type { Publish } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
 import type { NetworkRegistry } from '#shared/networks/registry';
-import { nextStatus } from '#shared/posts/workflow';
+import { applyActions } from '#shared/posts/transitions';
 import type { PostStore } from '#shared/store/posts';
 
 export interface ComplianceCheckDependencies {
   posts: PostStore;
   networks: NetworkRegistry;
   policy: () => Promise<CompliancePolicy>;
+  approvalPolicy: () => Promise<ApprovalPolicy>;
   publish: Publish;
   now: () => Date;
 }
 
-/** Checks the submitted version against the policy, for every network it could be shared on. */
+const ACTOR = 'system:compliance-check';
+
+/**
+ * Checks the submitted version against the compliance policy for every network it could be
+ * shared on, then opens its review as the approval policy in force asks (or approves it, when
+ * the policy lets clean unregulated posts through, or sends it back when a finding blocks it).
+ */
 export const checkSubmittedPost = async (
   submitted: EventDetail<'PostSubmitted'>,
   deps: ComplianceCheckDependencies,
@@ -26,29 +34,24 @@ export const checkSubmittedPost = async (
     logger.info('Ignoring stale PostSubmitted', { postId: post.postId, status: post.status });
     return;
   }
-  const policy = await deps.policy();
-  const compliance = checkCompliance(post, policy, Object.values(deps.networks), deps.now());
-  const checked = {
-    ...post,
-    compliance,
-    status: nextStatus(post, { type: 'complianceChecked', outcome: compliance.outcome }),
-    updatedAt: compliance.checkedAt,
-  };
-  await deps.posts.replace(checked, post);
+  const [policy, approvalPolicy] = await Promise.all([deps.policy(), deps.approvalPolicy()]);
+  const at = deps.now();
+  const compliance = checkCompliance(post, policy, Object.values(deps.networks), at);
+  const plan = planReview(post, compliance, approvalPolicy);
+  const next = await applyActions(
+    deps,
+    post,
+    [
+      { type: 'complianceChecked', compliance },
+      { type: 'startReview', plan },
+    ],
+    { actor: ACTOR, at },
+  );
   logger.info('Compliance checked', {
     postId: post.postId,
     outcome: compliance.outcome,
-    regulated: compliance.regulated,
+    regulated: plan.regulated,
     findings: compliance.findings.map((f) => f.ruleId),
+    status: next.status,
   });
-  await deps.publish([
-    event(DETAIL_TYPES.complianceChecked, {
-      postId: post.postId,
-      version: post.version,
-      outcome: compliance.outcome,
-      regulated: compliance.regulated,
-      findingCount: compliance.findings.length,
-      policyVersion: compliance.policyVersion,
-    }),
-  ]);
 };

@@ -8,13 +8,18 @@ import { parseEvent } from '#shared/events/catalogue';
 import { publisherFor } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
 import { createNetworkRegistry } from '#shared/networks/registry';
+import { createAuditStore } from '#shared/store/audit';
+import { createApprovalPolicyStore } from '#shared/store/policies';
 import { createPostStore } from '#shared/store/posts';
 
 const config = loadConfig({ TABLE_NAME: nonEmpty, EVENT_BUS_NAME: nonEmpty });
+const audit = createAuditStore(config.TABLE_NAME);
+const approvalPolicies = createApprovalPolicyStore(config.TABLE_NAME, audit);
 const deps = {
-  posts: createPostStore(config.TABLE_NAME),
+  posts: createPostStore(config.TABLE_NAME, audit),
   networks: createNetworkRegistry(config.TABLE_NAME),
   policy: async () => defaultPolicy,
+  approvalPolicy: () => approvalPolicies.current(),
   publish: publisherFor(config.EVENT_BUS_NAME),
   now: () => new Date(),
 };

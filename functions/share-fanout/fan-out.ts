@@ -12,8 +12,9 @@ export interface FanOutDependencies {
 }
 
 /**
- * One share job per opted-in (employee, network) of the campaign's segment. Running it twice
- * sends the same jobs twice, and the worker's conditional writes make the second copy a no-op.
+ * One share job per opted-in (employee, network) across the campaign's segments; someone in two
+ * segments gets one job. Running it twice sends the same jobs twice, and the worker's conditional
+ * writes make the second copy a no-op.
  */
 export const fanOutCampaign = async (
   due: EventDetail<'CampaignDue'>,
@@ -25,20 +26,25 @@ export const fanOutCampaign = async (
     return 0;
   }
   const networks = new Set<string>(campaign.networks);
+  const sent = new Set<string>();
   let jobCount = 0;
-  for await (const optIns of deps.employees.optInsOf(campaign.segment)) {
-    const jobs = optIns
-      .filter((optIn) => networks.has(optIn.network))
-      .map(
-        (optIn): ShareJob => ({
-          shareId: shareIdFor(campaign.campaignId, optIn.employeeId, optIn.network),
-          campaignId: campaign.campaignId,
-          postId: campaign.postId,
-          employeeId: optIn.employeeId,
-          network: optIn.network,
-        }),
-      );
-    jobCount += await deps.sendJobs(jobs);
+  for (const segment of campaign.segments) {
+    for await (const optIns of deps.employees.optInsOf(segment)) {
+      const jobs = optIns
+        .filter((optIn) => networks.has(optIn.network))
+        .map(
+          (optIn): ShareJob => ({
+            shareId: shareIdFor(campaign.campaignId, optIn.employeeId, optIn.network),
+            campaignId: campaign.campaignId,
+            postId: campaign.postId,
+            employeeId: optIn.employeeId,
+            network: optIn.network,
+          }),
+        )
+        .filter((job) => !sent.has(job.shareId));
+      for (const job of jobs) sent.add(job.shareId);
+      jobCount += await deps.sendJobs(jobs);
+    }
   }
   await deps.campaigns.recordJobCount(campaign.campaignId, jobCount);
   logger.info('Fanned out campaign', { campaignId: campaign.campaignId, jobCount });

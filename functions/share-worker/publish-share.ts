@@ -2,12 +2,16 @@ import { receivesShares } from '#shared/employees/employee';
 import { engagementPollAfterPublish } from '#shared/engagement/cadence';
 import { DETAIL_TYPES } from '#shared/events/catalogue';
 import { event, type Publish } from '#shared/events/publisher';
+import { sha256 } from '#shared/hash';
 import { logger } from '#shared/logger';
 import type { NetworkRegistry } from '#shared/networks/registry';
 import { contentHashOf } from '#shared/posts/content-hash';
-import type { Post } from '#shared/posts/post';
+import { type Post, variantsFor } from '#shared/posts/post';
+import { personValues } from '#shared/posts/template';
+import { isLiveAt } from '#shared/posts/workflow';
 import { renderShareText } from '#shared/shares/render';
 import { isTerminal, type Share, type ShareJob } from '#shared/shares/share';
+import type { AuditStore } from '#shared/store/audit';
 import type { CampaignStore } from '#shared/store/campaigns';
 import type { EmployeeStore } from '#shared/store/employees';
 import type { PostStore } from '#shared/store/posts';
@@ -21,15 +25,36 @@ export interface ShareWorkerDependencies {
   networks: NetworkRegistry;
   publish: Publish;
   now: () => Date;
+  audit: AuditStore;
+  /** The company name `{{company}}` stands for. */
+  company: string;
 }
 
-/** Approval binds to content: the stored post must still hash to what was approved and scheduled. */
-const approvedContentMismatch = (post: Post, campaignHash: string): string | undefined => {
-  if (post.status !== 'approved' || !post.approval) return `post is ${post.status}, not approved`;
-  if (post.approval.contentHash !== campaignHash)
-    return 'post was approved again with other content';
-  if (contentHashOf(post) !== campaignHash) return 'post content differs from the approved version';
+/**
+ * Approval binds to content: the post must be live, and the stored post must still hash to what
+ * its approvals were given for and the campaign was scheduled with.
+ */
+const approvedContentMismatch = (
+  post: Post,
+  campaignHash: string,
+  at: Date,
+): string | undefined => {
+  if (!isLiveAt(post, at)) return `post is ${post.status.replace('_', ' ')} or past its deadline`;
+  const hash = contentHashOf(post);
+  if (hash !== campaignHash) return 'post content differs from the version this campaign sends';
+  const approvedThis = post.approvals.filter(
+    (a) => a.version === post.version && a.contentHash === hash,
+  );
+  if (post.lastApprovedVersion !== post.version || approvedThis.length !== post.approvals.length) {
+    return 'the stored content is not the content that was approved';
+  }
   return undefined;
+};
+
+/** Employees in one campaign get different variants, but each always the same one. */
+const variantFor = (post: Post, network: string, shareId: string) => {
+  const variants = variantsFor(post, network);
+  return variants[Number.parseInt(sha256(shareId).slice(0, 8), 16) % variants.length];
 };
 
 /**
@@ -38,6 +63,48 @@ const approvedContentMismatch = (post: Post, campaignHash: string): string | und
  * publish is idempotent by key) or stops at `unknown` for a person to check, never posting twice.
  */
 export const publishShare = async (
+  job: ShareJob,
+  deps: ShareWorkerDependencies,
+): Promise<Share['status']> => {
+  const status = await takeShare(job, deps);
+  if (isTerminal(status)) await recordOutcome(job, deps);
+  return status;
+};
+
+/**
+ * Puts the share's end on the record, once: a redelivered job that finds the share ended records
+ * it again under the same dedupe key, which writes nothing, so a crash between the share's write
+ * and this one loses nothing either.
+ */
+const recordOutcome = async (job: ShareJob, deps: ShareWorkerDependencies): Promise<void> => {
+  const share = await deps.shares.get(job.shareId);
+  if (!share) return;
+  await deps.audit.commit({
+    // Sixteen chains per campaign, by the share id's last hex digit, so thousands of shares
+    // ending together do not all queue behind one chain head.
+    stream: `shares#${job.campaignId}#${job.shareId.slice(-1)}`,
+    records: [
+      {
+        at: share.publishedAt ?? deps.now().toISOString(),
+        actor: 'system:share-worker',
+        action: `share.${share.status}`,
+        subject: { postId: job.postId, campaignId: job.campaignId, shareId: job.shareId },
+        before: null,
+        after: {
+          status: share.status,
+          employeeId: share.employeeId,
+          network: share.network,
+          contentHash: share.contentHash,
+          ...(share.reason ? { reason: share.reason } : {}),
+          ...(share.externalId ? { externalId: share.externalId, url: share.url } : {}),
+        },
+      },
+    ],
+    dedupeKey: `share#${job.shareId}#${share.status}`,
+  });
+};
+
+const takeShare = async (
   job: ShareJob,
   deps: ShareWorkerDependencies,
 ): Promise<Share['status']> => {
@@ -77,8 +144,10 @@ export const publishShare = async (
   if (!connection || !receivesShares(employee, connection)) {
     return end('skipped', 'employee is not opted in on this network');
   }
-  const mismatch = approvedContentMismatch(post, campaign.contentHash);
+  const mismatch = approvedContentMismatch(post, campaign.contentHash, deps.now());
   if (mismatch) return end('failed', `content not approved: ${mismatch}`);
+  const variant = variantFor(post, job.network, job.shareId);
+  if (!variant) return end('failed', `the post has no copy for ${job.network}`);
 
   const network = deps.networks[job.network];
   const recorded = known
@@ -97,7 +166,8 @@ export const publishShare = async (
   }
 
   const text = renderShareText({
-    copy: post.copy,
+    copy: variant.text,
+    values: { ...personValues(employee.name), company: deps.company },
     link: post.link,
     disclaimers: post.compliance?.disclaimers ?? [],
   });

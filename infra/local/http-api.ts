@@ -114,14 +114,17 @@ export const startLocalHttpApi = async (options: {
     }
     if (!matched) return send(response, 404, { message: 'Not Found' });
 
-    const authorization = request.headers.authorization ?? '';
-    const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1];
-    let claims: JWTPayload;
-    try {
-      if (!token) throw new Error('no token');
-      claims = await options.verify(token);
-    } catch {
-      return send(response, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
+    // A public route has no authorizer, so its event carries no claims, as in the cloud.
+    let claims: JWTPayload | undefined;
+    if (!('public' in matched.route.declaration && matched.route.declaration.public)) {
+      const authorization = request.headers.authorization ?? '';
+      const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1];
+      try {
+        if (!token) throw new Error('no token');
+        claims = await options.verify(token);
+      } catch {
+        return send(response, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
+      }
     }
 
     const key = routeKey(matched.route.declaration);
@@ -145,11 +148,15 @@ export const startLocalHttpApi = async (options: {
       requestContext: {
         accountId: '000000000000',
         apiId: 'local',
-        authorizer: {
-          principalId: '',
-          integrationLatency: 0,
-          jwt: { claims: flattenClaims(claims), scopes: [] },
-        },
+        ...(claims
+          ? {
+              authorizer: {
+                principalId: '',
+                integrationLatency: 0,
+                jwt: { claims: flattenClaims(claims), scopes: [] },
+              },
+            }
+          : {}),
         domainName: url.host,
         domainPrefix: 'local',
         http: {
@@ -164,7 +171,7 @@ export const startLocalHttpApi = async (options: {
         stage: '$default',
         time: now.toUTCString(),
         timeEpoch: now.getTime(),
-      },
+      } as APIGatewayProxyEventV2WithJWTAuthorizer['requestContext'],
     };
     let result: unknown;
     try {

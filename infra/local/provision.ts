@@ -3,6 +3,8 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { eventDelivery, shareQueue, table } from '#infra/declaration';
@@ -48,7 +50,47 @@ export const provisionTable = async (client: DynamoDBClient): Promise<void> => {
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
-  await client.send(new DescribeTableCommand({ TableName: LOCAL_NAMES.table }));
+  await addMissingIndexes(client);
+  await client
+    .send(
+      new UpdateTimeToLiveCommand({
+        TableName: LOCAL_NAMES.table,
+        TimeToLiveSpecification: { AttributeName: table.timeToLiveAttribute, Enabled: true },
+      }),
+    )
+    .catch((error: unknown) => {
+      // Asking twice is refused with "already enabled"; that is the state we want.
+      if (!(error instanceof Error && /already enabled/i.test(error.message))) throw error;
+    });
+};
+
+/** Data kept from an older Chorus may predate an index the declaration added since. */
+const addMissingIndexes = async (client: DynamoDBClient): Promise<void> => {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: LOCAL_NAMES.table }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  for (const index of table.globalSecondaryIndexes.filter((i) => !present.has(i.name))) {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: LOCAL_NAMES.table,
+        AttributeDefinitions: [index.partitionKey, index.sortKey].map((name) => ({
+          AttributeName: name,
+          AttributeType: 'S',
+        })),
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: index.name,
+              KeySchema: [
+                { AttributeName: index.partitionKey, KeyType: 'HASH' },
+                { AttributeName: index.sortKey, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          },
+        ],
+      }),
+    );
+  }
 };
 
 const days = (n: number) => String(n * 86_400);

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 export const runtimeInfoFile = (dataDir: string) => join(dataDir, 'runtime.json');
 
 /** Finds the `npm start` runtime for this data folder, or exits with one line saying there is none. */
-export const findRunningRuntime = async (dataDir: string): Promise<{ apiUrl: string }> => {
+export interface RuntimeInfo {
+  apiUrl: string;
+  dynamoDbEndpoint: string;
+  tableName: string;
+}
+
+export const findRunningRuntime = async (dataDir: string): Promise<RuntimeInfo> => {
   const notRunning = () => {
     console.error(
       'chorus: no local runtime is running. Start one with `npm start` in another terminal.',
@@ -14,12 +20,12 @@ export const findRunningRuntime = async (dataDir: string): Promise<{ apiUrl: str
   };
   const file = runtimeInfoFile(dataDir);
   if (!existsSync(file)) return notRunning();
-  const { apiUrl } = JSON.parse(readFileSync(file, 'utf8')) as { apiUrl: string };
+  const info = JSON.parse(readFileSync(file, 'utf8')) as RuntimeInfo;
   try {
-    const response = await fetch(`${apiUrl}/_local/health`);
+    const response = await fetch(`${info.apiUrl}/_local/health`);
     if (!response.ok) return notRunning();
   } catch {
     return notRunning();
   }
-  return { apiUrl };
+  return info;
 };

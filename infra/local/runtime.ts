@@ -249,7 +249,12 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
 
     writeFileSync(
       runtimeInfoFile(options.dataDir),
-      JSON.stringify({ apiUrl: api.url, pid: process.pid }),
+      JSON.stringify({
+        apiUrl: api.url,
+        pid: process.pid,
+        dynamoDbEndpoint: dynamoDb.endpoint,
+        tableName: LOCAL_NAMES.table,
+      }),
     );
     stops.push(() => rmSync(runtimeInfoFile(options.dataDir), { force: true }));
     return { apiUrl: api.url, stop };

@@ -1,23 +1,31 @@
+import { z } from 'zod';
 import type { Share } from '#shared/shares/share';
 
 /**
  * Every figure says where it comes from: `measured` (read from the network), `counted` (Chorus's
  * own records) or `estimated`; a network that gives no figure yields `null`, never a zero.
  */
-export interface Figure {
-  value: number | null;
-  source: 'measured' | 'counted' | 'estimated';
-  note?: string;
-}
+export const Figure = z.object({
+  value: z.number().nullable(),
+  source: z.enum(['measured', 'counted', 'estimated']),
+  note: z.string().optional(),
+});
+export type Figure = z.infer<typeof Figure>;
 
-export interface PostAnalytics {
-  postId: string;
-  shares: { published: Figure; failed: Figure; skipped: Figure; pending: Figure };
-  potentialReach: Figure;
-  engagement: { impressions: Figure; reactions: Figure; comments: Figure; reshares: Figure };
-  byNetwork: Record<string, { published: number; potentialReach: number }>;
-  sandbox: boolean;
-}
+export const PostAnalytics = z.object({
+  postId: z.string(),
+  shares: z.object({ published: Figure, failed: Figure, skipped: Figure, pending: Figure }),
+  potentialReach: Figure,
+  engagement: z.object({
+    impressions: Figure,
+    reactions: Figure,
+    comments: Figure,
+    reshares: Figure,
+  }),
+  byNetwork: z.record(z.string(), z.object({ published: z.number(), potentialReach: z.number() })),
+  sandbox: z.boolean(),
+});
+export type PostAnalytics = z.infer<typeof PostAnalytics>;
 
 export const summarisePostShares = (postId: string, shares: readonly Share[]): PostAnalytics => {
   const published = shares.filter((s) => s.status === 'published');

@@ -16,7 +16,7 @@ export const Campaign = z.object({
   postVersion: z.number().int().positive(),
   /** The approved content this campaign distributes; the worker refuses anything else. */
   contentHash: z.string(),
-  segment: z.string(),
+  segments: z.array(z.string()).min(1),
   networks: z.array(NetworkName),
   scheduledAt: z.iso.datetime(),
   status: CampaignStatus,

@@ -6,11 +6,12 @@ import {
 import type { CompliancePolicy } from '#shared/compliance/policy';
 import { findPhrases } from '#shared/compliance/text-matcher';
 import { measuredLength } from '#shared/networks/limits';
-import type { TextLimits } from '#shared/networks/network';
-import { renderShareText } from '#shared/shares/render';
+import type { NetworkName, TextLimits } from '#shared/networks/network';
+import type { CopyVariant } from '#shared/posts/post';
+import { renderShareText, sampleTemplateValues } from '#shared/shares/render';
 
 export interface ComplianceSubject {
-  copy: string;
+  variants: readonly CopyVariant[];
   link?: string | undefined;
   topics: readonly string[];
 }
@@ -26,16 +27,25 @@ const requiredDisclaimers = (policy: CompliancePolicy, topics: readonly string[]
     .filter((rule) => rule.topics.length === 0 || rule.topics.some((t) => topics.includes(t)))
     .map((rule) => rule.text);
 
-const lexiconFindings = (copy: string, policy: CompliancePolicy): ComplianceFinding[] =>
+const lexiconFindings = (
+  copy: string,
+  variant: number,
+  policy: CompliancePolicy,
+): ComplianceFinding[] =>
   findPhrases(copy, policy.lexicon).map(({ entry, start, end, text }) => ({
     ruleId: `lexicon.${entry.id}`,
     severity: entry.severity,
     message: entry.message.replaceAll('{match}', text),
+    variant,
     span: { start, end },
     ...(entry.suggestion ? { suggestion: entry.suggestion } : {}),
   }));
 
-const lengthFindings = (text: string, networks: readonly NetworkTarget[]): ComplianceFinding[] =>
+const lengthFindings = (
+  text: string,
+  variant: number,
+  networks: readonly NetworkTarget[],
+): ComplianceFinding[] =>
   networks.flatMap((network) => {
     const length = measuredLength(text, network.limits);
     const over = length - network.limits.maxLength;
@@ -45,6 +55,7 @@ const lengthFindings = (text: string, networks: readonly NetworkTarget[]): Compl
             ruleId: 'network.max-length',
             severity: 'block' as const,
             network: network.name,
+            variant,
             message: `With its required disclaimers the post is ${over} characters over ${network.label}'s limit of ${network.limits.maxLength}`,
             suggestion: `Shorten the copy by at least ${over} characters`,
           },
@@ -53,8 +64,9 @@ const lengthFindings = (text: string, networks: readonly NetworkTarget[]): Compl
   });
 
 /**
- * Checks content against a policy, on the final text each network would receive: required
- * disclaimers are appended first, then the rendered text is measured and scanned.
+ * Checks content against a policy, on the final text each network would receive: every copy
+ * variant is rendered with its required disclaimers for each network it is written for, then
+ * measured; the author's own words are scanned against the lexicon, with spans in the variant.
  */
 export const checkCompliance = (
   subject: ComplianceSubject,
@@ -63,8 +75,14 @@ export const checkCompliance = (
   now: Date,
 ): ComplianceResult => {
   const disclaimers = requiredDisclaimers(policy, subject.topics);
-  const text = renderShareText({ copy: subject.copy, link: subject.link, disclaimers });
-  const findings = [...lexiconFindings(subject.copy, policy), ...lengthFindings(text, networks)];
+  const values = sampleTemplateValues(policy.company);
+  const findings = subject.variants.flatMap((variant, i) => {
+    const text = renderShareText({ copy: variant.text, values, link: subject.link, disclaimers });
+    const targets = variant.networks
+      ? networks.filter((n) => variant.networks?.includes(n.name as NetworkName))
+      : networks;
+    return [...lexiconFindings(variant.text, i, policy), ...lengthFindings(text, i, targets)];
+  });
   const outcome = outcomeOf(findings);
   const regulatedTopic = subject.topics.some((t) => policy.regulatedTopics.includes(t));
   return {

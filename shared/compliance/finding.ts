@@ -12,6 +12,8 @@ export const ComplianceFinding = z.object({
   severity: Severity,
   message: z.string(),
   network: z.string().optional(),
+  /** Which copy variant (index) the finding is about. */
+  variant: z.number().int().nonnegative().optional(),
   span: z.object({ start: z.number().int(), end: z.number().int() }).optional(),
   suggestion: z.string().optional(),
 });

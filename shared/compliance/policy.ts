@@ -21,6 +21,8 @@ export type DisclaimerRule = z.infer<typeof DisclaimerRule>;
 
 export const CompliancePolicy = z.object({
   version: z.number().int().positive(),
+  /** The company name, as template fields (`{{company}}`) and disclosures use it. */
+  company: z.string().min(1),
   disclaimers: z.array(DisclaimerRule),
   lexicon: z.array(LexiconEntry),
   /** Posts on these topics always go to legal. */
@@ -34,6 +36,7 @@ export type CompliancePolicy = z.infer<typeof CompliancePolicy>;
  */
 export const defaultPolicy: CompliancePolicy = {
   version: 1,
+  company: 'Acme',
   disclaimers: [
     { id: 'employment-disclosure', text: '#AcmeEmployee — views my own.', topics: [] },
     {

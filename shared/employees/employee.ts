@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NetworkName } from '#shared/networks/network';
 
-const segmentId = z
+export const SegmentId = z
   .string()
   .trim()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes');
@@ -9,7 +9,9 @@ const segmentId = z
 export const EmployeeRequest = z.strictObject({
   email: z.email().max(254),
   name: z.string().trim().min(1).max(200),
-  segments: z.array(segmentId).min(1).max(20),
+  segments: z.array(SegmentId).min(1).max(20),
+  /** Topics the employee follows; empty means every topic. */
+  topics: z.array(z.string().trim().toLowerCase().min(1).max(60)).max(50).default([]),
 });
 export type EmployeeRequest = z.infer<typeof EmployeeRequest>;
 

@@ -8,10 +8,21 @@ import { z } from 'zod';
 export const EVENT_SOURCE = 'chorus';
 
 export const DETAIL_TYPES = {
+  postCreated: 'PostCreated',
+  postEdited: 'PostEdited',
   postSubmitted: 'PostSubmitted',
   complianceChecked: 'ComplianceChecked',
+  reviewStarted: 'ReviewStarted',
+  approvalRecorded: 'ApprovalRecorded',
   postApproved: 'PostApproved',
   postRejected: 'PostRejected',
+  changesRequested: 'ChangesRequested',
+  postScheduled: 'PostScheduled',
+  postExpired: 'PostExpired',
+  approvalLapsed: 'ApprovalLapsed',
+  postWithdrawn: 'PostWithdrawn',
+  postDeleted: 'PostDeleted',
+  approvalPolicyUpdated: 'ApprovalPolicyUpdated',
   campaignScheduled: 'CampaignScheduled',
   campaignDue: 'CampaignDue',
   sharePublished: 'SharePublished',
@@ -22,23 +33,40 @@ export const DETAIL_TYPES = {
 
 const id = z.string().min(1);
 
+/** Every post transition says which post, which version, from where to where and who did it. */
+const postTransition = z.object({
+  postId: id,
+  version: z.number().int().positive(),
+  from: z.string().nullable(),
+  to: z.string(),
+  actor: id,
+});
+
 export const eventSchemas = {
-  PostSubmitted: z.object({ postId: id, version: z.number().int().positive(), submittedBy: id }),
-  ComplianceChecked: z.object({
-    postId: id,
-    version: z.number().int().positive(),
+  PostCreated: postTransition,
+  PostEdited: postTransition,
+  PostSubmitted: postTransition,
+  ComplianceChecked: postTransition.extend({
     outcome: z.enum(['pass', 'review', 'blocked']),
     regulated: z.boolean(),
     findingCount: z.number().int().nonnegative(),
     policyVersion: z.number().int().positive(),
   }),
-  PostApproved: z.object({
-    postId: id,
-    version: z.number().int().positive(),
-    approvedBy: id,
-    contentHash: z.string().length(64),
+  ReviewStarted: postTransition.extend({
+    stages: z.array(z.string()),
+    regulated: z.boolean(),
+    policyVersion: z.number().int().positive(),
   }),
-  PostRejected: z.object({ postId: id, version: z.number().int().positive(), rejectedBy: id }),
+  ApprovalRecorded: postTransition.extend({ stageId: id, contentHash: z.string().length(64) }),
+  PostApproved: postTransition.extend({ contentHash: z.string().length(64) }),
+  PostRejected: postTransition,
+  ChangesRequested: postTransition,
+  PostScheduled: postTransition,
+  PostExpired: postTransition,
+  ApprovalLapsed: postTransition,
+  PostWithdrawn: postTransition,
+  PostDeleted: postTransition,
+  ApprovalPolicyUpdated: z.object({ version: z.number().int().positive(), actor: id }),
   CampaignScheduled: z.object({ campaignId: id, postId: id, scheduledAt: z.iso.datetime() }),
   CampaignDue: z.object({ campaignId: id, postId: id, scheduledAt: z.iso.datetime() }),
   SharePublished: z.object({

@@ -1,17 +1,11 @@
 import { hashOf } from '#shared/hash';
-import type { Post } from '#shared/posts/post';
+import { contentOf, type PostContent } from '#shared/posts/post';
 
 /**
- * The hash an approval binds to: everything that reaches the public or decides who sees it.
- * Any edit to copy, link, disclaimers or targets changes it, which voids the approval.
+ * The hash an approval binds to: every field of the version (copy variants, link, media, targets,
+ * expiry, flags) and the disclaimers the compliance check required. Any edit changes it, which
+ * voids earlier approvals; the share worker recomputes it before publishing.
  */
 export const contentHashOf = (
-  post: Pick<Post, 'copy' | 'link' | 'topics' | 'segment' | 'compliance'>,
-): string =>
-  hashOf({
-    copy: post.copy,
-    link: post.link ?? null,
-    disclaimers: post.compliance?.disclaimers ?? [],
-    topics: post.topics,
-    segment: post.segment,
-  });
+  post: PostContent & { compliance?: { disclaimers: readonly string[] } | undefined },
+): string => hashOf({ content: contentOf(post), disclaimers: post.compliance?.disclaimers ?? [] });

@@ -1,61 +1,285 @@
-import type { Caller, Role } from '#shared/auth/roles';
-import type { ComplianceOutcome } from '#shared/compliance/finding';
+import type { Caller } from '#shared/auth/roles';
+import type { ComplianceResult } from '#shared/compliance/finding';
 import { ConflictError, ForbiddenError } from '#shared/errors';
-import type { Post, PostStatus } from '#shared/posts/post';
+import { contentHashOf } from '#shared/posts/content-hash';
+import type {
+  Approval,
+  Post,
+  PostContent,
+  PostStatus,
+  ReviewPlan,
+  ReviewStagePlan,
+} from '#shared/posts/post';
 
 /**
- * The post state machine, as pure functions: each takes the post and what happened and returns
- * the next status, or throws ConflictError when the post's state does not allow it.
+ * The post state machine as one pure function: the post and what happened in, the next post out,
+ * or a ConflictError (the state does not allow it) or ForbiddenError (not this person).
+ *
+ *   draft → submitted → compliance_checked → in_review (stage 1..n) → approved → scheduled
+ *                                          ↘ changes_requested (blocked)   ↘ expired / withdrawn
+ *   in_review → changes_requested → (edit) → draft … ; in_review → rejected
  */
 export type PostAction =
-  | { type: 'submit' }
-  | { type: 'complianceChecked'; outcome: ComplianceOutcome }
-  | { type: 'approve' }
-  | { type: 'reject' };
+  | { type: 'edit'; by: Caller; content: PostContent; plannedFor?: string | undefined }
+  | { type: 'submit'; by: Caller }
+  | { type: 'complianceChecked'; compliance: ComplianceResult }
+  | { type: 'startReview'; plan: ReviewPlan }
+  | { type: 'approve'; by: Caller; version: number; comment?: string | undefined }
+  | { type: 'reject'; by: Caller; version: number; reason: string }
+  | { type: 'requestChanges'; by: Caller; version: number; comment: string }
+  | { type: 'schedule' }
+  | { type: 'expire' }
+  | { type: 'lapse' }
+  | { type: 'withdraw'; by: Caller; reason: string }
+  | { type: 'delete'; by: Caller };
 
-const allowedFrom: Record<PostAction['type'], readonly PostStatus[]> = {
+export const allowedFrom: Record<PostAction['type'], readonly PostStatus[]> = {
+  edit: ['draft', 'changes_requested', 'in_review', 'approved', 'scheduled'],
   submit: ['draft', 'changes_requested'],
   complianceChecked: ['submitted'],
+  startReview: ['compliance_checked'],
   approve: ['in_review'],
   reject: ['in_review'],
+  requestChanges: ['in_review'],
+  schedule: ['approved', 'scheduled'],
+  expire: ['approved', 'scheduled'],
+  lapse: ['approved', 'scheduled'],
+  withdraw: [
+    'draft',
+    'submitted',
+    'compliance_checked',
+    'in_review',
+    'changes_requested',
+    'approved',
+    'scheduled',
+  ],
+  delete: ['draft', 'changes_requested', 'rejected', 'withdrawn', 'expired'],
 };
 
-export const nextStatus = (
-  post: Pick<Post, 'status' | 'postId'>,
-  action: PostAction,
-): PostStatus => {
-  if (!allowedFrom[action.type].includes(post.status)) {
-    throw new ConflictError(
-      `Cannot ${action.type} post ${post.postId} while it is ${post.status.replace('_', ' ')}`,
-    );
-  }
-  switch (action.type) {
-    case 'submit':
-      return 'submitted';
-    case 'complianceChecked':
-      return action.outcome === 'blocked' ? 'changes_requested' : 'in_review';
-    case 'approve':
-      return 'approved';
-    case 'reject':
-      return 'rejected';
-  }
+const DAY_MS = 86_400_000;
+const words = (status: PostStatus) => status.replaceAll('_', ' ');
+const verb = (type: PostAction['type']) => type.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+
+/** Everything a version earned (check, review, approvals) is void once its content changes. */
+const unreviewed = (post: Post): Post => {
+  const {
+    compliance: _c,
+    review: _r,
+    approvedAt: _a,
+    approvalExpiresAt: _e,
+    decision: _d,
+    ...rest
+  } = post;
+  return { ...rest, approvals: [] };
 };
 
-/** Regulated posts need legal; the rest need marketing. Admins do not bypass four eyes. */
-export const approverRoleFor = (post: Pick<Post, 'compliance'>): Role =>
-  post.compliance?.regulated ? 'legal' : 'marketing';
+const currentStage = (post: Post): ReviewStagePlan => {
+  const stage = post.review?.stages[post.review.currentStage];
+  if (!stage) throw new ConflictError(`Post ${post.postId} has no review stage open`);
+  return stage;
+};
+
+/** Whoever wrote the post or its current version cannot review it. */
+const isOwnPost = (post: Post, caller: Caller): boolean =>
+  caller.userId === post.authorId || caller.userId === post.editedBy;
 
 /**
- * Who may decide on a post in review: someone with the required role who is not its author.
- * Returns the role the decision is taken in.
+ * Who may act on the open review stage: someone with its role, named in it if it names people,
+ * who neither wrote this post nor already approved a stage of this version.
  */
-export const authorizeReviewer = (post: Post, caller: Caller): Role => {
-  const required = approverRoleFor(post);
-  if (!caller.roles.includes(required)) {
-    throw new ForbiddenError(`This post needs a ${required} reviewer`);
+export const authorizeReviewer = (post: Post, caller: Caller): ReviewStagePlan => {
+  const stage = currentStage(post);
+  if (!caller.roles.includes(stage.role)) {
+    throw new ForbiddenError(`The ${stage.name} stage needs a ${stage.role} reviewer`);
   }
-  if (caller.userId === post.authorId) {
-    throw new ForbiddenError('Nobody may approve or reject their own post');
+  if (isOwnPost(post, caller)) {
+    throw new ForbiddenError('Nobody may review their own post');
   }
-  return required;
+  if (stage.reviewers.length > 0 && !stage.reviewers.includes(caller.email ?? '')) {
+    throw new ForbiddenError(`The ${stage.name} stage is for named reviewers only`);
+  }
+  if (post.approvals.some((a) => a.approverId === caller.userId)) {
+    throw new ForbiddenError(
+      'You already approved this version; another reviewer must take this stage',
+    );
+  }
+  return stage;
+};
+
+const assertSameVersion = (post: Post, version: number) => {
+  if (version !== post.version) {
+    throw new ConflictError(
+      `Post ${post.postId} is at version ${post.version}, not ${version}: it changed since you opened it`,
+    );
+  }
+};
+
+export const isStageSatisfied = (
+  stage: ReviewStagePlan,
+  approvals: readonly Approval[],
+): boolean => {
+  const ofStage = approvals.filter((a) => a.stageId === stage.id);
+  return stage.mode === 'any'
+    ? ofStage.length > 0
+    : stage.reviewers.every((email) => ofStage.some((a) => a.approverEmail === email));
+};
+
+const approvedNow = (post: Post, at: Date): Post => {
+  const days = post.review?.approvalValidDays ?? null;
+  return {
+    ...post,
+    status: 'approved',
+    approvedAt: at.toISOString(),
+    lastApprovedVersion: post.version,
+    ...(days === null
+      ? {}
+      : { approvalExpiresAt: new Date(at.getTime() + days * DAY_MS).toISOString() }),
+  };
+};
+
+const approve = (post: Post, action: Extract<PostAction, { type: 'approve' }>, at: Date): Post => {
+  assertSameVersion(post, action.version);
+  const stage = authorizeReviewer(post, action.by);
+  const review = post.review as ReviewPlan;
+  const approval: Approval = {
+    postId: post.postId,
+    version: post.version,
+    contentHash: contentHashOf(post),
+    stageId: stage.id,
+    role: stage.role,
+    approverId: action.by.userId,
+    ...(action.by.email ? { approverEmail: action.by.email } : {}),
+    policyVersion: review.policyVersion,
+    approvedAt: at.toISOString(),
+    ...(action.comment ? { comment: action.comment } : {}),
+  };
+  const approvals = [...post.approvals, approval];
+  if (!isStageSatisfied(stage, approvals)) return { ...post, approvals };
+  const next = review.currentStage + 1;
+  const advanced = { ...post, approvals, review: { ...review, currentStage: next } };
+  return next >= review.stages.length ? approvedNow(advanced, at) : advanced;
+};
+
+const decide = (post: Post, action: PostAction, at: Date): Post => {
+  const now = at.toISOString();
+  switch (action.type) {
+    case 'edit':
+      return {
+        ...unreviewed(post),
+        ...action.content,
+        ...(action.plannedFor ? { plannedFor: action.plannedFor } : {}),
+        status: 'draft',
+        version: post.version + 1,
+        editedBy: action.by.userId,
+      };
+    case 'submit':
+      return { ...post, status: 'submitted', submittedAt: now };
+    case 'complianceChecked':
+      return { ...post, status: 'compliance_checked', compliance: action.compliance };
+    case 'startReview': {
+      if (post.compliance?.outcome === 'blocked') {
+        const blockers = post.compliance.findings.filter((f) => f.severity === 'block');
+        return {
+          ...post,
+          status: 'changes_requested',
+          review: action.plan,
+          decision: {
+            kind: 'changes_requested',
+            by: 'compliance-check',
+            at: now,
+            reason: blockers.map((f) => f.message).join('; '),
+          },
+        };
+      }
+      const started = { ...post, status: 'in_review' as const, review: action.plan };
+      return action.plan.autoApproved || action.plan.stages.length === 0
+        ? approvedNow(started, at)
+        : started;
+    }
+    case 'approve':
+      return approve(post, action, at);
+    case 'reject':
+    case 'requestChanges': {
+      assertSameVersion(post, action.version);
+      authorizeReviewer(post, action.by);
+      const rejecting = action.type === 'reject';
+      return {
+        ...post,
+        status: rejecting ? 'rejected' : 'changes_requested',
+        decision: {
+          kind: rejecting ? 'rejected' : 'changes_requested',
+          by: action.by.userId,
+          at: now,
+          reason: rejecting ? action.reason : action.comment,
+        },
+      };
+    }
+    case 'schedule':
+      return { ...post, status: 'scheduled', everScheduled: true };
+    case 'expire':
+      return {
+        ...post,
+        status: 'expired',
+        decision: { kind: 'expired', by: 'system', at: now, reason: 'its expiry date passed' },
+      };
+    case 'lapse':
+      // Re-review starts from a fresh check under the policies in force now.
+      return {
+        ...unreviewed(post),
+        status: 'submitted',
+        submittedAt: now,
+        decision: {
+          kind: 'lapsed',
+          by: 'system',
+          at: now,
+          reason: 'its approval is older than the policy allows',
+        },
+      };
+    case 'withdraw':
+      return {
+        ...post,
+        status: 'withdrawn',
+        decision: { kind: 'withdrawn', by: action.by.userId, at: now, reason: action.reason },
+      };
+    case 'delete':
+      if (post.everScheduled) {
+        throw new ConflictError(
+          `Post ${post.postId} was shared and stays on the record; withdraw it instead`,
+        );
+      }
+      return {
+        ...post,
+        status: 'deleted',
+        decision: { kind: 'deleted', by: action.by.userId, at: now, reason: 'deleted by its team' },
+      };
+  }
+};
+
+export const transition = (post: Post, action: PostAction, at: Date): Post => {
+  if (!allowedFrom[action.type].includes(post.status)) {
+    throw new ConflictError(
+      `Cannot ${verb(action.type)} post ${post.postId} while it is ${words(post.status)}`,
+    );
+  }
+  return { ...decide(post, action, at), updatedAt: at.toISOString(), revision: post.revision + 1 };
+};
+
+/** Live content whose expiry or approval lifetime has passed is not live any more. */
+export const deadlineOf = (
+  post: Pick<Post, 'expiresAt' | 'approvalExpiresAt'>,
+): string | undefined =>
+  [post.expiresAt, post.approvalExpiresAt].filter((d): d is string => Boolean(d)).sort()[0];
+
+export const isLiveAt = (post: Post, at: Date): boolean => {
+  if (post.status !== 'approved' && post.status !== 'scheduled') return false;
+  const deadline = deadlineOf(post);
+  return deadline === undefined || deadline > at.toISOString();
+};
+
+/** The action a deadline sweep applies: expiry wins over a lapsed approval. */
+export const deadlineAction = (post: Post, at: Date): 'expire' | 'lapse' | undefined => {
+  const now = at.toISOString();
+  if (post.expiresAt && post.expiresAt <= now) return 'expire';
+  if (post.approvalExpiresAt && post.approvalExpiresAt <= now) return 'lapse';
+  return undefined;
 };

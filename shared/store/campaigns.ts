@@ -1,14 +1,18 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
 import { Campaign } from '#shared/campaigns/campaign';
 import { isConditionalCheckFailure, NotFoundError } from '#shared/errors';
 import { keys, withoutKeys } from '#shared/store/keys';
+import type { TransactItem } from '#shared/store/transact';
 
 export const createCampaignStore = (tableName: string) => ({
-  /** A scheduled campaign sits in the due index under its time; that attribute is the schedule. */
-  async create(campaign: Campaign): Promise<void> {
-    await dynamo().send(
-      new PutCommand({
+  /**
+   * The write that creates a campaign, for the transaction that also schedules its post. A
+   * scheduled campaign sits in the due index under its time; that attribute is the schedule.
+   */
+  creation(campaign: Campaign): TransactItem {
+    return {
+      Put: {
         TableName: tableName,
         Item: {
           ...keys.campaign(campaign.campaignId),
@@ -17,8 +21,8 @@ export const createCampaignStore = (tableName: string) => ({
           gsi1sk: `${campaign.scheduledAt}#${campaign.campaignId}`,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+      },
+    };
   },
 
   async get(campaignId: string): Promise<Campaign> {

@@ -1,15 +1,10 @@
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
 import { Connection, Employee, receivesShares } from '#shared/employees/employee';
 import { ConflictError, isConditionalCheckFailure, NotFoundError } from '#shared/errors';
 import { keys, withoutKeys } from '#shared/store/keys';
 import { queryPages } from '#shared/store/query-pages';
+import type { TransactItem } from '#shared/store/transact';
 
 /** One (employee, network) pair that receives a segment's campaigns. */
 export interface OptIn {
@@ -17,8 +12,6 @@ export interface OptIn {
   network: Connection['network'];
   audienceSize: number;
 }
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export const createEmployeeStore = (tableName: string) => ({
   async create(employee: Employee): Promise<void> {

@@ -4,7 +4,15 @@
  *
  * | item              | pk                     | sk                          | gsi1                                  | gsi2                              |
  * |-------------------|------------------------|-----------------------------|---------------------------------------|-----------------------------------|
- * | post              | POST#id                | POST                        |                                       |                                   |
+ * | post              | POST#id                | POST                        | REVIEW#role / submittedAt#id (in review), POST_DEADLINES / deadline#id (live) | REVIEW#role / plannedFor#id (in review) |
+ * | post version      | POST#id                | VERSION#000003              |                                       |                                   |
+ * | approval          | POST#id                | APPROVAL#000003#stage#user  |                                       |                                   |
+ * | comment           | POST#id                | COMMENT#000003#at#id        |                                       |                                   |
+ * | library entry     | LIBRARY#segment        | approvedAt#postId           |                                       |                                   |
+ * | approval policy   | POLICY#approval        | CURRENT / VERSION#000002    |                                       |                                   |
+ * | audit entry       | AUDIT#stream           | SEQ#000000000042            | AUDIT_POST#postId / at#stream#seq     | AUDIT_ACTOR#actor / at#stream#seq | gsi3: AUDIT_DAY#date / at#stream#seq
+ * | audit dedupe      | AUDITKEY#key           | AUDITKEY                    |                                       |                                   |
+ * | idempotency       | IDEMPOTENCY#user#route#key | IDEMPOTENCY             |                                       |                                   | (ttl)
  * | campaign          | CAMPAIGN#id            | CAMPAIGN                    | CAMPAIGNS_DUE / scheduledAt#id (while scheduled) |                         |
  * | employee          | EMPLOYEE#id            | PROFILE                     |                                       |                                   |
  * | connection        | EMPLOYEE#id            | CONNECTION#network          |                                       |                                   |
@@ -15,6 +23,46 @@
  */
 export const keys = {
   post: (postId: string) => ({ pk: `POST#${postId}`, sk: 'POST' }),
+  postVersion: (postId: string, version: number) => ({
+    pk: `POST#${postId}`,
+    sk: `VERSION#${pad(version, 6)}`,
+  }),
+  postVersionPrefix: 'VERSION#',
+  approval: (postId: string, version: number, stageId: string, userId: string) => ({
+    pk: `POST#${postId}`,
+    sk: `APPROVAL#${pad(version, 6)}#${stageId}#${userId}`,
+  }),
+  comment: (postId: string, version: number, at: string, commentId: string) => ({
+    pk: `POST#${postId}`,
+    sk: `COMMENT#${pad(version, 6)}#${at}#${commentId}`,
+  }),
+  commentPrefix: (version?: number) =>
+    version === undefined ? 'COMMENT#' : `COMMENT#${pad(version, 6)}#`,
+  reviewQueue: (role: string) => `REVIEW#${role}`,
+  postDeadlines: 'POST_DEADLINES',
+  library: (segment: string, approvedAt: string, postId: string) => ({
+    pk: `LIBRARY#${segment}`,
+    sk: `${approvedAt}#${postId}`,
+  }),
+  libraryOf: (segment: string) => `LIBRARY#${segment}`,
+  policy: (kind: string, version?: number) => ({
+    pk: `POLICY#${kind}`,
+    sk: version === undefined ? 'CURRENT' : `VERSION#${pad(version, 6)}`,
+  }),
+  auditEntry: (stream: string, seq: number) => ({
+    pk: `AUDIT#${stream}`,
+    sk: `SEQ#${pad(seq, 12)}`,
+  }),
+  auditStream: (stream: string) => `AUDIT#${stream}`,
+  auditStreamPrefix: 'AUDIT#',
+  auditDedupe: (key: string) => ({ pk: `AUDITKEY#${key}`, sk: 'AUDITKEY' }),
+  auditByPost: (postId: string) => `AUDIT_POST#${postId}`,
+  auditByActor: (actor: string) => `AUDIT_ACTOR#${actor}`,
+  auditByDay: (day: string) => `AUDIT_DAY#${day}`,
+  idempotency: (userId: string, route: string, key: string) => ({
+    pk: `IDEMPOTENCY#${userId}#${route}#${key}`,
+    sk: 'IDEMPOTENCY',
+  }),
   campaign: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'CAMPAIGN' }),
   campaignsDue: 'CAMPAIGNS_DUE',
   employee: (employeeId: string) => ({ pk: `EMPLOYEE#${employeeId}`, sk: 'PROFILE' }),
@@ -37,8 +85,31 @@ export const keys = {
 
 /** Strips the key attributes so stored items parse as plain domain objects. */
 export const withoutKeys = <T extends Record<string, unknown>>(item: T): Omit<T, KeyAttribute> => {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _a,
+    gsi1sk: _b,
+    gsi2pk: _c,
+    gsi2sk: _d,
+    gsi3pk: _e,
+    gsi3sk: _f,
+    ttl: _g,
+    ...rest
+  } = item;
   return rest;
 };
 
-type KeyAttribute = 'pk' | 'sk' | 'gsi1pk' | 'gsi1sk' | 'gsi2pk' | 'gsi2sk';
+type KeyAttribute =
+  | 'pk'
+  | 'sk'
+  | 'gsi1pk'
+  | 'gsi1sk'
+  | 'gsi2pk'
+  | 'gsi2sk'
+  | 'gsi3pk'
+  | 'gsi3sk'
+  | 'ttl';
+
+/** Zero-padded so numbers sort as text. */
+const pad = (n: number, width: number) => String(n).padStart(width, '0');

@@ -1,52 +1,301 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditRecord } from '#shared/audit/chain';
 import { dynamo } from '#shared/aws';
-import { ConflictError, isConditionalCheckFailure, NotFoundError } from '#shared/errors';
-import { Post, type PostStatus } from '#shared/posts/post';
+import { NotFoundError } from '#shared/errors';
+import { type Comment, Comment as CommentSchema } from '#shared/posts/comment';
+import { LibraryEntry, libraryEntryOf } from '#shared/posts/library';
+import { Approval, LIVE_STATUSES, Post, PostVersion, versionOf } from '#shared/posts/post';
+import { deadlineOf } from '#shared/posts/workflow';
+import type { AuditStore } from '#shared/store/audit';
 import { keys, withoutKeys } from '#shared/store/keys';
+import { queryPages } from '#shared/store/query-pages';
+import type { TransactItem } from '#shared/store/transact';
 
-export const createPostStore = (tableName: string) => ({
-  async create(post: Post): Promise<void> {
-    await dynamo().send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { ...keys.post(post.postId), ...post },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  },
+export const postStream = (postId: string) => `post#${postId}`;
 
-  async get(postId: string): Promise<Post> {
-    const { Item } = await dynamo().send(
-      new GetCommand({ TableName: tableName, Key: keys.post(postId), ConsistentRead: true }),
-    );
-    if (!Item) throw new NotFoundError('Post', postId);
-    return Post.parse(withoutKeys(Item));
-  },
+/** The sparse index keys a post carries in its current state, and only then. */
+const indexKeysOf = (post: Post) => {
+  if (post.status === 'in_review' && post.review) {
+    const role = post.review.stages[post.review.currentStage]?.role;
+    if (!role) return {};
+    return {
+      gsi1pk: keys.reviewQueue(role),
+      gsi1sk: `${post.submittedAt ?? post.updatedAt}#${post.postId}`,
+      gsi2pk: keys.reviewQueue(role),
+      // Posts without a planned time sort after every planned one.
+      gsi2sk: `${post.plannedFor ?? '~'}#${post.postId}`,
+    };
+  }
+  const deadline = LIVE_STATUSES.includes(post.status) ? deadlineOf(post) : undefined;
+  return deadline ? { gsi1pk: keys.postDeadlines, gsi1sk: `${deadline}#${post.postId}` } : {};
+};
+
+const isLive = (post: Post | undefined): post is Post =>
+  post !== undefined && LIVE_STATUSES.includes(post.status);
+
+export interface PostChange {
+  records: readonly AuditRecord[];
+  comment?: Comment | undefined;
+  /** Other writes that stand or fall with this change (a campaign scheduling the post). */
+  writes?: readonly TransactItem[] | undefined;
+  conflict?: string;
+}
+
+export type ReviewOrder = 'oldest' | 'planned';
+
+export const createPostStore = (tableName: string, audit: AuditStore) => {
+  const put = (item: Record<string, unknown>, condition?: string): TransactItem => ({
+    Put: {
+      TableName: tableName,
+      Item: item,
+      ...(condition ? { ConditionExpression: condition } : {}),
+    },
+  });
 
   /**
-   * Writes the post's next state only if nobody moved it on meanwhile: two reviewers deciding at
-   * once cannot both win.
+   * Every item that follows from a post's change: the head, a new version, new approvals, the
+   * library entries of live content. Deriving them here means no handler can forget one.
    */
-  async replace(post: Post, expected: { status: PostStatus; version: number }): Promise<void> {
-    try {
+  const writesFor = (
+    next: Post,
+    previous: Post | undefined,
+    change: PostChange,
+  ): TransactItem[] => {
+    const writes: TransactItem[] = [
+      previous
+        ? {
+            Put: {
+              TableName: tableName,
+              Item: { ...keys.post(next.postId), ...next, ...indexKeysOf(next) },
+              ConditionExpression: '#revision = :revision',
+              ExpressionAttributeNames: { '#revision': 'revision' },
+              ExpressionAttributeValues: { ':revision': previous.revision },
+            },
+          }
+        : put(
+            { ...keys.post(next.postId), ...next, ...indexKeysOf(next) },
+            'attribute_not_exists(pk)',
+          ),
+    ];
+    if (!previous || previous.version !== next.version) {
+      writes.push(
+        put(
+          { ...keys.postVersion(next.postId, next.version), ...versionOf(next) },
+          'attribute_not_exists(pk)',
+        ),
+      );
+    }
+    const earlier = previous?.version === next.version ? previous.approvals.length : 0;
+    for (const approval of next.approvals.slice(earlier)) {
+      writes.push(
+        put(
+          {
+            ...keys.approval(next.postId, approval.version, approval.stageId, approval.approverId),
+            ...approval,
+          },
+          'attribute_not_exists(pk)',
+        ),
+      );
+    }
+    const wasListed = isLive(previous) ? previous : undefined;
+    const listed = isLive(next) ? next : undefined;
+    if (wasListed?.approvedAt && wasListed.approvedAt !== listed?.approvedAt) {
+      for (const segment of wasListed.segments) {
+        writes.push({
+          Delete: {
+            TableName: tableName,
+            Key: keys.library(segment, wasListed.approvedAt, wasListed.postId),
+          },
+        });
+      }
+    }
+    if (listed?.approvedAt && listed.approvedAt !== wasListed?.approvedAt) {
+      for (const segment of listed.segments) {
+        writes.push(
+          put({
+            ...keys.library(segment, listed.approvedAt, listed.postId),
+            ...libraryEntryOf(listed, listed.approvedAt),
+          }),
+        );
+      }
+    }
+    if (change.comment) {
+      const c = change.comment;
+      writes.push(
+        put(
+          { ...keys.comment(c.postId, c.version, c.at, c.commentId), ...c },
+          'attribute_not_exists(pk)',
+        ),
+      );
+    }
+    return [...writes, ...(change.writes ?? [])];
+  };
+
+  return {
+    /** Writes the post's change, everything derived from it and its audit entries, atomically. */
+    async save(next: Post, previous: Post | undefined, change: PostChange): Promise<void> {
+      await audit.commit({
+        stream: postStream(next.postId),
+        records: change.records,
+        writes: writesFor(next, previous, change),
+        conflict:
+          change.conflict ?? `Post ${next.postId} changed while this request was handled; retry`,
+      });
+    },
+
+    async get(postId: string): Promise<Post> {
+      const { Item } = await dynamo().send(
+        new GetCommand({ TableName: tableName, Key: keys.post(postId), ConsistentRead: true }),
+      );
+      if (!Item || Item.status === 'deleted') throw new NotFoundError('Post', postId);
+      return Post.parse(withoutKeys(Item));
+    },
+
+    async getVersion(postId: string, version: number): Promise<PostVersion> {
+      const { Item } = await dynamo().send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.postVersion(postId, version),
+          ConsistentRead: true,
+        }),
+      );
+      if (!Item) throw new NotFoundError('Version', `${postId} v${version}`);
+      return PostVersion.parse(withoutKeys(Item));
+    },
+
+    async listVersions(postId: string): Promise<PostVersion[]> {
+      const versions: PostVersion[] = [];
+      for await (const items of queryPages({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': keys.post(postId).pk,
+          ':prefix': keys.postVersionPrefix,
+        },
+      })) {
+        versions.push(...items.map((item) => PostVersion.parse(withoutKeys(item))));
+      }
+      return versions;
+    },
+
+    /** Every approval ever given to the post, across versions, oldest version first. */
+    async listApprovals(postId: string): Promise<Approval[]> {
+      const approvals: Approval[] = [];
+      for await (const items of queryPages({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.post(postId).pk, ':prefix': 'APPROVAL#' },
+      })) {
+        approvals.push(...items.map((item) => Approval.parse(withoutKeys(item))));
+      }
+      return approvals;
+    },
+
+    async listComments(postId: string, version?: number): Promise<Comment[]> {
+      const comments: Comment[] = [];
+      for await (const items of queryPages({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': keys.post(postId).pk,
+          ':prefix': keys.commentPrefix(version),
+        },
+      })) {
+        comments.push(...items.map((item) => CommentSchema.parse(withoutKeys(item))));
+      }
+      return comments;
+    },
+
+    async addComment(comment: Comment): Promise<void> {
       await dynamo().send(
         new PutCommand({
           TableName: tableName,
-          Item: { ...keys.post(post.postId), ...post },
-          ConditionExpression: '#status = :status AND #version = :version',
-          ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-          ExpressionAttributeValues: { ':status': expected.status, ':version': expected.version },
+          Item: {
+            ...keys.comment(comment.postId, comment.version, comment.at, comment.commentId),
+            ...comment,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) {
-        throw new ConflictError(
-          `Post ${post.postId} changed while this request was handled; retry`,
-        );
-      }
-      throw error;
-    }
-  },
-});
+    },
+
+    /** Posts waiting in a role's review queue, oldest submission or earliest planned time first. */
+    async reviewQueue(
+      role: string,
+      order: ReviewOrder,
+      page: { limit: number; after?: string | undefined },
+    ): Promise<{ posts: Post[]; next?: string }> {
+      const index = order === 'oldest' ? 'gsi1' : 'gsi2';
+      const { Items = [], LastEvaluatedKey } = await dynamo().send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index,
+          KeyConditionExpression: `${index}pk = :queue${page.after ? ` AND ${index}sk > :after` : ''}`,
+          ExpressionAttributeValues: {
+            ':queue': keys.reviewQueue(role),
+            ...(page.after ? { ':after': page.after } : {}),
+          },
+          Limit: page.limit,
+        }),
+      );
+      const last = Items.at(-1);
+      return {
+        posts: Items.map((item) => Post.parse(withoutKeys(item))),
+        ...(LastEvaluatedKey && last ? { next: String(last[`${index}sk`]) } : {}),
+      };
+    },
+
+    /** Live posts whose expiry or approval lifetime has passed, for the sweep. */
+    async pastDeadline(now: Date, limit: number): Promise<Post[]> {
+      const { Items = [] } = await dynamo().send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :deadlines AND gsi1sk <= :now',
+          ExpressionAttributeValues: {
+            ':deadlines': keys.postDeadlines,
+            ':now': `${now.toISOString()}#\uffff`,
+          },
+          Limit: limit,
+        }),
+      );
+      return Items.map((item) => Post.parse(withoutKeys(item)));
+    },
+
+    /**
+     * The newest library entries of some segments, merged. `before` is the cursor of the last
+     * entry already seen: every segment is read strictly below it, so pages neither skip nor
+     * repeat.
+     */
+    async library(
+      segments: readonly string[],
+      page: { limit: number; before?: string | undefined },
+    ): Promise<{ entries: LibraryEntry[]; next?: string }> {
+      const perSegment = await Promise.all(
+        segments.map(async (segment) => {
+          const { Items = [] } = await dynamo().send(
+            new QueryCommand({
+              TableName: tableName,
+              KeyConditionExpression: `pk = :pk${page.before ? ' AND sk < :before' : ''}`,
+              ExpressionAttributeValues: {
+                ':pk': keys.libraryOf(segment),
+                ...(page.before ? { ':before': page.before } : {}),
+              },
+              ScanIndexForward: false,
+              Limit: page.limit,
+            }),
+          );
+          return Items.map((item) => LibraryEntry.parse(withoutKeys(item)));
+        }),
+      );
+      const cursorOf = (entry: LibraryEntry) => `${entry.approvedAt}#${entry.postId}`;
+      const unique = new Map(perSegment.flat().map((entry) => [entry.postId, entry]));
+      const all = [...unique.values()].sort((a, b) => (cursorOf(a) < cursorOf(b) ? 1 : -1));
+      const entries = all.slice(0, page.limit);
+      const last = entries.at(-1);
+      return { entries, ...(all.length > page.limit && last ? { next: cursorOf(last) } : {}) };
+    },
+  };
+};
 
 export type PostStore = ReturnType<typeof createPostStore>;

@@ -2,7 +2,16 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bus, ENV, eventDelivery, functions, routes, shareQueue, table } from '#infra/declaration';
+import {
+  bus,
+  ENV,
+  eventDelivery,
+  functions,
+  routeKey,
+  routes,
+  shareQueue,
+  table,
+} from '#infra/declaration';
 import { ChorusStack } from '#infra/stack';
 import { ROLES } from '#shared/auth/roles';
 
@@ -62,6 +71,7 @@ describe('the template is exactly what infra/declaration.ts declares', () => {
       ],
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { AttributeName: table.timeToLiveAttribute, Enabled: true },
     });
     expect(
       tableResource?.Properties.GlobalSecondaryIndexes.map(
@@ -128,12 +138,19 @@ describe('the template is exactly what infra/declaration.ts declares', () => {
     );
   });
 
-  it('exposes exactly the declared routes, each behind the JWT authorizer', () => {
+  it('exposes exactly the declared routes, each behind the JWT authorizer unless public', () => {
     const deployed = resourcesOf('AWS::ApiGatewayV2::Route');
     expect(deployed.map((r) => r.Properties.RouteKey).sort()).toEqual(
       routes.map((r) => `${r.method} ${r.path}`).sort(),
     );
-    expect(deployed.every((r) => r.Properties.AuthorizationType === 'JWT')).toBe(true);
+    const publicKeys = routes.filter((r) => 'public' in r && r.public).map(routeKey);
+    expect(publicKeys).toEqual(['GET /openapi.json']);
+    for (const route of deployed) {
+      expect([route.Properties.RouteKey, route.Properties.AuthorizationType]).toEqual([
+        route.Properties.RouteKey,
+        publicKeys.includes(route.Properties.RouteKey) ? 'NONE' : 'JWT',
+      ]);
+    }
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],

@@ -5,6 +5,7 @@ import { dispatchDueCampaigns } from '#functions/dispatcher/dispatch-due';
 import { pollEngagement } from '#functions/engagement-poller/poll-engagement';
 import { fanOutCampaign } from '#functions/share-fanout/fan-out';
 import { publishShare } from '#functions/share-worker/publish-share';
+import { defaultApprovalPolicy, planReview } from '#shared/approvals/policy';
 import { dynamo } from '#shared/aws';
 import { checkCompliance } from '#shared/compliance/engine';
 import { defaultPolicy } from '#shared/compliance/policy';
@@ -13,17 +14,21 @@ import { employeeIdFor, newCampaignId, newPostId, shareIdFor } from '#shared/ids
 import { createNetworkRegistry } from '#shared/networks/registry';
 import { sandboxAudienceOf } from '#shared/networks/sandbox';
 import { contentHashOf } from '#shared/posts/content-hash';
-import { newPost, type Post } from '#shared/posts/post';
+import { newPost } from '#shared/posts/post';
+import { applyAction, applyActions, auditRecordOf } from '#shared/posts/transitions';
 import { sendShareJobs } from '#shared/queue/share-queue';
 import { ShareJob } from '#shared/shares/share';
+import { createAuditStore } from '#shared/store/audit';
 import { createCampaignStore } from '#shared/store/campaigns';
 import { createEmployeeStore } from '#shared/store/employees';
 import { keys } from '#shared/store/keys';
 import { createPostStore } from '#shared/store/posts';
 import { createShareStore } from '#shared/store/shares';
+import { caller, content } from '../fixtures/posts';
 import { SHARE_QUEUE_URL, TABLE } from './setup';
 
-const posts = createPostStore(TABLE);
+const audit = createAuditStore(TABLE);
+const posts = createPostStore(TABLE, audit);
 const campaigns = createCampaignStore(TABLE);
 const employees = createEmployeeStore(TABLE);
 const shares = createShareStore(TABLE);
@@ -42,57 +47,92 @@ const jobFor = (campaignId: string, postId: string, employeeId: string): ShareJo
 });
 const campaignOf = (e: PendingEvent) =>
   'campaignId' in e.detail ? e.detail.campaignId : undefined;
-const workerDeps = { posts, campaigns, employees, shares, networks, publish, now };
+const workerDeps = {
+  posts,
+  campaigns,
+  employees,
+  shares,
+  networks,
+  publish,
+  now,
+  audit,
+  company: defaultPolicy.company,
+};
 
-/** An approved post, a scheduled campaign and `count` opted-in employees in a fresh segment. */
+/**
+ * A post taken through the real workflow (created, submitted, checked, approved, scheduled with
+ * a campaign already due) and `count` opted-in employees in a fresh segment.
+ */
 const arrange = async (count: number) => {
   const segment = `seg-${Math.random().toString(36).slice(2, 10)}`;
-  const base = newPost(
-    {
-      title: 'T',
-      copy: 'We are hiring engineers.',
+  const author = caller('author', 'marketing');
+  const draft = newPost(
+    content({
+      variants: [
+        { text: '{{employee.firstName}} here: we are hiring engineers.' },
+        { text: 'We are hiring engineers at {{company}}.' },
+      ],
       link: 'https://acme.example/jobs',
       topics: [],
-      segment,
-    },
-    { postId: newPostId(), authorId: 'author' },
+      segments: [segment],
+    }),
+    { postId: newPostId(), author },
+    undefined,
     now(),
   );
-  const compliance = checkCompliance(base, defaultPolicy, Object.values(networks), now());
-  const post: Post = {
-    ...base,
-    status: 'approved',
-    compliance,
-    approval: {
-      approvedBy: 'reviewer',
-      approverRole: 'marketing',
-      approvedAt: now().toISOString(),
-      version: 1,
-      contentHash: '',
-    },
-  };
-  post.approval = { ...post.approval!, contentHash: contentHashOf(post) };
-  await posts.create(post);
-  const campaignId = newCampaignId();
-  await campaigns.create({
-    campaignId,
-    postId: post.postId,
-    postVersion: 1,
-    contentHash: contentHashOf(post),
-    segment,
-    networks: ['sandbox'],
-    scheduledAt: new Date(Date.now() - 1000).toISOString(),
-    status: 'scheduled',
-    createdBy: 'author',
-    createdAt: now().toISOString(),
+  await posts.save(draft, undefined, {
+    records: [auditRecordOf(undefined, draft, { type: 'create' }, author.userId)],
   });
+  const deps = { posts, publish };
+  const compliance = checkCompliance(draft, defaultPolicy, Object.values(networks), now());
+  const inReview = await applyActions(
+    deps,
+    draft,
+    [
+      { type: 'submit', by: author },
+      { type: 'complianceChecked', compliance },
+      { type: 'startReview', plan: planReview(draft, compliance, defaultApprovalPolicy) },
+    ],
+    { actor: author.userId, at: now() },
+  );
+  const approved = await applyAction(
+    deps,
+    inReview,
+    { type: 'approve', by: caller('reviewer', 'marketing'), version: 1 },
+    { actor: 'reviewer', at: now() },
+  );
+  const campaignId = newCampaignId();
+  const post = await applyAction(
+    deps,
+    approved,
+    { type: 'schedule' },
+    {
+      actor: author.userId,
+      at: now(),
+      writes: [
+        campaigns.creation({
+          campaignId,
+          postId: approved.postId,
+          postVersion: 1,
+          contentHash: contentHashOf(approved),
+          segments: [segment],
+          networks: ['sandbox'],
+          scheduledAt: new Date(Date.now() - 1000).toISOString(),
+          status: 'scheduled',
+          createdBy: author.userId,
+          createdAt: now().toISOString(),
+        }),
+      ],
+    },
+  );
   const people = await Promise.all(
     Array.from({ length: count }, async (_, i) => {
       const email = `${segment}-${i}@acme.example`;
       const employee = {
         email,
-        name: `P${i}`,
+        name: `Person${i} Example`,
         segments: [segment],
+        topics: [],
         employeeId: employeeIdFor(email),
         status: 'active' as const,
         createdAt: now().toISOString(),
@@ -187,6 +227,20 @@ describe('dispatch → fan-out → worker → poll, on DynamoDB Local and fauxqs
       ),
     );
     expect(sandboxPosts.every((p) => p?.text?.includes('#AcmeEmployee'))).toBe(true);
+    // Template fields are filled per employee; no placeholder reaches the network.
+    expect(sandboxPosts.some((p) => /^Person\d+ here:/.test(p?.text))).toBe(true);
+    expect(sandboxPosts.some((p) => p?.text?.startsWith('We are hiring engineers at Acme.'))).toBe(
+      true,
+    );
+    expect(sandboxPosts.every((p) => !p?.text?.includes('{{'))).toBe(true);
+    // Each share is on the record once, however often its job ran.
+    const { entries } = await audit.list({
+      postId: post.postId,
+      from: new Date(Date.now() - 3_600_000).toISOString(),
+      to: new Date(Date.now() + 3_600_000).toISOString(),
+      limit: 500,
+    });
+    expect(entries.filter((e) => e.action === 'share.published')).toHaveLength(22);
     expect(
       published.filter((e) => e.detailType === 'SharePublished' && campaignOf(e) === campaignId),
     ).toHaveLength(22);
@@ -223,9 +277,8 @@ describe('dispatch → fan-out → worker → poll, on DynamoDB Local and fauxqs
       new UpdateCommand({
         TableName: TABLE,
         Key: keys.post(post.postId),
-        UpdateExpression: 'SET #copy = :c',
-        ExpressionAttributeNames: { '#copy': 'copy' },
-        ExpressionAttributeValues: { ':c': 'Buy now, guaranteed returns!' },
+        UpdateExpression: 'SET variants = :v',
+        ExpressionAttributeValues: { ':v': [{ text: 'Buy now, guaranteed returns!' }] },
       }),
     );
     const job = jobFor(campaignId, post.postId, people[0]!.employeeId);

@@ -1,7 +1,16 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiDependencies } from '#functions/api/dependencies';
@@ -11,6 +20,7 @@ import { apiRoutes, routeRequest } from '#functions/api/router';
 import { routeKey, routes } from '#infra/declaration';
 import { publishEvents } from '#shared/events/publisher';
 import { sendShareJobs } from '#shared/queue/share-queue';
+import { content, draftPost } from '../fixtures/posts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const events = mockClient(EventBridgeClient);
@@ -91,7 +101,7 @@ describe('API routing', () => {
       request(
         'POST /posts',
         '[marketing]',
-        JSON.stringify({ title: 3, copy: 'x', segment: 's', colour: 'red' }),
+        JSON.stringify({ title: 3, variants: [{ text: 'x' }], segments: ['s'], colour: 'red' }),
       ),
     );
     expect(response.statusCode).toBe(400);
@@ -110,28 +120,56 @@ describe('API routing', () => {
     expect(response.statusCode).toBe(404);
   });
 
-  it('turns a lost race on the post into 409, not 500', async () => {
-    const post = {
-      postId: 'p1',
-      version: 1,
-      status: 'draft',
-      authorId: 'u1',
-      title: 'T',
-      copy: 'C',
-      topics: [],
-      segment: 's',
-      createdAt: '2026-01-01T00:00:00.000Z',
-      updatedAt: '2026-01-01T00:00:00.000Z',
-    };
+  it('turns a lost race on the post into 409, not 500, and announces nothing', async () => {
+    const post = draftPost({}, 'u1');
     dynamo.on(GetCommand).resolves({ Item: { pk: 'POST#p1', sk: 'POST', ...post } });
-    dynamo
-      .on(PutCommand)
-      .rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+      }),
+    );
     const response = await call(
-      request('POST /posts/{postId}/submit', '[marketing]', undefined, { postId: 'p1' }),
+      request('POST /posts/{postId}/submit', '[marketing]', undefined, { postId: 'post_1' }),
     );
     expect(response.statusCode).toBe(409);
     expect(events.calls()).toHaveLength(0);
+  });
+
+  it('answers an Idempotency-Key reused for another request with 422', async () => {
+    dynamo
+      .on(PutCommand)
+      .rejects(new ConditionalCheckFailedException({ message: 'x', $metadata: {} }));
+    dynamo.on(GetCommand).resolves({ Item: { requestHash: 'another', state: 'done' } });
+    const event = request('POST /posts', '[marketing]', JSON.stringify(content()));
+    event.headers = { 'idempotency-key': 'k1' };
+    const response = await call(event);
+    expect(response.statusCode).toBe(422);
+  });
+
+  it('serves its OpenAPI 3.1 description without sign-in, covering every route', async () => {
+    const event = {
+      ...request('GET /openapi.json', ''),
+      requestContext: {},
+    } as unknown as ApiEvent;
+    const response = await call(event);
+    expect(response.statusCode).toBe(200);
+    const document = bodyOf(response);
+    expect(document.openapi).toBe('3.1.0');
+    const operations = Object.entries(document.paths as Record<string, object>).flatMap(
+      ([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(operations.sort()).toEqual(routes.map(routeKey).sort());
+    const create = document.paths['/posts'].post;
+    expect(create.requestBody.content['application/json'].schema.required).toEqual(
+      expect.arrayContaining(['title', 'variants', 'segments']),
+    );
+    expect(create.parameters.map((p: { name: string }) => p.name)).toContain('Idempotency-Key');
+    expect(Object.keys(document.paths['/posts/{postId}/approve'].post.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '401', '403', '404', '409']),
+    );
   });
 
   it('answers an unexpected SDK failure with a generic 500 that leaks nothing', async () => {
@@ -152,7 +190,10 @@ describe('event publishing', () => {
     });
     await expect(
       publishEvents('chorus', [
-        { detailType: 'PostRejected', detail: { postId: 'p', version: 1, rejectedBy: 'u' } },
+        {
+          detailType: 'PostRejected',
+          detail: { postId: 'p', version: 1, from: 'in_review', to: 'rejected', actor: 'u' },
+        },
       ]),
     ).rejects.toThrow(/ThrottlingException/);
   });

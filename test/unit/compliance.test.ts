@@ -35,7 +35,7 @@ describe('phrase matching', () => {
 describe('compliance check', () => {
   it('appends the required disclaimers and marks fund posts regulated', () => {
     const result = checkCompliance(
-      { copy: 'Our new fund is open.', topics: ['funds'] },
+      { variants: [{ text: 'Our new fund is open.' }], topics: ['funds'] },
       defaultPolicy,
       [sandbox],
       now,
@@ -49,7 +49,7 @@ describe('compliance check', () => {
 
   it('flags lexicon phrases with the severity and an explanation', () => {
     const result = checkCompliance(
-      { copy: 'We guarantee it.', topics: [] },
+      { variants: [{ text: 'We guarantee it.' }], topics: [] },
       defaultPolicy,
       [sandbox],
       now,
@@ -59,6 +59,7 @@ describe('compliance check', () => {
     expect(result.findings[0]).toMatchObject({
       ruleId: 'lexicon.guarantee',
       severity: 'review',
+      variant: 0,
       span: { start: 3, end: 12 },
       message: "'guarantee' promises an outcome: legal must review it",
     });
@@ -66,7 +67,7 @@ describe('compliance check', () => {
 
   it('blocks forbidden phrases', () => {
     const result = checkCompliance(
-      { copy: 'Guaranteed returns for all', topics: [] },
+      { variants: [{ text: 'Guaranteed returns for all' }], topics: [] },
       defaultPolicy,
       [sandbox],
       now,
@@ -76,13 +77,19 @@ describe('compliance check', () => {
 
   it('blocks copy that no longer fits once disclaimers are added, saying by how much', () => {
     const copy = 'x'.repeat(480);
-    const result = checkCompliance({ copy, topics: [] }, defaultPolicy, [sandbox], now);
+    const result = checkCompliance(
+      { variants: [{ text: 'fine' }, { text: copy }], topics: [] },
+      defaultPolicy,
+      [sandbox],
+      now,
+    );
     const over = 480 + 2 + (defaultPolicy.disclaimers[0]?.text.length ?? 0) - 500;
     expect(result.findings).toContainEqual(
       expect.objectContaining({
         ruleId: 'network.max-length',
         severity: 'block',
         network: 'sandbox',
+        variant: 1,
         message: expect.stringContaining(`${over} characters over`),
       }),
     );
@@ -90,10 +97,20 @@ describe('compliance check', () => {
 });
 
 describe('rendering and length', () => {
-  it('renders copy, link and disclaimers in order', () => {
+  it('renders copy with its template fields filled, then link and disclaimers in order', () => {
     expect(
-      renderShareText({ copy: ' Hi ', link: 'https://a.example', disclaimers: ['D1', 'D2'] }),
-    ).toBe('Hi\n\nhttps://a.example\n\nD1\n\nD2');
+      renderShareText({
+        copy: ' Hi, {{employee.firstName}} of {{ company }} ',
+        values: {
+          'employee.firstName': 'Ada',
+          'employee.lastName': 'L',
+          'employee.name': 'Ada L',
+          company: 'Acme',
+        },
+        link: 'https://a.example',
+        disclaimers: ['D1', 'D2'],
+      }),
+    ).toBe('Hi, Ada of Acme\n\nhttps://a.example\n\nD1\n\nD2');
   });
 
   it('counts each URL at the network’s fixed weight', () => {

@@ -5,7 +5,11 @@ import { nextPollAt } from '#shared/engagement/cadence';
 import { employeeIdFor, shareIdFor } from '#shared/ids';
 import { sandboxAudienceOf, sandboxEngagement } from '#shared/networks/sandbox';
 import { contentHashOf } from '#shared/posts/content-hash';
+import { diffContent } from '#shared/posts/diff';
+import { PostContent } from '#shared/posts/post';
+import { personValues, templateProblems } from '#shared/posts/template';
 import type { Share } from '#shared/shares/share';
+import { content } from '../fixtures/posts';
 
 const HOUR = 3_600_000;
 
@@ -22,19 +26,56 @@ describe('identity', () => {
 });
 
 describe('content hash', () => {
-  const post = {
-    copy: 'Hi',
-    link: 'https://a.example',
-    topics: ['t'],
-    segment: 's',
-    compliance: undefined,
-  };
+  const post = content();
   it('changes with any edit to what the public sees or who sees it', () => {
     const base = contentHashOf(post);
     expect(contentHashOf({ ...post })).toBe(base);
-    expect(contentHashOf({ ...post, copy: 'Hi!' })).not.toBe(base);
+    expect(contentHashOf({ ...post, variants: [{ text: 'Hi!' }] })).not.toBe(base);
     expect(contentHashOf({ ...post, link: undefined })).not.toBe(base);
-    expect(contentHashOf({ ...post, segment: 'other' })).not.toBe(base);
+    expect(contentHashOf({ ...post, segments: ['other'] })).not.toBe(base);
+    expect(contentHashOf({ ...post, compliance: { disclaimers: ['D'] } })).not.toBe(base);
+  });
+});
+
+describe('post content', () => {
+  it('refuses unknown template fields at save time, naming the variant', () => {
+    const result = PostContent.safeParse({
+      title: 'T',
+      variants: [{ text: 'ok {{company}}' }, { text: 'Hi {{employee.nickname}}' }],
+      segments: ['sales'],
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]).toMatchObject({
+      path: ['variants', 1, 'text'],
+      message: expect.stringContaining('unknown template field {{employee.nickname}}'),
+    });
+    expect(templateProblems('Hi {{company')).toEqual([
+      'a template field is not closed: write fields as {{name}}',
+    ]);
+  });
+
+  it('splits names for templates; one-word names have no last name', () => {
+    expect(personValues('Ada King Lovelace')).toEqual({
+      'employee.firstName': 'Ada',
+      'employee.lastName': 'King Lovelace',
+      'employee.name': 'Ada King Lovelace',
+    });
+    expect(personValues('Plato')['employee.lastName']).toBe('');
+  });
+
+  it('diffs versions field by field with word-level changes in text', () => {
+    const before = content();
+    const after = content({
+      variants: [{ text: 'Our quarter in two charts.' }],
+      topics: ['company', 'results'],
+    });
+    const changes = diffContent(before, after);
+    expect(changes.map((c) => c.field)).toEqual(['variants.0.text', 'topics']);
+    const words = (kind: string) =>
+      changes[0]?.text?.filter((t) => t.kind === kind).map((t) => t.text);
+    expect(words('removed')).toEqual(['one', 'chart']);
+    expect(words('added')).toEqual(['two', 'charts']);
+    expect(diffContent(before, before)).toEqual([]);
   });
 });
 

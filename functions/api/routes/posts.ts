@@ -1,48 +1,200 @@
 import { z } from 'zod';
-import { json, parseBody, parsePathParameters } from '#functions/api/http';
-import type { RouteHandler } from '#functions/api/router';
-import { DETAIL_TYPES } from '#shared/events/catalogue';
-import { event } from '#shared/events/publisher';
+import { etag, expectedVersion } from '#functions/api/http';
+import { defineRoute } from '#functions/api/route';
+import { PostPath, PostView, postView, VersionField } from '#functions/api/schemas';
+import { ConflictError } from '#shared/errors';
 import { newPostId } from '#shared/ids';
-import { newPost, PostDraft } from '#shared/posts/post';
-import { nextStatus } from '#shared/posts/workflow';
+import { diffContent } from '#shared/posts/diff';
+import { newPost, PostContent, PostPlanning, PostVersion } from '#shared/posts/post';
+import { applyAction, auditRecordOf, eventsOf } from '#shared/posts/transitions';
 
-export const PostPath = z.object({ postId: z.string().min(1).max(100) });
+const PostBody = PostContent.extend(PostPlanning.shape);
+const EditBody = PostBody.extend({ version: VersionField.optional() });
+const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
+const PostAnswer = z.object({ post: PostView });
 
-export const createPost: RouteHandler = async (request, caller, deps) => {
-  const draft = parseBody(request, PostDraft);
-  const post = newPost(draft, { postId: newPostId(), authorId: caller.userId }, deps.now());
-  await deps.posts.create(post);
-  return json(201, { post });
-};
+const answer = (status: number, post: Parameters<typeof postView>[0]) => ({
+  status,
+  body: { post: postView(post) },
+  headers: { etag: etag(post.version) },
+});
 
-export const getPost: RouteHandler = async (request, _caller, deps) => {
-  const { postId } = parsePathParameters(request, PostPath);
-  return json(200, { post: await deps.posts.get(postId) });
-};
+export const createPost = defineRoute({
+  summary: 'Create a draft post (version 1)',
+  tag: 'posts',
+  roles: ['marketing', 'admin'],
+  body: PostBody,
+  idempotent: true,
+  response: { status: 201, description: 'The new draft', schema: PostAnswer },
+  async handle({ body, caller, deps }) {
+    const { plannedFor, ...content } = body;
+    const post = newPost(content, { postId: newPostId(), author: caller }, plannedFor, deps.now());
+    await deps.posts.save(post, undefined, {
+      records: [auditRecordOf(undefined, post, { type: 'create' }, caller.userId)],
+    });
+    await deps.publish(eventsOf(undefined, post, { type: 'create' }, caller.userId));
+    return answer(201, post);
+  },
+});
 
-/**
- * Submitting again while the post is still `submitted` re-announces it: if the event was lost
- * after the write, the author's retry is what recovers it.
- */
-export const submitPost: RouteHandler = async (request, caller, deps) => {
-  const { postId } = parsePathParameters(request, PostPath);
-  const post = await deps.posts.get(postId);
-  const announce = event(DETAIL_TYPES.postSubmitted, {
-    postId,
-    version: post.version,
-    submittedBy: caller.userId,
-  });
-  if (post.status === 'submitted') {
-    await deps.publish([announce]);
-    return json(200, { post });
-  }
-  const submitted = {
-    ...post,
-    status: nextStatus(post, { type: 'submit' }),
-    updatedAt: deps.now().toISOString(),
-  };
-  await deps.posts.replace(submitted, post);
-  await deps.publish([announce]);
-  return json(200, { post: submitted });
-};
+export const getPost = defineRoute({
+  summary: 'Read a post: its current version and where it stands (ETag = version)',
+  tag: 'posts',
+  roles: ['marketing', 'legal', 'admin'],
+  params: PostPath,
+  response: { status: 200, description: 'The post', schema: PostAnswer },
+  errors: [404],
+  async handle({ params, deps }) {
+    return answer(200, await deps.posts.get(params.postId));
+  },
+});
+
+export const editPost = defineRoute({
+  summary: 'Save a new version of a post; voids every earlier approval',
+  description:
+    'Send the version you edited as `version` or If-Match; if someone saved since, the answer is 409.',
+  tag: 'posts',
+  roles: ['marketing', 'admin'],
+  params: PostPath,
+  body: EditBody,
+  ifMatch: true,
+  response: { status: 200, description: 'The post at its new version', schema: PostAnswer },
+  errors: [404, 409],
+  async handle({ params, body, caller, deps, request }) {
+    const { version, plannedFor, ...content } = body;
+    const editing = expectedVersion(request, version);
+    const post = await deps.posts.get(params.postId);
+    if (editing !== post.version) {
+      throw new ConflictError(
+        `You edited version ${editing} but the post is at version ${post.version}; reload it`,
+      );
+    }
+    const next = await applyAction(
+      deps,
+      post,
+      { type: 'edit', by: caller, content, plannedFor },
+      { actor: caller.userId, at: deps.now() },
+    );
+    return answer(200, next);
+  },
+});
+
+export const deletePost = defineRoute({
+  summary: 'Delete a post that was never scheduled (kept on the record, hidden from lists)',
+  tag: 'posts',
+  roles: ['marketing', 'admin'],
+  params: PostPath,
+  response: { status: 200, description: 'The deleted post', schema: PostAnswer },
+  errors: [404, 409],
+  async handle({ params, caller, deps }) {
+    const post = await deps.posts.get(params.postId);
+    const next = await applyAction(
+      deps,
+      post,
+      { type: 'delete', by: caller },
+      { actor: caller.userId, at: deps.now() },
+    );
+    return answer(200, next);
+  },
+});
+
+export const submitPost = defineRoute({
+  summary: 'Submit the current version for the compliance check and review',
+  tag: 'workflow',
+  roles: ['marketing', 'admin'],
+  params: PostPath,
+  response: { status: 200, description: 'The submitted post', schema: PostAnswer },
+  errors: [404, 409],
+  async handle({ params, caller, deps }) {
+    const post = await deps.posts.get(params.postId);
+    const next = await applyAction(
+      deps,
+      post,
+      { type: 'submit', by: caller },
+      { actor: caller.userId, at: deps.now() },
+    );
+    return answer(200, next);
+  },
+});
+
+export const withdrawPost = defineRoute({
+  summary: 'Withdraw a post: it leaves the library and no further share is published',
+  tag: 'workflow',
+  roles: ['marketing', 'legal', 'admin'],
+  params: PostPath,
+  body: ReasonBody,
+  response: { status: 200, description: 'The withdrawn post', schema: PostAnswer },
+  errors: [404, 409],
+  async handle({ params, body, caller, deps }) {
+    const post = await deps.posts.get(params.postId);
+    const next = await applyAction(
+      deps,
+      post,
+      { type: 'withdraw', by: caller, reason: body.reason },
+      { actor: caller.userId, at: deps.now() },
+    );
+    return answer(200, next);
+  },
+});
+
+export const listVersions = defineRoute({
+  summary: 'Every saved version of a post, oldest first',
+  tag: 'posts',
+  roles: ['marketing', 'legal', 'admin'],
+  params: PostPath,
+  response: {
+    status: 200,
+    description: 'The versions',
+    schema: z.object({ versions: z.array(PostVersion) }),
+  },
+  errors: [404],
+  async handle({ params, deps }) {
+    await deps.posts.get(params.postId);
+    return { status: 200, body: { versions: await deps.posts.listVersions(params.postId) } };
+  },
+});
+
+const DiffQuery = z.strictObject({
+  from: z.coerce.number().int().positive().optional(),
+  to: z.coerce.number().int().positive().optional(),
+});
+
+export const FieldChange = z.object({
+  field: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+  text: z
+    .array(z.object({ kind: z.enum(['added', 'removed', 'same']), text: z.string() }))
+    .optional(),
+});
+
+export const diffPost = defineRoute({
+  summary: 'What changed between two versions (default: last approved, or previous, to current)',
+  tag: 'posts',
+  roles: ['marketing', 'legal', 'admin'],
+  params: PostPath,
+  query: DiffQuery,
+  response: {
+    status: 200,
+    description: 'Field by field, with word-level changes for text',
+    schema: z.object({
+      from: z.number().int().nullable(),
+      to: z.number().int(),
+      changes: z.array(FieldChange),
+    }),
+  },
+  errors: [404],
+  async handle({ params, query, deps }) {
+    const post = await deps.posts.get(params.postId);
+    const to = query.to ?? post.version;
+    const baseline =
+      post.lastApprovedVersion && post.lastApprovedVersion < to ? post.lastApprovedVersion : to - 1;
+    const from = query.from ?? (baseline >= 1 ? baseline : undefined);
+    if (from === undefined) return { status: 200, body: { from: null, to, changes: [] } };
+    const [before, after] = await Promise.all([
+      deps.posts.getVersion(post.postId, from),
+      deps.posts.getVersion(post.postId, to),
+    ]);
+    return { status: 200, body: { from, to, changes: diffContent(before, after) } };
+  },
+});

@@ -1,65 +1,275 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { json, parseBody, parsePathParameters } from '#functions/api/http';
-import type { RouteHandler } from '#functions/api/router';
-import { PostPath } from '#functions/api/routes/posts';
-import { DETAIL_TYPES } from '#shared/events/catalogue';
-import { event } from '#shared/events/publisher';
-import { contentHashOf } from '#shared/posts/content-hash';
-import { authorizeReviewer, nextStatus } from '#shared/posts/workflow';
+import { etag, expectedVersion } from '#functions/api/http';
+import { defineRoute } from '#functions/api/route';
+import { FieldChange } from '#functions/api/routes/posts';
+import { Limit, PostPath, PostView, postView, VersionField } from '#functions/api/schemas';
+import type { Caller, Role } from '#shared/auth/roles';
+import { ComplianceFinding } from '#shared/compliance/finding';
+import { ForbiddenError, NotFoundError, ValidationError } from '#shared/errors';
+import { type Comment, CommentRequest, Comment as CommentSchema } from '#shared/posts/comment';
+import { diffContent } from '#shared/posts/diff';
+import { Approval, type Post, ReviewStagePlan } from '#shared/posts/post';
+import { applyAction } from '#shared/posts/transitions';
+import { authorizeReviewer } from '#shared/posts/workflow';
 
-const ApproveBody = z.strictObject({ comment: z.string().trim().max(2000).optional() });
-const RejectBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
+const DecisionFields = { version: VersionField.optional() };
+const ApproveBody = z.strictObject({
+  ...DecisionFields,
+  comment: z.string().trim().min(1).max(2000).optional(),
+});
+const RejectBody = z.strictObject({
+  ...DecisionFields,
+  reason: z.string().trim().min(1).max(2000),
+});
+const ChangesBody = z.strictObject({
+  ...DecisionFields,
+  comment: z.string().trim().min(1).max(4000),
+});
+const PostAnswer = z.object({ post: PostView });
 
-/** The state is checked before the reviewer: approving a draft is a 409 for everyone. */
-export const approvePost: RouteHandler = async (request, caller, deps) => {
-  const { postId } = parsePathParameters(request, PostPath);
-  const { comment } = request.body ? parseBody(request, ApproveBody) : { comment: undefined };
-  const post = await deps.posts.get(postId);
-  const status = nextStatus(post, { type: 'approve' });
-  const approverRole = authorizeReviewer(post, caller);
-  const now = deps.now().toISOString();
-  const contentHash = contentHashOf(post);
-  const approved = {
-    ...post,
-    status,
-    updatedAt: now,
-    approval: {
-      approvedBy: caller.userId,
-      approverRole,
-      approvedAt: now,
-      version: post.version,
-      contentHash,
-      comment,
-    },
-  };
-  await deps.posts.replace(approved, post);
-  await deps.publish([
-    event(DETAIL_TYPES.postApproved, {
-      postId,
-      version: post.version,
-      approvedBy: caller.userId,
-      contentHash,
-    }),
-  ]);
-  return json(200, { post: approved });
+const answer = (post: Post) => ({
+  status: 200,
+  body: { post: postView(post) },
+  headers: { etag: etag(post.version) },
+});
+
+const newComment = (
+  post: Post,
+  caller: Caller,
+  fields: { text: string; kind: Comment['kind']; replyTo?: string | undefined; version?: number },
+  at: Date,
+): Comment => ({
+  commentId: `cmt_${randomUUID()}`,
+  postId: post.postId,
+  version: fields.version ?? post.version,
+  authorId: caller.userId,
+  ...(caller.email ? { authorEmail: caller.email } : {}),
+  text: fields.text,
+  ...(fields.replyTo ? { replyTo: fields.replyTo } : {}),
+  kind: fields.kind,
+  at: at.toISOString(),
+});
+
+export const approvePost = defineRoute({
+  summary: 'Approve the version you reviewed, for the open review stage',
+  description:
+    'The version is required (body or If-Match): approving a version that changed since you opened it is a 409. Nobody approves their own post (403).',
+  tag: 'workflow',
+  roles: ['marketing', 'legal'],
+  params: PostPath,
+  body: ApproveBody,
+  ifMatch: true,
+  response: { status: 200, description: 'The post after the approval', schema: PostAnswer },
+  errors: [404, 409],
+  async handle({ params, body, caller, deps, request }) {
+    const version = expectedVersion(request, body.version);
+    const post = await deps.posts.get(params.postId);
+    const next = await applyAction(
+      deps,
+      post,
+      { type: 'approve', by: caller, version, comment: body.comment },
+      { actor: caller.userId, at: deps.now() },
+    );
+    return answer(next);
+  },
+});
+
+export const rejectPost = defineRoute({
+  summary: 'Reject the version you reviewed, with a reason (final)',
+  tag: 'workflow',
+  roles: ['marketing', 'legal'],
+  params: PostPath,
+  body: RejectBody,
+  ifMatch: true,
+  response: { status: 200, description: 'The rejected post', schema: PostAnswer },
+  errors: [404, 409],
+  async handle({ params, body, caller, deps, request }) {
+    const version = expectedVersion(request, body.version);
+    const post = await deps.posts.get(params.postId);
+    const next = await applyAction(
+      deps,
+      post,
+      { type: 'reject', by: caller, version, reason: body.reason },
+      { actor: caller.userId, at: deps.now() },
+    );
+    return answer(next);
+  },
+});
+
+export const requestChanges = defineRoute({
+  summary: 'Send the post back to its author with a comment on this version',
+  tag: 'workflow',
+  roles: ['marketing', 'legal'],
+  params: PostPath,
+  body: ChangesBody,
+  ifMatch: true,
+  response: { status: 200, description: 'The post, back with its author', schema: PostAnswer },
+  errors: [404, 409],
+  async handle({ params, body, caller, deps, request }) {
+    const version = expectedVersion(request, body.version);
+    const post = await deps.posts.get(params.postId);
+    const at = deps.now();
+    const comment = newComment(post, caller, { text: body.comment, kind: 'changes_requested' }, at);
+    const next = await applyAction(
+      deps,
+      post,
+      { type: 'requestChanges', by: caller, version, comment: body.comment },
+      { actor: caller.userId, at, comment },
+    );
+    return answer(next);
+  },
+});
+
+const CommentsQuery = z.strictObject({ version: z.coerce.number().int().positive().optional() });
+const CommentBody = CommentRequest.extend({ version: VersionField.optional() });
+
+export const listComments = defineRoute({
+  summary: "A post's comment threads, oldest first (optionally one version's)",
+  tag: 'workflow',
+  roles: ['marketing', 'legal', 'admin'],
+  params: PostPath,
+  query: CommentsQuery,
+  response: {
+    status: 200,
+    description: 'The comments; replies name the comment they answer',
+    schema: z.object({ comments: z.array(CommentSchema) }),
+  },
+  errors: [404],
+  async handle({ params, query, deps }) {
+    await deps.posts.get(params.postId);
+    return {
+      status: 200,
+      body: { comments: await deps.posts.listComments(params.postId, query.version) },
+    };
+  },
+});
+
+export const addComment = defineRoute({
+  summary: 'Comment on a version of a post, or reply to a comment',
+  tag: 'workflow',
+  roles: ['marketing', 'legal', 'admin'],
+  params: PostPath,
+  body: CommentBody,
+  idempotent: true,
+  response: {
+    status: 201,
+    description: 'The comment',
+    schema: z.object({ comment: CommentSchema }),
+  },
+  errors: [404],
+  async handle({ params, body, caller, deps }) {
+    const post = await deps.posts.get(params.postId);
+    const version = body.version ?? post.version;
+    if (version > post.version) {
+      throw new ValidationError('No such version', [
+        { field: 'version', message: `the post has ${post.version} version(s)` },
+      ]);
+    }
+    if (body.replyTo) {
+      const thread = await deps.posts.listComments(post.postId, version);
+      if (!thread.some((c) => c.commentId === body.replyTo)) {
+        throw new NotFoundError('Comment', body.replyTo);
+      }
+    }
+    const comment = newComment(
+      post,
+      caller,
+      { text: body.text, kind: 'comment', replyTo: body.replyTo, version },
+      deps.now(),
+    );
+    await deps.posts.addComment(comment);
+    return { status: 201, body: { comment } };
+  },
+});
+
+export const listApprovals = defineRoute({
+  summary: 'Every approval the post was given, for every version',
+  tag: 'workflow',
+  roles: ['marketing', 'legal', 'admin'],
+  params: PostPath,
+  response: {
+    status: 200,
+    description: 'Approvals with approver, time, stage, policy version and content hash',
+    schema: z.object({ approvals: z.array(Approval) }),
+  },
+  errors: [404],
+  async handle({ params, deps }) {
+    await deps.posts.get(params.postId);
+    return { status: 200, body: { approvals: await deps.posts.listApprovals(params.postId) } };
+  },
+});
+
+const REVIEW_ROLES = ['legal', 'marketing'] as const;
+
+const ReviewQuery = z.strictObject({
+  role: z.enum(REVIEW_ROLES).optional(),
+  order: z.enum(['oldest', 'planned']).default('oldest'),
+  limit: Limit,
+  cursor: z.string().max(300).optional(),
+});
+
+const ReviewItem = z.object({
+  post: PostView,
+  stage: ReviewStagePlan,
+  waitingSince: z.string(),
+  regulatedBecause: z.array(z.string()),
+  findings: z.array(ComplianceFinding),
+  diff: z.object({ against: z.number().int().nullable(), changes: z.array(FieldChange) }),
+});
+
+const mayReview = (post: Post, caller: Caller): boolean => {
+  try {
+    authorizeReviewer(post, caller);
+    return true;
+  } catch (error) {
+    if (error instanceof ForbiddenError) return false;
+    throw error;
+  }
 };
 
-export const rejectPost: RouteHandler = async (request, caller, deps) => {
-  const { postId } = parsePathParameters(request, PostPath);
-  const { reason } = parseBody(request, RejectBody);
-  const post = await deps.posts.get(postId);
-  const status = nextStatus(post, { type: 'reject' });
-  authorizeReviewer(post, caller);
-  const now = deps.now().toISOString();
-  const rejected = {
-    ...post,
-    status,
-    updatedAt: now,
-    rejection: { rejectedBy: caller.userId, reason, rejectedAt: now },
-  };
-  await deps.posts.replace(rejected, post);
-  await deps.publish([
-    event(DETAIL_TYPES.postRejected, { postId, version: post.version, rejectedBy: caller.userId }),
-  ]);
-  return json(200, { post: rejected });
-};
+export const reviewQueue = defineRoute({
+  summary: 'Posts waiting for my review, with findings and the diff against the last approval',
+  tag: 'workflow',
+  roles: ['marketing', 'legal'],
+  query: ReviewQuery,
+  response: {
+    status: 200,
+    description: 'One page of the queue; pass `cursor` back for the next',
+    schema: z.object({ items: z.array(ReviewItem), cursor: z.string().optional() }),
+  },
+  async handle({ query, caller, deps }) {
+    const role: Role | undefined = query.role ?? REVIEW_ROLES.find((r) => caller.roles.includes(r));
+    if (!role || !caller.roles.includes(role)) {
+      throw new ForbiddenError(`You are not a ${query.role ?? 'reviewer'}`);
+    }
+    const waiting: Post[] = [];
+    let cursor = query.cursor;
+    do {
+      // Never read more than can be returned, so the cursor skips nothing.
+      const page = await deps.posts.reviewQueue(role, query.order, {
+        limit: query.limit - waiting.length,
+        after: cursor,
+      });
+      waiting.push(...page.posts.filter((post) => mayReview(post, caller)));
+      cursor = page.next;
+    } while (cursor && waiting.length < query.limit);
+    const items = await Promise.all(
+      waiting.map(async (post) => {
+        const against = post.lastApprovedVersion ?? null;
+        const changes = against
+          ? diffContent(await deps.posts.getVersion(post.postId, against), post)
+          : [];
+        return {
+          post: postView(post),
+          stage: post.review?.stages[post.review.currentStage],
+          waitingSince: post.submittedAt ?? post.updatedAt,
+          regulatedBecause: post.review?.reasons ?? [],
+          findings: post.compliance?.findings ?? [],
+          diff: { against, changes },
+        };
+      }),
+    );
+    return { status: 200, body: { items, ...(cursor ? { cursor } : {}) } };
+  },
+});

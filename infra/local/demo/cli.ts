@@ -14,18 +14,22 @@ const summary = (r: DemoResult) => {
   const findings = r.compliance.findings
     .map(
       (f) =>
-        `      [${f.severity}] ${f.message}${f.span ? ` (chars ${f.span.start}–${f.span.end})` : ''}`,
+        `      [${f.severity}] ${f.message}${f.span ? ` (variant ${(f.variant ?? 0) + 1}, chars ${f.span.start}–${f.span.end})` : ''}`,
     )
     .join('\n');
   return `
 Chorus demo — every stage ran, on the SANDBOX network (no real accounts)
 
-  post                ${r.postId}
+  post                ${r.postId} (${r.versions} versions)
+  workflow            ${r.statuses.join(' → ')}
   compliance          ${r.compliance.outcome}, ${r.compliance.regulated ? 'regulated → legal approval' : 'not regulated → marketing approval'} (policy v${r.compliance.policyVersion})
 ${findings}
       disclaimers appended: ${r.compliance.disclaimers.map((d) => `"${d}"`).join(', ')}
   own approval        refused with ${r.ownApprovalStatus} (nobody approves their own post)
+  stale approval      refused with ${r.staleApprovalStatus} (the version changed since it was opened)
   approved by         ${r.approvedBy}
+  library             in sales: ${r.libraryForSegment.includes(r.postId) ? 'listed' : 'MISSING'}; in engineering: ${r.libraryOutsideSegment.includes(r.postId) ? 'LISTED' : 'not listed'}
+  audit log           ${r.auditActions.length} entries for this post (npm run audit:verify checks the chain)
   campaign            ${r.campaignId}
   shares published    ${number(a.shares.published.value)} of ${r.expectedShares} opted-in employees (failed ${number(a.shares.failed.value)}, skipped ${number(a.shares.skipped.value)})
   potential reach     ${number(a.potentialReach.value)} (${a.potentialReach.note})

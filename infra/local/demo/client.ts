@@ -2,6 +2,7 @@
 export interface ApiAnswer<T = Record<string, unknown>> {
   status: number;
   body: T;
+  headers: Headers;
 }
 
 export const createApiClient = (apiUrl: string) => {
@@ -10,12 +11,14 @@ export const createApiClient = (apiUrl: string) => {
     path: string,
     token?: string,
     body?: unknown,
+    headers: Record<string, string> = {},
   ): Promise<ApiAnswer<T>> => {
     const response = await fetch(`${apiUrl}${path}`, {
       method,
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
       },
       ...(body === undefined
         ? {}
@@ -28,7 +31,7 @@ export const createApiClient = (apiUrl: string) => {
     } catch {
       // Not JSON: keep the text, the caller reports it.
     }
-    return { status: response.status, body: parsed as T };
+    return { status: response.status, body: parsed as T, headers: response.headers };
   };
 
   const token = async (role: string, email?: string, name?: string): Promise<string> => {

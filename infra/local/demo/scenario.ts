@@ -11,7 +11,13 @@ export interface DemoResult {
   campaignId: string;
   compliance: NonNullable<Post['compliance']>;
   ownApprovalStatus: number;
+  staleApprovalStatus: number;
+  statuses: string[];
   approvedBy: string;
+  libraryForSegment: string[];
+  libraryOutsideSegment: string[];
+  versions: number;
+  auditActions: string[];
   expectedShares: number;
   analytics: PostAnalytics;
   seconds: number;
@@ -98,62 +104,145 @@ export const runDemo = async (
   progress('seeding 50 employees with sandbox connections…');
   await seedEmployees(client, admin);
 
+  const statuses: string[] = [];
+  const readPost = async () => {
+    const { body } = await client.call<{ post: Post }>('GET', `/posts/${postId}`, author);
+    return body.post;
+  };
+  const waitForCheck = async () => {
+    const checked = await waitFor(
+      'compliance check',
+      async () => {
+        const post = await readPost();
+        return post.status === 'submitted' || post.status === 'compliance_checked'
+          ? undefined
+          : post;
+      },
+      30_000,
+    );
+    statuses.push(checked.status);
+    return checked;
+  };
+
   progress('marketing writes and submits a post…');
   const { post: draft } = expectStatus(
     'create post',
-    await client.call<{ post: Post }>('POST', '/posts', author, {
-      title: 'Global Equity Fund launch',
-      copy: 'Our Global Equity Fund opens today. Nobody can guarantee markets, but the team behind it is best in class.',
-      link: 'https://acme.example/funds/global-equity',
-      topics: ['funds'],
-      segment: 'sales',
-    }),
+    await client.call<{ post: Post }>(
+      'POST',
+      '/posts',
+      author,
+      {
+        title: 'Global Equity Fund launch',
+        variants: [
+          {
+            text: 'Our Global Equity Fund opens today. Nobody can guarantee markets, but the team behind it is best in class.',
+          },
+          {
+            text: '{{employee.firstName}} here: {{company}} opens its Global Equity Fund today. Nobody can guarantee markets; the team is best in class.',
+          },
+        ],
+        link: 'https://acme.example/funds/global-equity',
+        topics: ['funds'],
+        segments: ['sales'],
+        plannedFor: new Date(Date.now() + 86_400_000).toISOString(),
+      },
+      { 'idempotency-key': `demo-${started}` },
+    ),
     201,
   );
-  expectStatus(
-    'submit post',
-    await client.call('POST', `/posts/${draft.postId}/submit`, author),
-    200,
-  );
-
-  progress('compliance check…');
-  const checked = await waitFor(
-    'compliance check',
-    async () => {
-      const { body } = await client.call<{ post: Post }>('GET', `/posts/${draft.postId}`, author);
-      return body.post?.status === 'submitted' ? undefined : body.post;
-    },
-    30_000,
-  );
-  if (checked.status !== 'in_review' || !checked.compliance) {
-    throw new DemoStageError(`compliance check: post ended ${checked.status}`);
+  const postId = draft.postId;
+  statuses.push(draft.status);
+  expectStatus('submit post', await client.call('POST', `/posts/${postId}/submit`, author), 200);
+  const firstCheck = await waitForCheck();
+  if (firstCheck.status !== 'in_review') {
+    throw new DemoStageError(`compliance check: post ended ${firstCheck.status}`);
   }
 
-  progress('approval (four eyes)…');
-  const own = await client.call('POST', `/posts/${draft.postId}/approve`, author);
-  if (own.status !== 403)
+  progress('legal asks for changes…');
+  const own = await client.call('POST', `/posts/${postId}/approve`, author, { version: 1 });
+  if (own.status !== 403) {
     throw new DemoStageError(`four eyes: the author's own approval got ${own.status}, not 403`);
-  const approver = checked.compliance.regulated
-    ? legal
-    : await client.token('marketing', 'max.marketing@acme.example');
+  }
+  const queue = expectStatus(
+    'review queue',
+    await client.call<{ items: { post: Post }[] }>('GET', '/reviews?role=legal', legal),
+    200,
+  );
+  if (!queue.items.some((item) => item.post.postId === postId)) {
+    throw new DemoStageError('review queue: the post is not waiting for legal');
+  }
+  const { post: sentBack } = expectStatus(
+    'request changes',
+    await client.call<{ post: Post }>('POST', `/posts/${postId}/request-changes`, legal, {
+      version: 1,
+      comment: "Please drop 'best in class': we cannot evidence it.",
+    }),
+    200,
+  );
+  statuses.push(sentBack.status);
+
+  progress('marketing edits and resubmits…');
+  const edited = await client.call<{ post: Post }>(
+    'PUT',
+    `/posts/${postId}`,
+    author,
+    {
+      title: 'Global Equity Fund launch',
+      variants: [
+        { text: 'Our Global Equity Fund opens today. Nobody can guarantee markets.' },
+        {
+          text: '{{employee.firstName}} here: {{company}} opens its Global Equity Fund today. Nobody can guarantee markets.',
+        },
+      ],
+      link: 'https://acme.example/funds/global-equity',
+      topics: ['funds'],
+      segments: ['sales'],
+    },
+    { 'if-match': sentBack.version.toString() },
+  );
+  statuses.push(expectStatus('edit post', edited, 200).post.status);
+  expectStatus('resubmit', await client.call('POST', `/posts/${postId}/submit`, author), 200);
+  const checked = await waitForCheck();
+  if (checked.status !== 'in_review' || !checked.compliance) {
+    throw new DemoStageError(`second compliance check: post ended ${checked.status}`);
+  }
+
+  progress('legal approves the new version…');
+  const stale = await client.call('POST', `/posts/${postId}/approve`, legal, { version: 1 });
   const { post: approved } = expectStatus(
     'approve',
-    await client.call<{ post: Post }>('POST', `/posts/${draft.postId}/approve`, approver, {
+    await client.call<{ post: Post }>('POST', `/posts/${postId}/approve`, legal, {
+      version: checked.version,
       comment: 'Fine with the disclaimers.',
     }),
     200,
   );
+  statuses.push(approved.status);
+
+  progress('employees find it in their library…');
+  const libraryOf = async (email: string) => {
+    const token = await client.token('employee', email);
+    const { posts } = expectStatus(
+      `library of ${email}`,
+      await client.call<{ posts: { postId: string }[] }>('GET', '/library', token),
+      200,
+    );
+    return posts.map((p) => p.postId);
+  };
+  const libraryForSegment = await libraryOf('sales-01@acme.example');
+  const libraryOutsideSegment = await libraryOf('engineering-01@acme.example');
 
   progress('scheduling the campaign and moving the clock past it…');
   const { campaign } = expectStatus(
     'schedule campaign',
     await client.call<{ campaign: Campaign }>('POST', '/campaigns', author, {
-      postId: draft.postId,
+      postId,
       scheduledAt: new Date(Date.now() + 2 * 60_000).toISOString(),
       networks: ['sandbox'],
     }),
     201,
   );
+  statuses.push((await readPost()).status);
   const advanceClock = async (minutes: number) =>
     expectStatus(
       'advance clock',
@@ -161,13 +250,8 @@ export const runDemo = async (
       200,
     );
   const readAnalytics = async () =>
-    (
-      await client.call<{ analytics?: PostAnalytics }>(
-        'GET',
-        `/posts/${draft.postId}/analytics`,
-        author,
-      )
-    ).body.analytics;
+    (await client.call<{ analytics?: PostAnalytics }>('GET', `/posts/${postId}/analytics`, author))
+      .body.analytics;
   await advanceClock(3);
 
   const expectedShares = DEMO_SEGMENTS.sales;
@@ -190,12 +274,35 @@ export const runDemo = async (
     30_000,
   );
 
+  progress('legal reads the record…');
+  const { entries } = expectStatus(
+    'audit log',
+    await client.call<{ entries: { action: string }[] }>(
+      'GET',
+      `/audit?postId=${postId}&limit=500`,
+      legal,
+    ),
+    200,
+  );
+  const { versions } = expectStatus(
+    'versions',
+    await client.call<{ versions: unknown[] }>('GET', `/posts/${postId}/versions`, legal),
+    200,
+  );
+  const approval = approved.approvals.at(-1);
+
   return {
-    postId: draft.postId,
+    postId,
     campaignId: campaign.campaignId,
     compliance: checked.compliance,
     ownApprovalStatus: own.status,
-    approvedBy: `${approved.approval?.approverRole} (${approved.approval?.approvedBy})`,
+    staleApprovalStatus: stale.status,
+    statuses,
+    approvedBy: `${approval?.role} (${approval?.approverEmail ?? approval?.approverId})`,
+    libraryForSegment,
+    libraryOutsideSegment,
+    versions: versions.length,
+    auditActions: entries.map((e) => e.action),
     expectedShares,
     analytics,
     seconds: (Date.now() - started) / 1000,

@@ -1,0 +1,47 @@
+import type { z } from 'zod';
+import type { ApiDependencies } from '#functions/api/dependencies';
+import type { ApiEvent } from '#functions/api/http';
+import type { Caller, Role } from '#shared/auth/roles';
+
+export interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  caller: Caller;
+  deps: ApiDependencies;
+  request: ApiEvent;
+}
+
+/**
+ * One HTTP route, described once: who may call it, the zod schemas of its inputs and answer,
+ * and its handler. The router validates inputs with these schemas before the handler runs, and
+ * the OpenAPI document is generated from the same schemas, so the documentation cannot drift.
+ */
+export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
+  summary: string;
+  description?: string;
+  tag: string;
+  /** `public` skips sign-in; only the API description is public. */
+  roles: readonly Role[] | 'public';
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  /** A retried POST with the same Idempotency-Key answers as the first one did. */
+  idempotent?: boolean;
+  /** The version being edited may come in an If-Match header instead of the body. */
+  ifMatch?: boolean;
+  response: { status: number; description: string; schema: z.ZodType };
+  /** The 4xx answers worth documenting beyond 400/401/403. */
+  errors?: readonly (404 | 409 | 422)[];
+  handle(input: RouteInput<P, Q, B>): Promise<Reply>;
+}
+
+export const defineRoute = <P = undefined, Q = undefined, B = undefined>(
+  spec: RouteSpec<P, Q, B>,
+): RouteSpec => spec as unknown as RouteSpec;

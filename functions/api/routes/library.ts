@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { currentEmployee } from '#functions/api/current-employee';
+import { defineRoute } from '#functions/api/route';
+import { Limit } from '#functions/api/schemas';
+import { LibraryEntry } from '#shared/posts/library';
+import { Topic } from '#shared/posts/post';
+
+const LibraryQuery = z.strictObject({
+  topic: Topic.optional(),
+  limit: Limit,
+  cursor: z.string().max(300).optional(),
+});
+
+/**
+ * Approved, unexpired posts for the employee's segments, newest first. A topic narrows the list;
+ * without one, the employee's chosen topics do (posts without topics are for everyone).
+ */
+export const library = defineRoute({
+  summary: 'Approved content for me: my segments and topics, newest first',
+  tag: 'library',
+  roles: ['employee'],
+  query: LibraryQuery,
+  response: {
+    status: 200,
+    description: 'One page of the library; pass `cursor` back for the next',
+    schema: z.object({ posts: z.array(LibraryEntry), cursor: z.string().optional() }),
+  },
+  async handle({ query, caller, deps }) {
+    const employee = await currentEmployee(caller, deps);
+    const topics = query.topic ? [query.topic] : (employee.topics ?? []);
+    const now = deps.now().toISOString();
+    const posts: LibraryEntry[] = [];
+    let cursor = query.cursor;
+    do {
+      const page = await deps.posts.library(employee.segments, {
+        limit: query.limit - posts.length,
+        before: cursor,
+      });
+      posts.push(
+        ...page.entries.filter(
+          (entry) =>
+            (!entry.expiresAt || entry.expiresAt > now) &&
+            (topics.length === 0 ||
+              entry.topics.length === 0 ||
+              entry.topics.some((t) => topics.includes(t))),
+        ),
+      );
+      cursor = page.next;
+    } while (cursor && posts.length < query.limit);
+    return { status: 200, body: { posts, ...(cursor ? { cursor } : {}) } };
+  },
+});

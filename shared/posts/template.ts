@@ -1,0 +1,48 @@
+/**
+ * Template fields in post copy, filled per share: `{{employee.firstName}}`, `{{company}}`. The set
+ * is closed so a typo is caught when the author saves, not when thousands of shares go out.
+ */
+export const TEMPLATE_FIELDS = [
+  'employee.firstName',
+  'employee.lastName',
+  'employee.name',
+  'company',
+] as const;
+export type TemplateField = (typeof TEMPLATE_FIELDS)[number];
+export type TemplateValues = Record<TemplateField, string>;
+
+const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+const isTemplateField = (name: string): name is TemplateField =>
+  (TEMPLATE_FIELDS as readonly string[]).includes(name);
+
+/** What is wrong with the placeholders of a text, one sentence each; empty when all is well. */
+export const templateProblems = (text: string): string[] => {
+  const problems = [...text.matchAll(PLACEHOLDER)]
+    .map((match) => match[1] ?? '')
+    .filter((name) => !isTemplateField(name))
+    .map(
+      (name) =>
+        `unknown template field {{${name}}}; known fields: ${TEMPLATE_FIELDS.map((f) => `{{${f}}}`).join(', ')}`,
+    );
+  const unclosed = text.replace(PLACEHOLDER, '');
+  if (unclosed.includes('{{') || unclosed.includes('}}')) {
+    problems.push('a template field is not closed: write fields as {{name}}');
+  }
+  return problems;
+};
+
+export const fillTemplate = (text: string, values: TemplateValues): string =>
+  text.replace(PLACEHOLDER, (whole, name: string) =>
+    isTemplateField(name) ? values[name] : whole,
+  );
+
+/** A person's name split the way templates use it; one-word names have no last name. */
+export const personValues = (fullName: string): Omit<TemplateValues, 'company'> => {
+  const parts = fullName.trim().split(/\s+/);
+  return {
+    'employee.firstName': parts[0] ?? '',
+    'employee.lastName': parts.slice(1).join(' '),
+    'employee.name': fullName.trim(),
+  };
+};

@@ -1,0 +1,93 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
+import { ApprovalPolicy, defaultApprovalPolicy } from '#shared/approvals/policy';
+import { dynamo } from '#shared/aws';
+import type { AuditStore } from '#shared/store/audit';
+import { keys, withoutKeys } from '#shared/store/keys';
+import { queryPages } from '#shared/store/query-pages';
+
+interface VersionedPolicy {
+  version: number;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+/**
+ * A versioned policy (approval or compliance): the current one under CURRENT, every version kept
+ * beside it. Until someone saves one, the built-in default is current and is version 1.
+ */
+export const createPolicyStore = <P extends VersionedPolicy>(
+  tableName: string,
+  audit: AuditStore,
+  kind: string,
+  schema: z.ZodType<P>,
+  fallback: P,
+) => ({
+  async current(): Promise<P> {
+    const { Item } = await dynamo().send(
+      new GetCommand({ TableName: tableName, Key: keys.policy(kind), ConsistentRead: true }),
+    );
+    return Item ? schema.parse(withoutKeys(Item)) : fallback;
+  },
+
+  async versions(): Promise<P[]> {
+    const stored: P[] = [];
+    for await (const items of queryPages({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.policy(kind).pk, ':prefix': 'VERSION#' },
+    })) {
+      stored.push(...items.map((item) => schema.parse(withoutKeys(item))));
+    }
+    return stored.some((p) => p.version === fallback.version) ? stored : [fallback, ...stored];
+  },
+
+  /**
+   * Replaces the current policy if it is still `previous`: the new version, the current pointer
+   * and the audit entry land together, so the active policy is never half-updated.
+   */
+  async replace(next: P, previous: P): Promise<void> {
+    const isFirstSave = previous === fallback;
+    await audit.commit({
+      stream: `policy#${kind}`,
+      records: [
+        {
+          at: next.updatedAt,
+          actor: next.updatedBy,
+          action: `policy.${kind}.updated`,
+          subject: { policy: kind },
+          before: previous,
+          after: next,
+        },
+      ],
+      writes: [
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...keys.policy(kind), ...next },
+            ConditionExpression: isFirstSave ? 'attribute_not_exists(pk)' : '#version = :version',
+            ...(isFirstSave
+              ? {}
+              : {
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: { ':version': previous.version },
+                }),
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...keys.policy(kind, next.version), ...next },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
+      conflict: `The ${kind} policy changed since version ${previous.version}; reload it and retry`,
+    });
+  },
+});
+
+export type PolicyStore<P extends VersionedPolicy> = ReturnType<typeof createPolicyStore<P>>;
+
+export const createApprovalPolicyStore = (tableName: string, audit: AuditStore) =>
+  createPolicyStore(tableName, audit, 'approval', ApprovalPolicy, defaultApprovalPolicy);
