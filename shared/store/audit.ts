@@ -26,7 +26,8 @@ export interface AuditedWrite {
   dedupeKey?: string;
 }
 
-const MAX_ATTEMPTS = 8;
+/** Enough for a few dozen writers racing on one stream; each attempt lets exactly one through. */
+const MAX_ATTEMPTS = 15;
 
 const cancellationCodes = (error: unknown): (string | undefined)[] | undefined => {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
@@ -135,7 +136,7 @@ export const createAuditStore = (tableName: string) => {
           const raced = entries.some((_, i) => failed(writes.length + i));
           const retryable = raced || codes.includes('TransactionConflict');
           if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
-          await sleep(Math.random() * 20 * 2 ** attempt);
+          await sleep(Math.random() * Math.min(1000, 10 * 2 ** attempt));
         }
       }
     },

@@ -1,4 +1,4 @@
-import { execSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, createApiClient } from '#infra/local/demo/client';
 import { runDemo } from '#infra/local/demo/scenario';
@@ -17,18 +17,51 @@ afterAll(async () => {
 });
 
 describe('the local runtime, driven over HTTP', () => {
-  it('runs the demo scenario through every stage', async () => {
+  it('runs submit → changes requested → edit → resubmit → legal approval → library → schedule → share', async () => {
     const result = await runDemo(runtime.apiUrl);
+    expect(result.statuses).toEqual([
+      'draft',
+      'in_review',
+      'changes_requested',
+      'draft',
+      'in_review',
+      'approved',
+      'scheduled',
+    ]);
+    expect(result.versions).toBe(2);
     expect(result.compliance.regulated).toBe(true);
     expect(result.compliance.findings.map((f) => f.ruleId)).toContain('lexicon.guarantee');
     expect(result.compliance.disclaimers.length).toBeGreaterThan(0);
     expect(result.ownApprovalStatus).toBe(403);
+    expect(result.staleApprovalStatus).toBe(409);
     expect(result.approvedBy).toMatch(/^legal /);
+    expect(result.libraryForSegment).toContain(result.postId);
+    expect(result.libraryOutsideSegment).not.toContain(result.postId);
+    expect(result.auditActions).toEqual(
+      expect.arrayContaining([
+        'post.create',
+        'post.requestChanges',
+        'post.edit',
+        'post.approve',
+        'post.schedule',
+        'share.published',
+      ]),
+    );
     expect(result.analytics.shares.published.value).toBe(result.expectedShares);
     expect(result.analytics.shares.failed.value).toBe(0);
     expect(result.analytics.potentialReach.value).toBeGreaterThan(0);
     expect(result.analytics.engagement.impressions.value).toBeGreaterThan(0);
     expect(result.analytics.sandbox).toBe(true);
+
+    const verified = spawnSync(
+      'npm',
+      ['run', '--silent', 'audit:verify', '--', '--data', runtime.dataDir],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(verified.stdout).toMatch(/audit log intact: \d+ entries/);
+    expect(verified.status).toBe(0);
   });
 
   it('answers bad input with the right 4xx and a JSON body', async () => {
@@ -42,26 +75,62 @@ describe('the local runtime, driven over HTTP', () => {
       'POST',
       '/posts',
       marketing,
-      { title: 'T', copy: 42, segment: 'sales' },
+      { title: 'T', variants: [{ text: 42 }], segments: ['sales'] },
     );
     expect(wrongType.status).toBe(400);
-    expect(wrongType.body.error.fields.map((f) => f.field)).toEqual(['copy']);
+    expect(wrongType.body.error.fields.map((f) => f.field)).toEqual(['variants.0.text']);
+    const unknownField = await client.call<{ error: { fields: { message: string }[] } }>(
+      'POST',
+      '/posts',
+      marketing,
+      { title: 'T', variants: [{ text: 'Hi {{employee.shoeSize}}' }], segments: ['sales'] },
+    );
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.body.error.fields[0]?.message).toMatch(/unknown template field/);
 
     expect((await client.call('POST', '/posts', undefined, { title: 'T' })).status).toBe(401);
     expect((await client.call('POST', '/posts', 'not-a-jwt', { title: 'T' })).status).toBe(401);
     expect(
-      (await client.call('POST', '/posts', employee, { title: 'T', copy: 'C', segment: 's' }))
-        .status,
+      (
+        await client.call('POST', '/posts', employee, {
+          title: 'T',
+          variants: [{ text: 'C' }],
+          segments: ['s'],
+        })
+      ).status,
     ).toBe(403);
     expect((await client.call('GET', '/posts/post_missing', marketing)).status).toBe(404);
 
-    const { body } = await client.call<{ post: { postId: string } }>('POST', '/posts', marketing, {
-      title: 'T',
-      copy: 'Hello',
-      segment: 'sales',
+    const newDraft = { title: 'T', variants: [{ text: 'Hello' }], segments: ['sales'] };
+    const key = { 'idempotency-key': `e2e-${Date.now()}` };
+    const { body } = await client.call<{ post: { postId: string } }>(
+      'POST',
+      '/posts',
+      marketing,
+      newDraft,
+      key,
+    );
+    const retried = await client.call<{ post: { postId: string } }>(
+      'POST',
+      '/posts',
+      marketing,
+      newDraft,
+      key,
+    );
+    expect(retried.body.post.postId).toBe(body.post.postId);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    const draftApproval = await client.call('POST', `/posts/${body.post.postId}/approve`, other, {
+      version: 1,
     });
-    const draftApproval = await client.call('POST', `/posts/${body.post.postId}/approve`, other);
     expect(draftApproval.status).toBe(409);
+    const staleEdit = await client.call('PUT', `/posts/${body.post.postId}`, marketing, {
+      ...newDraft,
+      version: 7,
+    });
+    expect(staleEdit.status).toBe(409);
+    const openapi = await client.call<{ openapi: string }>('GET', '/openapi.json');
+    expect(openapi.status).toBe(200);
+    expect(openapi.body.openapi).toBe('3.1.0');
     const unapprovedCampaign = await client.call('POST', '/campaigns', marketing, {
       postId: body.post.postId,
       scheduledAt: new Date().toISOString(),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 export interface RunningRuntime {
   apiUrl: string;
+  dataDir: string;
   process: ChildProcess;
   output: () => string;
   stop(): Promise<number | null>;
@@ -44,6 +45,7 @@ export const startRuntimeProcess = async (): Promise<RunningRuntime> => {
   });
   return {
     apiUrl,
+    dataDir,
     process: child,
     output: () => output,
     stop: () =>
