@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { etag } from '#functions/api/http';
+import type { Reply } from '#functions/api/route';
 import { Post } from '#shared/posts/post';
 
 /** Shapes the API shares between routes and documents once. */
@@ -10,6 +12,15 @@ export const postView = (post: Post) => {
   const { revision: _revision, ...view } = post;
   return view;
 };
+
+export const PostAnswer = z.object({ post: PostView });
+
+/** The post and its version as the ETag a later update sends back in If-Match. */
+export const postAnswer = (status: number, post: Post): Reply => ({
+  status,
+  body: { post: postView(post) },
+  headers: { etag: etag(post.version) },
+});
 
 export const VersionField = z.number().int().positive();
 

@@ -2,8 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createApiDependencies } from '#functions/api/dependencies';
 import type { ApiEvent } from '#functions/api/http';
-import { toResponse } from '#functions/api/http-errors';
-import { routeRequest } from '#functions/api/router';
 import { checkSubmittedPost } from '#functions/compliance-check/check-post';
 import type { Role } from '#shared/auth/roles';
 import { defaultPolicy } from '#shared/compliance/policy';
@@ -11,6 +9,7 @@ import type { PendingEvent } from '#shared/events/publisher';
 import { createNetworkRegistry } from '#shared/networks/registry';
 import { contentHashOf } from '#shared/posts/content-hash';
 import type { Post } from '#shared/posts/post';
+import { apiEvent, callApi } from '../fixtures/api-events';
 import { TABLE } from './setup';
 
 /**
@@ -159,34 +158,16 @@ const request = (
   routeKey: string,
   options: { postId?: string; body?: unknown } = {},
 ): ApiEvent =>
-  ({
+  apiEvent(
     routeKey,
-    rawPath: '/',
-    headers: {},
-    isBase64Encoded: false,
-    ...(options.postId ? { pathParameters: { postId: options.postId } } : {}),
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-    requestContext: {
-      authorizer: {
-        jwt: {
-          claims: {
-            sub: `user-${by}`,
-            email: `${by}@acme.example`,
-            'cognito:groups': `[${(PEOPLE[by] ?? []).join(' ')}]`,
-          },
-          scopes: [],
-        },
-      },
+    { sub: `user-${by}`, email: `${by}@acme.example`, groups: PEOPLE[by] ?? [] },
+    {
+      ...(options.postId ? { pathParameters: { postId: options.postId } } : {}),
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     },
-  }) as unknown as ApiEvent;
+  );
 
-const call = async (event: ApiEvent) => {
-  try {
-    return await routeRequest(event, deps);
-  } catch (error) {
-    return toResponse(error);
-  }
-};
+const call = (event: ApiEvent) => callApi(event, deps);
 
 /** The invariant, checked from the stored post alone, independently of the workflow code. */
 const assertApprovalIsEarned = (post: Post) => {

@@ -15,11 +15,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiDependencies } from '#functions/api/dependencies';
 import type { ApiEvent } from '#functions/api/http';
-import { toResponse } from '#functions/api/http-errors';
-import { apiRoutes, routeRequest } from '#functions/api/router';
+import { apiRoutes } from '#functions/api/router';
 import { routeKey, routes } from '#infra/declaration';
 import { publishEvents } from '#shared/events/publisher';
 import { sendShareJobs } from '#shared/queue/share-queue';
+import { apiEvent, callApi } from '../fixtures/api-events';
 import { content, draftPost } from '../fixtures/posts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -47,28 +47,13 @@ const request = (
   body?: string,
   pathParameters?: Record<string, string>,
 ): ApiEvent =>
-  ({
-    routeKey: key,
-    body,
-    pathParameters,
-    isBase64Encoded: false,
-    requestContext: {
-      authorizer: {
-        jwt: {
-          claims: { sub: 'u1', email: 'u1@acme.example', 'cognito:groups': groups },
-          scopes: [],
-        },
-      },
-    },
-  }) as unknown as ApiEvent;
+  apiEvent(
+    key,
+    { sub: 'u1', email: 'u1@acme.example', groups: groups.replace(/^\[|\]$/g, '').split(' ') },
+    { ...(body === undefined ? {} : { body }), ...(pathParameters ? { pathParameters } : {}) },
+  );
 
-const call = async (event: ApiEvent) => {
-  try {
-    return await routeRequest(event, deps);
-  } catch (error) {
-    return toResponse(error);
-  }
-};
+const call = (event: ApiEvent) => callApi(event, deps);
 const bodyOf = (response: { body?: string }) => JSON.parse(response.body ?? '{}');
 
 describe('API routing', () => {
@@ -82,11 +67,7 @@ describe('API routing', () => {
   });
 
   it('refuses a request without claims with 401', async () => {
-    const event = {
-      ...request('POST /posts', '[marketing]'),
-      requestContext: {},
-    } as unknown as ApiEvent;
-    expect((await call(event)).statusCode).toBe(401);
+    expect((await call(apiEvent('POST /posts', undefined))).statusCode).toBe(401);
   });
 
   it('answers malformed JSON with 400 and writes nothing', async () => {
@@ -150,11 +131,7 @@ describe('API routing', () => {
   });
 
   it('serves its OpenAPI 3.1 description without sign-in, covering every route', async () => {
-    const event = {
-      ...request('GET /openapi.json', ''),
-      requestContext: {},
-    } as unknown as ApiEvent;
-    const response = await call(event);
+    const response = await call(apiEvent('GET /openapi.json', undefined));
     expect(response.statusCode).toBe(200);
     const document = bodyOf(response);
     expect(document.openapi).toBe('3.1.0');

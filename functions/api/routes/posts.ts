@@ -1,23 +1,17 @@
 import { z } from 'zod';
-import { etag, expectedVersion } from '#functions/api/http';
+import { expectedVersion } from '#functions/api/http';
+import { postActionRoute } from '#functions/api/post-action-route';
 import { defineRoute } from '#functions/api/route';
-import { PostPath, PostView, postView, VersionField } from '#functions/api/schemas';
+import { PostAnswer, PostPath, postAnswer, VersionField } from '#functions/api/schemas';
 import { ConflictError } from '#shared/errors';
 import { newPostId } from '#shared/ids';
 import { diffContent } from '#shared/posts/diff';
 import { newPost, PostContent, PostPlanning, PostVersion } from '#shared/posts/post';
-import { applyAction, auditRecordOf, eventsOf } from '#shared/posts/transitions';
+import { auditRecordOf, eventsOf } from '#shared/posts/transitions';
 
 const PostBody = PostContent.extend(PostPlanning.shape);
 const EditBody = PostBody.extend({ version: VersionField.optional() });
 const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
-const PostAnswer = z.object({ post: PostView });
-
-const answer = (status: number, post: Parameters<typeof postView>[0]) => ({
-  status,
-  body: { post: postView(post) },
-  headers: { etag: etag(post.version) },
-});
 
 export const createPost = defineRoute({
   summary: 'Create a draft post (version 1)',
@@ -33,7 +27,7 @@ export const createPost = defineRoute({
       records: [auditRecordOf(undefined, post, { type: 'create' }, caller.userId)],
     });
     await deps.publish(eventsOf(undefined, post, { type: 'create' }, caller.userId));
-    return answer(201, post);
+    return postAnswer(201, post);
   },
 });
 
@@ -45,96 +39,54 @@ export const getPost = defineRoute({
   response: { status: 200, description: 'The post', schema: PostAnswer },
   errors: [404],
   async handle({ params, deps }) {
-    return answer(200, await deps.posts.get(params.postId));
+    return postAnswer(200, await deps.posts.get(params.postId));
   },
 });
 
-export const editPost = defineRoute({
+export const editPost = postActionRoute({
   summary: 'Save a new version of a post; voids every earlier approval',
   description:
     'Send the version you edited as `version` or If-Match; if someone saved since, the answer is 409.',
   tag: 'posts',
   roles: ['marketing', 'admin'],
-  params: PostPath,
   body: EditBody,
   ifMatch: true,
-  response: { status: 200, description: 'The post at its new version', schema: PostAnswer },
-  errors: [404, 409],
-  async handle({ params, body, caller, deps, request }) {
+  answer: 'The post at its new version',
+  action({ body, caller, request, post }) {
     const { version, plannedFor, ...content } = body;
     const editing = expectedVersion(request, version);
-    const post = await deps.posts.get(params.postId);
     if (editing !== post.version) {
       throw new ConflictError(
         `You edited version ${editing} but the post is at version ${post.version}; reload it`,
       );
     }
-    const next = await applyAction(
-      deps,
-      post,
-      { type: 'edit', by: caller, content, plannedFor },
-      { actor: caller.userId, at: deps.now() },
-    );
-    return answer(200, next);
+    return { action: { type: 'edit', by: caller, content, plannedFor } };
   },
 });
 
-export const deletePost = defineRoute({
+export const deletePost = postActionRoute({
   summary: 'Delete a post that was never scheduled (kept on the record, hidden from lists)',
   tag: 'posts',
   roles: ['marketing', 'admin'],
-  params: PostPath,
-  response: { status: 200, description: 'The deleted post', schema: PostAnswer },
-  errors: [404, 409],
-  async handle({ params, caller, deps }) {
-    const post = await deps.posts.get(params.postId);
-    const next = await applyAction(
-      deps,
-      post,
-      { type: 'delete', by: caller },
-      { actor: caller.userId, at: deps.now() },
-    );
-    return answer(200, next);
-  },
+  answer: 'The deleted post',
+  action: ({ caller }) => ({ action: { type: 'delete', by: caller } }),
 });
 
-export const submitPost = defineRoute({
+export const submitPost = postActionRoute({
   summary: 'Submit the current version for the compliance check and review',
   tag: 'workflow',
   roles: ['marketing', 'admin'],
-  params: PostPath,
-  response: { status: 200, description: 'The submitted post', schema: PostAnswer },
-  errors: [404, 409],
-  async handle({ params, caller, deps }) {
-    const post = await deps.posts.get(params.postId);
-    const next = await applyAction(
-      deps,
-      post,
-      { type: 'submit', by: caller },
-      { actor: caller.userId, at: deps.now() },
-    );
-    return answer(200, next);
-  },
+  answer: 'The submitted post',
+  action: ({ caller }) => ({ action: { type: 'submit', by: caller } }),
 });
 
-export const withdrawPost = defineRoute({
+export const withdrawPost = postActionRoute({
   summary: 'Withdraw a post: it leaves the library and no further share is published',
   tag: 'workflow',
   roles: ['marketing', 'legal', 'admin'],
-  params: PostPath,
   body: ReasonBody,
-  response: { status: 200, description: 'The withdrawn post', schema: PostAnswer },
-  errors: [404, 409],
-  async handle({ params, body, caller, deps }) {
-    const post = await deps.posts.get(params.postId);
-    const next = await applyAction(
-      deps,
-      post,
-      { type: 'withdraw', by: caller, reason: body.reason },
-      { actor: caller.userId, at: deps.now() },
-    );
-    return answer(200, next);
-  },
+  answer: 'The withdrawn post',
+  action: ({ body, caller }) => ({ action: { type: 'withdraw', by: caller, reason: body.reason } }),
 });
 
 export const listVersions = defineRoute({

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { etag, expectedVersion } from '#functions/api/http';
+import { expectedVersion } from '#functions/api/http';
+import { postActionRoute } from '#functions/api/post-action-route';
 import { defineRoute } from '#functions/api/route';
 import { FieldChange } from '#functions/api/routes/posts';
 import { Limit, PostPath, PostView, postView, VersionField } from '#functions/api/schemas';
@@ -10,7 +11,6 @@ import { ForbiddenError, NotFoundError, ValidationError } from '#shared/errors';
 import { type Comment, CommentRequest, Comment as CommentSchema } from '#shared/posts/comment';
 import { diffContent } from '#shared/posts/diff';
 import { Approval, type Post, ReviewStagePlan } from '#shared/posts/post';
-import { applyAction } from '#shared/posts/transitions';
 import { authorizeReviewer } from '#shared/posts/workflow';
 
 const DecisionFields = { version: VersionField.optional() };
@@ -26,14 +26,6 @@ const ChangesBody = z.strictObject({
   ...DecisionFields,
   comment: z.string().trim().min(1).max(4000),
 });
-const PostAnswer = z.object({ post: PostView });
-
-const answer = (post: Post) => ({
-  status: 200,
-  body: { post: postView(post) },
-  headers: { etag: etag(post.version) },
-});
-
 const newComment = (
   post: Post,
   caller: Caller,
@@ -51,74 +43,58 @@ const newComment = (
   at: at.toISOString(),
 });
 
-export const approvePost = defineRoute({
+export const approvePost = postActionRoute({
   summary: 'Approve the version you reviewed, for the open review stage',
   description:
     'The version is required (body or If-Match): approving a version that changed since you opened it is a 409. Nobody approves their own post (403).',
   tag: 'workflow',
   roles: ['marketing', 'legal'],
-  params: PostPath,
   body: ApproveBody,
   ifMatch: true,
-  response: { status: 200, description: 'The post after the approval', schema: PostAnswer },
-  errors: [404, 409],
-  async handle({ params, body, caller, deps, request }) {
-    const version = expectedVersion(request, body.version);
-    const post = await deps.posts.get(params.postId);
-    const next = await applyAction(
-      deps,
-      post,
-      { type: 'approve', by: caller, version, comment: body.comment },
-      { actor: caller.userId, at: deps.now() },
-    );
-    return answer(next);
-  },
+  answer: 'The post after the approval',
+  action: ({ body, caller, request }) => ({
+    action: {
+      type: 'approve',
+      by: caller,
+      version: expectedVersion(request, body.version),
+      comment: body.comment,
+    },
+  }),
 });
 
-export const rejectPost = defineRoute({
+export const rejectPost = postActionRoute({
   summary: 'Reject the version you reviewed, with a reason (final)',
   tag: 'workflow',
   roles: ['marketing', 'legal'],
-  params: PostPath,
   body: RejectBody,
   ifMatch: true,
-  response: { status: 200, description: 'The rejected post', schema: PostAnswer },
-  errors: [404, 409],
-  async handle({ params, body, caller, deps, request }) {
-    const version = expectedVersion(request, body.version);
-    const post = await deps.posts.get(params.postId);
-    const next = await applyAction(
-      deps,
-      post,
-      { type: 'reject', by: caller, version, reason: body.reason },
-      { actor: caller.userId, at: deps.now() },
-    );
-    return answer(next);
-  },
+  answer: 'The rejected post',
+  action: ({ body, caller, request }) => ({
+    action: {
+      type: 'reject',
+      by: caller,
+      version: expectedVersion(request, body.version),
+      reason: body.reason,
+    },
+  }),
 });
 
-export const requestChanges = defineRoute({
+export const requestChanges = postActionRoute({
   summary: 'Send the post back to its author with a comment on this version',
   tag: 'workflow',
   roles: ['marketing', 'legal'],
-  params: PostPath,
   body: ChangesBody,
   ifMatch: true,
-  response: { status: 200, description: 'The post, back with its author', schema: PostAnswer },
-  errors: [404, 409],
-  async handle({ params, body, caller, deps, request }) {
-    const version = expectedVersion(request, body.version);
-    const post = await deps.posts.get(params.postId);
-    const at = deps.now();
-    const comment = newComment(post, caller, { text: body.comment, kind: 'changes_requested' }, at);
-    const next = await applyAction(
-      deps,
-      post,
-      { type: 'requestChanges', by: caller, version, comment: body.comment },
-      { actor: caller.userId, at, comment },
-    );
-    return answer(next);
-  },
+  answer: 'The post, back with its author',
+  action: ({ body, caller, request, post, at }) => ({
+    action: {
+      type: 'requestChanges',
+      by: caller,
+      version: expectedVersion(request, body.version),
+      comment: body.comment,
+    },
+    comment: newComment(post, caller, { text: body.comment, kind: 'changes_requested' }, at),
+  }),
 });
 
 const CommentsQuery = z.strictObject({ version: z.coerce.number().int().positive().optional() });

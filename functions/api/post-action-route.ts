@@ -1,0 +1,52 @@
+import type { z } from 'zod';
+import type { ApiEvent } from '#functions/api/http';
+import { defineRoute, type RouteSpec } from '#functions/api/route';
+import { PostAnswer, PostPath, postAnswer } from '#functions/api/schemas';
+import type { Caller, Role } from '#shared/auth/roles';
+import type { Comment } from '#shared/posts/comment';
+import type { Post } from '#shared/posts/post';
+import { applyAction } from '#shared/posts/transitions';
+import type { PostAction } from '#shared/posts/workflow';
+
+interface PostActionSpec<B> {
+  summary: string;
+  description?: string;
+  tag: string;
+  roles: readonly Role[];
+  body?: z.ZodType<B>;
+  ifMatch?: boolean;
+  answer: string;
+  /** Turns the request into the workflow action (and a comment that goes with it). */
+  action(input: { body: B; caller: Caller; request: ApiEvent; post: Post; at: Date }): {
+    action: PostAction;
+    comment?: Comment;
+  };
+}
+
+/**
+ * A route that applies one workflow action to one post: read it, decide, store the transition
+ * with its audit entry, announce it, answer with the post and its ETag.
+ */
+export const postActionRoute = <B = undefined>(spec: PostActionSpec<B>): RouteSpec =>
+  defineRoute({
+    summary: spec.summary,
+    ...(spec.description ? { description: spec.description } : {}),
+    tag: spec.tag,
+    roles: spec.roles,
+    params: PostPath,
+    ...(spec.body ? { body: spec.body } : {}),
+    ...(spec.ifMatch ? { ifMatch: true } : {}),
+    response: { status: 200, description: spec.answer, schema: PostAnswer },
+    errors: [404, 409],
+    async handle({ params, body, caller, deps, request }) {
+      const post = await deps.posts.get(params.postId);
+      const at = deps.now();
+      const { action, comment } = spec.action({ body: body as B, caller, request, post, at });
+      const next = await applyAction(deps, post, action, {
+        actor: caller.userId,
+        at,
+        ...(comment ? { comment } : {}),
+      });
+      return postAnswer(200, next);
+    },
+  });
