@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, type AuditRecord, chainEntries } from '#shared/audit/chain';
 import { dynamo } from '#shared/aws';
-import { ConflictError } from '#shared/errors';
+import { ConflictError, ValidationError } from '#shared/errors';
 import { keys, withoutKeys } from '#shared/store/keys';
 import { queryPages } from '#shared/store/query-pages';
 import type { TransactItem } from '#shared/store/transact';
@@ -60,10 +60,14 @@ export interface AuditQuery {
 const encodeCursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const decodeCursor = (cursor: string): { day: number; key?: Record<string, unknown> } => {
   try {
-    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Number.isInteger(decoded?.day)) return decoded;
   } catch {
-    return { day: 0 };
+    // Falls through to the same answer as a well-formed but foreign cursor.
   }
+  throw new ValidationError('That cursor did not come from this API', [
+    { field: 'query.cursor', message: 'not a cursor this API returned' },
+  ]);
 };
 
 const daysBetween = (from: string, to: string): string[] => {

@@ -32,6 +32,7 @@ export const keys = {
     pk: `POST#${postId}`,
     sk: `APPROVAL#${pad(version, 6)}#${stageId}#${userId}`,
   }),
+  approvalPrefix: 'APPROVAL#',
   comment: (postId: string, version: number, at: string, commentId: string) => ({
     pk: `POST#${postId}`,
     sk: `COMMENT#${pad(version, 6)}#${at}#${commentId}`,

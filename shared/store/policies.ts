@@ -4,7 +4,7 @@ import { ApprovalPolicy, defaultApprovalPolicy } from '#shared/approvals/policy'
 import { dynamo } from '#shared/aws';
 import type { AuditStore } from '#shared/store/audit';
 import { keys, withoutKeys } from '#shared/store/keys';
-import { queryPages } from '#shared/store/query-pages';
+import { itemsWithPrefix } from '#shared/store/query-pages';
 
 interface VersionedPolicy {
   version: number;
@@ -31,14 +31,11 @@ export const createPolicyStore = <P extends VersionedPolicy>(
   },
 
   async versions(): Promise<P[]> {
-    const stored: P[] = [];
-    for await (const items of queryPages({
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.policy(kind).pk, ':prefix': 'VERSION#' },
-    })) {
-      stored.push(...items.map((item) => schema.parse(withoutKeys(item))));
-    }
+    const stored = await itemsWithPrefix(
+      tableName,
+      { pk: keys.policy(kind).pk, prefix: 'VERSION#' },
+      (item) => schema.parse(withoutKeys(item)),
+    );
     return stored.some((p) => p.version === fallback.version) ? stored : [fallback, ...stored];
   },
 

@@ -8,7 +8,7 @@ import { Approval, LIVE_STATUSES, Post, PostVersion, versionOf } from '#shared/p
 import { deadlineOf } from '#shared/posts/workflow';
 import type { AuditStore } from '#shared/store/audit';
 import { keys, withoutKeys } from '#shared/store/keys';
-import { queryPages } from '#shared/store/query-pages';
+import { itemsWithPrefix } from '#shared/store/query-pages';
 import type { TransactItem } from '#shared/store/transact';
 
 export const postStream = (postId: string) => `post#${postId}`;
@@ -163,47 +163,29 @@ export const createPostStore = (tableName: string, audit: AuditStore) => {
       return PostVersion.parse(withoutKeys(Item));
     },
 
-    async listVersions(postId: string): Promise<PostVersion[]> {
-      const versions: PostVersion[] = [];
-      for await (const items of queryPages({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': keys.post(postId).pk,
-          ':prefix': keys.postVersionPrefix,
-        },
-      })) {
-        versions.push(...items.map((item) => PostVersion.parse(withoutKeys(item))));
-      }
-      return versions;
+    listVersions(postId: string): Promise<PostVersion[]> {
+      return itemsWithPrefix(
+        tableName,
+        { pk: keys.post(postId).pk, prefix: keys.postVersionPrefix },
+        (item) => PostVersion.parse(withoutKeys(item)),
+      );
     },
 
     /** Every approval ever given to the post, across versions, oldest version first. */
-    async listApprovals(postId: string): Promise<Approval[]> {
-      const approvals: Approval[] = [];
-      for await (const items of queryPages({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.post(postId).pk, ':prefix': 'APPROVAL#' },
-      })) {
-        approvals.push(...items.map((item) => Approval.parse(withoutKeys(item))));
-      }
-      return approvals;
+    listApprovals(postId: string): Promise<Approval[]> {
+      return itemsWithPrefix(
+        tableName,
+        { pk: keys.post(postId).pk, prefix: keys.approvalPrefix },
+        (item) => Approval.parse(withoutKeys(item)),
+      );
     },
 
-    async listComments(postId: string, version?: number): Promise<Comment[]> {
-      const comments: Comment[] = [];
-      for await (const items of queryPages({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': keys.post(postId).pk,
-          ':prefix': keys.commentPrefix(version),
-        },
-      })) {
-        comments.push(...items.map((item) => CommentSchema.parse(withoutKeys(item))));
-      }
-      return comments;
+    listComments(postId: string, version?: number): Promise<Comment[]> {
+      return itemsWithPrefix(
+        tableName,
+        { pk: keys.post(postId).pk, prefix: keys.commentPrefix(version) },
+        (item) => CommentSchema.parse(withoutKeys(item)),
+      );
     },
 
     async addComment(comment: Comment): Promise<void> {

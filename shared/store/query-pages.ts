@@ -12,3 +12,20 @@ export async function* queryPages(
     startKey = page.LastEvaluatedKey;
   } while (startKey);
 }
+
+/** Every item of one partition whose sort key starts with a prefix, parsed, in key order. */
+export const itemsWithPrefix = async <T>(
+  tableName: string,
+  key: { pk: string; prefix: string },
+  parse: (item: Record<string, unknown>) => T,
+): Promise<T[]> => {
+  const items: T[] = [];
+  for await (const page of queryPages({
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': key.pk, ':prefix': key.prefix },
+  })) {
+    items.push(...page.map(parse));
+  }
+  return items;
+};
