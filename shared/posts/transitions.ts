@@ -3,6 +3,7 @@ import { DETAIL_TYPES } from '#shared/events/catalogue';
 import { event, type PendingEvent, type Publish } from '#shared/events/publisher';
 import type { Comment } from '#shared/posts/comment';
 import { contentHashOf } from '#shared/posts/content-hash';
+import { diffContent } from '#shared/posts/diff';
 import type { Post } from '#shared/posts/post';
 import { type PostAction, transition } from '#shared/posts/workflow';
 import type { PostStore } from '#shared/store/posts';
@@ -19,8 +20,15 @@ const snapshot = (post: Post) => ({
 });
 
 /** What an action adds to the record beyond the status change. */
-const detailsOf = (after: Post, action: PostAction | { type: 'create' }) => {
+const detailsOf = (
+  before: Post | undefined,
+  after: Post,
+  action: PostAction | { type: 'create' },
+) => {
   switch (action.type) {
+    case 'edit':
+      // The versions themselves are kept; the record says which fields the edit touched.
+      return { changed: before ? diffContent(before, after).map((c) => c.field) : [] };
     case 'approve':
       return { approval: after.approvals.at(-1) };
     case 'complianceChecked':
@@ -56,7 +64,7 @@ export const auditRecordOf = (
   action: `post.${action.type}`,
   subject: { postId: after.postId, version: after.version },
   before: before ? snapshot(before) : null,
-  after: { ...snapshot(after), ...detailsOf(after, action) },
+  after: { ...snapshot(after), ...detailsOf(before, after, action) },
 });
 
 /** The events a transition puts on the bus: one per state reached, plus what follows from it. */

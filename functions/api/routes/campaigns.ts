@@ -6,7 +6,7 @@ import { DETAIL_TYPES } from '#shared/events/catalogue';
 import { event } from '#shared/events/publisher';
 import { newCampaignId } from '#shared/ids';
 import { contentHashOf } from '#shared/posts/content-hash';
-import { variantsFor } from '#shared/posts/post';
+import { LIVE_STATUSES, variantsFor } from '#shared/posts/post';
 import { applyAction } from '#shared/posts/transitions';
 import { isLiveAt } from '#shared/posts/workflow';
 
@@ -34,8 +34,11 @@ export const createCampaign = defineRoute({
     }
     const post = await deps.posts.get(body.postId);
     if (!isLiveAt(post, now)) {
+      const state = LIVE_STATUSES.includes(post.status)
+        ? 'past its expiry or approval lifetime'
+        : post.status.replaceAll('_', ' ');
       throw new ConflictError(
-        `Post ${post.postId} is ${post.status.replace('_', ' ')}${post.status === 'approved' || post.status === 'scheduled' ? ' but past its expiry or approval lifetime' : ''}; only live approved posts can be scheduled`,
+        `Post ${post.postId} is ${state}; only approved posts can be scheduled`,
       );
     }
     if (post.expiresAt && post.expiresAt <= scheduledAt.toISOString()) {
