@@ -4,13 +4,11 @@ import type { CompliancePolicy } from '#shared/compliance/policy';
 import type { EventDetail } from '#shared/events/catalogue';
 import type { Publish } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
-import type { NetworkRegistry } from '#shared/networks/registry';
 import { applyActions } from '#shared/posts/transitions';
 import type { PostStore } from '#shared/store/posts';
 
 export interface ComplianceCheckDependencies {
   posts: PostStore;
-  networks: NetworkRegistry;
   policy: () => Promise<CompliancePolicy>;
   approvalPolicy: () => Promise<ApprovalPolicy>;
   publish: Publish;
@@ -36,7 +34,7 @@ export const checkSubmittedPost = async (
   }
   const [policy, approvalPolicy] = await Promise.all([deps.policy(), deps.approvalPolicy()]);
   const at = deps.now();
-  const compliance = checkCompliance(post, policy, Object.values(deps.networks), at);
+  const compliance = checkCompliance(post, policy, at);
   const plan = planReview(post, compliance, approvalPolicy);
   const next = await applyActions(
     deps,

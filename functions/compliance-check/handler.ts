@@ -2,23 +2,21 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { checkSubmittedPost } from '#functions/compliance-check/check-post';
-import { defaultPolicy } from '#shared/compliance/policy';
 import { loadConfig, nonEmpty } from '#shared/config';
 import { parseEvent } from '#shared/events/catalogue';
 import { publisherFor } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
-import { createNetworkRegistry } from '#shared/networks/registry';
 import { createAuditStore } from '#shared/store/audit';
-import { createApprovalPolicyStore } from '#shared/store/policies';
+import { createApprovalPolicyStore, createCompliancePolicyStore } from '#shared/store/policies';
 import { createPostStore } from '#shared/store/posts';
 
 const config = loadConfig({ TABLE_NAME: nonEmpty, EVENT_BUS_NAME: nonEmpty });
 const audit = createAuditStore(config.TABLE_NAME);
 const approvalPolicies = createApprovalPolicyStore(config.TABLE_NAME, audit);
+const compliancePolicies = createCompliancePolicyStore(config.TABLE_NAME, audit);
 const deps = {
   posts: createPostStore(config.TABLE_NAME, audit),
-  networks: createNetworkRegistry(config.TABLE_NAME),
-  policy: async () => defaultPolicy,
+  policy: () => compliancePolicies.current(),
   approvalPolicy: () => approvalPolicies.current(),
   publish: publisherFor(config.EVENT_BUS_NAME),
   now: () => new Date(),

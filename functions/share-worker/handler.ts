@@ -3,7 +3,6 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { publishShare, type ShareWorkerDependencies } from '#functions/share-worker/publish-share';
-import { defaultPolicy } from '#shared/compliance/policy';
 import { loadConfig, nonEmpty } from '#shared/config';
 import { publisherFor } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
@@ -12,15 +11,17 @@ import { ShareJob } from '#shared/shares/share';
 import { createAuditStore } from '#shared/store/audit';
 import { createCampaignStore } from '#shared/store/campaigns';
 import { createEmployeeStore } from '#shared/store/employees';
+import { createCompliancePolicyStore } from '#shared/store/policies';
 import { createPostStore } from '#shared/store/posts';
 import { createShareStore } from '#shared/store/shares';
 
 const config = loadConfig({ TABLE_NAME: nonEmpty, EVENT_BUS_NAME: nonEmpty });
 const audit = createAuditStore(config.TABLE_NAME);
+const compliancePolicies = createCompliancePolicyStore(config.TABLE_NAME, audit);
 const deps = {
   posts: createPostStore(config.TABLE_NAME, audit),
   audit,
-  company: defaultPolicy.company,
+  policy: () => compliancePolicies.current(),
   campaigns: createCampaignStore(config.TABLE_NAME),
   employees: createEmployeeStore(config.TABLE_NAME),
   shares: createShareStore(config.TABLE_NAME),

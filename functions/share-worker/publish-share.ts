@@ -1,3 +1,5 @@
+import { checkText, disclaimersOn, renderFinalText } from '#shared/compliance/engine';
+import type { CompliancePolicy } from '#shared/compliance/policy';
 import { receivesShares } from '#shared/employees/employee';
 import { engagementPollAfterPublish } from '#shared/engagement/cadence';
 import { DETAIL_TYPES } from '#shared/events/catalogue';
@@ -9,7 +11,6 @@ import { contentHashOf } from '#shared/posts/content-hash';
 import { type Post, variantsFor } from '#shared/posts/post';
 import { personValues } from '#shared/posts/template';
 import { isLiveAt } from '#shared/posts/workflow';
-import { renderShareText } from '#shared/shares/render';
 import { isTerminal, type Share, type ShareJob } from '#shared/shares/share';
 import type { AuditStore } from '#shared/store/audit';
 import type { CampaignStore } from '#shared/store/campaigns';
@@ -26,8 +27,8 @@ export interface ShareWorkerDependencies {
   publish: Publish;
   now: () => Date;
   audit: AuditStore;
-  /** The company name `{{company}}` stands for. */
-  company: string;
+  /** The compliance policy in force, for the last check of the final text. */
+  policy: () => Promise<CompliancePolicy>;
 }
 
 /**
@@ -149,6 +150,26 @@ const takeShare = async (
   const variant = variantFor(post, job.network, job.shareId);
   if (!variant) return end('failed', `the post has no copy for ${job.network}`);
 
+  // The final text, checked again under the policy in force: approval accepted its `review`
+  // findings, but anything that now blocks (a disclaimer added since) stops this share.
+  const policy = await deps.policy();
+  const text = renderFinalText({
+    copy: variant.text,
+    link: post.link,
+    values: { ...personValues(employee.name), company: policy.company },
+    disclaimers: disclaimersOn(post.compliance?.disclaimers ?? [], job.network),
+    policy,
+  });
+  const blocking = checkText(text, post, { network: job.network }, policy).filter(
+    (f) => f.severity === 'block',
+  );
+  if (blocking.length > 0) {
+    return end(
+      'failed',
+      `the final text fails the compliance check: ${blocking.map((f) => f.message).join('; ')}`,
+    );
+  }
+
   const network = deps.networks[job.network];
   const recorded = known
     ? { created: false as const, existing: known }
@@ -165,12 +186,6 @@ const takeShare = async (
     }
   }
 
-  const text = renderShareText({
-    copy: variant.text,
-    values: { ...personValues(employee.name), company: deps.company },
-    link: post.link,
-    disclaimers: post.compliance?.disclaimers ?? [],
-  });
   const publishedAt = deps.now();
   const result = await network.publish({
     account: { handle: connection.handle, audienceSize: connection.audienceSize },

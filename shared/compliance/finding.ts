@@ -14,17 +14,28 @@ export const ComplianceFinding = z.object({
   network: z.string().optional(),
   /** Which copy variant (index) the finding is about. */
   variant: z.number().int().nonnegative().optional(),
+  /** Offsets in the final text of that variant for that network. */
   span: z.object({ start: z.number().int(), end: z.number().int() }).optional(),
   suggestion: z.string().optional(),
 });
 export type ComplianceFinding = z.infer<typeof ComplianceFinding>;
 
+/** A disclaimer the check found the post must carry, as rendering places it. */
+export const RequiredDisclaimer = z.object({
+  id: z.string(),
+  text: z.string(),
+  placement: z.enum(['anywhere', 'start', 'end']),
+  /** Empty: on every network. */
+  networks: z.array(z.string()),
+});
+export type RequiredDisclaimer = z.infer<typeof RequiredDisclaimer>;
+
 export const ComplianceResult = z.object({
   outcome: ComplianceOutcome,
   regulated: z.boolean(),
   findings: z.array(ComplianceFinding),
-  /** Disclaimer texts the policy requires, in the order they are appended. */
-  disclaimers: z.array(z.string()),
+  /** Disclaimers the policy requires of this post; part of what an approval binds to. */
+  disclaimers: z.array(RequiredDisclaimer),
   policyVersion: z.number().int().positive(),
   checkedAt: z.iso.datetime(),
 });

@@ -3,6 +3,7 @@ import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
 import { isConditionalCheckFailure } from '#shared/errors';
 import { sha256 } from '#shared/hash';
+import { NETWORK_LIMITS } from '#shared/networks/limits';
 import type { EngagementCounts, MetricsReading, NetworkAdapter } from '#shared/networks/network';
 import { keys } from '#shared/store/keys';
 
@@ -53,7 +54,7 @@ interface SandboxPost {
 export const createSandboxNetwork = (tableName: string): NetworkAdapter => ({
   name: 'sandbox',
   label: 'Sandbox (no real network)',
-  limits: { maxLength: 500, unit: 'codePoints', urlWeight: 23 },
+  limits: NETWORK_LIMITS.sandbox,
   // The idempotency key is the post's identity, as with Bluesky's chosen record keys.
   publishIsIdempotent: true,
   metricsBatchSize: 100,

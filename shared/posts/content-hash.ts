@@ -7,5 +7,5 @@ import { contentOf, type PostContent } from '#shared/posts/post';
  * voids earlier approvals; the share worker recomputes it before publishing.
  */
 export const contentHashOf = (
-  post: PostContent & { compliance?: { disclaimers: readonly string[] } | undefined },
+  post: PostContent & { compliance?: { disclaimers: readonly unknown[] } | undefined },
 ): string => hashOf({ content: contentOf(post), disclaimers: post.compliance?.disclaimers ?? [] });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RequiredDisclaimer } from '#shared/compliance/finding';
 import { contentOf, type Post, PostContent } from '#shared/posts/post';
 
 /**
@@ -9,7 +10,7 @@ export const LibraryEntry = PostContent.extend({
   postId: z.string(),
   version: z.number().int().positive(),
   approvedAt: z.iso.datetime(),
-  disclaimers: z.array(z.string()),
+  disclaimers: z.array(RequiredDisclaimer),
 });
 export type LibraryEntry = z.infer<typeof LibraryEntry>;
 

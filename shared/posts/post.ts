@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Role } from '#shared/auth/roles';
 import { ComplianceResult } from '#shared/compliance/finding';
 import { SegmentId } from '#shared/employees/employee';
-import { NetworkName } from '#shared/networks/network';
+import { KnownNetwork } from '#shared/networks/limits';
 import { templateProblems } from '#shared/posts/template';
 
 export const POST_STATUSES = [
@@ -40,7 +40,7 @@ const isoInstant = z.iso.datetime({ offset: true }).transform((at) => new Date(a
 
 export const CopyVariant = z.strictObject({
   /** The networks this variant is written for; without it, it suits every network. */
-  networks: z.array(NetworkName).min(1).optional(),
+  networks: z.array(KnownNetwork).min(1).optional(),
   text: z
     .string()
     .trim()
@@ -205,6 +205,6 @@ export const variantsFor = (
   post: Pick<PostContent, 'variants'>,
   network: string,
 ): CopyVariant[] => {
-  const specific = post.variants.filter((v) => v.networks?.includes(network as NetworkName));
+  const specific = post.variants.filter((v) => v.networks?.includes(network as KnownNetwork));
   return specific.length > 0 ? specific : post.variants.filter((v) => !v.networks);
 };

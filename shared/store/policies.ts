@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import { ApprovalPolicy, defaultApprovalPolicy } from '#shared/approvals/policy';
 import { dynamo } from '#shared/aws';
+import { CompliancePolicy, defaultPolicy } from '#shared/compliance/policy';
 import type { AuditStore } from '#shared/store/audit';
 import { keys, withoutKeys } from '#shared/store/keys';
 import { itemsWithPrefix } from '#shared/store/query-pages';
@@ -85,6 +86,9 @@ export const createPolicyStore = <P extends VersionedPolicy>(
 });
 
 export type PolicyStore<P extends VersionedPolicy> = ReturnType<typeof createPolicyStore<P>>;
+
+export const createCompliancePolicyStore = (tableName: string, audit: AuditStore) =>
+  createPolicyStore(tableName, audit, 'compliance', CompliancePolicy, defaultPolicy);
 
 export const createApprovalPolicyStore = (tableName: string, audit: AuditStore) =>
   createPolicyStore(tableName, audit, 'approval', ApprovalPolicy, defaultApprovalPolicy);

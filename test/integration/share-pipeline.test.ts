@@ -56,7 +56,7 @@ const workerDeps = {
   publish,
   now,
   audit,
-  company: defaultPolicy.company,
+  policy: async () => defaultPolicy,
 };
 
 /**
@@ -84,7 +84,7 @@ const arrange = async (count: number) => {
     records: [auditRecordOf(undefined, draft, { type: 'create' }, author.userId)],
   });
   const deps = { posts, publish };
-  const compliance = checkCompliance(draft, defaultPolicy, Object.values(networks), now());
+  const compliance = checkCompliance(draft, defaultPolicy, now());
   const inReview = await applyActions(
     deps,
     draft,

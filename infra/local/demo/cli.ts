@@ -24,7 +24,7 @@ Chorus demo — every stage ran, on the SANDBOX network (no real accounts)
   workflow            ${r.statuses.join(' → ')}
   compliance          ${r.compliance.outcome}, ${r.compliance.regulated ? 'regulated → legal approval' : 'not regulated → marketing approval'} (policy v${r.compliance.policyVersion})
 ${findings}
-      disclaimers appended: ${r.compliance.disclaimers.map((d) => `"${d}"`).join(', ')}
+      disclaimers required: ${r.compliance.disclaimers.map((d) => `"${d.text}"`).join(', ')}
   own approval        refused with ${r.ownApprovalStatus} (nobody approves their own post)
   stale approval      refused with ${r.staleApprovalStatus} (the version changed since it was opened)
   approved by         ${r.approvedBy}
