@@ -13,6 +13,7 @@ import { fairBalanceRule, lexiconRule } from '#shared/compliance/rules/lexicon';
 import { linkRule } from '#shared/compliance/rules/links';
 import { personalDataRule } from '#shared/compliance/rules/personal-data';
 import type { Rule } from '#shared/compliance/rules/rule';
+import { foldText } from '#shared/compliance/text-matcher';
 import { KnownNetwork } from '#shared/networks/limits';
 import type { CopyVariant, PostContent } from '#shared/posts/post';
 import type { TemplateValues } from '#shared/posts/template';
@@ -76,6 +77,7 @@ export const checkText = (
 ): ComplianceFinding[] => {
   const input = {
     text,
+    folded: foldText(text),
     network: target.network,
     topics: subject.topics,
     required: disclaimersFor(policy, subject, target),

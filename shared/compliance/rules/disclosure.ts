@@ -26,9 +26,9 @@ const inHashtagCluster = (text: string, start: number, end: number): boolean => 
  * An employee sharing company content says so, clearly (FTC Endorsement Guides): an accepted form
  * must be in the text, not lost in a run of hashtags; forms like "#ee" or "#spon" do not count.
  */
-export const disclosureRule: Rule = ({ text, policy }) => {
+export const disclosureRule: Rule = ({ text, folded, policy }) => {
   const { disclosure } = policy.policy;
-  const found = policy.disclosure.find(text);
+  const found = policy.disclosure.find(text, folded);
   const suggestion = `Add “${disclosure.append}” or say “${disclosure.accepted[1] ?? disclosure.accepted[0]}”`;
   if (found.some((m) => !inHashtagCluster(text, m.start, m.end))) return [];
   if (found.length > 0) {
@@ -43,7 +43,7 @@ export const disclosureRule: Rule = ({ text, policy }) => {
       },
     ];
   }
-  const rejected = policy.rejectedDisclosure.find(text);
+  const rejected = policy.rejectedDisclosure.find(text, folded);
   const findings: ComplianceFinding[] = rejected.map((m) => ({
     ruleId: 'disclosure.not-accepted',
     severity: 'block',

@@ -1,9 +1,9 @@
 import { inScope, type Rule } from '#shared/compliance/rules/rule';
 
 /** Words and phrases the policy blocks, sends to legal or warns about. */
-export const lexiconRule: Rule = ({ text, topics, policy }) =>
+export const lexiconRule: Rule = ({ text, folded, topics, policy }) =>
   policy.lexicon
-    .find(text)
+    .find(text, folded)
     .filter(({ entry }) => inScope(entry.topics, topics))
     .map(({ entry, start, end, text: match }) => ({
       ruleId: `lexicon.${entry.id}`,
@@ -14,10 +14,10 @@ export const lexiconRule: Rule = ({ text, topics, policy }) =>
     }));
 
 /** FDA fair balance and its financial twin: a benefit claim carries its risk in the same post. */
-export const fairBalanceRule: Rule = ({ text, topics, policy }) => {
-  const risksFor = new Set(policy.risks.find(text).map((m) => m.entry.rule.id));
+export const fairBalanceRule: Rule = ({ text, folded, topics, policy }) => {
+  const risksFor = new Set(policy.risks.find(text, folded).map((m) => m.entry.rule.id));
   const reported = new Set<string>();
-  return policy.benefits.find(text).flatMap(({ entry, start, end, text: match }) => {
+  return policy.benefits.find(text, folded).flatMap(({ entry, start, end, text: match }) => {
     const { rule } = entry;
     if (!inScope(rule.topics, topics) || risksFor.has(rule.id) || reported.has(rule.id)) return [];
     reported.add(rule.id);

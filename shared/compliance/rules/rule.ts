@@ -1,11 +1,14 @@
 import type { CompiledPolicy } from '#shared/compliance/compiled-policy';
 import type { ComplianceFinding } from '#shared/compliance/finding';
 import type { DisclaimerRule } from '#shared/compliance/policy';
+import type { FoldedText } from '#shared/compliance/text-matcher';
 import type { KnownNetwork } from '#shared/networks/limits';
 
 /** What a rule sees: the final text for one network, what the post is about, the policy. */
 export interface RuleInput {
   text: string;
+  /** The text folded once for every phrase matcher. */
+  folded: FoldedText;
   network: KnownNetwork;
   topics: readonly string[];
   /** The disclaimers this text must carry. */
