@@ -45,6 +45,17 @@ export class UnprocessableError extends Error {
   override readonly name = 'UnprocessableError';
 }
 
+/** A text the compliance policy blocks: refused with every finding that explains why. */
+export class ComplianceBlockedError extends Error {
+  override readonly name = 'ComplianceBlockedError';
+  constructor(
+    message: string,
+    readonly findings: readonly unknown[],
+  ) {
+    super(message);
+  }
+}
+
 export const isConditionalCheckFailure = (error: unknown): boolean =>
   error instanceof Error &&
   (error.name === 'ConditionalCheckFailedException' ||

@@ -1,10 +1,19 @@
 import type { ApprovalPolicy } from '#shared/approvals/policy';
+import type { CompliancePolicy } from '#shared/compliance/policy';
 import { type Publish, publisherFor } from '#shared/events/publisher';
 import { type AuditStore, createAuditStore } from '#shared/store/audit';
 import { type CampaignStore, createCampaignStore } from '#shared/store/campaigns';
 import { createEmployeeStore, type EmployeeStore } from '#shared/store/employees';
 import { createIdempotencyStore, type IdempotencyStore } from '#shared/store/idempotency';
-import { createApprovalPolicyStore, type PolicyStore } from '#shared/store/policies';
+import {
+  createPersonalisationStore,
+  type PersonalisationStore,
+} from '#shared/store/personalisations';
+import {
+  createApprovalPolicyStore,
+  createCompliancePolicyStore,
+  type PolicyStore,
+} from '#shared/store/policies';
 import { createPostStore, type PostStore } from '#shared/store/posts';
 import { createShareStore, type ShareStore } from '#shared/store/shares';
 
@@ -16,7 +25,9 @@ export interface ApiDependencies {
   shares: ShareStore;
   audit: AuditStore;
   approvalPolicies: PolicyStore<ApprovalPolicy>;
+  compliancePolicies: PolicyStore<CompliancePolicy>;
   idempotency: IdempotencyStore;
+  personalisations: PersonalisationStore;
   publish: Publish;
   now: () => Date;
 }
@@ -33,7 +44,9 @@ export const createApiDependencies = (config: {
     shares: createShareStore(config.TABLE_NAME),
     audit,
     approvalPolicies: createApprovalPolicyStore(config.TABLE_NAME, audit),
+    compliancePolicies: createCompliancePolicyStore(config.TABLE_NAME, audit),
     idempotency: createIdempotencyStore(config.TABLE_NAME),
+    personalisations: createPersonalisationStore(config.TABLE_NAME, audit),
     publish: publisherFor(config.EVENT_BUS_NAME),
     now: () => new Date(),
   };

@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import { type ApiEvent, type ApiResponse, json } from '#functions/api/http';
 import {
+  ComplianceBlockedError,
   ConflictError,
   ForbiddenError,
   NotAuthenticatedError,
@@ -28,6 +29,11 @@ export const toResponse = (error: unknown): ApiResponse => {
   }
   if (error instanceof ConflictError) {
     return json(409, { error: { code: 'conflict', message: error.message } });
+  }
+  if (error instanceof ComplianceBlockedError) {
+    return json(422, {
+      error: { code: 'compliance_blocked', message: error.message, findings: error.findings },
+    });
   }
   if (error instanceof UnprocessableError) {
     return json(422, { error: { code: 'unprocessable', message: error.message } });

@@ -14,14 +14,17 @@ import type { Reply, RouteSpec } from '#functions/api/route';
 import { getPostAnalytics } from '#functions/api/routes/analytics';
 import { listAudit } from '#functions/api/routes/audit';
 import { createCampaign, getCampaign } from '#functions/api/routes/campaigns';
+import { checkCompliance } from '#functions/api/routes/compliance';
 import { createEmployee } from '#functions/api/routes/employees';
 import { library } from '#functions/api/routes/library';
 import { listConnections, putConnection } from '#functions/api/routes/me';
 import {
-  getApprovalPolicy,
-  listApprovalPolicyVersions,
-  putApprovalPolicy,
-} from '#functions/api/routes/policies';
+  approvePersonalisation,
+  personalisationQueue,
+  personalise,
+  rejectPersonalisation,
+} from '#functions/api/routes/personalisations';
+import { approvalPolicyRoutes, compliancePolicyRoutes } from '#functions/api/routes/policies';
 import {
   createPost,
   deletePost,
@@ -68,9 +71,17 @@ export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
   'GET /posts/{postId}/analytics': getPostAnalytics,
   'GET /reviews': reviewQueue,
   'GET /library': library,
-  'GET /policies/approval': getApprovalPolicy,
-  'PUT /policies/approval': putApprovalPolicy,
-  'GET /policies/approval/versions': listApprovalPolicyVersions,
+  'GET /policies/approval': approvalPolicyRoutes.get,
+  'PUT /policies/approval': approvalPolicyRoutes.put,
+  'GET /policies/approval/versions': approvalPolicyRoutes.versions,
+  'GET /policies/compliance': compliancePolicyRoutes.get,
+  'PUT /policies/compliance': compliancePolicyRoutes.put,
+  'GET /policies/compliance/versions': compliancePolicyRoutes.versions,
+  'POST /compliance/check': checkCompliance,
+  'PUT /me/personalisations/{postId}/{network}': personalise,
+  'GET /reviews/personalisations': personalisationQueue,
+  'POST /reviews/personalisations/{personalisationId}/approve': approvePersonalisation,
+  'POST /reviews/personalisations/{personalisationId}/reject': rejectPersonalisation,
   'GET /audit': listAudit,
   'POST /campaigns': createCampaign,
   'GET /campaigns/{campaignId}': getCampaign,

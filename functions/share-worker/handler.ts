@@ -11,6 +11,7 @@ import { ShareJob } from '#shared/shares/share';
 import { createAuditStore } from '#shared/store/audit';
 import { createCampaignStore } from '#shared/store/campaigns';
 import { createEmployeeStore } from '#shared/store/employees';
+import { createPersonalisationStore } from '#shared/store/personalisations';
 import { createCompliancePolicyStore } from '#shared/store/policies';
 import { createPostStore } from '#shared/store/posts';
 import { createShareStore } from '#shared/store/shares';
@@ -21,6 +22,7 @@ const compliancePolicies = createCompliancePolicyStore(config.TABLE_NAME, audit)
 const deps = {
   posts: createPostStore(config.TABLE_NAME, audit),
   audit,
+  personalisations: createPersonalisationStore(config.TABLE_NAME, audit),
   policy: () => compliancePolicies.current(),
   campaigns: createCampaignStore(config.TABLE_NAME),
   employees: createEmployeeStore(config.TABLE_NAME),

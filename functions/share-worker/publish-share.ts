@@ -15,6 +15,7 @@ import { isTerminal, type Share, type ShareJob } from '#shared/shares/share';
 import type { AuditStore } from '#shared/store/audit';
 import type { CampaignStore } from '#shared/store/campaigns';
 import type { EmployeeStore } from '#shared/store/employees';
+import type { PersonalisationStore } from '#shared/store/personalisations';
 import type { PostStore } from '#shared/store/posts';
 import type { ShareStore } from '#shared/store/shares';
 
@@ -27,6 +28,7 @@ export interface ShareWorkerDependencies {
   publish: Publish;
   now: () => Date;
   audit: AuditStore;
+  personalisations: PersonalisationStore;
   /** The compliance policy in force, for the last check of the final text. */
   policy: () => Promise<CompliancePolicy>;
 }
@@ -152,13 +154,20 @@ const takeShare = async (
 
   // The final text, checked again under the policy in force: approval accepted its `review`
   // findings, but anything that now blocks (a disclaimer added since) stops this share.
-  const policy = await deps.policy();
+  const [policy, own] = await Promise.all([
+    deps.policy(),
+    deps.personalisations.get(job.employeeId, job.postId, job.network),
+  ]);
+  // The employee's own wording, if legal-clean and written from this very approved content.
+  const personalised =
+    own?.status === 'approved' && own.baseHash === campaign.contentHash ? own.text : undefined;
   const text = renderFinalText({
     copy: variant.text,
     link: post.link,
     values: { ...personValues(employee.name), company: policy.company },
     disclaimers: disclaimersOn(post.compliance?.disclaimers ?? [], job.network),
     policy,
+    personalised,
   });
   const blocking = checkText(text, post, { network: job.network }, policy).filter(
     (f) => f.severity === 'block',

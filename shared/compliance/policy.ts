@@ -178,8 +178,9 @@ export const defaultPolicy: CompliancePolicy = CompliancePolicy.parse({
       id: 'guaranteed-returns',
       phrase: 'guaranteed returns',
       severity: 'block',
-      message: "'{match}' is not allowed: no return can be promised",
+      message: "'{match}' is not allowed in posts about funds — remove it or rephrase",
       suggestion: 'Describe the objective instead, e.g. "aims to grow over the long term"',
+      topics: ['funds', 'investing'],
     },
     {
       id: 'guarantee',

@@ -23,6 +23,7 @@ export const DETAIL_TYPES = {
   postWithdrawn: 'PostWithdrawn',
   postDeleted: 'PostDeleted',
   approvalPolicyUpdated: 'ApprovalPolicyUpdated',
+  compliancePolicyUpdated: 'CompliancePolicyUpdated',
   campaignScheduled: 'CampaignScheduled',
   campaignDue: 'CampaignDue',
   sharePublished: 'SharePublished',
@@ -67,6 +68,7 @@ export const eventSchemas = {
   PostWithdrawn: postTransition,
   PostDeleted: postTransition,
   ApprovalPolicyUpdated: z.object({ version: z.number().int().positive(), actor: id }),
+  CompliancePolicyUpdated: z.object({ version: z.number().int().positive(), actor: id }),
   CampaignScheduled: z.object({ campaignId: id, postId: id, scheduledAt: z.iso.datetime() }),
   CampaignDue: z.object({ campaignId: id, postId: id, scheduledAt: z.iso.datetime() }),
   SharePublished: z.object({

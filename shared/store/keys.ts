@@ -16,6 +16,7 @@
  * | campaign          | CAMPAIGN#id            | CAMPAIGN                    | CAMPAIGNS_DUE / scheduledAt#id (while scheduled) |                         |
  * | employee          | EMPLOYEE#id            | PROFILE                     |                                       |                                   |
  * | connection        | EMPLOYEE#id            | CONNECTION#network          |                                       |                                   |
+ * | personalisation   | EMPLOYEE#id            | PERSONAL#postId#network     | PERSONALISATION_REVIEWS / at#id (pending) |                           |
  * | opt-in            | SEGMENT#segment        | OPTIN#employeeId#network    |                                       |                                   |
  * | share             | SHARE#id               | SHARE                       | POST#postId#SHARES / shareId          | POLL#network / nextPollAt#id (while polled) |
  * | snapshot          | SHARE#id               | SNAPSHOT#iso time           |                                       |                                   |
@@ -72,6 +73,11 @@ export const keys = {
     sk: `CONNECTION#${network}`,
   }),
   connectionPrefix: 'CONNECTION#',
+  personalisation: (employeeId: string, postId: string, network: string) => ({
+    pk: `EMPLOYEE#${employeeId}`,
+    sk: `PERSONAL#${postId}#${network}`,
+  }),
+  personalisationReviews: 'PERSONALISATION_REVIEWS',
   optIn: (segment: string, employeeId: string, network: string) => ({
     pk: `SEGMENT#${segment}`,
     sk: `OPTIN#${employeeId}#${network}`,

@@ -22,6 +22,7 @@ import { createAuditStore } from '#shared/store/audit';
 import { createCampaignStore } from '#shared/store/campaigns';
 import { createEmployeeStore } from '#shared/store/employees';
 import { keys } from '#shared/store/keys';
+import { createPersonalisationStore } from '#shared/store/personalisations';
 import { createPostStore } from '#shared/store/posts';
 import { createShareStore } from '#shared/store/shares';
 import { caller, content } from '../fixtures/posts';
@@ -56,6 +57,7 @@ const workerDeps = {
   publish,
   now,
   audit,
+  personalisations: createPersonalisationStore(TABLE, audit),
   policy: async () => defaultPolicy,
 };
 

@@ -1,68 +1,120 @@
 import { z } from 'zod';
+import type { ApiDependencies } from '#functions/api/dependencies';
 import { etag, expectedVersion } from '#functions/api/http';
-import { defineRoute } from '#functions/api/route';
+import { defineRoute, type RouteSpec } from '#functions/api/route';
 import { VersionField } from '#functions/api/schemas';
 import { ApprovalPolicy, ApprovalPolicyInput } from '#shared/approvals/policy';
+import type { Role } from '#shared/auth/roles';
+import { CompliancePolicy, CompliancePolicyInput } from '#shared/compliance/policy';
 import { ConflictError } from '#shared/errors';
 import { DETAIL_TYPES } from '#shared/events/catalogue';
 import { event } from '#shared/events/publisher';
+import type { PolicyStore } from '#shared/store/policies';
 
-const PolicyAnswer = z.object({ policy: ApprovalPolicy });
+interface Versioned {
+  version: number;
+  updatedBy: string;
+  updatedAt: string;
+}
 
-export const getApprovalPolicy = defineRoute({
-  summary: 'The approval policy in force (ETag = its version)',
-  tag: 'policies',
-  roles: ['marketing', 'legal', 'admin'],
-  response: { status: 200, description: 'The current policy', schema: PolicyAnswer },
-  async handle({ deps }) {
-    const policy = await deps.approvalPolicies.current();
-    return { status: 200, body: { policy }, headers: { etag: etag(policy.version) } };
-  },
-});
+/**
+ * Read, replace and list the versions of one kind of policy. Replacing needs the version being
+ * replaced (body or If-Match), so two people editing at once cannot overwrite each other, and
+ * the new version, the current pointer and the audit entry land in one transaction.
+ */
+const policyRoutes = <I extends object, P extends Versioned>(spec: {
+  label: string;
+  input: z.ZodType<I>;
+  schema: z.ZodType<P>;
+  store: (deps: ApiDependencies) => PolicyStore<P>;
+  detailType: (typeof DETAIL_TYPES)['approvalPolicyUpdated' | 'compliancePolicyUpdated'];
+  readers: readonly Role[];
+  writers: readonly Role[];
+  historians: readonly Role[];
+  description?: string;
+}): { get: RouteSpec; put: RouteSpec; versions: RouteSpec } => {
+  const answer = z.object({ policy: spec.schema });
+  return {
+    get: defineRoute({
+      summary: `The ${spec.label} policy in force (ETag = its version)`,
+      tag: 'policies',
+      roles: spec.readers,
+      response: { status: 200, description: 'The current policy', schema: answer },
+      async handle({ deps }) {
+        const policy = await spec.store(deps).current();
+        return { status: 200, body: { policy }, headers: { etag: etag(policy.version) } };
+      },
+    }),
+    versions: defineRoute({
+      summary: `Every version of the ${spec.label} policy, oldest first`,
+      tag: 'policies',
+      roles: spec.historians,
+      response: {
+        status: 200,
+        description: 'The versions',
+        schema: z.object({ versions: z.array(spec.schema) }),
+      },
+      async handle({ deps }) {
+        return { status: 200, body: { versions: await spec.store(deps).versions() } };
+      },
+    }),
+    put: defineRoute({
+      summary: `Replace the ${spec.label} policy with a new version`,
+      ...(spec.description ? { description: spec.description } : {}),
+      tag: 'policies',
+      roles: spec.writers,
+      body: z.intersection(spec.input, z.object({ version: VersionField.optional() })),
+      ifMatch: true,
+      response: { status: 200, description: 'The new policy', schema: answer },
+      errors: [409],
+      async handle({ body, caller, deps, request }) {
+        const { version, ...input } = body as I & { version?: number };
+        const replacing = expectedVersion(request, version);
+        const store = spec.store(deps);
+        const current = await store.current();
+        if (replacing !== current.version) {
+          throw new ConflictError(
+            `You edited version ${replacing} but version ${current.version} is in force; reload it`,
+          );
+        }
+        const policy = {
+          ...input,
+          version: current.version + 1,
+          updatedBy: caller.userId,
+          updatedAt: deps.now().toISOString(),
+        } as unknown as P;
+        await store.replace(policy, current);
+        await deps.publish([
+          event(spec.detailType, { version: policy.version, actor: caller.userId }),
+        ]);
+        return { status: 200, body: { policy }, headers: { etag: etag(policy.version) } };
+      },
+    }),
+  };
+};
 
-export const listApprovalPolicyVersions = defineRoute({
-  summary: 'Every version of the approval policy, oldest first',
-  tag: 'policies',
-  roles: ['legal', 'admin'],
-  response: {
-    status: 200,
-    description: 'The versions',
-    schema: z.object({ versions: z.array(ApprovalPolicy) }),
-  },
-  async handle({ deps }) {
-    return { status: 200, body: { versions: await deps.approvalPolicies.versions() } };
-  },
-});
-
-export const putApprovalPolicy = defineRoute({
-  summary: 'Replace the approval policy with a new version',
+export const approvalPolicyRoutes = policyRoutes({
+  label: 'approval',
+  input: ApprovalPolicyInput,
+  schema: ApprovalPolicy,
+  store: (deps) => deps.approvalPolicies,
+  detailType: DETAIL_TYPES.approvalPolicyUpdated,
+  readers: ['marketing', 'legal', 'admin'],
+  writers: ['admin'],
+  historians: ['legal', 'admin'],
   description:
     'Posts already in review keep the plan they started with; the next check uses the new version.',
-  tag: 'policies',
-  roles: ['admin'],
-  body: ApprovalPolicyInput.safeExtend({ version: VersionField.optional() }),
-  ifMatch: true,
-  response: { status: 200, description: 'The new policy', schema: PolicyAnswer },
-  errors: [409],
-  async handle({ body, caller, deps, request }) {
-    const { version, ...input } = body;
-    const replacing = expectedVersion(request, version);
-    const current = await deps.approvalPolicies.current();
-    if (replacing !== current.version) {
-      throw new ConflictError(
-        `You edited version ${replacing} but version ${current.version} is in force; reload it`,
-      );
-    }
-    const policy: ApprovalPolicy = {
-      ...input,
-      version: current.version + 1,
-      updatedBy: caller.userId,
-      updatedAt: deps.now().toISOString(),
-    };
-    await deps.approvalPolicies.replace(policy, current);
-    await deps.publish([
-      event(DETAIL_TYPES.approvalPolicyUpdated, { version: policy.version, actor: caller.userId }),
-    ]);
-    return { status: 200, body: { policy }, headers: { etag: etag(policy.version) } };
-  },
+});
+
+export const compliancePolicyRoutes = policyRoutes({
+  label: 'compliance',
+  input: CompliancePolicyInput,
+  schema: CompliancePolicy,
+  store: (deps) => deps.compliancePolicies,
+  detailType: DETAIL_TYPES.compliancePolicyUpdated,
+  readers: ['marketing', 'legal', 'admin'],
+  writers: ['legal'],
+  historians: ['legal', 'admin'],
+  description:
+    'Every check records the version it used. Approved posts keep the disclaimers they were approved with; each share is checked again under the version in force.',
 });

@@ -1,10 +1,11 @@
 import { inScope, type Rule } from '#shared/compliance/rules/rule';
 
-/** Words and phrases the policy blocks, sends to legal or warns about. */
+/** Words and phrases the policy blocks, sends to legal or warns about, in the post's scope. */
 export const lexiconRule: Rule = ({ text, folded, topics, policy }) =>
   policy.lexicon
-    .find(text, folded)
-    .filter(({ entry }) => inScope(entry.topics, topics))
+    .filter((group) => inScope(group.topics, topics))
+    .flatMap((group) => group.matcher.find(text, folded))
+    .sort((a, b) => a.start - b.start)
     .map(({ entry, start, end, text: match }) => ({
       ruleId: `lexicon.${entry.id}`,
       severity: entry.severity,

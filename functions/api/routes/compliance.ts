@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { currentEmployee } from '#functions/api/current-employee';
+import { defineRoute } from '#functions/api/route';
+import { checkCompliance as checkPost, checkText } from '#shared/compliance/engine';
+import {
+  ComplianceFinding,
+  ComplianceOutcome,
+  ComplianceResult,
+  outcomeOf,
+} from '#shared/compliance/finding';
+import { SegmentId } from '#shared/employees/employee';
+import { NotFoundError, ValidationError } from '#shared/errors';
+import { KnownNetwork } from '#shared/networks/limits';
+import { PostContent } from '#shared/posts/post';
+import { isLiveAt } from '#shared/posts/workflow';
+
+const DraftToCheck = z.strictObject({
+  variants: PostContent.shape.variants,
+  link: PostContent.shape.link,
+  topics: PostContent.shape.topics,
+  segments: z.array(SegmentId).max(20).default([]),
+  flags: PostContent.shape.flags,
+});
+
+const ShareToCheck = z.strictObject({
+  postId: z.string().min(1).max(100),
+  network: KnownNetwork,
+  /** The whole text the employee would post, disclaimers and disclosure included. */
+  text: z.string().trim().min(1).max(5000),
+});
+
+const CheckBody = z
+  .strictObject({ post: DraftToCheck.optional(), share: ShareToCheck.optional() })
+  .refine((body) => (body.post === undefined) !== (body.share === undefined), {
+    message: 'send either `post` (a draft) or `share` (an employee’s text), not both',
+  });
+
+/**
+ * The dry run: the same engine, nothing stored. Authors check a draft on every variant and
+ * network; employees check the text they are about to share of a post in their library.
+ */
+export const checkCompliance = defineRoute({
+  summary: 'Check a draft or an employee’s edited text without saving anything',
+  description:
+    'Answers in milliseconds with the outcome (pass, review, blocked) and every finding: rule, severity, span, an explanation and a suggested fix.',
+  tag: 'compliance',
+  roles: ['marketing', 'legal', 'admin', 'employee'],
+  body: CheckBody,
+  response: {
+    status: 200,
+    description: 'What the check found',
+    schema: z.union([
+      z.object({ result: ComplianceResult }),
+      z.object({ outcome: ComplianceOutcome, findings: z.array(ComplianceFinding) }),
+    ]),
+  },
+  errors: [404],
+  async handle({ body, caller, deps }) {
+    const policy = await deps.compliancePolicies.current();
+    if (body.post) {
+      return { status: 200, body: { result: checkPost(body.post, policy, deps.now()) } };
+    }
+    const share = body.share as z.infer<typeof ShareToCheck>;
+    const employee = await currentEmployee(caller, deps);
+    const post = await deps.posts.get(share.postId);
+    if (!isLiveAt(post, deps.now()) || !post.segments.some((s) => employee.segments.includes(s))) {
+      // Not in this employee's library: as if it did not exist.
+      throw new NotFoundError('Post', share.postId);
+    }
+    if (post.variants.every((v) => v.networks && !v.networks.includes(share.network))) {
+      throw new ValidationError('This post is not written for that network', [
+        { field: 'share.network', message: `no variant of the post is for ${share.network}` },
+      ]);
+    }
+    const findings = checkText(share.text, post, { network: share.network }, policy);
+    return { status: 200, body: { outcome: outcomeOf(findings), findings } };
+  },
+});

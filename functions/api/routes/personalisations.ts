@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { currentEmployee } from '#functions/api/current-employee';
+import { defineRoute } from '#functions/api/route';
+import { Limit } from '#functions/api/schemas';
+import { checkText } from '#shared/compliance/engine';
+import { outcomeOf } from '#shared/compliance/finding';
+import {
+  ComplianceBlockedError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '#shared/errors';
+import { sha256 } from '#shared/hash';
+import { KnownNetwork } from '#shared/networks/limits';
+import {
+  type Personalisation,
+  PersonalisationId,
+  PersonalisationRequest,
+  Personalisation as PersonalisationSchema,
+  personalisationIdOf,
+  statusFor,
+} from '#shared/personalisations/personalisation';
+import { contentHashOf } from '#shared/posts/content-hash';
+import { variantsFor } from '#shared/posts/post';
+import { isLiveAt } from '#shared/posts/workflow';
+
+const Answer = z.object({ personalisation: PersonalisationSchema });
+
+export const personalise = defineRoute({
+  summary: 'Share an approved post in my own words on one network (checked like any post)',
+  description:
+    'The text is the whole post as it would appear, disclaimers and disclosure included. A clean edit is ready to share (200); one with a `review` finding waits for legal (202); one with a `block` finding is refused (422) with every finding, and nothing is stored.',
+  tag: 'me',
+  roles: ['employee'],
+  params: z.strictObject({ postId: z.string().min(1).max(100), network: KnownNetwork }),
+  body: PersonalisationRequest,
+  response: { status: 200, description: 'The stored personalisation', schema: Answer },
+  errors: [404, 409, 422],
+  async handle({ params, body, caller, deps }) {
+    const employee = await currentEmployee(caller, deps);
+    const post = await deps.posts.get(params.postId);
+    const at = deps.now();
+    if (!isLiveAt(post, at) || !post.segments.some((s) => employee.segments.includes(s))) {
+      throw new NotFoundError('Post', params.postId);
+    }
+    if (variantsFor(post, params.network).length === 0) {
+      throw new ValidationError('This post is not written for that network', [
+        { field: 'path.network', message: `no variant of the post is for ${params.network}` },
+      ]);
+    }
+    const policy = await deps.compliancePolicies.current();
+    const findings = checkText(body.text, post, { network: params.network }, policy);
+    const outcome = outcomeOf(findings);
+    if (outcome === 'blocked') {
+      throw new ComplianceBlockedError(
+        'Your text cannot be shared: see each finding for what to change',
+        findings,
+      );
+    }
+    const personalisation: Personalisation = {
+      personalisationId: personalisationIdOf(employee.employeeId, post.postId, params.network),
+      employeeId: employee.employeeId,
+      authorId: caller.userId,
+      postId: post.postId,
+      network: params.network,
+      text: body.text,
+      status: statusFor(outcome),
+      findings,
+      policyVersion: policy.version,
+      baseHash: contentHashOf(post),
+      checkedAt: at.toISOString(),
+    };
+    await deps.personalisations.save(personalisation, {
+      at: personalisation.checkedAt,
+      actor: caller.userId,
+      action: 'personalisation.checked',
+      subject: { postId: post.postId, version: post.version },
+      before: null,
+      after: {
+        employeeId: employee.employeeId,
+        network: params.network,
+        status: personalisation.status,
+        findings: findings.map((f) => `${f.severity}:${f.ruleId}`),
+        policyVersion: policy.version,
+        textHash: sha256(body.text),
+      },
+    });
+    return {
+      status: personalisation.status === 'approved' ? 200 : 202,
+      body: { personalisation },
+    };
+  },
+});
+
+export const personalisationQueue = defineRoute({
+  summary: 'Employees’ edits waiting for legal, oldest first, with their findings',
+  tag: 'workflow',
+  roles: ['legal'],
+  query: z.strictObject({ limit: Limit }),
+  response: {
+    status: 200,
+    description: 'The waiting edits',
+    schema: z.object({ personalisations: z.array(PersonalisationSchema) }),
+  },
+  async handle({ query, deps }) {
+    return {
+      status: 200,
+      body: { personalisations: await deps.personalisations.pendingReview(query.limit) },
+    };
+  },
+});
+
+const decide = (decision: 'approved' | 'rejected') =>
+  defineRoute({
+    summary:
+      decision === 'approved'
+        ? 'Let an employee share their edit as written'
+        : 'Refuse an employee’s edit, with a reason they will see',
+    tag: 'workflow',
+    roles: ['legal'],
+    params: z.strictObject({ personalisationId: PersonalisationId }),
+    body: z.strictObject({
+      reason:
+        decision === 'rejected'
+          ? z.string().trim().min(1).max(2000)
+          : z.string().trim().max(2000).optional(),
+    }),
+    response: { status: 200, description: 'The decided personalisation', schema: Answer },
+    errors: [404, 409],
+    async handle({ params, body, caller, deps }) {
+      const { employeeId, postId, network } = params.personalisationId;
+      const current = await deps.personalisations.require(employeeId, postId, network);
+      if (current.authorId === caller.userId) {
+        throw new ForbiddenError('Nobody may review their own edit');
+      }
+      const decided: Personalisation = {
+        ...current,
+        status: decision,
+        decidedBy: caller.userId,
+        ...(body.reason ? { reason: body.reason } : {}),
+      };
+      await deps.personalisations.save(
+        decided,
+        {
+          at: deps.now().toISOString(),
+          actor: caller.userId,
+          action: `personalisation.${decision}`,
+          subject: { postId },
+          before: { status: current.status },
+          after: { status: decision, employeeId, network, reason: body.reason ?? null },
+        },
+        'pending_review',
+      );
+      return { status: 200, body: { personalisation: decided } };
+    },
+  });
+
+export const approvePersonalisation = decide('approved');
+export const rejectPersonalisation = decide('rejected');

@@ -1,0 +1,277 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createApiDependencies } from '#functions/api/dependencies';
+import { checkSubmittedPost } from '#functions/compliance-check/check-post';
+import { publishShare } from '#functions/share-worker/publish-share';
+import { defaultApprovalPolicy } from '#shared/approvals/policy';
+import { dynamo } from '#shared/aws';
+import { disclaimersOn, renderFinalText } from '#shared/compliance/engine';
+import { defaultPolicy } from '#shared/compliance/policy';
+import type { PendingEvent } from '#shared/events/publisher';
+import { employeeIdFor, shareIdFor } from '#shared/ids';
+import { createNetworkRegistry } from '#shared/networks/registry';
+import type { Post } from '#shared/posts/post';
+import { personValues } from '#shared/posts/template';
+import { keys } from '#shared/store/keys';
+import { apiEvent, callApi } from '../fixtures/api-events';
+import { TABLE } from './setup';
+
+const events: PendingEvent[] = [];
+const deps = {
+  ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }),
+  publish: async (published: readonly PendingEvent[]) => {
+    events.push(...published);
+  },
+};
+const people = {
+  mia: { groups: ['marketing'] },
+  max: { groups: ['marketing'] },
+  lou: { groups: ['legal'] },
+  ada: { groups: ['admin'] },
+  eve: { groups: ['employee'] },
+} as const;
+type Person = keyof typeof people;
+const call = (
+  who: Person,
+  routeKey: string,
+  options: { body?: unknown; pathParameters?: Record<string, string> } = {},
+) =>
+  callApi(
+    apiEvent(
+      routeKey,
+      { sub: `user-${who}`, email: `${who}@cmp.acme.example`, groups: people[who].groups },
+      {
+        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+        ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
+      },
+    ),
+    deps,
+  ).then((response) => ({ status: response.statusCode, body: JSON.parse(response.body ?? '{}') }));
+
+const segment = `cmp-${Math.random().toString(36).slice(2, 8)}`;
+const TESTIMONIAL = 'Testimonial from a client; results vary and were not paid for.';
+let post: Post;
+let startingText: string;
+
+/** An approved post with a testimonial disclaimer, and the text an employee starts from. */
+beforeAll(async () => {
+  await call('ada', 'POST /employees', {
+    body: { email: 'eve@cmp.acme.example', name: 'Eve Example', segments: [segment] },
+  });
+  const created = await call('mia', 'POST /posts', {
+    body: {
+      title: 'Client story',
+      variants: [{ text: 'Hear how a client cut onboarding from weeks to days.' }],
+      link: 'https://acme.example/stories/onboarding',
+      topics: ['company'],
+      segments: [segment],
+      flags: ['containsTestimonial'],
+    },
+  });
+  const postId = created.body.post.postId;
+  await call('mia', 'POST /posts/{postId}/submit', { pathParameters: { postId } });
+  await checkSubmittedPost(
+    { postId, version: 1, from: 'draft', to: 'submitted', actor: 'user-mia' },
+    {
+      posts: deps.posts,
+      policy: () => deps.compliancePolicies.current(),
+      // Not the stored policy: the property test changes that one while this file runs.
+      approvalPolicy: async () => defaultApprovalPolicy,
+      publish: deps.publish,
+      now: () => new Date(),
+    },
+  );
+  const approved = await call('max', 'POST /posts/{postId}/approve', {
+    pathParameters: { postId },
+    body: { version: 1 },
+  });
+  expect(approved.status).toBe(200);
+  post = approved.body.post;
+  startingText = renderFinalText({
+    copy: post.variants[0]?.text ?? '',
+    link: post.link,
+    values: { ...personValues('Eve Example'), company: 'Acme' },
+    disclaimers: disclaimersOn(post.compliance?.disclaimers ?? [], 'sandbox'),
+    policy: defaultPolicy,
+  });
+});
+
+const personalise = (text: string) =>
+  call('eve', 'PUT /me/personalisations/{postId}/{network}', {
+    pathParameters: { postId: post.postId, network: 'sandbox' },
+    body: { text },
+  });
+
+describe('employee edits, checked in their final form', () => {
+  it('starts from a text that carries the disclaimer and the disclosure', () => {
+    expect(startingText).toContain(TESTIMONIAL);
+    expect(startingText).toContain('#AcmeEmployee');
+  });
+
+  it('refuses an edit that removes a required disclaimer, saying which', async () => {
+    const refused = await personalise(startingText.replace(TESTIMONIAL, ''));
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual([
+      'disclaimer.missing',
+    ]);
+  });
+
+  it('refuses an edit that removes the employment disclosure', async () => {
+    const refused = await personalise(startingText.replace('#AcmeEmployee — views my own.', ''));
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual([
+      'disclosure.missing',
+    ]);
+  });
+
+  it('sends an edit that adds "guaranteed returns" to legal, who can let it through', async () => {
+    const waiting = await personalise(
+      startingText.replace('Hear how', 'Guaranteed returns aside, hear how'),
+    );
+    expect(waiting.status).toBe(202);
+    expect(waiting.body.personalisation).toMatchObject({
+      status: 'pending_review',
+      findings: [expect.objectContaining({ ruleId: 'lexicon.guarantee', severity: 'review' })],
+    });
+    const queue = await call('lou', 'GET /reviews/personalisations');
+    const id = waiting.body.personalisation.personalisationId;
+    expect(
+      queue.body.personalisations.map((p: { personalisationId: string }) => p.personalisationId),
+    ).toContain(id);
+    expect((await call('eve', 'GET /reviews/personalisations')).status).toBe(403);
+    const decided = await call(
+      'lou',
+      'POST /reviews/personalisations/{personalisationId}/approve',
+      {
+        pathParameters: { personalisationId: id },
+        body: {},
+      },
+    );
+    expect(decided.body.personalisation.status).toBe('approved');
+    const again = await call('lou', 'POST /reviews/personalisations/{personalisationId}/approve', {
+      pathParameters: { personalisationId: id },
+      body: {},
+    });
+    expect(again.status).toBe(409);
+  });
+
+  it('lets a harmless edit through, and the share worker posts exactly that text', async () => {
+    const ownWords = startingText.replace('Hear how', 'So proud of the team! Hear how');
+    const passed = await personalise(ownWords);
+    expect(passed.status).toBe(200);
+    expect(passed.body.personalisation.status).toBe('approved');
+
+    const campaign = await call('mia', 'POST /campaigns', {
+      body: { postId: post.postId, scheduledAt: new Date().toISOString(), networks: ['sandbox'] },
+    });
+    expect(campaign.status).toBe(201);
+    const employeeId = employeeIdFor('eve@cmp.acme.example');
+    await deps.employees.putConnection(await deps.employees.get(employeeId), {
+      employeeId,
+      network: 'sandbox',
+      handle: 'eve',
+      audienceSize: 100,
+      autoShare: true,
+      status: 'active',
+      connectedAt: new Date().toISOString(),
+    });
+    const shareId = shareIdFor(campaign.body.campaign.campaignId, employeeId, 'sandbox');
+    const status = await publishShare(
+      {
+        shareId,
+        campaignId: campaign.body.campaign.campaignId,
+        postId: post.postId,
+        employeeId,
+        network: 'sandbox',
+      },
+      {
+        ...deps,
+        networks: createNetworkRegistry(TABLE),
+        policy: () => deps.compliancePolicies.current(),
+      },
+    );
+    expect(status).toBe('published');
+    const { Item } = await dynamo().send(
+      new GetCommand({ TableName: TABLE, Key: keys.sandboxPost(`sbx_${shareId}`) }),
+    );
+    expect(Item?.text).toBe(ownWords);
+  });
+
+  it('answers a dry run for a draft with every finding and the policy version', async () => {
+    const checked = await call('mia', 'POST /compliance/check', {
+      body: {
+        post: {
+          variants: [{ text: 'Risk-free and guaranteed! Details: http://bit.ly/x' }],
+          topics: ['company'],
+        },
+      },
+    });
+    expect(checked.status).toBe(200);
+    expect(checked.body.result.outcome).toBe('blocked');
+    expect(
+      [...new Set(checked.body.result.findings.map((f: { ruleId: string }) => f.ruleId))].sort(),
+    ).toEqual(['lexicon.guarantee', 'lexicon.risk-free', 'link.shortener']);
+    expect(
+      (await call('mia', 'POST /compliance/check', { body: { post: {}, share: {} } })).status,
+    ).toBe(400);
+  });
+});
+
+describe('compliance policy, managed by legal', () => {
+  it('refuses a broken policy with the fields named, and leaves the active one untouched', async () => {
+    const current = await call('lou', 'GET /policies/compliance');
+    const { version, updatedBy: _b, updatedAt: _a, ...input } = current.body.policy;
+    const broken = await call('lou', 'PUT /policies/compliance', {
+      body: {
+        ...input,
+        version,
+        lexicon: [
+          { ...input.lexicon[0], phrase: '' },
+          { ...input.lexicon[1], phrase: '(a+)+' },
+        ],
+      },
+    });
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.fields.map((f: { field: string }) => f.field)).toEqual([
+      'lexicon.0.phrase',
+      'lexicon.1.phrase',
+    ]);
+    expect((await call('lou', 'GET /policies/compliance')).body.policy.version).toBe(version);
+    expect(
+      (await call('mia', 'PUT /policies/compliance', { body: { ...input, version } })).status,
+    ).toBe(403);
+    expect(
+      (await call('lou', 'PUT /policies/compliance', { body: { ...input, version: version + 5 } }))
+        .status,
+    ).toBe(409);
+    const replaced = await call('lou', 'PUT /policies/compliance', {
+      body: {
+        ...input,
+        version,
+        lexicon: [
+          ...input.lexicon,
+          {
+            id: 'moonshot',
+            phrase: 'to the moon',
+            severity: 'block',
+            message: "'{match}' is hype",
+          },
+        ],
+      },
+    });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body.policy.version).toBe(version + 1);
+    const checked = await call('mia', 'POST /compliance/check', {
+      body: { post: { variants: [{ text: 'Shares to the moon' }] } },
+    });
+    expect(checked.body.result).toMatchObject({
+      policyVersion: version + 1,
+      outcome: 'blocked',
+      findings: [expect.objectContaining({ ruleId: 'lexicon.moonshot' })],
+    });
+    const versions = await call('lou', 'GET /policies/compliance/versions');
+    expect(versions.body.versions.map((v: { version: number }) => v.version)).toContain(
+      version + 1,
+    );
+  });
+});
