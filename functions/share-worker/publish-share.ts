@@ -1,4 +1,9 @@
-import { checkText, disclaimersOn, renderFinalText } from '#shared/compliance/engine';
+import {
+  checkText,
+  disclaimersOn,
+  jurisdictionDisclaimers,
+  renderFinalText,
+} from '#shared/compliance/engine';
 import type { CompliancePolicy } from '#shared/compliance/policy';
 import { receivesShares } from '#shared/employees/employee';
 import { engagementPollAfterPublish } from '#shared/engagement/cadence';
@@ -154,6 +159,7 @@ const takeShare = async (
 
   // The final text, checked again under the policy in force: approval accepted its `review`
   // findings, but anything that now blocks (a disclaimer added since) stops this share.
+  const target = { network: job.network, jurisdiction: employee.jurisdiction };
   const [policy, own] = await Promise.all([
     deps.policy(),
     deps.personalisations.get(job.employeeId, job.postId, job.network),
@@ -165,13 +171,14 @@ const takeShare = async (
     copy: variant.text,
     link: post.link,
     values: { ...personValues(employee.name), company: policy.company },
-    disclaimers: disclaimersOn(post.compliance?.disclaimers ?? [], job.network),
+    disclaimers: [
+      ...disclaimersOn(post.compliance?.disclaimers ?? [], job.network),
+      ...jurisdictionDisclaimers(policy, post, target),
+    ],
     policy,
     personalised,
   });
-  const blocking = checkText(text, post, { network: job.network }, policy).filter(
-    (f) => f.severity === 'block',
-  );
+  const blocking = checkText(text, post, target, policy).filter((f) => f.severity === 'block');
   if (blocking.length > 0) {
     return end(
       'failed',

@@ -106,6 +106,19 @@ export const renderFinalText = (input: {
   });
 };
 
+/**
+ * Disclaimers that depend on where the employee is: not part of the post's approval (no
+ * employee is known then), added when a share is rendered and checked like the rest.
+ */
+export const jurisdictionDisclaimers = (
+  policy: CompliancePolicy,
+  subject: CheckSubject,
+  target: CheckTarget,
+): DisclaimerRule[] =>
+  target.jurisdiction === undefined
+    ? []
+    : disclaimersFor(policy, subject, target).filter((d) => d.when.jurisdictions.length > 0);
+
 /** The approved disclaimers a post carries on one network. */
 export const disclaimersOn = (
   disclaimers: readonly RequiredDisclaimer[],

@@ -10,6 +10,11 @@ export const EmployeeRequest = z.strictObject({
   email: z.email().max(254),
   name: z.string().trim().min(1).max(200),
   segments: z.array(SegmentId).min(1).max(20),
+  /** Where the employee lives (ISO country code): some disclaimers apply per jurisdiction. */
+  jurisdiction: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'a two-letter country code such as GB')
+    .optional(),
   /** Topics the employee follows; empty means every topic. */
   topics: z.array(z.string().trim().toLowerCase().min(1).max(60)).max(50).default([]),
 });

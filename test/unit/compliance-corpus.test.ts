@@ -39,7 +39,12 @@ describe('compliance corpus', () => {
           defaultPolicy,
           now,
         ).findings
-      : checkText(c.text ?? '', subject, { network: c.network ?? 'linkedin' }, defaultPolicy);
+      : checkText(
+          c.text ?? '',
+          subject,
+          { network: c.network ?? 'linkedin', jurisdiction: c.jurisdiction },
+          defaultPolicy,
+        );
     const found = [...new Set(findings.map((f) => f.ruleId))];
     // Every expected finding is there, and nothing that blocks or needs legal is unexpected.
     expect(found).toEqual(expect.arrayContaining(c.expect));

@@ -72,7 +72,12 @@ export const checkCompliance = defineRoute({
         { field: 'share.network', message: `no variant of the post is for ${share.network}` },
       ]);
     }
-    const findings = checkText(share.text, post, { network: share.network }, policy);
+    const findings = checkText(
+      share.text,
+      post,
+      { network: share.network, jurisdiction: employee.jurisdiction },
+      policy,
+    );
     return { status: 200, body: { outcome: outcomeOf(findings), findings } };
   },
 });

@@ -49,7 +49,12 @@ export const personalise = defineRoute({
       ]);
     }
     const policy = await deps.compliancePolicies.current();
-    const findings = checkText(body.text, post, { network: params.network }, policy);
+    const findings = checkText(
+      body.text,
+      post,
+      { network: params.network, jurisdiction: employee.jurisdiction },
+      policy,
+    );
     const outcome = outcomeOf(findings);
     if (outcome === 'blocked') {
       throw new ComplianceBlockedError(
