@@ -6,7 +6,6 @@ import { checkSubmittedPost } from '#functions/compliance-check/check-post';
 import type { Role } from '#shared/auth/roles';
 import { defaultPolicy } from '#shared/compliance/policy';
 import type { PendingEvent } from '#shared/events/publisher';
-import { createNetworkRegistry } from '#shared/networks/registry';
 import { contentHashOf } from '#shared/posts/content-hash';
 import type { Post } from '#shared/posts/post';
 import { apiEvent, callApi } from '../fixtures/api-events';
@@ -26,7 +25,6 @@ const deps = {
 };
 const complianceDeps = {
   posts: deps.posts,
-  networks: createNetworkRegistry(TABLE),
   policy: async () => defaultPolicy,
   approvalPolicy: () => deps.approvalPolicies.current(),
   publish: deps.publish,
