@@ -14,7 +14,7 @@ import type { Reply, RouteSpec } from '#functions/api/route';
 import { getPostAnalytics } from '#functions/api/routes/analytics';
 import { listAudit } from '#functions/api/routes/audit';
 import { createCampaign, getCampaign } from '#functions/api/routes/campaigns';
-import { checkCompliance } from '#functions/api/routes/compliance';
+import { dryRunCheck } from '#functions/api/routes/compliance';
 import { createEmployee } from '#functions/api/routes/employees';
 import { library } from '#functions/api/routes/library';
 import { listConnections, putConnection } from '#functions/api/routes/me';
@@ -77,7 +77,7 @@ export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
   'GET /policies/compliance': compliancePolicyRoutes.get,
   'PUT /policies/compliance': compliancePolicyRoutes.put,
   'GET /policies/compliance/versions': compliancePolicyRoutes.versions,
-  'POST /compliance/check': checkCompliance,
+  'POST /compliance/check': dryRunCheck,
   'PUT /me/personalisations/{postId}/{network}': personalise,
   'GET /reviews/personalisations': personalisationQueue,
   'POST /reviews/personalisations/{personalisationId}/approve': approvePersonalisation,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { currentEmployee } from '#functions/api/current-employee';
 import { defineRoute } from '#functions/api/route';
-import { checkCompliance as checkPost, checkText } from '#shared/compliance/engine';
+import { checkCompliance, checkText } from '#shared/compliance/engine';
 import {
   ComplianceFinding,
   ComplianceOutcome,
@@ -39,7 +39,7 @@ const CheckBody = z
  * The dry run: the same engine, nothing stored. Authors check a draft on every variant and
  * network; employees check the text they are about to share of a post in their library.
  */
-export const checkCompliance = defineRoute({
+export const dryRunCheck = defineRoute({
   summary: 'Check a draft or an employee’s edited text without saving anything',
   description:
     'Answers in milliseconds with the outcome (pass, review, blocked) and every finding: rule, severity, span, an explanation and a suggested fix.',
@@ -58,7 +58,7 @@ export const checkCompliance = defineRoute({
   async handle({ body, caller, deps }) {
     const policy = await deps.compliancePolicies.current();
     if (body.post) {
-      return { status: 200, body: { result: checkPost(body.post, policy, deps.now()) } };
+      return { status: 200, body: { result: checkCompliance(body.post, policy, deps.now()) } };
     }
     const share = body.share as z.infer<typeof ShareToCheck>;
     const employee = await currentEmployee(caller, deps);
