@@ -23,67 +23,92 @@ export const createPolicyStore = <P extends VersionedPolicy>(
   kind: string,
   schema: z.ZodType<P>,
   fallback: P,
-) => ({
-  async current(): Promise<P> {
-    const { Item } = await dynamo().send(
-      new GetCommand({ TableName: tableName, Key: keys.policy(kind), ConsistentRead: true }),
-    );
-    return Item ? schema.parse(withoutKeys(Item)) : fallback;
-  },
-
-  async versions(): Promise<P[]> {
-    const stored = await itemsWithPrefix(
-      tableName,
-      { pk: keys.policy(kind).pk, prefix: 'VERSION#' },
-      (item) => schema.parse(withoutKeys(item)),
-    );
-    return stored.some((p) => p.version === fallback.version) ? stored : [fallback, ...stored];
-  },
-
+) => {
   /**
-   * Replaces the current policy if it is still `previous`: the new version, the current pointer
-   * and the audit entry land together, so the active policy is never half-updated.
+   * A saved version never changes, so the same version is served as the same object: callers
+   * (the compliance engine) compile a policy once per object, not once per share. Asking which
+   * version is current is one small read; the whole policy is read only when it changed.
    */
-  async replace(next: P, previous: P): Promise<void> {
-    const isFirstSave = previous === fallback;
-    await audit.commit({
-      stream: `policy#${kind}`,
-      records: [
-        {
-          at: next.updatedAt,
-          actor: next.updatedBy,
-          action: `policy.${kind}.updated`,
-          subject: { policy: kind },
-          before: previous,
-          after: next,
-        },
-      ],
-      writes: [
-        {
-          Put: {
-            TableName: tableName,
-            Item: { ...keys.policy(kind), ...next },
-            ConditionExpression: isFirstSave ? 'attribute_not_exists(pk)' : '#version = :version',
-            ...(isFirstSave
-              ? {}
-              : {
-                  ExpressionAttributeNames: { '#version': 'version' },
-                  ExpressionAttributeValues: { ':version': previous.version },
-                }),
+  let cached: P | undefined;
+  return {
+    async current(): Promise<P> {
+      const { Item: head } = await dynamo().send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.policy(kind),
+          ConsistentRead: true,
+          ProjectionExpression: '#version',
+          ExpressionAttributeNames: { '#version': 'version' },
+        }),
+      );
+      if (!head) return fallback;
+      if (cached && cached.version === head.version) return cached;
+      const { Item } = await dynamo().send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.policy(kind, Number(head.version)),
+          ConsistentRead: true,
+        }),
+      );
+      const policy = schema.parse(withoutKeys(Item ?? {}));
+      cached = policy;
+      return policy;
+    },
+
+    async versions(): Promise<P[]> {
+      const stored = await itemsWithPrefix(
+        tableName,
+        { pk: keys.policy(kind).pk, prefix: 'VERSION#' },
+        (item) => schema.parse(withoutKeys(item)),
+      );
+      return stored.some((p) => p.version === fallback.version) ? stored : [fallback, ...stored];
+    },
+
+    /**
+     * Replaces the current policy if it is still `previous`: the new version, the current pointer
+     * and the audit entry land together, so the active policy is never half-updated.
+     */
+    async replace(next: P, previous: P): Promise<void> {
+      const isFirstSave = previous === fallback;
+      await audit.commit({
+        stream: `policy#${kind}`,
+        records: [
+          {
+            at: next.updatedAt,
+            actor: next.updatedBy,
+            action: `policy.${kind}.updated`,
+            subject: { policy: kind },
+            before: previous,
+            after: next,
           },
-        },
-        {
-          Put: {
-            TableName: tableName,
-            Item: { ...keys.policy(kind, next.version), ...next },
-            ConditionExpression: 'attribute_not_exists(pk)',
+        ],
+        writes: [
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...keys.policy(kind), ...next },
+              ConditionExpression: isFirstSave ? 'attribute_not_exists(pk)' : '#version = :version',
+              ...(isFirstSave
+                ? {}
+                : {
+                    ExpressionAttributeNames: { '#version': 'version' },
+                    ExpressionAttributeValues: { ':version': previous.version },
+                  }),
+            },
           },
-        },
-      ],
-      conflict: `The ${kind} policy changed since version ${previous.version}; reload it and retry`,
-    });
-  },
-});
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...keys.policy(kind, next.version), ...next },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+        conflict: `The ${kind} policy changed since version ${previous.version}; reload it and retry`,
+      });
+    },
+  };
+};
 
 export type PolicyStore<P extends VersionedPolicy> = ReturnType<typeof createPolicyStore<P>>;
 

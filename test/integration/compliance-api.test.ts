@@ -269,6 +269,8 @@ describe('compliance policy, managed by legal', () => {
       outcome: 'blocked',
       findings: [expect.objectContaining({ ruleId: 'lexicon.moonshot' })],
     });
+    // The same version is served as the same object, so the engine compiles it once.
+    expect(await deps.compliancePolicies.current()).toBe(await deps.compliancePolicies.current());
     const versions = await call('lou', 'GET /policies/compliance/versions');
     expect(versions.body.versions.map((v: { version: number }) => v.version)).toContain(
       version + 1,
