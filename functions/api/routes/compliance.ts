@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { currentEmployee } from '#functions/api/current-employee';
 import { defineRoute } from '#functions/api/route';
+import { shareablePost } from '#functions/api/shareable-post';
 import { checkCompliance, checkText } from '#shared/compliance/engine';
 import {
   ComplianceFinding,
@@ -9,10 +10,8 @@ import {
   outcomeOf,
 } from '#shared/compliance/finding';
 import { SegmentId } from '#shared/employees/employee';
-import { NotFoundError, ValidationError } from '#shared/errors';
 import { KnownNetwork } from '#shared/networks/limits';
 import { PostContent } from '#shared/posts/post';
-import { isLiveAt } from '#shared/posts/workflow';
 
 const DraftToCheck = z.strictObject({
   variants: PostContent.shape.variants,
@@ -62,22 +61,11 @@ export const dryRunCheck = defineRoute({
     }
     const share = body.share as z.infer<typeof ShareToCheck>;
     const employee = await currentEmployee(caller, deps);
-    const post = await deps.posts.get(share.postId);
-    if (!isLiveAt(post, deps.now()) || !post.segments.some((s) => employee.segments.includes(s))) {
-      // Not in this employee's library: as if it did not exist.
-      throw new NotFoundError('Post', share.postId);
-    }
-    if (post.variants.every((v) => v.networks && !v.networks.includes(share.network))) {
-      throw new ValidationError('This post is not written for that network', [
-        { field: 'share.network', message: `no variant of the post is for ${share.network}` },
-      ]);
-    }
-    const findings = checkText(
-      share.text,
-      post,
-      { network: share.network, jurisdiction: employee.jurisdiction },
-      policy,
-    );
+    const { post, target } = await shareablePost(deps, employee, {
+      ...share,
+      networkField: 'share.network',
+    });
+    const findings = checkText(share.text, post, target, policy);
     return { status: 200, body: { outcome: outcomeOf(findings), findings } };
   },
 });

@@ -2,14 +2,10 @@ import { z } from 'zod';
 import { currentEmployee } from '#functions/api/current-employee';
 import { defineRoute } from '#functions/api/route';
 import { Limit } from '#functions/api/schemas';
+import { shareablePost } from '#functions/api/shareable-post';
 import { checkText } from '#shared/compliance/engine';
 import { outcomeOf } from '#shared/compliance/finding';
-import {
-  ComplianceBlockedError,
-  ForbiddenError,
-  NotFoundError,
-  ValidationError,
-} from '#shared/errors';
+import { ComplianceBlockedError, ForbiddenError } from '#shared/errors';
 import { sha256 } from '#shared/hash';
 import { KnownNetwork } from '#shared/networks/limits';
 import {
@@ -21,8 +17,6 @@ import {
   statusFor,
 } from '#shared/personalisations/personalisation';
 import { contentHashOf } from '#shared/posts/content-hash';
-import { variantsFor } from '#shared/posts/post';
-import { isLiveAt } from '#shared/posts/workflow';
 
 const Answer = z.object({ personalisation: PersonalisationSchema });
 
@@ -38,23 +32,13 @@ export const personalise = defineRoute({
   errors: [404, 409, 422],
   async handle({ params, body, caller, deps }) {
     const employee = await currentEmployee(caller, deps);
-    const post = await deps.posts.get(params.postId);
+    const { post, target } = await shareablePost(deps, employee, {
+      ...params,
+      networkField: 'path.network',
+    });
     const at = deps.now();
-    if (!isLiveAt(post, at) || !post.segments.some((s) => employee.segments.includes(s))) {
-      throw new NotFoundError('Post', params.postId);
-    }
-    if (variantsFor(post, params.network).length === 0) {
-      throw new ValidationError('This post is not written for that network', [
-        { field: 'path.network', message: `no variant of the post is for ${params.network}` },
-      ]);
-    }
     const policy = await deps.compliancePolicies.current();
-    const findings = checkText(
-      body.text,
-      post,
-      { network: params.network, jurisdiction: employee.jurisdiction },
-      policy,
-    );
+    const findings = checkText(body.text, post, target, policy);
     const outcome = outcomeOf(findings);
     if (outcome === 'blocked') {
       throw new ComplianceBlockedError(
