@@ -30,7 +30,11 @@ export const shareQueue = {
   /** Six times the worker's timeout, as AWS advises for SQS event sources. */
   visibilityTimeoutSeconds: 180,
   retentionDays: 4,
-  deadLetter: { id: 'ShareDeadLetterQueue', maxReceiveCount: 5, retentionDays: 14 },
+  /**
+   * Generous, because a job that a network rate-limits comes back by staying on the queue, and
+   * every return counts as a receive; a job that keeps failing still lands here within hours.
+   */
+  deadLetter: { id: 'ShareDeadLetterQueue', maxReceiveCount: 10, retentionDays: 14 },
 } as const;
 
 /** What a function may touch. Each use becomes both an environment variable and a grant. */
@@ -38,6 +42,8 @@ export interface FunctionUses {
   table?: 'read' | 'readWrite';
   bus?: 'put';
   shareQueue?: 'send';
+  /** The share worker parks jobs that can never be processed here, with the reason. */
+  shareDeadLetterQueue?: 'send';
 }
 
 export type FunctionTrigger =
@@ -83,26 +89,29 @@ export const functions = {
   },
   dispatcher: {
     entry: 'functions/dispatcher/handler.ts',
-    description: 'Finds campaigns whose time has come and announces them',
+    description: 'Announces due campaigns, releases deferred share jobs, sweeps deadlines',
     memoryMb: 512,
     timeoutSeconds: 50,
-    uses: { table: 'readWrite', bus: 'put' },
+    uses: { table: 'readWrite', bus: 'put', shareQueue: 'send' },
     trigger: { kind: 'schedule', everyMinutes: 1 },
   },
   shareFanout: {
     entry: 'functions/share-fanout/handler.ts',
-    description: 'Turns a due campaign into one share job per (employee, network)',
+    description: 'Turns a due campaign into one share job per eligible (employee, network)',
     memoryMb: 1024,
     timeoutSeconds: 300,
-    uses: { table: 'readWrite', shareQueue: 'send' },
-    trigger: { kind: 'event', detailTypes: [DETAIL_TYPES.campaignDue] },
+    uses: { table: 'readWrite', shareQueue: 'send', bus: 'put' },
+    trigger: {
+      kind: 'event',
+      detailTypes: [DETAIL_TYPES.campaignDue, DETAIL_TYPES.campaignSliceDue],
+    },
   },
   shareWorker: {
     entry: 'functions/share-worker/handler.ts',
     description: 'Publishes share jobs on the employees’ networks',
     memoryMb: 512,
     timeoutSeconds: 30,
-    uses: { table: 'readWrite', bus: 'put' },
+    uses: { table: 'readWrite', bus: 'put', shareQueue: 'send', shareDeadLetterQueue: 'send' },
     trigger: {
       kind: 'queue',
       queue: 'share',
@@ -156,6 +165,9 @@ export const routes = [
   { method: 'GET', path: '/policies/compliance', function: 'api' },
   { method: 'PUT', path: '/policies/compliance', function: 'api' },
   { method: 'GET', path: '/policies/compliance/versions', function: 'api' },
+  { method: 'GET', path: '/policies/sharing', function: 'api' },
+  { method: 'PUT', path: '/policies/sharing', function: 'api' },
+  { method: 'GET', path: '/policies/sharing/versions', function: 'api' },
   { method: 'POST', path: '/compliance/check', function: 'api' },
   { method: 'PUT', path: '/me/personalisations/{postId}/{network}', function: 'api' },
   { method: 'GET', path: '/reviews/personalisations', function: 'api' },
@@ -171,9 +183,24 @@ export const routes = [
   },
   { method: 'GET', path: '/audit', function: 'api' },
   { method: 'POST', path: '/campaigns', function: 'api' },
+  { method: 'POST', path: '/campaigns/preview', function: 'api' },
   { method: 'GET', path: '/campaigns/{campaignId}', function: 'api' },
+  { method: 'POST', path: '/campaigns/{campaignId}/cancel', function: 'api' },
+  { method: 'PUT', path: '/campaigns/{campaignId}/schedule', function: 'api' },
   { method: 'POST', path: '/employees', function: 'api' },
+  { method: 'POST', path: '/employees/import', function: 'api' },
+  { method: 'GET', path: '/employees/{employeeId}', function: 'api' },
+  { method: 'PUT', path: '/employees/{employeeId}', function: 'api' },
+  { method: 'PUT', path: '/employees/{employeeId}/status', function: 'api' },
+  { method: 'GET', path: '/segments', function: 'api' },
+  { method: 'PUT', path: '/segments/{segmentId}', function: 'api' },
+  { method: 'GET', path: '/segments/{segmentId}/members', function: 'api' },
+  { method: 'GET', path: '/me', function: 'api' },
+  { method: 'PUT', path: '/me/consent', function: 'api' },
+  { method: 'POST', path: '/me/leave', function: 'api' },
+  { method: 'POST', path: '/me/join', function: 'api' },
   { method: 'PUT', path: '/me/connections/{network}', function: 'api' },
+  { method: 'DELETE', path: '/me/connections/{network}', function: 'api' },
   { method: 'GET', path: '/me/connections', function: 'api' },
   { method: 'GET', path: '/openapi.json', function: 'api', public: true },
 ] as const satisfies readonly RouteDeclaration[];
@@ -185,6 +212,7 @@ export const ENV = {
   table: 'TABLE_NAME',
   bus: 'EVENT_BUS_NAME',
   shareQueue: 'SHARE_QUEUE_URL',
+  shareDeadLetterQueue: 'SHARE_DLQ_URL',
 } as const;
 
 /** How EventBridge delivers to its targets: retried, then parked in a dead-letter queue. */

@@ -128,6 +128,10 @@ export class ChorusStack extends Stack {
         fn.addEnvironment(ENV.shareQueue, shareQueue.queueUrl);
         shareQueue.grantSendMessages(fn);
       }
+      if (uses.shareDeadLetterQueue) {
+        fn.addEnvironment(ENV.shareDeadLetterQueue, shareDeadLetterQueue.queueUrl);
+        shareDeadLetterQueue.grantSendMessages(fn);
+      }
     };
 
     const built = {} as Record<FunctionName, ChorusFunction>;

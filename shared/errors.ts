@@ -61,3 +61,10 @@ export const isConditionalCheckFailure = (error: unknown): boolean =>
   (error.name === 'ConditionalCheckFailedException' ||
     (error.name === 'TransactionCanceledException' &&
       error.message.includes('ConditionalCheckFailed')));
+
+/** Per item of a cancelled transaction, why it failed (`ConditionalCheckFailed`, `None`, ...). */
+export const cancellationCodes = (error: unknown): (string | undefined)[] | undefined => {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+  return reasons?.map((r) => r.Code);
+};

@@ -15,3 +15,7 @@ export const canonicalJson = (value: unknown): string =>
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 export const hashOf = (value: unknown): string => sha256(canonicalJson(value));
+
+/** A number in [0, 1) fixed by the text: spreads things evenly yet the same way every time. */
+export const unitHash = (text: string): number =>
+  Number.parseInt(sha256(text).slice(0, 8), 16) / 0x100000000;

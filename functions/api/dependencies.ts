@@ -1,6 +1,8 @@
 import type { ApprovalPolicy } from '#shared/approvals/policy';
+import { now } from '#shared/clock';
 import type { CompliancePolicy } from '#shared/compliance/policy';
 import { type Publish, publisherFor } from '#shared/events/publisher';
+import type { SharingPolicy } from '#shared/sharing/policy';
 import { type AuditStore, createAuditStore } from '#shared/store/audit';
 import { type CampaignStore, createCampaignStore } from '#shared/store/campaigns';
 import { createEmployeeStore, type EmployeeStore } from '#shared/store/employees';
@@ -12,10 +14,13 @@ import {
 import {
   createApprovalPolicyStore,
   createCompliancePolicyStore,
+  createSharingPolicyStore,
   type PolicyStore,
 } from '#shared/store/policies';
 import { createPostStore, type PostStore } from '#shared/store/posts';
+import { createSegmentStore, type SegmentStore } from '#shared/store/segments';
 import { createShareStore, type ShareStore } from '#shared/store/shares';
+import { createSpendStore, type SpendStore } from '#shared/store/spend';
 
 /** What route handlers work with; tests build it against DynamoDB Local or with fakes. */
 export interface ApiDependencies {
@@ -26,6 +31,9 @@ export interface ApiDependencies {
   audit: AuditStore;
   approvalPolicies: PolicyStore<ApprovalPolicy>;
   compliancePolicies: PolicyStore<CompliancePolicy>;
+  sharingPolicies: PolicyStore<SharingPolicy>;
+  segments: SegmentStore;
+  spend: SpendStore;
   idempotency: IdempotencyStore;
   personalisations: PersonalisationStore;
   publish: Publish;
@@ -39,15 +47,18 @@ export const createApiDependencies = (config: {
   const audit = createAuditStore(config.TABLE_NAME);
   return {
     posts: createPostStore(config.TABLE_NAME, audit),
-    campaigns: createCampaignStore(config.TABLE_NAME),
-    employees: createEmployeeStore(config.TABLE_NAME),
+    campaigns: createCampaignStore(config.TABLE_NAME, audit),
+    spend: createSpendStore(config.TABLE_NAME),
+    employees: createEmployeeStore(config.TABLE_NAME, audit),
+    segments: createSegmentStore(config.TABLE_NAME, audit),
     shares: createShareStore(config.TABLE_NAME),
     audit,
     approvalPolicies: createApprovalPolicyStore(config.TABLE_NAME, audit),
     compliancePolicies: createCompliancePolicyStore(config.TABLE_NAME, audit),
+    sharingPolicies: createSharingPolicyStore(config.TABLE_NAME, audit),
     idempotency: createIdempotencyStore(config.TABLE_NAME),
     personalisations: createPersonalisationStore(config.TABLE_NAME, audit),
     publish: publisherFor(config.EVENT_BUS_NAME),
-    now: () => new Date(),
+    now,
   };
 };

@@ -46,6 +46,10 @@ export const parseBody = <S extends z.ZodType>(event: ApiEvent, schema: S): z.in
   const text = event.isBase64Encoded
     ? Buffer.from(event.body, 'base64').toString('utf8')
     : event.body;
+  // A CSV upload (the directory import) arrives as itself; its route's schema reads `csv`.
+  if (header(event, 'content-type')?.toLowerCase().startsWith('text/csv')) {
+    return parseWith(schema, { csv: text }, 'request body');
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -13,18 +13,42 @@ import { openApiRoute } from '#functions/api/openapi';
 import type { Reply, RouteSpec } from '#functions/api/route';
 import { getPostAnalytics } from '#functions/api/routes/analytics';
 import { listAudit } from '#functions/api/routes/audit';
-import { createCampaign, getCampaign } from '#functions/api/routes/campaigns';
+import {
+  cancelCampaign,
+  createCampaign,
+  getCampaign,
+  previewCampaign,
+  rescheduleCampaign,
+} from '#functions/api/routes/campaigns';
 import { dryRunCheck } from '#functions/api/routes/compliance';
-import { createEmployee } from '#functions/api/routes/employees';
+import {
+  createEmployee,
+  getEmployee,
+  importEmployees,
+  setEmployeeStatus,
+  updateEmployee,
+} from '#functions/api/routes/employees';
 import { library } from '#functions/api/routes/library';
-import { listConnections, putConnection } from '#functions/api/routes/me';
+import {
+  connectSandbox,
+  disconnect,
+  getMe,
+  join,
+  leave,
+  listConnections,
+  updateConsent,
+} from '#functions/api/routes/me';
 import {
   approvePersonalisation,
   personalisationQueue,
   personalise,
   rejectPersonalisation,
 } from '#functions/api/routes/personalisations';
-import { approvalPolicyRoutes, compliancePolicyRoutes } from '#functions/api/routes/policies';
+import {
+  approvalPolicyRoutes,
+  compliancePolicyRoutes,
+  sharingPolicyRoutes,
+} from '#functions/api/routes/policies';
 import {
   createPost,
   deletePost,
@@ -44,6 +68,7 @@ import {
   requestChanges,
   reviewQueue,
 } from '#functions/api/routes/reviews';
+import { listSegments, previewSegment, putSegment } from '#functions/api/routes/segments';
 import { type Caller, hasAnyRole } from '#shared/auth/roles';
 import { ForbiddenError, NotFoundError, ValidationError } from '#shared/errors';
 import { sha256 } from '#shared/hash';
@@ -77,6 +102,9 @@ export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
   'GET /policies/compliance': compliancePolicyRoutes.get,
   'PUT /policies/compliance': compliancePolicyRoutes.put,
   'GET /policies/compliance/versions': compliancePolicyRoutes.versions,
+  'GET /policies/sharing': sharingPolicyRoutes.get,
+  'PUT /policies/sharing': sharingPolicyRoutes.put,
+  'GET /policies/sharing/versions': sharingPolicyRoutes.versions,
   'POST /compliance/check': dryRunCheck,
   'PUT /me/personalisations/{postId}/{network}': personalise,
   'GET /reviews/personalisations': personalisationQueue,
@@ -84,9 +112,24 @@ export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
   'POST /reviews/personalisations/{personalisationId}/reject': rejectPersonalisation,
   'GET /audit': listAudit,
   'POST /campaigns': createCampaign,
+  'POST /campaigns/preview': previewCampaign,
   'GET /campaigns/{campaignId}': getCampaign,
+  'POST /campaigns/{campaignId}/cancel': cancelCampaign,
+  'PUT /campaigns/{campaignId}/schedule': rescheduleCampaign,
   'POST /employees': createEmployee,
-  'PUT /me/connections/{network}': putConnection,
+  'POST /employees/import': importEmployees,
+  'GET /employees/{employeeId}': getEmployee,
+  'PUT /employees/{employeeId}': updateEmployee,
+  'PUT /employees/{employeeId}/status': setEmployeeStatus,
+  'GET /segments': listSegments,
+  'PUT /segments/{segmentId}': putSegment,
+  'GET /segments/{segmentId}/members': previewSegment,
+  'GET /me': getMe,
+  'PUT /me/consent': updateConsent,
+  'POST /me/leave': leave,
+  'POST /me/join': join,
+  'PUT /me/connections/{network}': connectSandbox,
+  'DELETE /me/connections/{network}': disconnect,
   'GET /me/connections': listConnections,
   'GET /openapi.json': openApiRoute(() => apiRoutes),
 };

@@ -1,6 +1,7 @@
 import type { ApiDependencies } from '#functions/api/dependencies';
 import type { CheckTarget } from '#shared/compliance/engine';
 import type { Employee } from '#shared/employees/employee';
+import { segmentsOf } from '#shared/employees/segment';
 import { NotFoundError, ValidationError } from '#shared/errors';
 import type { KnownNetwork } from '#shared/networks/limits';
 import { type Post, variantsFor } from '#shared/posts/post';
@@ -16,8 +17,9 @@ export const shareablePost = async (
   employee: Employee,
   request: { postId: string; network: KnownNetwork; networkField: string },
 ): Promise<{ post: Post; target: CheckTarget }> => {
-  const post = await deps.posts.get(request.postId);
-  if (!isLiveAt(post, deps.now()) || !post.segments.some((s) => employee.segments.includes(s))) {
+  const [post, segments] = await Promise.all([deps.posts.get(request.postId), deps.segments.all()]);
+  const mine = segmentsOf(employee, segments);
+  if (!isLiveAt(post, deps.now()) || !post.segments.some((s) => mine.includes(s))) {
     throw new NotFoundError('Post', request.postId);
   }
   if (variantsFor(post, request.network).length === 0) {

@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { checkSubmittedPost } from '#functions/compliance-check/check-post';
+import { now } from '#shared/clock';
 import { loadConfig, nonEmpty } from '#shared/config';
 import { parseEvent } from '#shared/events/catalogue';
 import { publisherFor } from '#shared/events/publisher';
@@ -19,7 +20,7 @@ const deps = {
   policy: () => compliancePolicies.current(),
   approvalPolicy: () => approvalPolicies.current(),
   publish: publisherFor(config.EVENT_BUS_NAME),
-  now: () => new Date(),
+  now,
 };
 
 export const handler = middy<EventBridgeEvent<string, unknown>, void>()

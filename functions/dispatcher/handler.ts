@@ -1,27 +1,41 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { dispatchDueCampaigns } from '#functions/dispatcher/dispatch-due';
+import { releaseDeferredJobs } from '#functions/dispatcher/release-deferred';
 import { sweepDeadlines } from '#functions/dispatcher/sweep-deadlines';
 import { loadConfig, nonEmpty } from '#shared/config';
 import { publisherFor } from '#shared/events/publisher';
 import { scheduledTimeOf } from '#shared/events/scheduled';
 import { logger } from '#shared/logger';
+import { sendShareJobs } from '#shared/queue/share-queue';
 import { createAuditStore } from '#shared/store/audit';
 import { createCampaignStore } from '#shared/store/campaigns';
+import { createDeferredJobStore } from '#shared/store/deferred-jobs';
 import { createPostStore } from '#shared/store/posts';
 
-const config = loadConfig({ TABLE_NAME: nonEmpty, EVENT_BUS_NAME: nonEmpty });
+const config = loadConfig({
+  TABLE_NAME: nonEmpty,
+  EVENT_BUS_NAME: nonEmpty,
+  SHARE_QUEUE_URL: nonEmpty,
+});
+const audit = createAuditStore(config.TABLE_NAME);
 const deps = {
-  campaigns: createCampaignStore(config.TABLE_NAME),
-  posts: createPostStore(config.TABLE_NAME, createAuditStore(config.TABLE_NAME)),
+  campaigns: createCampaignStore(config.TABLE_NAME, audit),
+  posts: createPostStore(config.TABLE_NAME, audit),
+  deferred: createDeferredJobStore(config.TABLE_NAME),
+  send: (jobs: Parameters<typeof sendShareJobs>[1]) => sendShareJobs(config.SHARE_QUEUE_URL, jobs),
   publish: publisherFor(config.EVENT_BUS_NAME),
 };
 
-/** Every minute: expire and lapse what is past its deadline, then announce due campaigns. */
+/**
+ * Every minute: expire and lapse what is past its deadline, announce due campaigns, and hand the
+ * queue the share jobs that were waiting in DynamoDB for their time.
+ */
 export const handler = middy<unknown, void>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
     const now = scheduledTimeOf(event);
     await sweepDeadlines(now, deps);
     await dispatchDueCampaigns(now, deps);
+    await releaseDeferredJobs(now, deps);
   });

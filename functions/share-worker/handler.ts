@@ -1,83 +1,62 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { publishShare, type ShareWorkerDependencies } from '#functions/share-worker/publish-share';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createShareWorker } from '#functions/share-worker/worker';
+import { now } from '#shared/clock';
 import { loadConfig, nonEmpty } from '#shared/config';
 import { publisherFor } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
 import { createNetworkRegistry } from '#shared/networks/registry';
-import { ShareJob } from '#shared/shares/share';
+import { createJobScheduler } from '#shared/queue/job-scheduler';
+import { delayReceivedMessage, sendShareJobs, sendToDeadLetter } from '#shared/queue/share-queue';
 import { createAuditStore } from '#shared/store/audit';
 import { createCampaignStore } from '#shared/store/campaigns';
+import { createDeferredJobStore } from '#shared/store/deferred-jobs';
 import { createEmployeeStore } from '#shared/store/employees';
 import { createPersonalisationStore } from '#shared/store/personalisations';
-import { createCompliancePolicyStore } from '#shared/store/policies';
+import { createCompliancePolicyStore, createSharingPolicyStore } from '#shared/store/policies';
 import { createPostStore } from '#shared/store/posts';
 import { createShareStore } from '#shared/store/shares';
 
-const config = loadConfig({ TABLE_NAME: nonEmpty, EVENT_BUS_NAME: nonEmpty });
+const config = loadConfig({
+  TABLE_NAME: nonEmpty,
+  EVENT_BUS_NAME: nonEmpty,
+  SHARE_QUEUE_URL: nonEmpty,
+  SHARE_DLQ_URL: nonEmpty,
+});
 const audit = createAuditStore(config.TABLE_NAME);
 const compliancePolicies = createCompliancePolicyStore(config.TABLE_NAME, audit);
-const deps = {
-  posts: createPostStore(config.TABLE_NAME, audit),
-  audit,
-  personalisations: createPersonalisationStore(config.TABLE_NAME, audit),
-  policy: () => compliancePolicies.current(),
-  campaigns: createCampaignStore(config.TABLE_NAME),
-  employees: createEmployeeStore(config.TABLE_NAME),
-  shares: createShareStore(config.TABLE_NAME),
-  networks: createNetworkRegistry(config.TABLE_NAME),
-  publish: publisherFor(config.EVENT_BUS_NAME),
-  now: () => new Date(),
-};
+const sharingPolicies = createSharingPolicyStore(config.TABLE_NAME, audit);
 
-const processor = new BatchProcessor(EventType.SQS);
+/** The function's timeout is 30 s: a claim older than a minute belongs to a run that died. */
+const LEASE_MS = 60_000;
 
-/** Reads each id once; a failed read is forgotten so the next job tries again. */
-const readOnce = <T>(read: (id: string) => Promise<T>) => {
-  const reads = new Map<string, Promise<T>>();
-  return (id: string): Promise<T> => {
-    let pending = reads.get(id);
-    if (!pending) {
-      pending = read(id);
-      pending.catch(() => reads.delete(id));
-      reads.set(id, pending);
-    }
-    return pending;
-  };
-};
-
-/**
- * The jobs of a batch nearly always share one campaign and post: read those once per batch, not
- * once per job. Never across batches, so a withdrawn or edited post is seen by the next batch.
- */
-const batchDependencies = (): ShareWorkerDependencies => ({
-  ...deps,
-  campaigns: { ...deps.campaigns, get: readOnce((id) => deps.campaigns.get(id)) },
-  posts: { ...deps.posts, get: readOnce((id) => deps.posts.get(id)) },
-});
-
-/** A record that throws is reported back as failed; only it returns to the queue. */
-const processRecord = async (
-  record: SQSRecord,
-  batchDeps: ShareWorkerDependencies,
-): Promise<void> => {
-  const job = ShareJob.parse(JSON.parse(record.body));
-  const status = await publishShare(job, batchDeps);
-  logger.info('Share job done', { shareId: job.shareId, network: job.network, status });
-};
+const worker = createShareWorker(
+  {
+    posts: createPostStore(config.TABLE_NAME, audit),
+    audit,
+    personalisations: createPersonalisationStore(config.TABLE_NAME, audit),
+    policy: () => compliancePolicies.current(),
+    sharingPolicy: () => sharingPolicies.current(),
+    campaigns: createCampaignStore(config.TABLE_NAME, audit),
+    employees: createEmployeeStore(config.TABLE_NAME, audit),
+    shares: createShareStore(config.TABLE_NAME),
+    networks: createNetworkRegistry(config.TABLE_NAME),
+    publish: publisherFor(config.EVENT_BUS_NAME),
+    now,
+    leaseMs: LEASE_MS,
+  },
+  {
+    delay: (receiptHandle, seconds) =>
+      delayReceivedMessage(config.SHARE_QUEUE_URL, receiptHandle, seconds),
+    deadLetter: (body, reason) => sendToDeadLetter(config.SHARE_DLQ_URL, body, reason),
+    schedule: createJobScheduler(
+      (jobs) => sendShareJobs(config.SHARE_QUEUE_URL, jobs),
+      createDeferredJobStore(config.TABLE_NAME),
+    ),
+  },
+);
 
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler((event, context) => {
-    const batchDeps = batchDependencies();
-    return processPartialResponse(
-      event,
-      (record: SQSRecord) => processRecord(record, batchDeps),
-      processor,
-      {
-        context,
-      },
-    );
-  });
+  .handler((event, context) => worker(event, context));

@@ -1,3 +1,4 @@
+import type { Campaign } from '#shared/campaigns/campaign';
 import {
   checkText,
   disclaimersOn,
@@ -5,18 +6,24 @@ import {
   renderFinalText,
 } from '#shared/compliance/engine';
 import type { CompliancePolicy } from '#shared/compliance/policy';
-import { receivesShares } from '#shared/employees/employee';
+import type { Connection, Employee } from '#shared/employees/employee';
+import { localTime } from '#shared/employees/time';
 import { engagementPollAfterPublish } from '#shared/engagement/cadence';
 import { DETAIL_TYPES } from '#shared/events/catalogue';
 import { event, type Publish } from '#shared/events/publisher';
 import { sha256 } from '#shared/hash';
 import { logger } from '#shared/logger';
+import { isNetworkError, NetworkError } from '#shared/networks/errors';
+import type { NetworkAdapter, PublishedPost } from '#shared/networks/network';
 import type { NetworkRegistry } from '#shared/networks/registry';
 import { contentHashOf } from '#shared/posts/content-hash';
 import { type Post, variantsFor } from '#shared/posts/post';
 import { personValues } from '#shared/posts/template';
 import { isLiveAt } from '#shared/posts/workflow';
 import { isTerminal, type Share, type ShareJob } from '#shared/shares/share';
+import { EXCLUSION_REASONS, effectiveConsent, exclusionFor } from '#shared/sharing/eligibility';
+import type { SharingPolicy } from '#shared/sharing/policy';
+import { plannedDelivery } from '#shared/sharing/schedule';
 import type { AuditStore } from '#shared/store/audit';
 import type { CampaignStore } from '#shared/store/campaigns';
 import type { EmployeeStore } from '#shared/store/employees';
@@ -36,7 +43,35 @@ export interface ShareWorkerDependencies {
   personalisations: PersonalisationStore;
   /** The compliance policy in force, for the last check of the final text. */
   policy: () => Promise<CompliancePolicy>;
+  sharingPolicy: () => Promise<SharingPolicy>;
+  /** How long a claim keeps other deliveries off a share: longer than one worker run. */
+  leaseMs: number;
 }
+
+/** What became of one delivery of a job. */
+export type ShareResult =
+  | { kind: 'done'; share: Share }
+  /**
+   * Not now: come back at `at`. `keepMessage`: hide this very message until then (a network's
+   * rate limit, a retry after a 5xx); otherwise the job is scheduled anew (outside sharing hours).
+   */
+  | { kind: 'later'; at: Date; reason: string; keepMessage: boolean };
+
+export interface Delivery {
+  /** How many times SQS has handed out this message, this time included. */
+  receiveCount: number;
+}
+
+const done = (share: Share): ShareResult => ({ kind: 'done', share });
+const later = (at: Date, reason: string, keepMessage: boolean): ShareResult => ({
+  kind: 'later',
+  at,
+  reason,
+  keepMessage,
+});
+
+/** Retries after an unknown outcome back off: 10 s, 20 s, 40 s ... at most 15 minutes. */
+const backoffMs = (receiveCount: number) => Math.min(900_000, 10_000 * 2 ** (receiveCount - 1));
 
 /**
  * Approval binds to content: the post must be live, and the stored post must still hash to what
@@ -65,98 +100,46 @@ const variantFor = (post: Post, network: string, shareId: string) => {
   return variants[Number.parseInt(sha256(shareId).slice(0, 8), 16) % variants.length];
 };
 
-/**
- * Takes one share job to exactly one terminal state. The intent is recorded (conditional write)
- * before the network is called; a redelivered job finds it and either resumes (networks whose
- * publish is idempotent by key) or stops at `unknown` for a person to check, never posting twice.
- */
-export const publishShare = async (
+interface Context {
+  campaign: Campaign;
+  post: Post;
+  employee: Employee;
+  connection: Connection | undefined;
+  sharing: SharingPolicy;
+}
+
+/** Why this share must not be made now, if anything: a terminal status with its reason. */
+const refusalOf = (
   job: ShareJob,
-  deps: ShareWorkerDependencies,
-): Promise<Share['status']> => {
-  const status = await takeShare(job, deps);
-  if (isTerminal(status)) await recordOutcome(job, deps);
-  return status;
-};
-
-/**
- * Puts the share's end on the record, once: a redelivered job that finds the share ended records
- * it again under the same dedupe key, which writes nothing, so a crash between the share's write
- * and this one loses nothing either.
- */
-const recordOutcome = async (job: ShareJob, deps: ShareWorkerDependencies): Promise<void> => {
-  const share = await deps.shares.get(job.shareId);
-  if (!share) return;
-  await deps.audit.commit({
-    // Sixteen chains per campaign, by the share id's last hex digit, so thousands of shares
-    // ending together do not all queue behind one chain head.
-    stream: `shares#${job.campaignId}#${job.shareId.slice(-1)}`,
-    records: [
-      {
-        at: share.publishedAt ?? deps.now().toISOString(),
-        actor: 'system:share-worker',
-        action: `share.${share.status}`,
-        subject: { postId: job.postId, campaignId: job.campaignId, shareId: job.shareId },
-        before: null,
-        after: {
-          status: share.status,
-          employeeId: share.employeeId,
-          network: share.network,
-          contentHash: share.contentHash,
-          ...(share.reason ? { reason: share.reason } : {}),
-          ...(share.externalId ? { externalId: share.externalId, url: share.url } : {}),
-        },
-      },
-    ],
-    dedupeKey: `share#${job.shareId}#${share.status}`,
-  });
-};
-
-const takeShare = async (
-  job: ShareJob,
-  deps: ShareWorkerDependencies,
-): Promise<Share['status']> => {
-  const known = await deps.shares.get(job.shareId);
-  if (known && isTerminal(known.status)) return known.status;
-
-  const [campaign, post, employee, connection] = await Promise.all([
-    deps.campaigns.get(job.campaignId),
-    deps.posts.get(job.postId),
-    deps.employees.get(job.employeeId),
-    deps.employees.getConnection(job.employeeId, job.network),
-  ]);
-  const base: Share = {
-    ...job,
-    status: 'publishing',
-    contentHash: campaign.contentHash,
-    audienceSize: connection?.audienceSize ?? 0,
-    startedAt: deps.now().toISOString(),
-  };
-
-  const end = async (status: 'skipped' | 'failed', reason: string) => {
-    const recorded = await deps.shares.recordFirst({ ...base, status, reason });
-    if (!recorded.created) return recorded.existing.status;
-    const detailType = status === 'skipped' ? DETAIL_TYPES.shareSkipped : DETAIL_TYPES.shareFailed;
-    await deps.publish([
-      event(detailType, {
-        shareId: job.shareId,
-        campaignId: job.campaignId,
-        network: job.network,
-        reason,
-      }),
-    ]);
-    logger.info('Share ended without publishing', { shareId: job.shareId, status, reason });
-    return status;
-  };
-
-  if (!connection || !receivesShares(employee, connection)) {
-    return end('skipped', 'employee is not opted in on this network');
+  { campaign, post, employee }: Context,
+  now: Date,
+): { status: 'skipped' | 'failed'; reason: string; detail: string } | undefined => {
+  if (campaign.status === 'cancelled') {
+    return {
+      status: 'skipped',
+      reason: 'campaign_cancelled',
+      detail: 'the campaign was cancelled',
+    };
   }
-  const mismatch = approvedContentMismatch(post, campaign.contentHash, deps.now());
-  if (mismatch) return end('failed', `content not approved: ${mismatch}`);
-  const variant = variantFor(post, job.network, job.shareId);
-  if (!variant) return end('failed', `the post has no copy for ${job.network}`);
+  if (campaign.expiresAt && campaign.expiresAt <= now.toISOString()) {
+    return { status: 'skipped', reason: 'campaign_expired', detail: 'the campaign has expired' };
+  }
+  const exclusion = exclusionFor(employee, job.network, post.topics, 'auto');
+  if (exclusion)
+    return { status: 'skipped', reason: exclusion, detail: EXCLUSION_REASONS[exclusion] };
+  const mismatch = approvedContentMismatch(post, campaign.contentHash, now);
+  if (mismatch) return { status: 'failed', reason: 'content_not_approved', detail: mismatch };
+  return undefined;
+};
 
+/** The final text for this share, and anything in it the compliance policy now blocks. */
+const finalText = async (
+  job: ShareJob,
+  { campaign, post, employee }: Context,
+  deps: ShareWorkerDependencies,
+): Promise<{ text: string; blocking: string[] } | undefined> => {
+  const variant = variantFor(post, job.network, job.shareId);
+  if (!variant) return undefined;
   // The final text, checked again under the policy in force: approval accepted its `review`
   // findings, but anything that now blocks (a disclaimer added since) stops this share.
   const target = { network: job.network, jurisdiction: employee.jurisdiction };
@@ -178,54 +161,313 @@ const takeShare = async (
     policy,
     personalised,
   });
-  const blocking = checkText(text, post, target, policy).filter((f) => f.severity === 'block');
-  if (blocking.length > 0) {
-    return end(
-      'failed',
-      `the final text fails the compliance check: ${blocking.map((f) => f.message).join('; ')}`,
+  const blocking = checkText(text, post, target, policy)
+    .filter((f) => f.severity === 'block')
+    .map((f) => f.message);
+  return { text, blocking };
+};
+
+/**
+ * Takes one delivery of a share job as far as it can go. A share is claimed (conditional write,
+ * with a lease) before the network is called; every later step is conditional on holding that
+ * claim, so redelivered or concurrent copies of a job never publish twice, and a publish whose
+ * outcome is unknown is only repeated where the network makes a repeat harmless.
+ */
+export const publishShare = async (
+  job: ShareJob,
+  deps: ShareWorkerDependencies,
+  delivery: Delivery = { receiveCount: 1 },
+): Promise<ShareResult> => {
+  const result = await takeShare(job, deps, delivery);
+  if (result.kind === 'done') await recordOutcome(result.share, deps);
+  return result;
+};
+
+/**
+ * Puts the share's end on the record, once: a redelivered job that finds the share ended records
+ * it again under the same dedupe key, which writes nothing, so a crash between the share's write
+ * and this one loses nothing either.
+ */
+const recordOutcome = async (share: Share, deps: ShareWorkerDependencies): Promise<void> => {
+  if (!isTerminal(share.status)) return;
+  await deps.audit.commit({
+    // Sixteen chains per campaign, by the share id's last hex digit, so thousands of shares
+    // ending together do not all queue behind one chain head.
+    stream: `shares#${share.campaignId}#${share.shareId.slice(-1)}`,
+    records: [
+      {
+        at: share.publishedAt ?? deps.now().toISOString(),
+        actor: 'system:share-worker',
+        action: `share.${share.status}`,
+        subject: { postId: share.postId, campaignId: share.campaignId, shareId: share.shareId },
+        before: null,
+        after: {
+          status: share.status,
+          employeeId: share.employeeId,
+          network: share.network,
+          contentHash: share.contentHash,
+          attempts: share.attempt,
+          ...(share.reason ? { reason: share.reason } : {}),
+          ...(share.externalId ? { externalId: share.externalId, url: share.url } : {}),
+        },
+      },
+    ],
+    dedupeKey: `share#${share.shareId}#${share.status}`,
+  });
+};
+
+const announce = async (share: Share, deps: ShareWorkerDependencies): Promise<void> => {
+  const common = { shareId: share.shareId, campaignId: share.campaignId, network: share.network };
+  const reason = share.detail ? `${share.reason}: ${share.detail}` : (share.reason ?? '');
+  const pending =
+    share.status === 'published'
+      ? event(DETAIL_TYPES.sharePublished, {
+          ...common,
+          employeeId: share.employeeId,
+          externalId: share.externalId ?? '',
+        })
+      : share.status === 'skipped'
+        ? event(DETAIL_TYPES.shareSkipped, { ...common, reason })
+        : share.status === 'unknown'
+          ? event(DETAIL_TYPES.shareOutcomeUnknown, { ...common, reason })
+          : event(DETAIL_TYPES.shareFailed, { ...common, reason });
+  await deps.publish([pending]);
+};
+
+const takeShare = async (
+  job: ShareJob,
+  deps: ShareWorkerDependencies,
+  delivery: Delivery,
+): Promise<ShareResult> => {
+  const known = await deps.shares.get(job.shareId);
+  if (known && isTerminal(known.status)) return done(known);
+  const now = deps.now();
+  if (known?.status === 'publishing' && Date.parse(known.leaseUntil ?? '') > now.getTime()) {
+    // Another delivery of this job is at work right now: look again when its lease ends.
+    return later(new Date(known.leaseUntil ?? now), 'another delivery holds this share', true);
+  }
+  // A `publishing` share whose lease ran out: an earlier attempt died not knowing its outcome.
+  const resuming = known?.status === 'publishing';
+  const network = deps.networks[job.network];
+
+  const [campaign, post, employee, connection, sharing] = await Promise.all([
+    deps.campaigns.get(job.campaignId),
+    deps.posts.get(job.postId),
+    deps.employees.get(job.employeeId),
+    deps.employees.getConnection(job.employeeId, job.network),
+    deps.sharingPolicy(),
+  ]);
+  const context: Context = { campaign, post, employee, connection, sharing };
+  const base: Share = {
+    ...job,
+    status: 'publishing',
+    contentHash: campaign.contentHash,
+    audienceSize: connection?.audienceSize ?? 0,
+    startedAt: now.toISOString(),
+    attempt: 1,
+    leaseUntil: new Date(now.getTime() + deps.leaseMs).toISOString(),
+  };
+
+  /** Ends a share that no attempt has published: nothing can be on the network. */
+  const end = async (status: 'skipped' | 'failed', reason: string, detail: string) => {
+    const ended: Share = { ...(known ?? base), status, reason, detail };
+    const stored = known
+      ? (await deps.shares.settleUnclaimed(known, status, reason, detail))
+        ? ended
+        : await deps.shares.get(job.shareId)
+      : await deps.shares.recordFirst(ended).then(async (r) => (r.created ? ended : r.existing));
+    if (stored === ended) {
+      await announce(ended, deps);
+      logger.info('Share ended without publishing', { shareId: job.shareId, status, reason });
+    }
+    return stored ? done(stored) : later(now, 'the share changed meanwhile', true);
+  };
+
+  if (resuming && network.retryAfterUnknownOutcome === 'unsafe') {
+    return settleHeld(
+      known,
+      'unknown',
+      'outcome_unknown',
+      'an earlier attempt may have posted; check the account before sharing again',
+      deps,
     );
   }
-
-  const network = deps.networks[job.network];
-  const recorded = known
-    ? { created: false as const, existing: known }
-    : await deps.shares.recordFirst(base);
-  if (!recorded.created) {
-    if (isTerminal(recorded.existing.status)) return recorded.existing.status;
-    if (!network.publishIsIdempotent) {
-      await deps.shares.markEnded(
-        job.shareId,
-        'unknown',
-        'an earlier attempt may have posted; check the account',
-      );
-      return 'unknown';
-    }
+  if (!resuming) {
+    const refusal = refusalOf(job, context, now);
+    if (refusal) return end(refusal.status, refusal.reason, refusal.detail);
+    const { hours, zone } = effectiveConsent(employee, job.network, sharing);
+    const at = plannedDelivery({
+      shareId: job.shareId,
+      scheduledAt: now,
+      staggerMinutes: 0,
+      hours,
+      zone,
+    });
+    if (at > now) return later(at, 'outside the employee’s sharing hours', false);
   }
+  const rendered = await finalText(job, context, deps);
+  if (!rendered) return end('failed', 'no_copy', `the post has no copy for ${job.network}`);
+  if (!resuming && rendered.blocking.length > 0) {
+    return end('failed', 'compliance_blocked', rendered.blocking.join('; '));
+  }
+  if (!connection) return end('skipped', 'not_connected', EXCLUSION_REASONS.not_connected);
 
+  // Claim the share: the first time together with the employee's daily count.
+  let claimed: Share;
+  if (!known) {
+    const { dailyCap, zone } = effectiveConsent(employee, job.network, sharing);
+    const claim = await deps.shares.claimFirst(base, {
+      employeeId: job.employeeId,
+      network: job.network,
+      localDate: localTime(now, zone).date,
+      limit: dailyCap,
+    });
+    if (claim === 'exists') return later(now, 'another delivery recorded this share first', true);
+    if (claim === 'capped') {
+      return end('skipped', 'daily_cap_reached', `the employee allows ${dailyCap} a day here`);
+    }
+    claimed = base;
+  } else {
+    const leaseUntil = new Date(now.getTime() + deps.leaseMs);
+    if (!(await deps.shares.reclaim(known, leaseUntil))) {
+      return later(now, 'another delivery took this share first', true);
+    }
+    claimed = {
+      ...known,
+      status: 'publishing',
+      attempt: known.attempt + 1,
+      leaseUntil: leaseUntil.toISOString(),
+    };
+  }
+  return attemptPublish(claimed, rendered.text, network, connection, deps, delivery);
+};
+
+/** Ends (or hands back) an attempt this worker holds; if it lost the claim, reports what is stored. */
+const settleHeld = async (
+  share: Share,
+  status: 'pending' | 'failed' | 'unknown',
+  reason: string,
+  detail: string,
+  deps: ShareWorkerDependencies,
+): Promise<ShareResult> => {
+  if (await deps.shares.settle(share, status, reason, detail)) {
+    const settled: Share = { ...share, status, reason, detail };
+    if (status !== 'pending') await announce(settled, deps);
+    return done(settled);
+  }
+  const stored = await deps.shares.get(share.shareId);
+  return stored ? done(stored) : later(deps.now(), 'the share vanished', true);
+};
+
+const attemptPublish = async (
+  share: Share,
+  text: string,
+  network: NetworkAdapter,
+  connection: Connection,
+  deps: ShareWorkerDependencies,
+  delivery: Delivery,
+): Promise<ShareResult> => {
   const publishedAt = deps.now();
-  const result = await network.publish({
-    account: { handle: connection.handle, audienceSize: connection.audienceSize },
-    text,
-    idempotencyKey: job.shareId,
-    at: publishedAt,
-  });
-  const recordedNow = await deps.shares.markPublished(job, {
-    ...result,
+  let post: PublishedPost;
+  try {
+    post = await network.publish({
+      account: { handle: connection.handle, audienceSize: connection.audienceSize },
+      text,
+      idempotencyKey: share.shareId,
+      at: publishedAt,
+    });
+  } catch (caught) {
+    // Anything that is not the network's own answer (a reset socket, a timeout) is an unknown outcome.
+    const error = isNetworkError(caught)
+      ? caught
+      : new NetworkError('outcome_unknown', (caught as Error).message ?? String(caught));
+    return afterRefusal(share, error, network, deps, delivery);
+  }
+  return recordPublished(share, post, publishedAt, deps);
+};
+
+const recordPublished = async (
+  share: Share,
+  post: PublishedPost,
+  publishedAt: Date,
+  deps: ShareWorkerDependencies,
+): Promise<ShareResult> => {
+  const recorded = await deps.shares.markPublished(share, {
+    ...post,
     publishedAt,
     firstPollAt: engagementPollAfterPublish(publishedAt),
   });
-  if (!recordedNow) {
-    // A concurrent delivery of the same job recorded it (and announced it) first.
-    return (await deps.shares.get(job.shareId))?.status ?? 'published';
+  const published: Share = {
+    ...share,
+    status: 'published',
+    externalId: post.externalId,
+    url: post.url,
+    publishedAt: publishedAt.toISOString(),
+  };
+  if (!recorded) {
+    const stored = await deps.shares.get(share.shareId);
+    return stored ? done(stored) : later(deps.now(), 'the share vanished', true);
   }
-  await deps.publish([
-    event(DETAIL_TYPES.sharePublished, {
-      shareId: job.shareId,
-      campaignId: job.campaignId,
-      employeeId: job.employeeId,
-      network: job.network,
-      externalId: result.externalId,
-    }),
-  ]);
-  return 'published';
+  await announce(published, deps);
+  return done(published);
+};
+
+const afterRefusal = async (
+  share: Share,
+  error: NetworkError,
+  network: NetworkAdapter,
+  deps: ShareWorkerDependencies,
+  delivery: Delivery,
+): Promise<ShareResult> => {
+  const now = deps.now();
+  logger.info('The network did not publish', {
+    shareId: share.shareId,
+    network: share.network,
+    kind: error.kind,
+    status: error.details.status,
+  });
+  switch (error.kind) {
+    case 'rate_limited': {
+      // Nothing was posted: hand the share back, and come back when the network said.
+      const seconds = error.details.retryAfterSeconds ?? 60;
+      const settled = await settleHeld(share, 'pending', 'rate_limited', error.message, deps);
+      if (settled.kind === 'done' && settled.share.status !== 'pending') return settled;
+      return later(new Date(now.getTime() + seconds * 1000), 'rate limited by the network', true);
+    }
+    case 'auth_expired': {
+      await deps.employees.markConnection(
+        share.employeeId,
+        share.network,
+        'expired',
+        error.message,
+        now,
+      );
+      await deps.publish([
+        event(DETAIL_TYPES.connectionExpired, {
+          employeeId: share.employeeId,
+          network: share.network,
+        }),
+      ]);
+      return settleHeld(share, 'failed', 'reconnect_needed', error.message, deps);
+    }
+    case 'rejected':
+      return settleHeld(share, 'failed', 'rejected_by_network', error.message, deps);
+    case 'duplicate':
+      if (error.details.existing) {
+        // The network names the post it already has (LinkedIn): that post is this share.
+        return recordPublished(share, error.details.existing, now, deps);
+      }
+      return settleHeld(share, 'unknown', 'duplicate_reported', error.message, deps);
+    case 'outcome_unknown':
+      if (network.retryAfterUnknownOutcome === 'unsafe') {
+        return settleHeld(share, 'unknown', 'outcome_unknown', error.message, deps);
+      }
+      // Safe to ask again with the same key: free the claim and retry after a backoff.
+      await deps.shares.release(share, now);
+      return later(
+        new Date(now.getTime() + backoffMs(delivery.receiveCount)),
+        `outcome unknown (${error.message}); retrying with the same key`,
+        true,
+      );
+  }
 };

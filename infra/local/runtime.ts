@@ -105,6 +105,7 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
       [ENV.table]: LOCAL_NAMES.table,
       [ENV.bus]: LOCAL_NAMES.bus,
       [ENV.shareQueue]: queues.shareQueueUrl,
+      [ENV.shareDeadLetterQueue]: queues.shareDeadLetterQueueUrl,
     });
 
     const entries = Object.entries(functions) as [FunctionName, (typeof functions)[FunctionName]][];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Invoke } from '#infra/local/lambda-runtime';
+import { CLOCK_OFFSET_VARIABLE } from '#shared/clock';
 
 export interface LocalSchedule {
   name: string;
@@ -29,7 +30,7 @@ export const scheduledEvent = (ruleName: string, at: Date) => ({
 
 /**
  * The schedules, on a clock that can be fast-forwarded: the schedule's event carries the
- * (shifted) time, and the scheduled functions take that time as "now".
+ * (shifted) time, and every function reads the same shifted time through `#shared/clock`.
  */
 export const startScheduler = (
   schedules: readonly LocalSchedule[],
@@ -49,6 +50,7 @@ export const startScheduler = (
     now,
     advance: async (minutes) => {
       offsetMs += minutes * 60_000;
+      process.env[CLOCK_OFFSET_VARIABLE] = String(offsetMs);
       for (const schedule of schedules) await fire(schedule);
       return now();
     },

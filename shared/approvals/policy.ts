@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ComplianceResult } from '#shared/compliance/finding';
-import { SegmentId } from '#shared/employees/employee';
+import { SegmentId } from '#shared/employees/segment';
 import { type PostContent, PostFlag, type ReviewPlan, Topic } from '#shared/posts/post';
 
 const StageId = z

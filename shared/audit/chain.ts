@@ -13,6 +13,8 @@ export const AuditSubject = z.object({
   campaignId: z.string().optional(),
   shareId: z.string().optional(),
   policy: z.string().optional(),
+  employeeId: z.string().optional(),
+  segmentId: z.string().optional(),
 });
 
 export const AuditEntry = z.object({

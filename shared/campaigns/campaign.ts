@@ -1,14 +1,38 @@
 import { z } from 'zod';
 import { NetworkName } from '#shared/networks/network';
 
+/**
+ * `auto`: shares for those who turned auto-share on. `suggest`: no automatic shares; the post is
+ * offered in everyone's feed. `both`: auto-share for those who opted in, a suggestion for the rest.
+ */
+export const CampaignMode = z.enum(['auto', 'suggest', 'both']);
+
 export const CampaignRequest = z.strictObject({
   postId: z.string().min(1).max(100),
   scheduledAt: z.iso.datetime({ offset: true }),
   networks: z.array(NetworkName).min(1).max(5).default(['sandbox']),
+  /** Shares are spread over this many minutes after the start, never all in the same minute. */
+  staggerMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .default(60),
+  mode: CampaignMode.default('both'),
+  /** After this, shares not yet made are skipped. */
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type CampaignRequest = z.infer<typeof CampaignRequest>;
 
 export const CampaignStatus = z.enum(['scheduled', 'dispatched', 'cancelled']);
+
+/** What a campaign is expected to reach and cost, per network, as previewed when it was scheduled. */
+export const NetworkEstimate = z.object({
+  network: NetworkName,
+  recipients: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative(),
+});
+export type NetworkEstimate = z.infer<typeof NetworkEstimate>;
 
 export const Campaign = z.object({
   campaignId: z.string(),
@@ -19,10 +43,26 @@ export const Campaign = z.object({
   segments: z.array(z.string()).min(1),
   networks: z.array(NetworkName),
   scheduledAt: z.iso.datetime(),
+  staggerMinutes: z.number().int().nonnegative().default(0),
+  mode: CampaignMode.default('auto'),
+  expiresAt: z.iso.datetime().optional(),
   status: CampaignStatus,
   createdBy: z.string(),
   createdAt: z.iso.datetime(),
   dispatchedAt: z.iso.datetime().optional(),
-  jobCount: z.number().int().nonnegative().optional(),
+  cancelledAt: z.iso.datetime().optional(),
+  estimates: z.array(NetworkEstimate).default([]),
 });
 export type Campaign = z.infer<typeof Campaign>;
+
+/** How far the fan-out of one directory shard got: the checkpoint a retried run resumes from. */
+export const FanOutSlice = z.object({
+  shard: z.number().int().nonnegative(),
+  pages: z.number().int().nonnegative(),
+  cursor: z.record(z.string(), z.unknown()).optional(),
+  done: z.boolean(),
+  queued: z.number().int().nonnegative(),
+  deferred: z.number().int().nonnegative(),
+  excluded: z.record(z.string(), z.number().int().nonnegative()),
+});
+export type FanOutSlice = z.infer<typeof FanOutSlice>;

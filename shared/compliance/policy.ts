@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Severity } from '#shared/compliance/finding';
-import { SegmentId } from '#shared/employees/employee';
+import { SegmentId } from '#shared/employees/segment';
 import { KnownNetwork, NETWORK_LIMITS } from '#shared/networks/limits';
 import { PostFlag, Topic } from '#shared/posts/post';
 

@@ -1,53 +1,92 @@
 import { z } from 'zod';
+import { Consent } from '#shared/employees/consent';
+import { TimeZone } from '#shared/employees/time';
 import { NetworkName } from '#shared/networks/network';
 
-export const SegmentId = z
-  .string()
-  .trim()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes');
+const Label = z.string().trim().min(1).max(100);
 
-export const EmployeeRequest = z.strictObject({
-  email: z.email().max(254),
-  name: z.string().trim().min(1).max(200),
-  segments: z.array(SegmentId).min(1).max(20),
+/**
+ * What the directory knows about a person, kept by admins (by hand or from the HR export).
+ * Segments are rules over exactly these attributes.
+ */
+export const EmployeeAttributes = z.strictObject({
+  department: Label.optional(),
+  location: Label.optional(),
+  groups: z.array(Label).max(50).default([]),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'a language tag such as en or de-AT')
+    .optional(),
+  timeZone: TimeZone.default('UTC'),
+  manager: z.email().max(254).toLowerCase().optional(),
   /** Where the employee lives (ISO country code): some disclaimers apply per jurisdiction. */
   jurisdiction: z
     .string()
     .regex(/^[A-Z]{2}$/, 'a two-letter country code such as GB')
     .optional(),
-  /** Topics the employee follows; empty means every topic. */
-  topics: z.array(z.string().trim().toLowerCase().min(1).max(60)).max(50).default([]),
+});
+export type EmployeeAttributes = z.infer<typeof EmployeeAttributes>;
+
+export const EmployeeRequest = EmployeeAttributes.extend({
+  email: z.email().max(254).toLowerCase(),
+  name: z.string().trim().min(1).max(200),
 });
 export type EmployeeRequest = z.infer<typeof EmployeeRequest>;
 
+/** An update names only what changes; the email is the identity and cannot. */
+export const EmployeeUpdate = EmployeeAttributes.partial().extend({
+  name: z.string().trim().min(1).max(200).optional(),
+});
+export type EmployeeUpdate = z.infer<typeof EmployeeUpdate>;
+
+export const ConnectionStatus = z.enum(['active', 'expiring', 'expired', 'revoked']);
+export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
+
+/**
+ * What the fan-out needs of a connection, kept on the employee's record in the same transaction
+ * as the connection itself, so deciding who receives a campaign reads one item per person.
+ */
+export const ConnectionSummary = z.object({
+  status: ConnectionStatus,
+  handle: z.string(),
+  audienceSize: z.number().int().nonnegative(),
+});
+export type ConnectionSummary = z.infer<typeof ConnectionSummary>;
+
 export const Employee = EmployeeRequest.extend({
   employeeId: z.string(),
-  status: z.enum(['active', 'left']),
+  /** Directory status, set by admins; leaving the sharing programme is the employee's consent. */
+  status: z.enum(['active', 'deactivated']),
   createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime().optional(),
+  consent: Consent,
+  connections: z.partialRecord(NetworkName, ConnectionSummary).default({}),
 });
 export type Employee = z.infer<typeof Employee>;
 
-/** What an employee says when connecting a network; the sandbox needs only a handle. */
-export const ConnectionRequest = z.strictObject({
+/** What an employee says when connecting the sandbox, the one network without OAuth. */
+export const SandboxConnectionRequest = z.strictObject({
   handle: z
     .string()
     .trim()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, dot, dash or underscore'),
-  autoShare: z.boolean(),
 });
-export type ConnectionRequest = z.infer<typeof ConnectionRequest>;
+export type SandboxConnectionRequest = z.infer<typeof SandboxConnectionRequest>;
 
 export const Connection = z.object({
   employeeId: z.string(),
   network: NetworkName,
   handle: z.string(),
   audienceSize: z.number().int().nonnegative(),
-  autoShare: z.boolean(),
-  status: z.enum(['active', 'expired', 'revoked']),
+  status: ConnectionStatus,
   connectedAt: z.iso.datetime(),
+  /** When the access token stops working, for networks whose tokens expire. */
+  expiresAt: z.iso.datetime().optional(),
 });
 export type Connection = z.infer<typeof Connection>;
 
-/** An employee receives a campaign's shares on a network only if all of this holds. */
-export const receivesShares = (employee: Employee, connection: Connection): boolean =>
-  employee.status === 'active' && connection.status === 'active' && connection.autoShare;
+export const summaryOf = (connection: Connection): ConnectionSummary => ({
+  status: connection.status,
+  handle: connection.handle,
+  audienceSize: connection.audienceSize,
+});

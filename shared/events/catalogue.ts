@@ -24,11 +24,17 @@ export const DETAIL_TYPES = {
   postDeleted: 'PostDeleted',
   approvalPolicyUpdated: 'ApprovalPolicyUpdated',
   compliancePolicyUpdated: 'CompliancePolicyUpdated',
+  sharingPolicyUpdated: 'SharingPolicyUpdated',
   campaignScheduled: 'CampaignScheduled',
   campaignDue: 'CampaignDue',
+  campaignSliceDue: 'CampaignSliceDue',
+  campaignCancelled: 'CampaignCancelled',
+  campaignRescheduled: 'CampaignRescheduled',
   sharePublished: 'SharePublished',
   shareFailed: 'ShareFailed',
   shareSkipped: 'ShareSkipped',
+  shareOutcomeUnknown: 'ShareOutcomeUnknown',
+  connectionExpired: 'ConnectionExpired',
   engagementUpdated: 'EngagementUpdated',
 } as const;
 
@@ -69,8 +75,13 @@ export const eventSchemas = {
   PostDeleted: postTransition,
   ApprovalPolicyUpdated: z.object({ version: z.number().int().positive(), actor: id }),
   CompliancePolicyUpdated: z.object({ version: z.number().int().positive(), actor: id }),
+  SharingPolicyUpdated: z.object({ version: z.number().int().positive(), actor: id }),
   CampaignScheduled: z.object({ campaignId: id, postId: id, scheduledAt: z.iso.datetime() }),
   CampaignDue: z.object({ campaignId: id, postId: id, scheduledAt: z.iso.datetime() }),
+  /** One directory shard of a due campaign to fan out (again, when a run ran out of time). */
+  CampaignSliceDue: z.object({ campaignId: id, shard: z.number().int().nonnegative() }),
+  CampaignCancelled: z.object({ campaignId: id, postId: id, actor: id }),
+  CampaignRescheduled: z.object({ campaignId: id, postId: id, scheduledAt: z.iso.datetime() }),
   SharePublished: z.object({
     shareId: id,
     campaignId: id,
@@ -80,6 +91,9 @@ export const eventSchemas = {
   }),
   ShareFailed: z.object({ shareId: id, campaignId: id, network: id, reason: z.string() }),
   ShareSkipped: z.object({ shareId: id, campaignId: id, network: id, reason: z.string() }),
+  /** A publish may or may not have posted, on a network where asking again could post twice. */
+  ShareOutcomeUnknown: z.object({ shareId: id, campaignId: id, network: id, reason: z.string() }),
+  ConnectionExpired: z.object({ employeeId: id, network: id }),
   EngagementUpdated: z.object({ network: id, sharesPolled: z.number().int().nonnegative() }),
 } as const satisfies Record<(typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES], z.ZodType>;
 

@@ -21,6 +21,11 @@ export interface EngagementCounts {
 
 export type MetricsReading = { kind: 'counts'; counts: EngagementCounts } | { kind: 'deleted' };
 
+export interface PublishedPost {
+  externalId: string;
+  url: string;
+}
+
 export interface ConnectedAccount {
   handle: string;
   audienceSize: number;
@@ -34,17 +39,19 @@ export interface NetworkAdapter {
   readonly name: NetworkName;
   readonly label: string;
   readonly limits: TextLimits;
-  /** True when a retried publish with the same key cannot create a second post. */
-  readonly publishIsIdempotent: boolean;
+  /**
+   * Whether a publish whose outcome is unknown may be sent again: `idempotent` when the same key
+   * cannot create a second post (Mastodon's Idempotency-Key, Bluesky's record key, the sandbox),
+   * `duplicate-detected` when the network answers a repeat with the existing post (LinkedIn's
+   * DUPLICATE_POST), `unsafe` when a repeat could post twice (X): then a person has to look.
+   */
+  readonly retryAfterUnknownOutcome: 'idempotent' | 'duplicate-detected' | 'unsafe';
   readonly metricsBatchSize: number;
   publish(input: {
     account: ConnectedAccount;
     text: string;
     idempotencyKey: string;
     at: Date;
-  }): Promise<{
-    externalId: string;
-    url: string;
-  }>;
+  }): Promise<PublishedPost>;
   fetchMetrics(externalIds: readonly string[], at: Date): Promise<Map<string, MetricsReading>>;
 }

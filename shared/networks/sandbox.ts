@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
 import { isConditionalCheckFailure } from '#shared/errors';
-import { sha256 } from '#shared/hash';
+import { unitHash } from '#shared/hash';
+import { NetworkError } from '#shared/networks/errors';
 import { NETWORK_LIMITS } from '#shared/networks/limits';
 import type { EngagementCounts, MetricsReading, NetworkAdapter } from '#shared/networks/network';
 import { keys } from '#shared/store/keys';
@@ -14,10 +16,6 @@ import { keys } from '#shared/store/keys';
  */
 const HOUR = 3_600_000;
 const BATCH_GET_MAX_KEYS = 100;
-
-/** 0..1, fixed for a given text: gives each post and account its own but repeatable character. */
-const unitHash = (text: string): number =>
-  Number.parseInt(sha256(text).slice(0, 8), 16) / 0xffffffff;
 
 /** A sandbox account's audience follows from its handle: 50 to 2,000 followers. */
 export const sandboxAudienceOf = (handle: string): number =>
@@ -49,38 +47,110 @@ interface SandboxPost {
   audienceSize: number;
   text: string;
   publishedAt: string;
+  idempotencyKey: string;
 }
 
-export const createSandboxNetwork = (tableName: string): NetworkAdapter => ({
+/** Ways a test makes the sandbox answer as a real network does on a bad day. */
+export type SandboxFault = 'rate_limited' | 'server_error' | 'auth_expired' | 'timeout_after_post';
+
+export interface SandboxOptions {
+  /** Asked before every publish; a fault makes this call fail that way. */
+  fault?: (input: { idempotencyKey: string; handle: string }) => SandboxFault | undefined;
+}
+
+/** The post the sandbox holds under an idempotency key, if any; for tests and reconciliation. */
+export const findSandboxPost = async (
+  tableName: string,
+  idempotencyKey: string,
+): Promise<SandboxPost | undefined> => {
+  const { Item: key } = await dynamo().send(
+    new GetCommand({
+      TableName: tableName,
+      Key: keys.sandboxKey(idempotencyKey),
+      ConsistentRead: true,
+    }),
+  );
+  if (!key) return undefined;
+  const { Item } = await dynamo().send(
+    new GetCommand({
+      TableName: tableName,
+      Key: keys.sandboxPost(String(key.externalId)),
+      ConsistentRead: true,
+    }),
+  );
+  return Item as SandboxPost | undefined;
+};
+
+const urlOf = (post: Pick<SandboxPost, 'handle' | 'externalId'>) =>
+  `sandbox://${post.handle}/${post.externalId}`;
+
+export const createSandboxNetwork = (
+  tableName: string,
+  options: SandboxOptions = {},
+): NetworkAdapter => ({
   name: 'sandbox',
   label: 'Sandbox (no real network)',
   limits: NETWORK_LIMITS.sandbox,
-  // The idempotency key is the post's identity, as with Bluesky's chosen record keys.
-  publishIsIdempotent: true,
+  // Like Mastodon: a post's id is the network's own, and a repeated Idempotency-Key returns the
+  // post it created first instead of a second one.
+  retryAfterUnknownOutcome: 'idempotent',
   metricsBatchSize: 100,
 
   async publish({ account, text, idempotencyKey, at }) {
-    const externalId = `sbx_${idempotencyKey}`;
+    const fault = options.fault?.({ idempotencyKey, handle: account.handle });
+    if (fault === 'rate_limited') {
+      throw new NetworkError('rate_limited', 'sandbox: 429 Too Many Requests', {
+        status: 429,
+        retryAfterSeconds: 1,
+      });
+    }
+    if (fault === 'server_error') {
+      throw new NetworkError('outcome_unknown', 'sandbox: 503 Service Unavailable', {
+        status: 503,
+      });
+    }
+    if (fault === 'auth_expired') {
+      throw new NetworkError('auth_expired', 'sandbox: 401 token expired', { status: 401 });
+    }
     const post: SandboxPost = {
-      externalId,
+      externalId: `sbx_${randomUUID()}`,
       handle: account.handle,
       audienceSize: account.audienceSize,
       text,
       publishedAt: at.toISOString(),
+      idempotencyKey,
     };
     try {
       await dynamo().send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...keys.sandboxPost(externalId), ...post },
-          ConditionExpression: 'attribute_not_exists(pk)',
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName,
+                Item: { ...keys.sandboxKey(idempotencyKey), externalId: post.externalId },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: { ...keys.sandboxPost(post.externalId), ...post },
+              },
+            },
+          ],
         }),
       );
     } catch (error) {
-      // Already posted under this key: answer with the existing post, as an idempotent API does.
       if (!isConditionalCheckFailure(error)) throw error;
+      // Seen this key before: answer with the post it made, as Mastodon does.
+      const existing = await findSandboxPost(tableName, idempotencyKey);
+      if (!existing) throw error;
+      return { externalId: existing.externalId, url: urlOf(existing) };
     }
-    return { externalId, url: `sandbox://${account.handle}/${externalId}` };
+    if (fault === 'timeout_after_post') {
+      throw new NetworkError('outcome_unknown', 'sandbox: timed out after the post was made');
+    }
+    return { externalId: post.externalId, url: urlOf(post) };
   },
 
   async fetchMetrics(externalIds, at) {

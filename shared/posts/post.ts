@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Role } from '#shared/auth/roles';
 import { ComplianceResult } from '#shared/compliance/finding';
-import { SegmentId } from '#shared/employees/employee';
+import { SegmentId } from '#shared/employees/segment';
 import { KnownNetwork } from '#shared/networks/limits';
 import { templateProblems } from '#shared/posts/template';
 

@@ -1,17 +1,33 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
 import { sqs } from '#shared/aws';
 import type { ShareJob } from '#shared/shares/share';
 
 const SQS_BATCH_MAX = 10;
 const IN_FLIGHT_BATCHES = 8;
 const MAX_ATTEMPTS = 4;
+/** SQS delays a message by at most 15 minutes; later work waits in DynamoDB for the dispatcher. */
+export const MAX_DELAY_SECONDS = 900;
+/** A received message can be hidden for at most 12 hours. */
+export const MAX_VISIBILITY_SECONDS = 43_200;
+
+/** A job and how long SQS should hold it before a worker sees it. */
+export interface QueuedJob {
+  job: ShareJob;
+  delaySeconds?: number;
+}
 
 /** Sends one batch, re-sending only the entries SQS refused, with backoff; throws if some never go. */
-const sendBatch = async (queueUrl: string, jobs: readonly ShareJob[]): Promise<void> => {
-  let pending: SendMessageBatchRequestEntry[] = jobs.map((job, index) => ({
+const sendBatch = async (queueUrl: string, jobs: readonly QueuedJob[]): Promise<void> => {
+  let pending: SendMessageBatchRequestEntry[] = jobs.map(({ job, delaySeconds }, index) => ({
     Id: String(index),
     MessageBody: JSON.stringify(job),
+    ...(delaySeconds ? { DelaySeconds: Math.min(MAX_DELAY_SECONDS, delaySeconds) } : {}),
   }));
   for (let attempt = 1; pending.length > 0; attempt++) {
     const result = await sqs().send(
@@ -35,9 +51,9 @@ const sendBatch = async (queueUrl: string, jobs: readonly ShareJob[]): Promise<v
  */
 export const sendShareJobs = async (
   queueUrl: string,
-  jobs: readonly ShareJob[],
+  jobs: readonly QueuedJob[],
 ): Promise<number> => {
-  const batches: ShareJob[][] = [];
+  const batches: QueuedJob[][] = [];
   for (let start = 0; start < jobs.length; start += SQS_BATCH_MAX) {
     batches.push(jobs.slice(start, start + SQS_BATCH_MAX));
   }
@@ -47,4 +63,37 @@ export const sendShareJobs = async (
     );
   }
   return jobs.length;
+};
+
+/** Hides a received message for a while: it comes back then, as the network asked. */
+export const delayReceivedMessage = async (
+  queueUrl: string,
+  receiptHandle: string,
+  seconds: number,
+): Promise<void> => {
+  await sqs().send(
+    new ChangeMessageVisibilityCommand({
+      QueueUrl: queueUrl,
+      ReceiptHandle: receiptHandle,
+      VisibilityTimeout: Math.max(0, Math.min(MAX_VISIBILITY_SECONDS, Math.ceil(seconds))),
+    }),
+  );
+};
+
+/**
+ * Parks a message that can never be processed in the dead-letter queue at once, with the reason,
+ * instead of letting it fail receive after receive.
+ */
+export const sendToDeadLetter = async (
+  deadLetterUrl: string,
+  body: string,
+  reason: string,
+): Promise<void> => {
+  await sqs().send(
+    new SendMessageCommand({
+      QueueUrl: deadLetterUrl,
+      MessageBody: body,
+      MessageAttributes: { reason: { DataType: 'String', StringValue: reason.slice(0, 1000) } },
+    }),
+  );
 };

@@ -12,12 +12,13 @@ export const ShareJob = z.object({
 export type ShareJob = z.infer<typeof ShareJob>;
 
 /**
- * `publishing` is the recorded intent before the network is called; every other status is
- * terminal. `unknown` means a network without idempotent publishing may or may not have posted,
- * and a person has to look: Chorus never re-posts blindly.
+ * `pending`: known, not being published (a network asked us to wait). `publishing`: the recorded
+ * intent, written before the network is called, with a lease while one worker holds it. Every
+ * other status is terminal. `unknown` means a network without idempotent publishing may or may
+ * not have posted, and a person has to look: Chorus never re-posts blindly.
  */
 export const TERMINAL_STATUSES = ['published', 'failed', 'skipped', 'unknown'] as const;
-export const ShareStatus = z.enum(['publishing', ...TERMINAL_STATUSES]);
+export const ShareStatus = z.enum(['pending', 'publishing', ...TERMINAL_STATUSES]);
 export type ShareStatus = z.infer<typeof ShareStatus>;
 
 export const EngagementCountsSchema = z.object({
@@ -29,10 +30,17 @@ export const EngagementCountsSchema = z.object({
 
 export const Share = ShareJob.extend({
   status: ShareStatus,
+  /** Why it ended as it did, as a code (`reconnect_needed`, `daily_cap_reached`, ...). */
   reason: z.string().optional(),
+  /** The same in words, for the person reading it. */
+  detail: z.string().optional(),
   contentHash: z.string().optional(),
   audienceSize: z.number().int().nonnegative(),
   startedAt: z.iso.datetime(),
+  /** Publishing attempts so far; each claim of the share is conditional on the last one. */
+  attempt: z.number().int().nonnegative().default(0),
+  /** While `publishing`: until when the worker that claimed it may still be at work. */
+  leaseUntil: z.iso.datetime().optional(),
   externalId: z.string().optional(),
   url: z.string().optional(),
   publishedAt: z.iso.datetime().optional(),

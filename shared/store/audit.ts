@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, type AuditRecord, chainEntries } from '#shared/audit/chain';
 import { dynamo } from '#shared/aws';
-import { ConflictError, ValidationError } from '#shared/errors';
+import { ConflictError, cancellationCodes, ValidationError } from '#shared/errors';
 import { keys, withoutKeys } from '#shared/store/keys';
 import { queryPages } from '#shared/store/query-pages';
 import type { TransactItem } from '#shared/store/transact';
@@ -28,12 +28,6 @@ export interface AuditedWrite {
 
 /** Enough for a few dozen writers racing on one stream; each attempt lets exactly one through. */
 const MAX_ATTEMPTS = 15;
-
-const cancellationCodes = (error: unknown): (string | undefined)[] | undefined => {
-  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-  return reasons?.map((r) => r.Code);
-};
 
 const indexKeys = (entry: AuditEntry) => {
   const sortKey = `${entry.at}#${entry.stream}#${String(entry.seq).padStart(12, '0')}`;

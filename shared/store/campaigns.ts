@@ -1,11 +1,13 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
-import { Campaign } from '#shared/campaigns/campaign';
+import { Campaign, FanOutSlice } from '#shared/campaigns/campaign';
 import { isConditionalCheckFailure, NotFoundError } from '#shared/errors';
+import type { AuditStore } from '#shared/store/audit';
 import { keys, withoutKeys } from '#shared/store/keys';
+import { itemsWithPrefix } from '#shared/store/query-pages';
 import type { TransactItem } from '#shared/store/transact';
 
-export const createCampaignStore = (tableName: string) => ({
+export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
   /**
    * The write that creates a campaign, for the transaction that also schedules its post. A
    * scheduled campaign sits in the due index under its time; that attribute is the schedule.
@@ -77,15 +79,86 @@ export const createCampaignStore = (tableName: string) => ({
     }
   },
 
-  async recordJobCount(campaignId: string, jobCount: number): Promise<void> {
-    await dynamo().send(
-      new UpdateCommand({
+  /** The checkpoint of one directory shard's fan-out, if it started. */
+  async slice(campaignId: string, shard: number): Promise<FanOutSlice | undefined> {
+    const { Item } = await dynamo().send(
+      new GetCommand({
         TableName: tableName,
-        Key: keys.campaign(campaignId),
-        UpdateExpression: 'SET jobCount = :count',
-        ExpressionAttributeValues: { ':count': jobCount },
+        Key: keys.fanOutSlice(campaignId, shard),
+        ConsistentRead: true,
       }),
     );
+    return Item ? FanOutSlice.parse(withoutKeys(Item)) : undefined;
+  },
+
+  /**
+   * Moves a checkpoint one page on, if nobody else did: two runs of the same slice (a duplicate
+   * event) cannot both advance it, and the loser stops.
+   */
+  async advanceSlice(campaignId: string, next: FanOutSlice): Promise<boolean> {
+    try {
+      await dynamo().send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keys.fanOutSlice(campaignId, next.shard), ...next },
+          ConditionExpression: next.pages === 1 ? 'attribute_not_exists(pk)' : 'pages = :previous',
+          ...(next.pages === 1
+            ? {}
+            : { ExpressionAttributeValues: { ':previous': next.pages - 1 } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
+  },
+
+  async slices(campaignId: string): Promise<FanOutSlice[]> {
+    return itemsWithPrefix(
+      tableName,
+      { pk: keys.campaign(campaignId).pk, prefix: keys.fanOutSlicePrefix },
+      (item) => FanOutSlice.parse(withoutKeys(item)),
+    );
+  },
+
+  /** A change to a campaign, with its audit entry, if it is still in one of `from`. */
+  async change(
+    campaign: Campaign,
+    next: Campaign,
+    from: readonly Campaign['status'][],
+    record: { actor: string; action: string; at: string },
+  ): Promise<void> {
+    const scheduled = next.status === 'scheduled';
+    await audit.commit({
+      stream: `campaign#${campaign.campaignId}`,
+      records: [
+        {
+          ...record,
+          subject: { campaignId: campaign.campaignId, postId: campaign.postId },
+          before: { status: campaign.status, scheduledAt: campaign.scheduledAt },
+          after: { status: next.status, scheduledAt: next.scheduledAt },
+        },
+      ],
+      writes: [
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...keys.campaign(campaign.campaignId),
+              ...next,
+              ...(scheduled
+                ? { gsi1pk: keys.campaignsDue, gsi1sk: `${next.scheduledAt}#${next.campaignId}` }
+                : {}),
+            },
+            ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: Object.fromEntries(from.map((s, i) => [`:from${i}`, s])),
+          },
+        },
+      ],
+      conflict: `Campaign ${campaign.campaignId} is no longer ${from.join(' or ')}`,
+    });
   },
 });
 

@@ -1,116 +1,472 @@
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
-import { Connection, Employee, receivesShares } from '#shared/employees/employee';
+import type { Consent } from '#shared/employees/consent';
+import { noConsent } from '#shared/employees/consent';
+import {
+  Connection,
+  type ConnectionStatus,
+  Employee,
+  type EmployeeRequest,
+  type EmployeeUpdate,
+  summaryOf,
+} from '#shared/employees/employee';
 import { ConflictError, isConditionalCheckFailure, NotFoundError } from '#shared/errors';
+import type { NetworkName } from '#shared/networks/network';
+import type { AuditStore } from '#shared/store/audit';
 import { keys, withoutKeys } from '#shared/store/keys';
-import { queryPages } from '#shared/store/query-pages';
-import type { TransactItem } from '#shared/store/transact';
 
-/** One (employee, network) pair that receives a segment's campaigns. */
-export interface OptIn {
-  employeeId: string;
-  network: Connection['network'];
-  audienceSize: number;
-}
+/**
+ * The directory is spread over shards of a sparse index, so a campaign's fan-out (or a segment
+ * preview) reads it in parallel slices, none of which has to hold the whole company.
+ */
+export const DIRECTORY_SHARDS = 16;
+export const directoryShardOf = (employeeId: string): number =>
+  Number.parseInt(employeeId.slice(-4), 16) % DIRECTORY_SHARDS;
 
-export const createEmployeeStore = (tableName: string) => ({
-  async create(employee: Employee): Promise<void> {
-    try {
-      await dynamo().send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...keys.employee(employee.employeeId), ...employee },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) {
-        throw new ConflictError(`An employee with email ${employee.email} already exists`);
-      }
-      throw error;
-    }
-  },
+const ATTRIBUTES = [
+  'name',
+  'department',
+  'location',
+  'groups',
+  'language',
+  'timeZone',
+  'manager',
+  'jurisdiction',
+] as const;
 
-  async get(employeeId: string): Promise<Employee> {
-    const { Item } = await dynamo().send(
-      new GetCommand({
-        TableName: tableName,
-        Key: keys.employee(employeeId),
-        ConsistentRead: true,
-      }),
-    );
-    if (!Item) throw new NotFoundError('Employee', employeeId);
-    return Employee.parse(withoutKeys(Item));
-  },
+export type ImportOutcome = 'created' | 'updated' | 'unchanged';
+
+/** An opaque position in one directory shard, for resuming a walk. */
+export type DirectoryCursor = Record<string, unknown>;
+
+const sameAttributes = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+  ATTRIBUTES.every((key) => JSON.stringify(a[key] ?? null) === JSON.stringify(b[key] ?? null));
+
+const directoryKeys = (employeeId: string) => ({
+  gsi1pk: keys.directory(directoryShardOf(employeeId)),
+  gsi1sk: employeeId,
+});
+
+/** The stored form of an employee and of a connection (for bulk loads that skip the API). */
+export const employeeItem = (employee: Employee) => ({
+  ...keys.employee(employee.employeeId),
+  ...directoryKeys(employee.employeeId),
+  ...employee,
+});
+export const connectionItem = (connection: Connection) => ({
+  ...keys.connection(connection.employeeId, connection.network),
+  ...connection,
+});
+
+export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
+  const parse = (item: Record<string, unknown>) => Employee.parse(withoutKeys(item));
 
   /**
-   * Stores a connection and, in the same transaction, the opt-in entries the fan-out reads for
-   * each of the employee's segments: the two can never disagree.
+   * Sets the directory attributes and leaves what the employee owns (consent, connections)
+   * untouched; attributes missing from `request` are removed, as the HR export is the truth.
    */
-  async putConnection(employee: Employee, connection: Connection): Promise<void> {
-    const optedIn = receivesShares(employee, connection);
-    const optInItems: TransactItem[] = employee.segments.map((segment) => {
-      const key = keys.optIn(segment, employee.employeeId, connection.network);
-      return optedIn
-        ? {
-            Put: {
-              TableName: tableName,
-              Item: {
-                ...key,
-                employeeId: employee.employeeId,
-                network: connection.network,
-                audienceSize: connection.audienceSize,
-              } satisfies OptIn & typeof key,
+  const writeAttributes = async (
+    employeeId: string,
+    request: EmployeeRequest,
+    at: string,
+  ): Promise<Record<string, unknown> | undefined> => {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {
+      ':email': request.email,
+      ':employeeId': employeeId,
+      ':at': at,
+      ':active': 'active',
+      ':consent': noConsent(),
+      ':none': {},
+      ...Object.fromEntries(
+        Object.entries(directoryKeys(employeeId)).map(([k, v]) => [`:${k}`, v]),
+      ),
+    };
+    const sets = [
+      'email = :email',
+      'employeeId = :employeeId',
+      'updatedAt = :at',
+      'createdAt = if_not_exists(createdAt, :at)',
+      '#status = if_not_exists(#status, :active)',
+      'consent = if_not_exists(consent, :consent)',
+      'connections = if_not_exists(connections, :none)',
+      'gsi1pk = :gsi1pk',
+      'gsi1sk = :gsi1sk',
+    ];
+    const removes: string[] = [];
+    names['#status'] = 'status';
+    for (const attribute of ATTRIBUTES) {
+      names[`#${attribute}`] = attribute;
+      const value = request[attribute];
+      if (value === undefined) removes.push(`#${attribute}`);
+      else {
+        sets.push(`#${attribute} = :${attribute}`);
+        values[`:${attribute}`] = value;
+      }
+    }
+    const { Attributes } = await dynamo().send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.employee(employeeId),
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return Attributes;
+  };
+
+  return {
+    async create(employee: Employee): Promise<void> {
+      try {
+        await dynamo().send(
+          new PutCommand({
+            TableName: tableName,
+            Item: employeeItem(employee),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) {
+          throw new ConflictError(`An employee with email ${employee.email} already exists`);
+        }
+        throw error;
+      }
+    },
+
+    /** Creates or updates one person by email; re-importing the same row changes nothing. */
+    async importOne(
+      employeeId: string,
+      request: EmployeeRequest,
+      at: Date,
+    ): Promise<ImportOutcome> {
+      const before = await writeAttributes(employeeId, request, at.toISOString());
+      if (!before) return 'created';
+      return sameAttributes(before, request) ? 'unchanged' : 'updated';
+    },
+
+    async get(employeeId: string): Promise<Employee> {
+      const { Item } = await dynamo().send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.employee(employeeId),
+          ConsistentRead: true,
+        }),
+      );
+      if (!Item) throw new NotFoundError('Employee', employeeId);
+      return parse(Item);
+    },
+
+    async update(employeeId: string, update: EmployeeUpdate, at: Date): Promise<Employee> {
+      const entries = Object.entries(update).filter(([, value]) => value !== undefined);
+      try {
+        const { Attributes } = await dynamo().send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.employee(employeeId),
+            UpdateExpression: `SET updatedAt = :at${entries.map(([k]) => `, #${k} = :${k}`).join('')}`,
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: Object.fromEntries(entries.map(([k]) => [`#${k}`, k])),
+            ExpressionAttributeValues: {
+              ':at': at.toISOString(),
+              ...Object.fromEntries(entries.map(([k, v]) => [`:${k}`, v])),
             },
-          }
-        : { Delete: { TableName: tableName, Key: key } };
-    });
-    await dynamo().send(
-      new TransactWriteCommand({
-        TransactItems: [
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return parse(Attributes ?? {});
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) throw new NotFoundError('Employee', employeeId);
+        throw error;
+      }
+    },
+
+    /** Deactivating stops everything for them at once: every share checks the status first. */
+    async setStatus(
+      employee: Employee,
+      status: Employee['status'],
+      actor: string,
+      at: Date,
+    ): Promise<Employee> {
+      const next = { ...employee, status, updatedAt: at.toISOString() };
+      await audit.commit({
+        stream: `employee#${employee.employeeId}`,
+        records: [
+          {
+            at: next.updatedAt,
+            actor,
+            action: `employee.${status}`,
+            subject: { employeeId: employee.employeeId },
+            before: { status: employee.status },
+            after: { status },
+          },
+        ],
+        writes: [
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.employee(employee.employeeId),
+              UpdateExpression: 'SET #status = :status, updatedAt = :at',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':status': status, ':at': next.updatedAt },
+            },
+          },
+        ],
+      });
+      return next;
+    },
+
+    async getMany(employeeIds: readonly string[]): Promise<Employee[]> {
+      const found: Employee[] = [];
+      for (let start = 0; start < employeeIds.length; start += 100) {
+        let requestKeys: Record<string, unknown>[] = employeeIds
+          .slice(start, start + 100)
+          .map((id) => keys.employee(id));
+        while (requestKeys.length > 0) {
+          const result = await dynamo().send(
+            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: requestKeys } } }),
+          );
+          found.push(...(result.Responses?.[tableName] ?? []).map(parse));
+          requestKeys = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+        }
+      }
+      return found;
+    },
+
+    /**
+     * Replaces the employee's consent if nobody changed it meanwhile, with its audit entry in the
+     * same transaction: every consent change is on the record, before and after.
+     */
+    async updateConsent(
+      employee: Employee,
+      next: Consent,
+      action: string,
+      actor: string,
+      at: Date,
+    ): Promise<Employee> {
+      await audit.commit({
+        stream: `employee#${employee.employeeId}`,
+        records: [
+          {
+            at: at.toISOString(),
+            actor,
+            action,
+            subject: { employeeId: employee.employeeId },
+            before: employee.consent,
+            after: next,
+          },
+        ],
+        writes: [
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.employee(employee.employeeId),
+              UpdateExpression: 'SET consent = :next',
+              ConditionExpression: 'consent.revision = :revision',
+              ExpressionAttributeValues: {
+                ':next': next,
+                ':revision': employee.consent.revision,
+              },
+            },
+          },
+        ],
+        conflict: 'Your sharing settings changed meanwhile (another tab?); reload them and retry',
+      });
+      return { ...employee, consent: next };
+    },
+
+    /**
+     * Stores a connection and its summary on the employee's record in one transaction, with its
+     * audit entry: connecting a network is part of what an employee agreed to.
+     */
+    async putConnection(connection: Connection, actor: string, at: Date): Promise<void> {
+      await audit.commit({
+        stream: `employee#${connection.employeeId}`,
+        records: [
+          {
+            at: at.toISOString(),
+            actor,
+            action: `connection.${connection.status === 'active' ? 'connected' : connection.status}`,
+            subject: { employeeId: connection.employeeId },
+            before: null,
+            // The handle and status only: tokens never reach the audit log.
+            after: { network: connection.network, ...summaryOf(connection) },
+          },
+        ],
+        writes: [
           {
             Put: {
               TableName: tableName,
-              Item: { ...keys.connection(employee.employeeId, connection.network), ...connection },
+              Item: connectionItem(connection),
             },
           },
-          ...optInItems,
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.employee(connection.employeeId),
+              UpdateExpression: 'SET connections.#network = :summary',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: { '#network': connection.network },
+              ExpressionAttributeValues: { ':summary': summaryOf(connection) },
+            },
+          },
         ],
-      }),
-    );
-  },
+      });
+    },
 
-  async getConnection(employeeId: string, network: string): Promise<Connection | undefined> {
-    const { Item } = await dynamo().send(
-      new GetCommand({ TableName: tableName, Key: keys.connection(employeeId, network) }),
-    );
-    return Item ? Connection.parse(withoutKeys(Item)) : undefined;
-  },
+    /** Disconnecting removes the connection (and its tokens) and its summary together. */
+    async removeConnection(employeeId: string, network: NetworkName, at: Date): Promise<boolean> {
+      const connection = await this.getConnection(employeeId, network);
+      if (!connection) return false;
+      await audit.commit({
+        stream: `employee#${employeeId}`,
+        records: [
+          {
+            at: at.toISOString(),
+            actor: employeeId,
+            action: 'connection.removed',
+            subject: { employeeId },
+            before: { network, ...summaryOf(connection) },
+            after: null,
+          },
+        ],
+        writes: [
+          { Delete: { TableName: tableName, Key: keys.connection(employeeId, network) } },
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.employee(employeeId),
+              UpdateExpression: 'REMOVE connections.#network',
+              ExpressionAttributeNames: { '#network': network },
+            },
+          },
+        ],
+      });
+      return true;
+    },
 
-  async listConnections(employeeId: string): Promise<Connection[]> {
-    const { Items = [] } = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': keys.employee(employeeId).pk,
-          ':prefix': keys.connectionPrefix,
-        },
-      }),
-    );
-    return Items.map((item) => Connection.parse(withoutKeys(item)));
-  },
+    /** A network said the token no longer works: the employee has to reconnect. */
+    async markConnection(
+      employeeId: string,
+      network: NetworkName,
+      status: ConnectionStatus,
+      reason: string,
+      at: Date,
+    ): Promise<void> {
+      const connection = await this.getConnection(employeeId, network);
+      if (!connection || connection.status === status) return;
+      await audit.commit({
+        stream: `employee#${employeeId}`,
+        records: [
+          {
+            at: at.toISOString(),
+            actor: 'system:share-worker',
+            action: `connection.${status}`,
+            subject: { employeeId },
+            before: { network, status: connection.status },
+            after: { network, status, reason },
+          },
+        ],
+        writes: [
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.connection(employeeId, network),
+              UpdateExpression: 'SET #status = :status',
+              ConditionExpression: '#status = :was',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':status': status, ':was': connection.status },
+            },
+          },
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.employee(employeeId),
+              UpdateExpression: 'SET connections.#network.#status = :status',
+              ExpressionAttributeNames: { '#network': network, '#status': 'status' },
+              ExpressionAttributeValues: { ':status': status },
+            },
+          },
+        ],
+        dedupeKey: `connection#${employeeId}#${network}#${connection.connectedAt}#${status}`,
+      });
+    },
 
-  /** Pages through a segment's opt-ins without holding the whole segment in memory. */
-  async *optInsOf(segment: string): AsyncGenerator<OptIn[]> {
-    const { pk, skPrefix } = keys.optInsOf(segment);
-    yield* queryPages({
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-      ProjectionExpression: 'employeeId, network, audienceSize',
-    }) as AsyncGenerator<OptIn[]>;
-  },
-});
+    async getConnection(employeeId: string, network: string): Promise<Connection | undefined> {
+      const { Item } = await dynamo().send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.connection(employeeId, network),
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? Connection.parse(withoutKeys(Item)) : undefined;
+    },
+
+    async listConnections(employeeId: string): Promise<Connection[]> {
+      const { Items = [] } = await dynamo().send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': keys.employee(employeeId).pk,
+            ':prefix': keys.connectionPrefix,
+          },
+        }),
+      );
+      return Items.map((item) => Connection.parse(withoutKeys(item)));
+    },
+
+    /**
+     * One page of a directory shard. The cursor is what DynamoDB returned, so a caller that stores
+     * it (the fan-out's checkpoint) resumes exactly where it stopped.
+     */
+    async directoryPage(
+      shard: number,
+      cursor: DirectoryCursor | undefined,
+      limit = 500,
+    ): Promise<{ employees: Employee[]; next?: DirectoryCursor }> {
+      const { Items = [], LastEvaluatedKey } = await dynamo().send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.directory(shard) },
+          ExclusiveStartKey: cursor,
+          Limit: limit,
+        }),
+      );
+      return {
+        employees: Items.map(parse),
+        ...(LastEvaluatedKey ? { next: LastEvaluatedKey } : {}),
+      };
+    },
+
+    /** Every employee for whom `keep` holds, reading the shards in parallel. */
+    async everyone(keep: (employee: Employee) => boolean): Promise<Employee[]> {
+      const shards = await Promise.all(
+        Array.from({ length: DIRECTORY_SHARDS }, async (_, shard) => {
+          const kept: Employee[] = [];
+          let cursor: DirectoryCursor | undefined;
+          do {
+            const page = await this.directoryPage(shard, cursor, 1000);
+            kept.push(...page.employees.filter(keep));
+            cursor = page.next;
+          } while (cursor);
+          return kept;
+        }),
+      );
+      return shards.flat();
+    },
+  };
+};
 
 export type EmployeeStore = ReturnType<typeof createEmployeeStore>;

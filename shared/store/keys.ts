@@ -14,13 +14,18 @@
  * | audit dedupe      | AUDITKEY#key           | AUDITKEY                    |                                       |                                   |
  * | idempotency       | IDEMPOTENCY#user#route#key | IDEMPOTENCY             |                                       |                                   | (ttl)
  * | campaign          | CAMPAIGN#id            | CAMPAIGN                    | CAMPAIGNS_DUE / scheduledAt#id (while scheduled) |                         |
- * | employee          | EMPLOYEE#id            | PROFILE                     |                                       |                                   |
+ * | employee          | EMPLOYEE#id            | PROFILE                     | DIRECTORY#shard / employeeId          |                                   |
  * | connection        | EMPLOYEE#id            | CONNECTION#network          |                                       |                                   |
  * | personalisation   | EMPLOYEE#id            | PERSONAL#postId#network     | PERSONALISATION_REVIEWS / at#id (pending) |                           |
- * | opt-in            | SEGMENT#segment        | OPTIN#employeeId#network    |                                       |                                   |
+ * | daily cap count   | EMPLOYEE#id            | CAP#network#local date      |                                   |                                   | (ttl)
+ * | segment           | SEGMENTS               | SEGMENT#id                  |                                       |                                   |
+ * | fan-out slice     | CAMPAIGN#id            | SLICE#shard                 |                                       |                                   |
+ * | deferred job      | JOB#shareId            | DEFERRED                    | DEFERRED#shard / dueAt#shareId        |                                   |
+ * | API spend         | SPEND#yyyy-mm          | SPEND                       |                                       |                                   |
  * | share             | SHARE#id               | SHARE                       | POST#postId#SHARES / shareId          | POLL#network / nextPollAt#id (while polled) |
  * | snapshot          | SHARE#id               | SNAPSHOT#iso time           |                                       |                                   |
  * | sandbox post      | SANDBOX#externalId     | SANDBOX_POST                |                                       |                                   |
+ * | sandbox key       | SANDBOX_KEY#key        | SANDBOX_KEY                 |                                       |                                   |
  */
 export const keys = {
   post: (postId: string) => ({ pk: `POST#${postId}`, sk: 'POST' }),
@@ -78,16 +83,30 @@ export const keys = {
     sk: `PERSONAL#${postId}#${network}`,
   }),
   personalisationReviews: 'PERSONALISATION_REVIEWS',
-  optIn: (segment: string, employeeId: string, network: string) => ({
-    pk: `SEGMENT#${segment}`,
-    sk: `OPTIN#${employeeId}#${network}`,
+  directory: (shard: number) => `DIRECTORY#${pad(shard, 2)}`,
+  dailyCount: (employeeId: string, network: string, localDate: string) => ({
+    pk: `EMPLOYEE#${employeeId}`,
+    sk: `CAP#${network}#${localDate}`,
   }),
-  optInsOf: (segment: string) => ({ pk: `SEGMENT#${segment}`, skPrefix: 'OPTIN#' }),
+  segment: (segmentId: string) => ({ pk: 'SEGMENTS', sk: `SEGMENT#${segmentId}` }),
+  segments: { pk: 'SEGMENTS', prefix: 'SEGMENT#' },
+  fanOutSlice: (campaignId: string, shard: number) => ({
+    pk: `CAMPAIGN#${campaignId}`,
+    sk: `SLICE#${pad(shard, 2)}`,
+  }),
+  fanOutSlicePrefix: 'SLICE#',
+  deferredJob: (shareId: string) => ({ pk: `JOB#${shareId}`, sk: 'DEFERRED' }),
+  deferredJobsDue: (shard: number) => `DEFERRED#${pad(shard, 2)}`,
+  spend: (month: string) => ({ pk: `SPEND#${month}`, sk: 'SPEND' }),
   share: (shareId: string) => ({ pk: `SHARE#${shareId}`, sk: 'SHARE' }),
   sharesOfPost: (postId: string) => `POST#${postId}#SHARES`,
   pollQueue: (network: string) => `POLL#${network}`,
   snapshot: (shareId: string, at: string) => ({ pk: `SHARE#${shareId}`, sk: `SNAPSHOT#${at}` }),
   sandboxPost: (externalId: string) => ({ pk: `SANDBOX#${externalId}`, sk: 'SANDBOX_POST' }),
+  sandboxKey: (idempotencyKey: string) => ({
+    pk: `SANDBOX_KEY#${idempotencyKey}`,
+    sk: 'SANDBOX_KEY',
+  }),
 } as const;
 
 /** Strips the key attributes so stored items parse as plain domain objects. */

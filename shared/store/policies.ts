@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { ApprovalPolicy, defaultApprovalPolicy } from '#shared/approvals/policy';
 import { dynamo } from '#shared/aws';
 import { CompliancePolicy, defaultPolicy } from '#shared/compliance/policy';
+import { defaultSharingPolicy, SharingPolicy } from '#shared/sharing/policy';
 import type { AuditStore } from '#shared/store/audit';
 import { keys, withoutKeys } from '#shared/store/keys';
 import { itemsWithPrefix } from '#shared/store/query-pages';
@@ -117,3 +118,6 @@ export const createCompliancePolicyStore = (tableName: string, audit: AuditStore
 
 export const createApprovalPolicyStore = (tableName: string, audit: AuditStore) =>
   createPolicyStore(tableName, audit, 'approval', ApprovalPolicy, defaultApprovalPolicy);
+
+export const createSharingPolicyStore = (tableName: string, audit: AuditStore) =>
+  createPolicyStore(tableName, audit, 'sharing', SharingPolicy, defaultSharingPolicy);

@@ -6,7 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
-import { isConditionalCheckFailure } from '#shared/errors';
+import { cancellationCodes, isConditionalCheckFailure } from '#shared/errors';
 import type { EngagementCounts } from '#shared/networks/network';
 import { Share } from '#shared/shares/share';
 import { keys, withoutKeys } from '#shared/store/keys';
@@ -17,61 +17,214 @@ const pollKeys = (share: Pick<Share, 'network' | 'shareId'>, at: Date) => ({
   gsi2sk: `${at.toISOString()}#${share.shareId}`,
 });
 
-export const createShareStore = (tableName: string) => ({
-  async get(shareId: string): Promise<Share | undefined> {
-    const { Item } = await dynamo().send(
-      new GetCommand({ TableName: tableName, Key: keys.share(shareId), ConsistentRead: true }),
-    );
-    return Item ? Share.parse(withoutKeys(Item)) : undefined;
-  },
+/** Runs a conditional write; false when its condition did not hold. */
+const conditional = async (command: UpdateCommand): Promise<boolean> => {
+  try {
+    await dynamo().send(command);
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailure(error)) return false;
+    throw error;
+  }
+};
 
-  /**
-   * Records a share the first time its job is seen (the intent to publish, or a terminal
-   * skip/failure). Returns the stored share instead when one exists: the job was delivered before.
-   */
-  async recordFirst(
-    share: Share,
-  ): Promise<{ created: true } | { created: false; existing: Share }> {
-    try {
-      await dynamo().send(
-        new PutCommand({
+export const createShareStore = (tableName: string) => {
+  const shareItem = (share: Share) => ({
+    ...keys.share(share.shareId),
+    ...share,
+    gsi1pk: keys.sharesOfPost(share.postId),
+    gsi1sk: share.shareId,
+  });
+  return {
+    async get(shareId: string): Promise<Share | undefined> {
+      const { Item } = await dynamo().send(
+        new GetCommand({ TableName: tableName, Key: keys.share(shareId), ConsistentRead: true }),
+      );
+      return Item ? Share.parse(withoutKeys(Item)) : undefined;
+    },
+
+    /**
+     * Records a share that ends before it was ever claimed (skipped, or failed its checks). Returns
+     * the stored share instead when one exists: the job was delivered before.
+     */
+    async recordFirst(
+      share: Share,
+    ): Promise<{ created: true } | { created: false; existing: Share }> {
+      try {
+        await dynamo().send(
+          new PutCommand({
+            TableName: tableName,
+            Item: shareItem(share),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return { created: true };
+      } catch (error) {
+        if (!isConditionalCheckFailure(error)) throw error;
+        const existing = await this.get(share.shareId);
+        if (!existing) throw error;
+        return { created: false, existing };
+      }
+    },
+
+    /**
+     * The first claim: the share (status `publishing`, attempt 1) and one more on the employee's
+     * count for the day, together, the count only while under the cap. `exists` means another
+     * delivery of the job recorded the share first.
+     */
+    async claimFirst(
+      share: Share,
+      cap: { employeeId: string; network: string; localDate: string; limit: number },
+    ): Promise<'claimed' | 'exists' | 'capped'> {
+      try {
+        await dynamo().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: shareItem(share),
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: keys.dailyCount(cap.employeeId, cap.network, cap.localDate),
+                  UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
+                  ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+                  ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
+                  ExpressionAttributeValues: {
+                    ':one': 1,
+                    ':limit': cap.limit,
+                    // Kept a few days past the local date, then DynamoDB removes it.
+                    ':ttl':
+                      Math.floor(Date.parse(`${cap.localDate}T00:00:00Z`) / 1000) + 4 * 86_400,
+                  },
+                },
+              },
+            ],
+          }),
+        );
+        return 'claimed';
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (codes?.[0] === 'ConditionalCheckFailed') return 'exists';
+        if (codes?.[1] === 'ConditionalCheckFailed') return 'capped';
+        throw error;
+      }
+    },
+
+    /** Takes a share again for a new attempt; false when its status or attempt moved meanwhile. */
+    async reclaim(share: Share, leaseUntil: Date): Promise<boolean> {
+      return conditional(
+        new UpdateCommand({
           TableName: tableName,
-          Item: {
-            ...keys.share(share.shareId),
-            ...share,
-            gsi1pk: keys.sharesOfPost(share.postId),
-            gsi1sk: share.shareId,
+          Key: keys.share(share.shareId),
+          UpdateExpression: 'SET #status = :publishing, attempt = :next, leaseUntil = :lease',
+          ConditionExpression: '#status = :was AND attempt = :attempt',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':publishing': 'publishing',
+            ':was': share.status,
+            ':attempt': share.attempt,
+            ':next': share.attempt + 1,
+            ':lease': leaseUntil.toISOString(),
           },
-          ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-      return { created: true };
-    } catch (error) {
-      if (!isConditionalCheckFailure(error)) throw error;
-      const existing = await this.get(share.shareId);
-      if (!existing) throw error;
-      return { created: false, existing };
-    }
-  },
+    },
 
-  /** False when another delivery of the same job got there first: it has already ended. */
-  async markPublished(
-    share: Pick<Share, 'shareId' | 'network'>,
-    result: { externalId: string; url: string; publishedAt: Date; firstPollAt: Date },
-  ): Promise<boolean> {
-    const poll = pollKeys(share, result.firstPollAt);
-    try {
-      await dynamo().send(
+    /**
+     * Ends (or, for `pending`, hands back) the attempt this worker holds. False when it no longer
+     * holds it: another delivery ended the share first.
+     */
+    async settle(
+      share: Pick<Share, 'shareId' | 'attempt'>,
+      status: 'pending' | 'failed' | 'unknown',
+      reason: string,
+      detail: string,
+    ): Promise<boolean> {
+      return conditional(
         new UpdateCommand({
           TableName: tableName,
           Key: keys.share(share.shareId),
           UpdateExpression:
-            'SET #status = :published, externalId = :externalId, #url = :url, publishedAt = :publishedAt, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk',
-          ConditionExpression: '#status = :publishing',
+            'SET #status = :status, reason = :reason, detail = :detail REMOVE leaseUntil',
+          ConditionExpression: '#status = :publishing AND attempt = :attempt',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':reason': reason,
+            ':detail': detail,
+            ':publishing': 'publishing',
+            ':attempt': share.attempt,
+          },
+        }),
+      );
+    },
+
+    /** Ends a share that is `pending` (no attempt in flight), if it still is. */
+    async settleUnclaimed(
+      share: Pick<Share, 'shareId' | 'attempt' | 'status'>,
+      status: 'skipped' | 'failed',
+      reason: string,
+      detail: string,
+    ): Promise<boolean> {
+      return conditional(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.share(share.shareId),
+          UpdateExpression: 'SET #status = :status, reason = :reason, detail = :detail',
+          ConditionExpression: '#status = :was AND attempt = :attempt',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':reason': reason,
+            ':detail': detail,
+            ':was': share.status,
+            ':attempt': share.attempt,
+          },
+        }),
+      );
+    },
+
+    /** Gives up the lease early, so the next delivery resumes at once instead of waiting it out. */
+    async release(share: Pick<Share, 'shareId' | 'attempt'>, at: Date): Promise<void> {
+      await conditional(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.share(share.shareId),
+          UpdateExpression: 'SET leaseUntil = :at',
+          ConditionExpression: '#status = :publishing AND attempt = :attempt',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':at': at.toISOString(),
+            ':publishing': 'publishing',
+            ':attempt': share.attempt,
+          },
+        }),
+      );
+    },
+
+    /** False when this worker no longer holds the attempt: another delivery ended it first. */
+    async markPublished(
+      share: Pick<Share, 'shareId' | 'network' | 'attempt'>,
+      result: { externalId: string; url: string; publishedAt: Date; firstPollAt: Date },
+    ): Promise<boolean> {
+      const poll = pollKeys(share, result.firstPollAt);
+      return conditional(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.share(share.shareId),
+          UpdateExpression:
+            'SET #status = :published, externalId = :externalId, #url = :url, publishedAt = :publishedAt, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk REMOVE leaseUntil, reason',
+          ConditionExpression: '#status = :publishing AND attempt = :attempt',
           ExpressionAttributeNames: { '#status': 'status', '#url': 'url' },
           ExpressionAttributeValues: {
             ':published': 'published',
             ':publishing': 'publishing',
+            ':attempt': share.attempt,
             ':externalId': result.externalId,
             ':url': result.url,
             ':publishedAt': result.publishedAt.toISOString(),
@@ -80,116 +233,94 @@ export const createShareStore = (tableName: string) => ({
           },
         }),
       );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) return false;
-      throw error;
-    }
-  },
+    },
 
-  /** Ends a share that was in `publishing` in a terminal state other than published. */
-  async markEnded(shareId: string, status: 'failed' | 'unknown', reason: string): Promise<void> {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: keys.share(shareId),
-        UpdateExpression: 'SET #status = :status, reason = :reason',
-        ConditionExpression: '#status = :publishing',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':status': status,
-          ':reason': reason,
-          ':publishing': 'publishing',
-        },
-      }),
-    );
-  },
-
-  async dueForPoll(network: string, now: Date, limit: number): Promise<Share[]> {
-    const { Items = [] } = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :now',
-        ExpressionAttributeValues: {
-          ':pk': keys.pollQueue(network),
-          ':now': `${now.toISOString()}#\uffff`,
-        },
-        Limit: limit,
-      }),
-    );
-    return Items.map((item) => Share.parse(withoutKeys(item)));
-  },
-
-  /**
-   * Stores one reading as a snapshot and as the share's latest counts, together. The snapshot's
-   * key is the reading time, so a replayed poll writes nothing twice; `nextPollAt` null (or a
-   * deleted post) takes the share out of the poll index.
-   */
-  async recordReading(
-    share: Pick<Share, 'shareId' | 'network'>,
-    at: Date,
-    reading: { counts: EngagementCounts } | { deleted: true },
-    nextPoll: Date | null,
-  ): Promise<void> {
-    const atIso = at.toISOString();
-    const deleted = 'deleted' in reading;
-    const sets = [
-      'lastPolledAt = :at',
-      deleted ? 'deletedOnNetwork = :true' : 'engagement = :counts',
-    ];
-    const values: Record<string, unknown> = deleted
-      ? { ':true': true }
-      : { ':counts': reading.counts };
-    if (nextPoll && !deleted) {
-      sets.push('gsi2sk = :gsi2sk');
-      values[':gsi2sk'] = pollKeys(share, nextPoll).gsi2sk;
-    }
-    const removes = nextPoll && !deleted ? '' : ' REMOVE gsi2pk, gsi2sk';
-    try {
-      await dynamo().send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName,
-                Item: {
-                  ...keys.snapshot(share.shareId, atIso),
-                  shareId: share.shareId,
-                  at: atIso,
-                  ...(deleted ? { deleted: true } : reading.counts),
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Update: {
-                TableName: tableName,
-                Key: keys.share(share.shareId),
-                UpdateExpression: `SET ${sets.join(', ')}${removes}`,
-                ConditionExpression: 'attribute_not_exists(lastPolledAt) OR lastPolledAt < :at',
-                ExpressionAttributeValues: { ':at': atIso, ...values },
-              },
-            },
-          ],
+    async dueForPoll(network: string, now: Date, limit: number): Promise<Share[]> {
+      const { Items = [] } = await dynamo().send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :now',
+          ExpressionAttributeValues: {
+            ':pk': keys.pollQueue(network),
+            ':now': `${now.toISOString()}#\uffff`,
+          },
+          Limit: limit,
         }),
       );
-    } catch (error) {
-      // Same reading stored already, or a newer one: nothing left to do.
-      if (!isConditionalCheckFailure(error)) throw error;
-    }
-  },
+      return Items.map((item) => Share.parse(withoutKeys(item)));
+    },
 
-  async *sharesOfPost(postId: string): AsyncGenerator<Share[]> {
-    for await (const items of queryPages({
-      TableName: tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.sharesOfPost(postId) },
-    })) {
-      yield items.map((item) => Share.parse(withoutKeys(item)));
-    }
-  },
-});
+    /**
+     * Stores one reading as a snapshot and as the share's latest counts, together. The snapshot's
+     * key is the reading time, so a replayed poll writes nothing twice; `nextPollAt` null (or a
+     * deleted post) takes the share out of the poll index.
+     */
+    async recordReading(
+      share: Pick<Share, 'shareId' | 'network'>,
+      at: Date,
+      reading: { counts: EngagementCounts } | { deleted: true },
+      nextPoll: Date | null,
+    ): Promise<void> {
+      const atIso = at.toISOString();
+      const deleted = 'deleted' in reading;
+      const sets = [
+        'lastPolledAt = :at',
+        deleted ? 'deletedOnNetwork = :true' : 'engagement = :counts',
+      ];
+      const values: Record<string, unknown> = deleted
+        ? { ':true': true }
+        : { ':counts': reading.counts };
+      if (nextPoll && !deleted) {
+        sets.push('gsi2sk = :gsi2sk');
+        values[':gsi2sk'] = pollKeys(share, nextPoll).gsi2sk;
+      }
+      const removes = nextPoll && !deleted ? '' : ' REMOVE gsi2pk, gsi2sk';
+      try {
+        await dynamo().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    ...keys.snapshot(share.shareId, atIso),
+                    shareId: share.shareId,
+                    at: atIso,
+                    ...(deleted ? { deleted: true } : reading.counts),
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: keys.share(share.shareId),
+                  UpdateExpression: `SET ${sets.join(', ')}${removes}`,
+                  ConditionExpression: 'attribute_not_exists(lastPolledAt) OR lastPolledAt < :at',
+                  ExpressionAttributeValues: { ':at': atIso, ...values },
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        // Same reading stored already, or a newer one: nothing left to do.
+        if (!isConditionalCheckFailure(error)) throw error;
+      }
+    },
+
+    async *sharesOfPost(postId: string): AsyncGenerator<Share[]> {
+      for await (const items of queryPages({
+        TableName: tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.sharesOfPost(postId) },
+      })) {
+        yield items.map((item) => Share.parse(withoutKeys(item)));
+      }
+    },
+  };
+};
 
 export type ShareStore = ReturnType<typeof createShareStore>;

@@ -131,9 +131,10 @@ describe('the local runtime, driven over HTTP', () => {
     const openapi = await client.call<{ openapi: string }>('GET', '/openapi.json');
     expect(openapi.status).toBe(200);
     expect(openapi.body.openapi).toBe('3.1.0');
+    // Hours ahead: the demo moved the runtime's clock an hour past this machine's.
     const unapprovedCampaign = await client.call('POST', '/campaigns', marketing, {
       postId: body.post.postId,
-      scheduledAt: new Date().toISOString(),
+      scheduledAt: new Date(Date.now() + 3 * 3_600_000).toISOString(),
     });
     expect(unapprovedCampaign.status).toBe(409);
   });

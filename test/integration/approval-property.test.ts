@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiDependencies } from '#functions/api/dependencies';
 import type { ApiEvent } from '#functions/api/http';
 import { checkSubmittedPost } from '#functions/compliance-check/check-post';
@@ -296,6 +296,22 @@ const walkThrough: Step[] = [
 ];
 
 describe('approval workflow, property-based', () => {
+  beforeAll(async () => {
+    // Campaigns go to defined segments only; the posts here target `sales`.
+    if (!(await deps.segments.find('sales'))) {
+      await deps.segments.put(
+        {
+          segmentId: 'sales',
+          name: 'Sales',
+          rule: { all: [{ attribute: 'department', in: ['Sales'] }] },
+          updatedBy: 'ada',
+          updatedAt: new Date().toISOString(),
+        },
+        undefined,
+      );
+    }
+  });
+
   it('never approves without every required approval, a self-approval or an old version', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 20, maxLength: 50, size: 'max' }), run),

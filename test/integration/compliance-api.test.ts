@@ -1,19 +1,19 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiDependencies } from '#functions/api/dependencies';
 import { checkSubmittedPost } from '#functions/compliance-check/check-post';
 import { publishShare } from '#functions/share-worker/publish-share';
 import { defaultApprovalPolicy } from '#shared/approvals/policy';
-import { dynamo } from '#shared/aws';
 import { disclaimersOn, renderFinalText } from '#shared/compliance/engine';
 import { defaultPolicy } from '#shared/compliance/policy';
 import type { PendingEvent } from '#shared/events/publisher';
 import { employeeIdFor, shareIdFor } from '#shared/ids';
 import { createNetworkRegistry } from '#shared/networks/registry';
+import { findSandboxPost } from '#shared/networks/sandbox';
 import type { Post } from '#shared/posts/post';
 import { personValues } from '#shared/posts/template';
-import { keys } from '#shared/store/keys';
+import { defaultSharingPolicy } from '#shared/sharing/policy';
 import { apiEvent, callApi } from '../fixtures/api-events';
+import { optedIn } from '../fixtures/sharing';
 import { TABLE } from './setup';
 
 const events: PendingEvent[] = [];
@@ -56,7 +56,11 @@ let startingText: string;
 /** An approved post with a testimonial disclaimer, and the text an employee starts from. */
 beforeAll(async () => {
   await call('ada', 'POST /employees', {
-    body: { email: 'eve@cmp.acme.example', name: 'Eve Example', segments: [segment] },
+    body: { email: 'eve@cmp.acme.example', name: 'Eve Example', groups: [segment] },
+  });
+  await call('ada', 'PUT /segments/{segmentId}', {
+    pathParameters: { segmentId: segment },
+    body: { name: 'Compliance test', rule: { all: [{ attribute: 'groups', in: [segment] }] } },
   });
   const created = await call('mia', 'POST /posts', {
     body: {
@@ -166,17 +170,23 @@ describe('employee edits, checked in their final form', () => {
     });
     expect(campaign.status).toBe(201);
     const employeeId = employeeIdFor('eve@cmp.acme.example');
-    await deps.employees.putConnection(await deps.employees.get(employeeId), {
+    const now = new Date();
+    await deps.employees.putConnection(
+      {
+        employeeId,
+        network: 'sandbox',
+        handle: 'eve',
+        audienceSize: 100,
+        status: 'active',
+        connectedAt: now.toISOString(),
+      },
       employeeId,
-      network: 'sandbox',
-      handle: 'eve',
-      audienceSize: 100,
-      autoShare: true,
-      status: 'active',
-      connectedAt: new Date().toISOString(),
-    });
+      now,
+    );
+    const eve = await deps.employees.get(employeeId);
+    await deps.employees.updateConsent(eve, optedIn(), 'consent.updated', employeeId, now);
     const shareId = shareIdFor(campaign.body.campaign.campaignId, employeeId, 'sandbox');
-    const status = await publishShare(
+    const result = await publishShare(
       {
         shareId,
         campaignId: campaign.body.campaign.campaignId,
@@ -188,13 +198,12 @@ describe('employee edits, checked in their final form', () => {
         ...deps,
         networks: createNetworkRegistry(TABLE),
         policy: () => deps.compliancePolicies.current(),
+        sharingPolicy: async () => defaultSharingPolicy,
+        leaseMs: 30_000,
       },
     );
-    expect(status).toBe('published');
-    const { Item } = await dynamo().send(
-      new GetCommand({ TableName: TABLE, Key: keys.sandboxPost(`sbx_${shareId}`) }),
-    );
-    expect(Item?.text).toBe(ownWords);
+    expect(result.kind === 'done' && result.share.status).toBe('published');
+    expect((await findSandboxPost(TABLE, shareId))?.text).toBe(ownWords);
   });
 
   it('answers a dry run for a draft with every finding and the policy version', async () => {

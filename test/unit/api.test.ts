@@ -202,7 +202,7 @@ describe('share queue', () => {
       .resolves({ Successful: [], Failed: [] });
     const sent = await sendShareJobs(
       'https://queue',
-      Array.from({ length: 15 }, (_, i) => job(i)),
+      Array.from({ length: 15 }, (_, i) => ({ job: job(i) })),
     );
     expect(sent).toBe(15);
     const sizes = sqs
@@ -216,6 +216,8 @@ describe('share queue', () => {
       Successful: [],
       Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false }],
     });
-    await expect(sendShareJobs('https://queue', [job(1)])).rejects.toThrow(/refused 1 share job/);
+    await expect(sendShareJobs('https://queue', [{ job: job(1) }])).rejects.toThrow(
+      /refused 1 share job/,
+    );
   });
 });

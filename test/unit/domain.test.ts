@@ -119,6 +119,7 @@ describe('post analytics', () => {
     status: 'published',
     audienceSize: 100,
     startedAt: '2026-01-01T00:00:00.000Z',
+    attempt: 1,
     ...over,
   });
 

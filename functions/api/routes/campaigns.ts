@@ -1,20 +1,156 @@
 import { z } from 'zod';
+import type { ApiDependencies } from '#functions/api/dependencies';
 import { defineRoute } from '#functions/api/route';
-import { Campaign, CampaignRequest } from '#shared/campaigns/campaign';
-import { ConflictError, ValidationError } from '#shared/errors';
+import {
+  Campaign,
+  CampaignRequest,
+  FanOutSlice,
+  type NetworkEstimate,
+} from '#shared/campaigns/campaign';
+import { billingMonthOf, publishCostUsd } from '#shared/campaigns/cost';
+import { compileSegment } from '#shared/employees/segment';
+import { ConflictError, UnprocessableError, ValidationError } from '#shared/errors';
 import { DETAIL_TYPES } from '#shared/events/catalogue';
 import { event } from '#shared/events/publisher';
 import { newCampaignId } from '#shared/ids';
+import type { NetworkName } from '#shared/networks/network';
 import { contentHashOf } from '#shared/posts/content-hash';
-import { LIVE_STATUSES, variantsFor } from '#shared/posts/post';
+import { LIVE_STATUSES, type Post, variantsFor } from '#shared/posts/post';
 import { applyAction } from '#shared/posts/transitions';
 import { isLiveAt } from '#shared/posts/workflow';
+import { planShares } from '#shared/sharing/plan';
 
 const CampaignPath = z.strictObject({ campaignId: z.string().min(1).max(100) });
 const CampaignAnswer = z.object({ campaign: Campaign });
 
 /** A little slack for clocks and typing: "now" is a valid time for a campaign. */
 const PAST_TOLERANCE_MS = 60_000;
+
+const Preview = z.object({
+  networks: z.array(
+    z.object({
+      network: z.string(),
+      recipients: z.number().int(),
+      costUsd: z.number(),
+      excluded: z.record(z.string(), z.number().int()),
+    }),
+  ),
+  inSegments: z.number().int(),
+  costUsd: z.number(),
+  budget: z.object({
+    month: z.string(),
+    monthlyBudgetUsd: z.number().nullable(),
+    committedUsd: z.number(),
+  }),
+});
+type Preview = z.infer<typeof Preview>;
+
+/** The live post a campaign may send, its networks covered by its copy; else a clear 4xx. */
+const schedulablePost = async (
+  deps: ApiDependencies,
+  request: { postId: string; networks: readonly NetworkName[] },
+): Promise<Post> => {
+  const post = await deps.posts.get(request.postId);
+  if (!isLiveAt(post, deps.now())) {
+    const state = LIVE_STATUSES.includes(post.status)
+      ? 'past its expiry or approval lifetime'
+      : post.status.replaceAll('_', ' ');
+    throw new ConflictError(
+      `Post ${post.postId} is ${state}; only approved posts can be scheduled`,
+    );
+  }
+  const uncovered = request.networks.filter((network) => variantsFor(post, network).length === 0);
+  if (uncovered.length > 0) {
+    throw new ValidationError('The post has no copy for some of these networks', [
+      { field: 'networks', message: `no variant suits ${uncovered.join(', ')}` },
+    ]);
+  }
+  return post;
+};
+
+/**
+ * Who would receive the post on each network if it went out now, why the others would not, and
+ * what the networks would charge: the same planning the fan-out does, over the whole directory.
+ */
+const preview = async (
+  deps: ApiDependencies,
+  post: Post,
+  networks: readonly NetworkName[],
+  at: string,
+): Promise<Preview> => {
+  const [segments, policy] = await Promise.all([
+    deps.segments.all(),
+    deps.sharingPolicies.current(),
+  ]);
+  const unknown = post.segments.filter((id) => !segments.some((s) => s.segmentId === id));
+  if (unknown.length > 0) {
+    throw new UnprocessableError(
+      `The post targets segments that are not defined: ${unknown.join(', ')}; define them first`,
+    );
+  }
+  const members = segments.filter((s) => post.segments.includes(s.segmentId)).map(compileSegment);
+  const inSegments = (e: Parameters<(typeof members)[number]>[0]) => members.some((m) => m(e));
+  const employees = await deps.employees.everyone(inSegments);
+  const perNetwork = networks.map((network) => {
+    const plan = planShares({
+      campaign: {
+        campaignId: 'preview',
+        postId: post.postId,
+        postVersion: post.version,
+        contentHash: '',
+        segments: post.segments,
+        networks: [network],
+        scheduledAt: at,
+        staggerMinutes: 0,
+        mode: 'auto',
+        status: 'scheduled',
+        createdBy: '',
+        createdAt: at,
+        estimates: [],
+      },
+      postTopics: post.topics,
+      inCampaignSegments: () => true,
+      policy,
+      employees,
+    });
+    const recipients = plan.jobs.length;
+    return {
+      network,
+      recipients,
+      costUsd: publishCostUsd(network, recipients, Boolean(post.link)),
+      excluded: plan.excluded as Record<string, number>,
+    };
+  });
+  const month = billingMonthOf(at);
+  return {
+    networks: perNetwork,
+    inSegments: employees.length,
+    costUsd: Math.round(perNetwork.reduce((sum, n) => sum + n.costUsd, 0) * 100) / 100,
+    budget: {
+      month,
+      monthlyBudgetUsd: policy.monthlyBudgetUsd,
+      committedUsd: await deps.spend.committed(month),
+    },
+  };
+};
+
+export const previewCampaign = defineRoute({
+  summary: 'How many employees a campaign would reach per network, and what it would cost',
+  description:
+    'Recipients are the employees of the post’s segments who opted in (auto-share on, connected, not paused, topic followed); the rest are counted by reason. Costs are the networks’ API fees (X charges per post, more with a link).',
+  tag: 'campaigns',
+  roles: ['marketing', 'admin'],
+  body: CampaignRequest.pick({ postId: true, networks: true, scheduledAt: true }).partial({
+    scheduledAt: true,
+  }),
+  response: { status: 200, description: 'The preview', schema: Preview },
+  errors: [404, 409, 422],
+  async handle({ body, deps }) {
+    const post = await schedulablePost(deps, body);
+    const at = new Date(body.scheduledAt ?? deps.now()).toISOString();
+    return { status: 200, body: await preview(deps, post, body.networks, at) };
+  },
+});
 
 export const createCampaign = defineRoute({
   summary: 'Schedule an approved post to be shared by the opted-in employees of its segments',
@@ -23,7 +159,7 @@ export const createCampaign = defineRoute({
   body: CampaignRequest,
   idempotent: true,
   response: { status: 201, description: 'The scheduled campaign', schema: CampaignAnswer },
-  errors: [404, 409],
+  errors: [404, 409, 422],
   async handle({ body, caller, deps }) {
     const now = deps.now();
     const scheduledAt = new Date(body.scheduledAt);
@@ -32,25 +168,24 @@ export const createCampaign = defineRoute({
         { field: 'scheduledAt', message: 'must not be in the past' },
       ]);
     }
-    const post = await deps.posts.get(body.postId);
-    if (!isLiveAt(post, now)) {
-      const state = LIVE_STATUSES.includes(post.status)
-        ? 'past its expiry or approval lifetime'
-        : post.status.replaceAll('_', ' ');
-      throw new ConflictError(
-        `Post ${post.postId} is ${state}; only approved posts can be scheduled`,
-      );
+    if (body.expiresAt && body.expiresAt <= body.scheduledAt) {
+      throw new ValidationError('The campaign would expire before it starts', [
+        { field: 'expiresAt', message: 'must be after scheduledAt' },
+      ]);
     }
+    const post = await schedulablePost(deps, body);
     if (post.expiresAt && post.expiresAt <= scheduledAt.toISOString()) {
       throw new ValidationError('The post expires before that time', [
         { field: 'scheduledAt', message: `must be before the post expires (${post.expiresAt})` },
       ]);
     }
-    const uncovered = body.networks.filter((network) => variantsFor(post, network).length === 0);
-    if (uncovered.length > 0) {
-      throw new ValidationError('The post has no copy for some of these networks', [
-        { field: 'networks', message: `no variant suits ${uncovered.join(', ')}` },
-      ]);
+    const forecast = await preview(deps, post, body.networks, scheduledAt.toISOString());
+    const { monthlyBudgetUsd, committedUsd, month } = forecast.budget;
+    const costUsd = body.mode === 'suggest' ? 0 : forecast.costUsd;
+    if (monthlyBudgetUsd !== null && committedUsd + costUsd > monthlyBudgetUsd) {
+      throw new UnprocessableError(
+        `This campaign would cost about $${costUsd.toFixed(2)} in network API fees; ${month} has $${(monthlyBudgetUsd - committedUsd).toFixed(2)} of its $${monthlyBudgetUsd.toFixed(2)} budget left`,
+      );
     }
     const campaign: Campaign = {
       campaignId: newCampaignId(),
@@ -60,12 +195,22 @@ export const createCampaign = defineRoute({
       segments: post.segments,
       networks: body.networks,
       scheduledAt: scheduledAt.toISOString(),
+      staggerMinutes: body.staggerMinutes,
+      mode: body.mode,
+      ...(body.expiresAt ? { expiresAt: new Date(body.expiresAt).toISOString() } : {}),
       status: 'scheduled',
       createdBy: caller.userId,
       createdAt: now.toISOString(),
+      estimates: forecast.networks.map(
+        ({ network, recipients, costUsd }): NetworkEstimate => ({
+          network: network as NetworkName,
+          recipients,
+          costUsd,
+        }),
+      ),
     };
-    // The post is live, so its content is the approved content; the campaign and the post's
-    // move to `scheduled` are one transaction, conditional on nobody editing it meanwhile.
+    // The post is live, so its content is the approved content; the campaign, the spend it
+    // commits and the post's move to `scheduled` are one transaction.
     await applyAction(
       deps,
       post,
@@ -73,7 +218,10 @@ export const createCampaign = defineRoute({
       {
         actor: caller.userId,
         at: now,
-        writes: [deps.campaigns.creation(campaign)],
+        writes: [
+          deps.campaigns.creation(campaign),
+          ...(costUsd > 0 ? [deps.spend.commitment(month, costUsd, monthlyBudgetUsd)] : []),
+        ],
         details: { campaignId: campaign.campaignId, scheduledAt: campaign.scheduledAt },
       },
     );
@@ -88,14 +236,117 @@ export const createCampaign = defineRoute({
   },
 });
 
+const Progress = z.object({
+  queued: z.number().int(),
+  deferred: z.number().int(),
+  excluded: z.record(z.string(), z.number().int()),
+  slicesDone: z.number().int(),
+  slices: z.array(FanOutSlice.omit({ cursor: true })),
+});
+
 export const getCampaign = defineRoute({
-  summary: 'Read a campaign',
+  summary: 'Read a campaign and how far its fan-out got',
   tag: 'campaigns',
   roles: ['marketing', 'legal', 'admin'],
   params: CampaignPath,
-  response: { status: 200, description: 'The campaign', schema: CampaignAnswer },
+  response: {
+    status: 200,
+    description: 'The campaign',
+    schema: z.object({ campaign: Campaign, fanOut: Progress }),
+  },
   errors: [404],
   async handle({ params, deps }) {
-    return { status: 200, body: { campaign: await deps.campaigns.get(params.campaignId) } };
+    const [campaign, slices] = await Promise.all([
+      deps.campaigns.get(params.campaignId),
+      deps.campaigns.slices(params.campaignId),
+    ]);
+    const excluded: Record<string, number> = {};
+    for (const slice of slices) {
+      for (const [reason, n] of Object.entries(slice.excluded)) {
+        excluded[reason] = (excluded[reason] ?? 0) + n;
+      }
+    }
+    const fanOut = {
+      queued: slices.reduce((n, s) => n + s.queued, 0),
+      deferred: slices.reduce((n, s) => n + s.deferred, 0),
+      excluded,
+      slicesDone: slices.filter((s) => s.done).length,
+      slices: slices.map(({ cursor: _cursor, ...slice }) => slice),
+    };
+    return { status: 200, body: { campaign, fanOut } };
+  },
+});
+
+export const cancelCampaign = defineRoute({
+  summary:
+    'Cancel a campaign: before dispatch nothing goes out; after, shares not yet made are skipped',
+  tag: 'campaigns',
+  roles: ['marketing', 'admin'],
+  params: CampaignPath,
+  response: { status: 200, description: 'The cancelled campaign', schema: CampaignAnswer },
+  errors: [404, 409],
+  async handle({ params, caller, deps }) {
+    const campaign = await deps.campaigns.get(params.campaignId);
+    if (campaign.status === 'cancelled') return { status: 200, body: { campaign } };
+    const at = deps.now().toISOString();
+    const next: Campaign = { ...campaign, status: 'cancelled', cancelledAt: at };
+    await deps.campaigns.change(campaign, next, ['scheduled', 'dispatched'], {
+      actor: caller.userId,
+      action: 'campaign.cancelled',
+      at,
+    });
+    await deps.publish([
+      event(DETAIL_TYPES.campaignCancelled, {
+        campaignId: campaign.campaignId,
+        postId: campaign.postId,
+        actor: caller.userId,
+      }),
+    ]);
+    return { status: 200, body: { campaign: next } };
+  },
+});
+
+export const rescheduleCampaign = defineRoute({
+  summary: 'Move a campaign that has not been dispatched yet to another time',
+  tag: 'campaigns',
+  roles: ['marketing', 'admin'],
+  params: CampaignPath,
+  body: z.strictObject({ scheduledAt: z.iso.datetime({ offset: true }) }),
+  response: { status: 200, description: 'The rescheduled campaign', schema: CampaignAnswer },
+  errors: [404, 409],
+  async handle({ params, body, caller, deps }) {
+    const now = deps.now();
+    const scheduledAt = new Date(body.scheduledAt);
+    if (scheduledAt.getTime() < now.getTime() - PAST_TOLERANCE_MS) {
+      throw new ValidationError('A campaign cannot be scheduled in the past', [
+        { field: 'scheduledAt', message: 'must not be in the past' },
+      ]);
+    }
+    const campaign = await deps.campaigns.get(params.campaignId);
+    if (campaign.status !== 'scheduled') {
+      throw new ConflictError(`Campaign ${campaign.campaignId} is already ${campaign.status}`);
+    }
+    if (campaign.expiresAt && campaign.expiresAt <= scheduledAt.toISOString()) {
+      throw new ValidationError('The campaign would expire before it starts', [
+        {
+          field: 'scheduledAt',
+          message: `must be before the campaign expires (${campaign.expiresAt})`,
+        },
+      ]);
+    }
+    const next: Campaign = { ...campaign, scheduledAt: scheduledAt.toISOString() };
+    await deps.campaigns.change(campaign, next, ['scheduled'], {
+      actor: caller.userId,
+      action: 'campaign.rescheduled',
+      at: now.toISOString(),
+    });
+    await deps.publish([
+      event(DETAIL_TYPES.campaignRescheduled, {
+        campaignId: campaign.campaignId,
+        postId: campaign.postId,
+        scheduledAt: next.scheduledAt,
+      }),
+    ]);
+    return { status: 200, body: { campaign: next } };
   },
 });

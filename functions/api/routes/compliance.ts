@@ -9,7 +9,7 @@ import {
   ComplianceResult,
   outcomeOf,
 } from '#shared/compliance/finding';
-import { SegmentId } from '#shared/employees/employee';
+import { SegmentId } from '#shared/employees/segment';
 import { KnownNetwork } from '#shared/networks/limits';
 import { PostContent } from '#shared/posts/post';
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { currentEmployee } from '#functions/api/current-employee';
 import { defineRoute } from '#functions/api/route';
 import { Limit } from '#functions/api/schemas';
+import { segmentsOf } from '#shared/employees/segment';
 import { LibraryEntry } from '#shared/posts/library';
 import { Topic } from '#shared/posts/post';
 
@@ -27,12 +28,13 @@ export const library = defineRoute({
   },
   async handle({ query, caller, deps }) {
     const employee = await currentEmployee(caller, deps);
-    const topics = query.topic ? [query.topic] : (employee.topics ?? []);
+    const topics = query.topic ? [query.topic] : employee.consent.topics;
+    const segments = segmentsOf(employee, await deps.segments.all());
     const now = deps.now().toISOString();
     const posts: LibraryEntry[] = [];
     let cursor = query.cursor;
     do {
-      const page = await deps.posts.library(employee.segments, {
+      const page = await deps.posts.library(segments, {
         limit: query.limit - posts.length,
         before: cursor,
       });

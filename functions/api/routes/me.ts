@@ -1,40 +1,187 @@
 import { z } from 'zod';
 import { currentEmployee } from '#functions/api/current-employee';
+import type { ApiDependencies } from '#functions/api/dependencies';
 import { defineRoute } from '#functions/api/route';
 import {
+  applyConsentUpdate,
+  ConsentUpdate,
+  leaveProgramme,
+  rejoinProgramme,
+} from '#shared/employees/consent';
+import {
   type Connection,
-  ConnectionRequest,
   Connection as ConnectionSchema,
+  Employee,
+  SandboxConnectionRequest,
 } from '#shared/employees/employee';
+import { segmentsOf } from '#shared/employees/segment';
+import { NotFoundError, UnprocessableError, ValidationError } from '#shared/errors';
 import { NetworkName } from '#shared/networks/network';
 import { sandboxAudienceOf } from '#shared/networks/sandbox';
+import { SharingPolicy } from '#shared/sharing/policy';
 
 const NetworkPath = z.strictObject({ network: NetworkName });
 
-export const putConnection = defineRoute({
-  summary: 'Connect (or update) one of my networks and choose auto-share',
+const MeAnswer = z.object({
+  employee: Employee,
+  segments: z.array(z.string()),
+  /** The company's defaults and maxima that fill in what the employee left unset. */
+  sharingPolicy: SharingPolicy.pick({ defaults: true, maxDailyCap: true }),
+});
+
+const me = async (deps: ApiDependencies, employee: Employee) => {
+  const [segments, policy] = await Promise.all([
+    deps.segments.all(),
+    deps.sharingPolicies.current(),
+  ]);
+  return {
+    status: 200,
+    body: {
+      employee,
+      segments: segmentsOf(employee, segments),
+      sharingPolicy: { defaults: policy.defaults, maxDailyCap: policy.maxDailyCap },
+    },
+  };
+};
+
+export const getMe = defineRoute({
+  summary: 'My profile, my sharing settings (consent) and which segments I am in',
+  tag: 'me',
+  roles: ['employee'],
+  response: { status: 200, description: 'Me', schema: MeAnswer },
+  async handle({ caller, deps }) {
+    return me(deps, await currentEmployee(caller, deps));
+  },
+});
+
+export const updateConsent = defineRoute({
+  summary: 'Change my sharing settings: auto-share and daily cap per network, topics, hours, pause',
+  description:
+    'Only the fields sent change; `null` returns sharing hours or time zone to the default. Every change is in the audit log.',
+  tag: 'me',
+  roles: ['employee'],
+  body: ConsentUpdate,
+  response: { status: 200, description: 'Me, updated', schema: MeAnswer },
+  errors: [409, 422],
+  async handle({ body, caller, deps }) {
+    const employee = await currentEmployee(caller, deps);
+    if (employee.consent.leftAt) {
+      throw new UnprocessableError('You left the sharing programme; rejoin first (POST /me/join)');
+    }
+    const policy = await deps.sharingPolicies.current();
+    const tooHigh = Object.entries(body.networks ?? {}).filter(
+      ([, c]) => (c?.dailyCap ?? 0) > policy.maxDailyCap,
+    );
+    if (tooHigh.length > 0) {
+      throw new ValidationError(
+        'A daily cap is above the company maximum',
+        tooHigh.map(([network]) => ({
+          field: `networks.${network}.dailyCap`,
+          message: `at most ${policy.maxDailyCap}`,
+        })),
+      );
+    }
+    const next = applyConsentUpdate(employee.consent, body);
+    const updated = await deps.employees.updateConsent(
+      employee,
+      next,
+      'consent.updated',
+      caller.userId,
+      deps.now(),
+    );
+    return me(deps, updated);
+  },
+});
+
+export const leave = defineRoute({
+  summary: 'Leave the sharing programme: nothing more is shared for me, pending shares included',
+  tag: 'me',
+  roles: ['employee'],
+  response: { status: 200, description: 'Me, updated', schema: MeAnswer },
+  async handle({ caller, deps }) {
+    const employee = await currentEmployee(caller, deps);
+    if (employee.consent.leftAt) return me(deps, employee);
+    const at = deps.now();
+    const updated = await deps.employees.updateConsent(
+      employee,
+      leaveProgramme(employee.consent, at),
+      'consent.left',
+      caller.userId,
+      at,
+    );
+    return me(deps, updated);
+  },
+});
+
+export const join = defineRoute({
+  summary: 'Rejoin the sharing programme (auto-share stays off until I turn it on)',
+  tag: 'me',
+  roles: ['employee'],
+  response: { status: 200, description: 'Me, updated', schema: MeAnswer },
+  async handle({ caller, deps }) {
+    const employee = await currentEmployee(caller, deps);
+    if (!employee.consent.leftAt) return me(deps, employee);
+    const updated = await deps.employees.updateConsent(
+      employee,
+      rejoinProgramme(employee.consent),
+      'consent.joined',
+      caller.userId,
+      deps.now(),
+    );
+    return me(deps, updated);
+  },
+});
+
+export const connectSandbox = defineRoute({
+  summary: 'Connect the sandbox network (no OAuth: it is not a real account)',
   tag: 'me',
   roles: ['employee'],
   params: NetworkPath,
-  body: ConnectionRequest,
+  body: SandboxConnectionRequest,
   response: {
     status: 200,
     description: 'The connection',
     schema: z.object({ connection: ConnectionSchema }),
   },
+  errors: [422],
   async handle({ params, body, caller, deps }) {
+    if (params.network !== 'sandbox') {
+      throw new UnprocessableError(
+        `Connect ${params.network} through its sign-in: POST /me/connections/${params.network}/authorize`,
+      );
+    }
     const employee = await currentEmployee(caller, deps);
+    const at = deps.now();
     const connection: Connection = {
       employeeId: employee.employeeId,
       network: params.network,
       handle: body.handle,
       audienceSize: sandboxAudienceOf(body.handle),
-      autoShare: body.autoShare,
       status: 'active',
-      connectedAt: deps.now().toISOString(),
+      connectedAt: at.toISOString(),
     };
-    await deps.employees.putConnection(employee, connection);
+    await deps.employees.putConnection(connection, caller.userId, at);
     return { status: 200, body: { connection } };
+  },
+});
+
+export const disconnect = defineRoute({
+  summary: 'Disconnect one of my networks (its tokens are deleted)',
+  tag: 'me',
+  roles: ['employee'],
+  params: NetworkPath,
+  response: {
+    status: 200,
+    description: 'Disconnected',
+    schema: z.object({ disconnected: NetworkName }),
+  },
+  errors: [404],
+  async handle({ params, caller, deps }) {
+    const employee = await currentEmployee(caller, deps);
+    if (!(await deps.employees.removeConnection(employee.employeeId, params.network, deps.now()))) {
+      throw new NotFoundError('Connection', params.network);
+    }
+    return { status: 200, body: { disconnected: params.network } };
   },
 });
 

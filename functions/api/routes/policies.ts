@@ -9,6 +9,7 @@ import { CompliancePolicy, CompliancePolicyInput } from '#shared/compliance/poli
 import { ConflictError } from '#shared/errors';
 import { DETAIL_TYPES } from '#shared/events/catalogue';
 import { event } from '#shared/events/publisher';
+import { SharingPolicy, SharingPolicyInput } from '#shared/sharing/policy';
 import type { PolicyStore } from '#shared/store/policies';
 
 interface Versioned {
@@ -27,7 +28,10 @@ const policyRoutes = <I extends object, P extends Versioned>(spec: {
   input: z.ZodType<I>;
   schema: z.ZodType<P>;
   store: (deps: ApiDependencies) => PolicyStore<P>;
-  detailType: (typeof DETAIL_TYPES)['approvalPolicyUpdated' | 'compliancePolicyUpdated'];
+  detailType: (typeof DETAIL_TYPES)[
+    | 'approvalPolicyUpdated'
+    | 'compliancePolicyUpdated'
+    | 'sharingPolicyUpdated'];
   readers: readonly Role[];
   writers: readonly Role[];
   historians: readonly Role[];
@@ -117,4 +121,17 @@ export const compliancePolicyRoutes = policyRoutes({
   historians: ['legal', 'admin'],
   description:
     'Every check records the version it used. Approved posts keep the disclaimers they were approved with; each share is checked again under the version in force.',
+});
+
+export const sharingPolicyRoutes = policyRoutes({
+  label: 'sharing',
+  input: SharingPolicyInput,
+  schema: SharingPolicy,
+  store: (deps) => deps.sharingPolicies,
+  detailType: DETAIL_TYPES.sharingPolicyUpdated,
+  readers: ['marketing', 'legal', 'admin'],
+  writers: ['admin'],
+  historians: ['legal', 'admin'],
+  description:
+    'Defaults apply to employees who did not choose; maxima cap what they may choose. There is no auto-share switch: only employees turn it on.',
 });

@@ -1,0 +1,114 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import {
+  type Delivery,
+  publishShare,
+  type ShareWorkerDependencies,
+} from '#functions/share-worker/publish-share';
+import { logger } from '#shared/logger';
+import type { JobScheduler } from '#shared/queue/job-scheduler';
+import { ShareJob } from '#shared/shares/share';
+
+export interface ShareQueueAccess {
+  /** Hides a received message until it should be tried again. */
+  delay(receiptHandle: string, seconds: number): Promise<void>;
+  /** Parks a message that can never be processed, with the reason. */
+  deadLetter(body: string, reason: string): Promise<void>;
+  schedule: JobScheduler;
+}
+
+/** Thrown for a record that must stay on the queue: the batch reports it as failed. */
+class KeepOnQueue extends Error {
+  override name = 'KeepOnQueue';
+}
+
+/** Reads each id once; a failed read is forgotten so the next job tries again. */
+const readOnce = <T>(read: (id: string) => Promise<T>) => {
+  const reads = new Map<string, Promise<T>>();
+  return (id: string): Promise<T> => {
+    let pending = reads.get(id);
+    if (!pending) {
+      pending = read(id);
+      pending.catch(() => reads.delete(id));
+      reads.set(id, pending);
+    }
+    return pending;
+  };
+};
+
+/**
+ * The jobs of a batch nearly always share one campaign and post: read those once per batch, not
+ * once per job. Never across batches, so a withdrawn or edited post is seen by the next batch.
+ */
+const batchDependencies = (deps: ShareWorkerDependencies): ShareWorkerDependencies => ({
+  ...deps,
+  campaigns: { ...deps.campaigns, get: readOnce((id) => deps.campaigns.get(id)) },
+  posts: { ...deps.posts, get: readOnce((id) => deps.posts.get(id)) },
+});
+
+const parseJob = (body: string): ShareJob | string => {
+  try {
+    const parsed = ShareJob.safeParse(JSON.parse(body));
+    if (parsed.success) return parsed.data;
+    return `not a share job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+  } catch {
+    return 'not a share job: the body is not JSON';
+  }
+};
+
+/**
+ * The share worker over an SQS batch: each record is one delivery of a job. A record that can
+ * never be processed goes to the dead-letter queue at once with its reason; one the network asks
+ * us to retry later stays on the queue, hidden until then; everything else is acknowledged.
+ */
+export const createShareWorker = (deps: ShareWorkerDependencies, queue: ShareQueueAccess) => {
+  const processor = new BatchProcessor(EventType.SQS);
+
+  const processRecord = async (record: SQSRecord, batchDeps: ShareWorkerDependencies) => {
+    const job = parseJob(record.body);
+    if (typeof job === 'string') {
+      logger.error('Share job cannot be processed; parked in the dead-letter queue', {
+        messageId: record.messageId,
+        reason: job,
+      });
+      await queue.deadLetter(record.body, job);
+      return;
+    }
+    const delivery: Delivery = {
+      receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
+    };
+    const result = await publishShare(job, batchDeps, delivery);
+    if (result.kind === 'done') {
+      logger.info('Share job done', {
+        shareId: job.shareId,
+        network: job.network,
+        status: result.share.status,
+        reason: result.share.reason,
+      });
+      return;
+    }
+    const now = batchDeps.now();
+    const seconds = Math.max(1, (result.at.getTime() - now.getTime()) / 1000);
+    logger.info('Share job comes back later', {
+      shareId: job.shareId,
+      reason: result.reason,
+      seconds,
+    });
+    if (!result.keepMessage) {
+      await queue.schedule([{ job, at: result.at }], now);
+      return;
+    }
+    await queue.delay(record.receiptHandle, seconds);
+    throw new KeepOnQueue(result.reason);
+  };
+
+  return (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    const batchDeps = batchDependencies(deps);
+    return processPartialResponse(
+      event,
+      (record: SQSRecord) => processRecord(record, batchDeps),
+      processor,
+      { context, throwOnFullBatchFailure: false },
+    );
+  };
+};

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { Employee, EmployeeAttributes } from '#shared/employees/employee';
+
+export const SegmentId = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes');
+
+/** The directory attributes a rule may test; anything else is a 400 naming the attribute. */
+export const SegmentAttribute = z.enum([
+  'department',
+  'location',
+  'groups',
+  'language',
+  'timeZone',
+  'manager',
+  'jurisdiction',
+]);
+export type SegmentAttribute = z.infer<typeof SegmentAttribute> & keyof EmployeeAttributes;
+
+/** True when the attribute has one of the values (for `groups`, when any group does). */
+export const Condition = z.strictObject({
+  attribute: SegmentAttribute,
+  in: z.array(z.string().trim().min(1).max(254)).min(1).max(100),
+});
+export type Condition = z.infer<typeof Condition>;
+
+const MAX_LISTED_MEMBERS = 5_000;
+
+/** A rule over attributes (every condition holds) or an explicit list of people by email. */
+export const SegmentRequest = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100),
+    description: z.string().trim().max(500).optional(),
+    rule: z.strictObject({ all: z.array(Condition).max(10) }).optional(),
+    members: z.array(z.email().toLowerCase()).min(1).max(MAX_LISTED_MEMBERS).optional(),
+  })
+  .refine((s) => (s.rule === undefined) !== (s.members === undefined), {
+    path: ['rule'],
+    message: 'give either a rule or a list of members, not both',
+  });
+export type SegmentRequest = z.infer<typeof SegmentRequest>;
+
+export const Segment = z.object({
+  segmentId: SegmentId,
+  name: z.string(),
+  description: z.string().optional(),
+  rule: z.object({ all: z.array(Condition) }).optional(),
+  members: z.array(z.string()).optional(),
+  updatedBy: z.string(),
+  updatedAt: z.iso.datetime(),
+});
+export type Segment = z.infer<typeof Segment>;
+
+const valuesOf = (employee: Employee, attribute: SegmentAttribute): string[] => {
+  const value = employee[attribute];
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map((v) => v.toLowerCase());
+};
+
+/**
+ * A segment as a predicate over employees. Values compare without regard to case: "Sales" in
+ * the HR export and "sales" in a rule are the same department.
+ */
+export const compileSegment = (segment: Segment): ((employee: Employee) => boolean) => {
+  if (segment.members) {
+    const members = new Set(segment.members);
+    return (employee) => members.has(employee.email);
+  }
+  const conditions = (segment.rule?.all ?? []).map((c) => ({
+    attribute: c.attribute as SegmentAttribute,
+    values: new Set(c.in.map((v) => v.toLowerCase())),
+  }));
+  return (employee) =>
+    conditions.every((c) => valuesOf(employee, c.attribute).some((v) => c.values.has(v)));
+};
+
+/** The ids of the segments an employee belongs to. */
+export const segmentsOf = (employee: Employee, segments: readonly Segment[]): string[] =>
+  segments.filter((s) => compileSegment(s)(employee)).map((s) => s.segmentId);

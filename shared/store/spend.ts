@@ -1,0 +1,36 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '#shared/aws';
+import { keys } from '#shared/store/keys';
+import type { TransactItem } from '#shared/store/transact';
+
+/**
+ * Estimated network API fees committed per month: added when a campaign is scheduled, given back
+ * when it is cancelled. The admin's monthly budget is checked against it.
+ */
+export const createSpendStore = (tableName: string) => ({
+  async committed(month: string): Promise<number> {
+    const { Item } = await dynamo().send(
+      new GetCommand({ TableName: tableName, Key: keys.spend(month), ConsistentRead: true }),
+    );
+    return Number(Item?.committedUsd ?? 0);
+  },
+
+  /** The write that commits (or, negative, releases) an amount; within the budget if one is set. */
+  commitment(month: string, amountUsd: number, budgetUsd: number | null): TransactItem {
+    return {
+      Update: {
+        TableName: tableName,
+        Key: keys.spend(month),
+        UpdateExpression: 'ADD committedUsd :amount',
+        ...(budgetUsd !== null && amountUsd > 0
+          ? {
+              ConditionExpression: 'attribute_not_exists(committedUsd) OR committedUsd <= :room',
+              ExpressionAttributeValues: { ':amount': amountUsd, ':room': budgetUsd - amountUsd },
+            }
+          : { ExpressionAttributeValues: { ':amount': amountUsd } }),
+      },
+    };
+  },
+});
+
+export type SpendStore = ReturnType<typeof createSpendStore>;
