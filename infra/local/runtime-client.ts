@@ -9,6 +9,9 @@ export interface RuntimeInfo {
   apiUrl: string;
   dynamoDbEndpoint: string;
   tableName: string;
+  sqsEndpoint: string;
+  shareQueueUrl: string;
+  shareDeadLetterQueueUrl: string;
 }
 
 export const findRunningRuntime = async (dataDir: string): Promise<RuntimeInfo> => {

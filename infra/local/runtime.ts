@@ -255,6 +255,9 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
         pid: process.pid,
         dynamoDbEndpoint: dynamoDb.endpoint,
         tableName: LOCAL_NAMES.table,
+        sqsEndpoint: fauxqs.address,
+        shareQueueUrl: queues.shareQueueUrl,
+        shareDeadLetterQueueUrl: queues.shareDeadLetterQueueUrl,
       }),
     );
     stops.push(() => rmSync(runtimeInfoFile(options.dataDir), { force: true }));
