@@ -16,6 +16,7 @@ import {
   type EmployeeUpdate,
   summaryOf,
 } from '#shared/employees/employee';
+import { SegmentAttribute } from '#shared/employees/segment';
 import { ConflictError, isConditionalCheckFailure, NotFoundError } from '#shared/errors';
 import type { NetworkName } from '#shared/networks/network';
 import type { AuditStore } from '#shared/store/audit';
@@ -29,16 +30,8 @@ export const DIRECTORY_SHARDS = 16;
 export const directoryShardOf = (employeeId: string): number =>
   Number.parseInt(employeeId.slice(-4), 16) % DIRECTORY_SHARDS;
 
-const ATTRIBUTES = [
-  'name',
-  'department',
-  'location',
-  'groups',
-  'language',
-  'timeZone',
-  'manager',
-  'jurisdiction',
-] as const;
+/** What the directory (and its CSV import) sets: the name and every attribute segments test. */
+const ATTRIBUTES = ['name', ...SegmentAttribute.options] as const;
 
 export type ImportOutcome = 'created' | 'updated' | 'unchanged';
 
