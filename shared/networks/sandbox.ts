@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
 import { isConditionalCheckFailure } from '#shared/errors';
 import { unitHash } from '#shared/hash';
 import { NetworkError } from '#shared/networks/errors';
 import { NETWORK_LIMITS } from '#shared/networks/limits';
 import type { EngagementCounts, MetricsReading, NetworkAdapter } from '#shared/networks/network';
+import { batchGetItems } from '#shared/store/batch';
 import { keys } from '#shared/store/keys';
 
 /**
@@ -15,7 +15,6 @@ import { keys } from '#shared/store/keys';
  * runs (and demos) without touching anyone's real account. Everything it produces says "sandbox".
  */
 const HOUR = 3_600_000;
-const BATCH_GET_MAX_KEYS = 100;
 
 /** A sandbox account's audience follows from its handle: 50 to 2,000 followers. */
 export const sandboxAudienceOf = (handle: string): number =>
@@ -155,27 +154,17 @@ export const createSandboxNetwork = (
 
   async fetchMetrics(externalIds, at) {
     const readings = new Map<string, MetricsReading>();
-    for (let start = 0; start < externalIds.length; start += BATCH_GET_MAX_KEYS) {
-      let attempt = 0;
-      let requestKeys: Record<string, unknown>[] = externalIds
-        .slice(start, start + BATCH_GET_MAX_KEYS)
-        .map((id) => keys.sandboxPost(id));
-      while (requestKeys.length > 0) {
-        const result = await dynamo().send(
-          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: requestKeys } } }),
-        );
-        for (const item of result.Responses?.[tableName] ?? []) {
-          const post = item as SandboxPost;
-          const age = at.getTime() - Date.parse(post.publishedAt);
-          readings.set(post.externalId, {
-            kind: 'counts',
-            counts: sandboxEngagement(post.externalId, post.audienceSize, age),
-          });
-        }
-        requestKeys = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
-        // Unprocessed keys mean the table is throttling: back off before asking again.
-        if (requestKeys.length > 0) await sleep(Math.min(1000, 25 * 2 ** attempt++));
-      }
+    const stored = await batchGetItems(
+      tableName,
+      externalIds.map((id) => keys.sandboxPost(id)),
+    );
+    for (const item of stored) {
+      const post = item as unknown as SandboxPost;
+      const age = at.getTime() - Date.parse(post.publishedAt);
+      readings.set(post.externalId, {
+        kind: 'counts',
+        counts: sandboxEngagement(post.externalId, post.audienceSize, age),
+      });
     }
     for (const id of externalIds) {
       if (!readings.has(id)) readings.set(id, { kind: 'deleted' });

@@ -1,10 +1,4 @@
-import {
-  BatchGetCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
 import type { Consent } from '#shared/employees/consent';
 import { noConsent } from '#shared/employees/consent';
@@ -215,23 +209,6 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
         ],
       });
       return next;
-    },
-
-    async getMany(employeeIds: readonly string[]): Promise<Employee[]> {
-      const found: Employee[] = [];
-      for (let start = 0; start < employeeIds.length; start += 100) {
-        let requestKeys: Record<string, unknown>[] = employeeIds
-          .slice(start, start + 100)
-          .map((id) => keys.employee(id));
-        while (requestKeys.length > 0) {
-          const result = await dynamo().send(
-            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: requestKeys } } }),
-          );
-          found.push(...(result.Responses?.[tableName] ?? []).map(parse));
-          requestKeys = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
-        }
-      }
-      return found;
     },
 
     /**

@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { BatchGetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fanOutSlice, startFanOut } from '#functions/share-fanout/fan-out';
@@ -12,6 +12,7 @@ import { shareIdFor } from '#shared/ids';
 import { createSandboxNetwork, type SandboxFault } from '#shared/networks/sandbox';
 import { sendShareJobs } from '#shared/queue/share-queue';
 import { Share, type ShareJob } from '#shared/shares/share';
+import { batchGetItems } from '#shared/store/batch';
 import { DIRECTORY_SHARDS } from '#shared/store/employees';
 import { keys, withoutKeys } from '#shared/store/keys';
 import { createShareStack } from '../fixtures/share-stack';
@@ -57,22 +58,13 @@ let queue: Awaited<ReturnType<typeof createTestQueues>>;
 let stack: ReturnType<typeof createShareStack>;
 let arranged: Arranged;
 
-const readShares = async (shareIds: readonly string[]): Promise<Share[]> => {
-  const found: Share[] = [];
-  for (let start = 0; start < shareIds.length; start += 100) {
-    let requestKeys: Record<string, unknown>[] = shareIds
-      .slice(start, start + 100)
-      .map((id) => keys.share(id));
-    while (requestKeys.length > 0) {
-      const result = await dynamo().send(
-        new BatchGetCommand({ RequestItems: { [TABLE]: { Keys: requestKeys } } }),
-      );
-      found.push(...(result.Responses?.[TABLE] ?? []).map((i) => Share.parse(withoutKeys(i))));
-      requestKeys = result.UnprocessedKeys?.[TABLE]?.Keys ?? [];
-    }
-  }
-  return found;
-};
+const readShares = async (shareIds: readonly string[]): Promise<Share[]> =>
+  (
+    await batchGetItems(
+      TABLE,
+      shareIds.map((id) => keys.share(id)),
+    )
+  ).map((item) => Share.parse(withoutKeys(item)));
 
 const queueDepth = async (queueUrl: string) => {
   const { Attributes = {} } = await queue.client.send(
