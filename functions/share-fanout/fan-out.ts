@@ -1,5 +1,5 @@
 import type { Campaign, FanOutSlice } from '#shared/campaigns/campaign';
-import { compileSegment } from '#shared/employees/segment';
+import { inAnyOf } from '#shared/employees/segment';
 import { DETAIL_TYPES, type EventDetail } from '#shared/events/catalogue';
 import { event, type Publish } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
@@ -133,13 +133,5 @@ const planningContext = async (campaign: Campaign, deps: FanOutDependencies) => 
     deps.segments.all(),
     deps.sharingPolicy(),
   ]);
-  const members = segments
-    .filter((s) => campaign.segments.includes(s.segmentId))
-    .map(compileSegment);
-  return {
-    isMember: (employee: Parameters<(typeof members)[number]>[0]) =>
-      members.some((m) => m(employee)),
-    postTopics: post.topics,
-    policy,
-  };
+  return { isMember: inAnyOf(segments, campaign.segments), postTopics: post.topics, policy };
 };

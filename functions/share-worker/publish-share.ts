@@ -104,8 +104,6 @@ interface Context {
   campaign: Campaign;
   post: Post;
   employee: Employee;
-  connection: Connection | undefined;
-  sharing: SharingPolicy;
 }
 
 /** Why this share must not be made now, if anything: a terminal status with its reason. */
@@ -257,7 +255,8 @@ const takeShare = async (
     deps.employees.getConnection(job.employeeId, job.network),
     deps.sharingPolicy(),
   ]);
-  const context: Context = { campaign, post, employee, connection, sharing };
+  const context: Context = { campaign, post, employee };
+  const consent = effectiveConsent(employee, job.network, sharing);
   const base: Share = {
     ...job,
     status: 'publishing',
@@ -295,13 +294,12 @@ const takeShare = async (
   if (!resuming) {
     const refusal = refusalOf(job, context, now);
     if (refusal) return end(refusal.status, refusal.reason, refusal.detail);
-    const { hours, zone } = effectiveConsent(employee, job.network, sharing);
     const at = plannedDelivery({
       shareId: job.shareId,
       scheduledAt: now,
       staggerMinutes: 0,
-      hours,
-      zone,
+      hours: consent.hours,
+      zone: consent.zone,
     });
     if (at > now) return later(at, 'outside the employee’s sharing hours', false);
   }
@@ -315,16 +313,19 @@ const takeShare = async (
   // Claim the share: the first time together with the employee's daily count.
   let claimed: Share;
   if (!known) {
-    const { dailyCap, zone } = effectiveConsent(employee, job.network, sharing);
     const claim = await deps.shares.claimFirst(base, {
       employeeId: job.employeeId,
       network: job.network,
-      localDate: localTime(now, zone).date,
-      limit: dailyCap,
+      localDate: localTime(now, consent.zone).date,
+      limit: consent.dailyCap,
     });
     if (claim === 'exists') return later(now, 'another delivery recorded this share first', true);
     if (claim === 'capped') {
-      return end('skipped', 'daily_cap_reached', `the employee allows ${dailyCap} a day here`);
+      return end(
+        'skipped',
+        'daily_cap_reached',
+        `the employee allows ${consent.dailyCap} a day here`,
+      );
     }
     claimed = base;
   } else {

@@ -75,6 +75,15 @@ export const compileSegment = (segment: Segment): ((employee: Employee) => boole
     conditions.every((c) => valuesOf(employee, c.attribute).some((v) => c.values.has(v)));
 };
 
+/** True for anyone in at least one of the named segments (unknown ids match nobody). */
+export const inAnyOf = (
+  segments: readonly Segment[],
+  segmentIds: readonly string[],
+): ((employee: Employee) => boolean) => {
+  const members = segments.filter((s) => segmentIds.includes(s.segmentId)).map(compileSegment);
+  return (employee) => members.some((isMember) => isMember(employee));
+};
+
 /** The ids of the segments an employee belongs to. */
 export const segmentsOf = (employee: Employee, segments: readonly Segment[]): string[] =>
   segments.filter((s) => compileSegment(s)(employee)).map((s) => s.segmentId);

@@ -18,7 +18,7 @@ export interface SharePlan {
  * counted under the reason it does not.
  */
 export const planShares = (input: {
-  campaign: Campaign;
+  campaign: Pick<Campaign, 'campaignId' | 'postId' | 'networks' | 'scheduledAt' | 'staggerMinutes'>;
   postTopics: readonly string[];
   inCampaignSegments: (employee: Employee) => boolean;
   policy: SharingPolicy;

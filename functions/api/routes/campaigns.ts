@@ -8,7 +8,7 @@ import {
   type NetworkEstimate,
 } from '#shared/campaigns/campaign';
 import { billingMonthOf, publishCostUsd } from '#shared/campaigns/cost';
-import { compileSegment } from '#shared/employees/segment';
+import { inAnyOf } from '#shared/employees/segment';
 import { ConflictError, UnprocessableError, ValidationError } from '#shared/errors';
 import { DETAIL_TYPES } from '#shared/events/catalogue';
 import { event } from '#shared/events/publisher';
@@ -88,25 +88,15 @@ const preview = async (
       `The post targets segments that are not defined: ${unknown.join(', ')}; define them first`,
     );
   }
-  const members = segments.filter((s) => post.segments.includes(s.segmentId)).map(compileSegment);
-  const inSegments = (e: Parameters<(typeof members)[number]>[0]) => members.some((m) => m(e));
-  const employees = await deps.employees.everyone(inSegments);
+  const employees = await deps.employees.everyone(inAnyOf(segments, post.segments));
   const perNetwork = networks.map((network) => {
     const plan = planShares({
       campaign: {
         campaignId: 'preview',
         postId: post.postId,
-        postVersion: post.version,
-        contentHash: '',
-        segments: post.segments,
         networks: [network],
         scheduledAt: at,
         staggerMinutes: 0,
-        mode: 'auto',
-        status: 'scheduled',
-        createdBy: '',
-        createdAt: at,
-        estimates: [],
       },
       postTopics: post.topics,
       inCampaignSegments: () => true,
