@@ -44,6 +44,12 @@ export interface FunctionUses {
   shareQueue?: 'send';
   /** The share worker parks jobs that can never be processed here, with the reason. */
   shareDeadLetterQueue?: 'send';
+  /** The KMS key that seals social tokens: `seal` and `open` both, or `open` only. */
+  tokenKey?: 'sealAndOpen' | 'open';
+  /** The secret holding the company's network apps (client ids and secrets). */
+  networkSettings?: 'read';
+  /** The API's own URL: OAuth callbacks and tracked links point at it. */
+  apiUrl?: true;
 }
 
 export type FunctionTrigger =
@@ -76,7 +82,14 @@ export const functions = {
     description: 'Content, approval, campaign, employee and analytics API',
     memoryMb: 1024,
     timeoutSeconds: 10,
-    uses: { table: 'readWrite', bus: 'put' },
+    uses: {
+      table: 'readWrite',
+      bus: 'put',
+      shareQueue: 'send',
+      tokenKey: 'sealAndOpen',
+      networkSettings: 'read',
+      apiUrl: true,
+    },
     trigger: { kind: 'http' },
   },
   complianceCheck: {
@@ -111,7 +124,15 @@ export const functions = {
     description: 'Publishes share jobs on the employees’ networks',
     memoryMb: 512,
     timeoutSeconds: 30,
-    uses: { table: 'readWrite', bus: 'put', shareQueue: 'send', shareDeadLetterQueue: 'send' },
+    uses: {
+      table: 'readWrite',
+      bus: 'put',
+      shareQueue: 'send',
+      shareDeadLetterQueue: 'send',
+      tokenKey: 'sealAndOpen',
+      networkSettings: 'read',
+      apiUrl: true,
+    },
     trigger: {
       kind: 'queue',
       queue: 'share',
@@ -125,7 +146,7 @@ export const functions = {
     description: 'Reads engagement of recent shares back from the networks',
     memoryMb: 512,
     timeoutSeconds: 120,
-    uses: { table: 'readWrite', bus: 'put' },
+    uses: { table: 'readWrite', bus: 'put', networkSettings: 'read' },
     trigger: { kind: 'schedule', everyMinutes: 15 },
   },
 } as const satisfies Record<string, FunctionDeclaration>;
@@ -213,6 +234,9 @@ export const ENV = {
   bus: 'EVENT_BUS_NAME',
   shareQueue: 'SHARE_QUEUE_URL',
   shareDeadLetterQueue: 'SHARE_DLQ_URL',
+  tokenKey: 'TOKEN_KEY',
+  networkSettings: 'NETWORK_SETTINGS_SECRET',
+  apiUrl: 'API_URL',
 } as const;
 
 /** How EventBridge delivers to its targets: retried, then parked in a dead-letter queue. */

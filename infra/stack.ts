@@ -2,6 +2,7 @@ import {
   CfnOutput,
   Duration,
   RemovalPolicy,
+  SecretValue,
   Stack,
   type StackProps,
   Validations,
@@ -32,8 +33,10 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ChorusFunction } from '#infra/chorus-function';
@@ -113,78 +116,6 @@ export class ChorusStack extends Stack {
       'bus events no target could take',
     );
 
-    /** Sets the variable and grants the access together, so the two can never drift apart. */
-    const wire = (fn: ChorusFunction, uses: FunctionUses) => {
-      if (uses.table) {
-        fn.addEnvironment(ENV.table, table.tableName);
-        if (uses.table === 'read') table.grantReadData(fn);
-        else table.grantReadWriteData(fn);
-      }
-      if (uses.bus) {
-        fn.addEnvironment(ENV.bus, bus.eventBusName);
-        bus.grantPutEventsTo(fn);
-      }
-      if (uses.shareQueue) {
-        fn.addEnvironment(ENV.shareQueue, shareQueue.queueUrl);
-        shareQueue.grantSendMessages(fn);
-      }
-      if (uses.shareDeadLetterQueue) {
-        fn.addEnvironment(ENV.shareDeadLetterQueue, shareDeadLetterQueue.queueUrl);
-        shareDeadLetterQueue.grantSendMessages(fn);
-      }
-    };
-
-    const built = {} as Record<FunctionName, ChorusFunction>;
-    for (const [name, declaration] of Object.entries(functions) as [
-      FunctionName,
-      (typeof functions)[FunctionName],
-    ][]) {
-      const fn = new ChorusFunction(this, `${capitalize(name)}Function`, declaration);
-      wire(fn, declaration.uses);
-      Validations.of(fn).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason:
-          'AWS’s basic execution policy only lets the function write its own CloudWatch logs.',
-      });
-      if (declaration.uses.table) {
-        Validations.of(fn).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(table.node.defaultChild as never)}.Arn>/index/*]`,
-          reason:
-            'Queries go through the table’s own GSIs; the grant covers only this table’s indexes.',
-        });
-      }
-      const trigger = declaration.trigger;
-      if (trigger.kind === 'event') {
-        new Rule(this, `${capitalize(name)}Rule`, {
-          eventBus: bus,
-          eventPattern: { source: [busDeclaration.source], detailType: [...trigger.detailTypes] },
-          targets: [
-            new LambdaFunction(fn, {
-              retryAttempts: eventDelivery.retryAttempts,
-              maxEventAge: Duration.hours(eventDelivery.maxEventAgeHours),
-              deadLetterQueue: eventDeadLetterQueue,
-            }),
-          ],
-        });
-      } else if (trigger.kind === 'schedule') {
-        new Rule(this, `${capitalize(name)}Schedule`, {
-          schedule: Schedule.rate(Duration.minutes(trigger.everyMinutes)),
-          targets: [new LambdaFunction(fn, { retryAttempts: eventDelivery.retryAttempts })],
-        });
-      } else if (trigger.kind === 'queue') {
-        fn.addEventSource(
-          new SqsEventSource(shareQueue, {
-            batchSize: trigger.batchSize,
-            maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
-            maxConcurrency: trigger.maxConcurrency,
-            reportBatchItemFailures: true,
-          }),
-        );
-      }
-      built[name] = fn;
-    }
-    this.functions = built;
-
     const userPool = new UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
@@ -241,6 +172,109 @@ export class ChorusStack extends Stack {
         format: AccessLogFormat.jsonWithStandardFields(),
       },
     });
+    // Employees' social tokens are sealed with this key (encryption context: employee, network).
+    const tokenKey = new Key(this, 'TokenKey', {
+      description: 'Chorus: seals employees’ social network tokens',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // The company's network apps (LinkedIn and X client ids and secrets), filled in by the
+    // operator after deploying: see the README. Starts empty: Bluesky, Mastodon and the sandbox
+    // need no app.
+    const networkSettings = new Secret(this, 'NetworkSettings', {
+      description: 'Chorus: the company’s LinkedIn / X app credentials (JSON)',
+      secretStringValue: SecretValue.unsafePlainText('{}'),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(networkSettings).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'LinkedIn and X app secrets can only be rotated in each network’s developer portal, by a person; there is no API a rotation Lambda could call.',
+    });
+
+    /** Sets the variable and grants the access together, so the two can never drift apart. */
+    const wire = (fn: ChorusFunction, uses: FunctionUses) => {
+      if (uses.table) {
+        fn.addEnvironment(ENV.table, table.tableName);
+        if (uses.table === 'read') table.grantReadData(fn);
+        else table.grantReadWriteData(fn);
+      }
+      if (uses.bus) {
+        fn.addEnvironment(ENV.bus, bus.eventBusName);
+        bus.grantPutEventsTo(fn);
+      }
+      if (uses.shareQueue) {
+        fn.addEnvironment(ENV.shareQueue, shareQueue.queueUrl);
+        shareQueue.grantSendMessages(fn);
+      }
+      if (uses.shareDeadLetterQueue) {
+        fn.addEnvironment(ENV.shareDeadLetterQueue, shareDeadLetterQueue.queueUrl);
+        shareDeadLetterQueue.grantSendMessages(fn);
+      }
+      if (uses.tokenKey) {
+        fn.addEnvironment(ENV.tokenKey, `kms:${tokenKey.keyArn}`);
+        if (uses.tokenKey === 'open') tokenKey.grantDecrypt(fn);
+        // Exactly the two calls the cipher makes; no data keys, no re-encryption.
+        else tokenKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt');
+      }
+      if (uses.networkSettings) {
+        fn.addEnvironment(ENV.networkSettings, networkSettings.secretArn);
+        networkSettings.grantRead(fn);
+      }
+      if (uses.apiUrl) fn.addEnvironment(ENV.apiUrl, api.apiEndpoint);
+    };
+
+    const built = {} as Record<FunctionName, ChorusFunction>;
+    for (const [name, declaration] of Object.entries(functions) as [
+      FunctionName,
+      (typeof functions)[FunctionName],
+    ][]) {
+      const fn = new ChorusFunction(this, `${capitalize(name)}Function`, declaration);
+      wire(fn, declaration.uses);
+      Validations.of(fn).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          'AWS’s basic execution policy only lets the function write its own CloudWatch logs.',
+      });
+      if (declaration.uses.table) {
+        Validations.of(fn).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(table.node.defaultChild as never)}.Arn>/index/*]`,
+          reason:
+            'Queries go through the table’s own GSIs; the grant covers only this table’s indexes.',
+        });
+      }
+      const trigger = declaration.trigger;
+      if (trigger.kind === 'event') {
+        new Rule(this, `${capitalize(name)}Rule`, {
+          eventBus: bus,
+          eventPattern: { source: [busDeclaration.source], detailType: [...trigger.detailTypes] },
+          targets: [
+            new LambdaFunction(fn, {
+              retryAttempts: eventDelivery.retryAttempts,
+              maxEventAge: Duration.hours(eventDelivery.maxEventAgeHours),
+              deadLetterQueue: eventDeadLetterQueue,
+            }),
+          ],
+        });
+      } else if (trigger.kind === 'schedule') {
+        new Rule(this, `${capitalize(name)}Schedule`, {
+          schedule: Schedule.rate(Duration.minutes(trigger.everyMinutes)),
+          targets: [new LambdaFunction(fn, { retryAttempts: eventDelivery.retryAttempts })],
+        });
+      } else if (trigger.kind === 'queue') {
+        fn.addEventSource(
+          new SqsEventSource(shareQueue, {
+            batchSize: trigger.batchSize,
+            maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
+            maxConcurrency: trigger.maxConcurrency,
+            reportBatchItemFailures: true,
+          }),
+        );
+      }
+      built[name] = fn;
+    }
+    this.functions = built;
+
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     for (const route of routes) {
       let integration = integrations.get(route.function);
@@ -274,6 +308,7 @@ export class ChorusStack extends Stack {
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'EventBusName', { value: bus.eventBusName });
     new CfnOutput(this, 'ShareDeadLetterQueueUrl', { value: shareDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'NetworkSettingsSecret', { value: networkSettings.secretName });
   }
 }
 

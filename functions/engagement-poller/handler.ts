@@ -5,18 +5,21 @@ import { loadConfig, nonEmpty } from '#shared/config';
 import { publisherFor } from '#shared/events/publisher';
 import { scheduledTimeOf } from '#shared/events/scheduled';
 import { logger } from '#shared/logger';
-import { createNetworkRegistry } from '#shared/networks/registry';
+import { deployedNetworks } from '#shared/networks/deployment';
 import { createShareStore } from '#shared/store/shares';
 
 const config = loadConfig({ TABLE_NAME: nonEmpty, EVENT_BUS_NAME: nonEmpty });
-const deps = {
-  shares: createShareStore(config.TABLE_NAME),
-  networks: createNetworkRegistry(config.TABLE_NAME),
-  publish: publisherFor(config.EVENT_BUS_NAME),
-};
+// No token key: reading public engagement never opens an employee's tokens.
+const networks = deployedNetworks(config.TABLE_NAME, undefined);
+const shares = createShareStore(config.TABLE_NAME);
+const publish = publisherFor(config.EVENT_BUS_NAME);
 
 export const handler = middy<unknown, void>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
-    await pollEngagement(scheduledTimeOf(event), deps);
+    await pollEngagement(scheduledTimeOf(event), {
+      shares,
+      publish,
+      networks: await networks.registry(),
+    });
   });

@@ -29,7 +29,7 @@ const pollNetwork = async (
     for (let start = 0; start < due.length; start += network.metricsBatchSize) {
       const batch = due.slice(start, start + network.metricsBatchSize);
       const readings = await network.fetchMetrics(
-        batch.map((s) => s.externalId as string),
+        batch.map((s) => ({ externalId: s.externalId as string, url: s.url ?? '' })),
         now,
       );
       await Promise.all(
@@ -39,7 +39,11 @@ const pollNetwork = async (
           return deps.shares.recordReading(
             share,
             now,
-            reading.kind === 'deleted' ? { deleted: true } : { counts: reading.counts },
+            reading.kind === 'counts'
+              ? { counts: reading.counts }
+              : reading.kind === 'deleted'
+                ? { deleted: true }
+                : { unavailable: reading.reason },
             next,
           );
         }),
@@ -57,7 +61,7 @@ export const pollEngagement = async (
   deps: PollerDependencies,
 ): Promise<Record<string, number>> => {
   const polled: Record<string, number> = {};
-  for (const network of Object.values(deps.networks)) {
+  for (const network of Object.values(deps.networks).filter((n) => n !== undefined)) {
     const count = await pollNetwork(network, now, deps);
     polled[network.name] = count;
     if (count > 0) {

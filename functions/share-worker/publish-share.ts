@@ -14,7 +14,7 @@ import { event, type Publish } from '#shared/events/publisher';
 import { sha256 } from '#shared/hash';
 import { logger } from '#shared/logger';
 import { isNetworkError, NetworkError } from '#shared/networks/errors';
-import type { NetworkAdapter, PublishedPost } from '#shared/networks/network';
+import type { Account, NetworkAdapter, PublishedPost } from '#shared/networks/network';
 import type { NetworkRegistry } from '#shared/networks/registry';
 import { contentHashOf } from '#shared/posts/content-hash';
 import { type Post, variantsFor } from '#shared/posts/post';
@@ -26,6 +26,7 @@ import type { SharingPolicy } from '#shared/sharing/policy';
 import { plannedDelivery } from '#shared/sharing/schedule';
 import type { AuditStore } from '#shared/store/audit';
 import type { CampaignStore } from '#shared/store/campaigns';
+import type { CredentialStore } from '#shared/store/credentials';
 import type { EmployeeStore } from '#shared/store/employees';
 import type { PersonalisationStore } from '#shared/store/personalisations';
 import type { PostStore } from '#shared/store/posts';
@@ -37,6 +38,8 @@ export interface ShareWorkerDependencies {
   employees: EmployeeStore;
   shares: ShareStore;
   networks: NetworkRegistry;
+  /** Opens a connection's sealed tokens for one publish, renewing them when they run out. */
+  credentials: CredentialStore;
   publish: Publish;
   now: () => Date;
   audit: AuditStore;
@@ -246,7 +249,6 @@ const takeShare = async (
   }
   // A `publishing` share whose lease ran out: an earlier attempt died not knowing its outcome.
   const resuming = known?.status === 'publishing';
-  const network = deps.networks[job.network];
 
   const [campaign, post, employee, connection, sharing] = await Promise.all([
     deps.campaigns.get(job.campaignId),
@@ -282,6 +284,10 @@ const takeShare = async (
     return stored ? done(stored) : later(now, 'the share changed meanwhile', true);
   };
 
+  const network = deps.networks[job.network];
+  if (!network) {
+    return end('failed', 'network_unavailable', `${job.network} is not set up in this deployment`);
+  }
   if (resuming && network.retryAfterUnknownOutcome === 'unsafe') {
     return settleHeld(
       known,
@@ -360,6 +366,21 @@ const settleHeld = async (
   return stored ? done(stored) : later(deps.now(), 'the share vanished', true);
 };
 
+/** The account as the adapter needs it; the sandbox has no tokens, so it costs no read. */
+const accountFor = async (
+  connection: Connection,
+  network: NetworkAdapter,
+  deps: ShareWorkerDependencies,
+  at: Date,
+  renew: boolean,
+): Promise<Account | 'busy'> => {
+  if (network.connect === 'none') {
+    return { handle: connection.handle, audienceSize: connection.audienceSize };
+  }
+  const access = await deps.credentials.forCall(connection, network, at, renew);
+  return access.kind === 'ready' ? access.account : 'busy';
+};
+
 const attemptPublish = async (
   share: Share,
   text: string,
@@ -369,20 +390,44 @@ const attemptPublish = async (
   delivery: Delivery,
 ): Promise<ShareResult> => {
   const publishedAt = deps.now();
-  let post: PublishedPost;
-  try {
-    post = await network.publish({
-      account: { handle: connection.handle, audienceSize: connection.audienceSize },
+  const publishAs = async (renew: boolean): Promise<PublishedPost | 'busy'> => {
+    const account = await accountFor(connection, network, deps, publishedAt, renew);
+    if (account === 'busy') return 'busy';
+    return network.publish({
+      account,
       text,
       idempotencyKey: share.shareId,
+      intentAt: new Date(share.startedAt),
       at: publishedAt,
     });
+  };
+  let post: PublishedPost | 'busy';
+  try {
+    try {
+      post = await publishAs(false);
+    } catch (first) {
+      // A refused token posted nothing: renew it (once, single-flight) and ask again.
+      if (!isNetworkError(first) || first.kind !== 'auth_expired' || !network.refresh) throw first;
+      post = await publishAs(true);
+    }
   } catch (caught) {
     // Anything that is not the network's own answer (a reset socket, a timeout) is an unknown outcome.
     const error = isNetworkError(caught)
       ? caught
       : new NetworkError('outcome_unknown', (caught as Error).message ?? String(caught));
     return afterRefusal(share, error, network, deps, delivery);
+  }
+  if (post === 'busy') {
+    // The network was not called: hand the share back until the renewed tokens are stored.
+    const settled = await settleHeld(
+      share,
+      'pending',
+      'tokens_renewing',
+      'tokens are being renewed',
+      deps,
+    );
+    if (settled.kind === 'done' && settled.share.status !== 'pending') return settled;
+    return later(new Date(publishedAt.getTime() + 5_000), 'tokens are being renewed', true);
   }
   return recordPublished(share, post, publishedAt, deps);
 };

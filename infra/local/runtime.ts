@@ -15,6 +15,7 @@ import { LOCAL_NAMES, provisionQueues, provisionTable } from '#infra/local/provi
 import { startQueueConsumer } from '#infra/local/queue-consumer';
 import { runtimeInfoFile } from '#infra/local/runtime-client';
 import { startScheduler } from '#infra/local/scheduler';
+import { localNetworkSettings, localTokenKey } from '#infra/local/secrets';
 import { Role } from '#shared/auth/roles';
 
 export interface RuntimeOptions {
@@ -92,6 +93,10 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
     });
     await provisionTable(dynamoClient);
     const queues = await provisionQueues(sqsClient);
+    // The API's address is known before any handler loads: OAuth callbacks and links use it.
+    const apiPort = options.apiPort === 0 ? await freePort() : options.apiPort;
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const networkSettings = localNetworkSettings(options.dataDir);
 
     // The handlers' own SDK clients read these, exactly as they read AWS's defaults in the cloud.
     Object.assign(process.env, {
@@ -106,6 +111,9 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
       [ENV.bus]: LOCAL_NAMES.bus,
       [ENV.shareQueue]: queues.shareQueueUrl,
       [ENV.shareDeadLetterQueue]: queues.shareDeadLetterQueueUrl,
+      [ENV.tokenKey]: localTokenKey(options.dataDir),
+      [ENV.apiUrl]: apiUrl,
+      ...(networkSettings ? { NETWORK_SETTINGS: networkSettings } : {}),
     });
 
     const entries = Object.entries(functions) as [FunctionName, (typeof functions)[FunctionName]][];
@@ -237,7 +245,7 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
     };
 
     const api = await startLocalHttpApi({
-      port: options.apiPort,
+      port: apiPort,
       routes: routes.map((declaration) => ({
         declaration,
         target: invokers[declaration.function],

@@ -73,6 +73,10 @@ export const SandboxConnectionRequest = z.strictObject({
 });
 export type SandboxConnectionRequest = z.infer<typeof SandboxConnectionRequest>;
 
+/**
+ * A connected account, as the API shows it. The tokens are stored beside it, sealed
+ * (shared/store/credentials.ts), and never parsed into this shape, so no answer can carry them.
+ */
 export const Connection = z.object({
   employeeId: z.string(),
   network: NetworkName,
@@ -80,8 +84,12 @@ export const Connection = z.object({
   audienceSize: z.number().int().nonnegative(),
   status: ConnectionStatus,
   connectedAt: z.iso.datetime(),
-  /** When the access token stops working, for networks whose tokens expire. */
+  /** When the connection stops working unless the employee reconnects; absent: it does not. */
   expiresAt: z.iso.datetime().optional(),
+  /** The network's id for the account (LinkedIn person URN, X user id, Bluesky DID). */
+  accountId: z.string().optional(),
+  /** The Mastodon instance or Bluesky PDS the account lives on. */
+  instance: z.string().optional(),
 });
 export type Connection = z.infer<typeof Connection>;
 

@@ -1,13 +1,12 @@
-import { z } from 'zod';
-import type { TextLimits } from '#shared/networks/network';
+import { NetworkName, type TextLimits } from '#shared/networks/network';
 
 /**
  * Every network Chorus writes for, with how it counts text (../shared/NETWORKS.md): X counts
  * every URL as 23, Bluesky counts graphemes, Mastodon's default instance allows 500 with URLs
  * at 23. Authors can write variants for all of them before an account is connected.
  */
-export const KnownNetwork = z.enum(['linkedin', 'x', 'bluesky', 'mastodon', 'sandbox']);
-export type KnownNetwork = z.infer<typeof KnownNetwork>;
+export const KnownNetwork = NetworkName;
+export type KnownNetwork = NetworkName;
 
 export const NETWORK_LIMITS: Record<KnownNetwork, TextLimits & { label: string }> = {
   linkedin: { label: 'LinkedIn', maxLength: 3000, unit: 'codePoints' },

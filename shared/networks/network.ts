@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-/** Networks an employee can connect today. Real networks join this list as their adapters land. */
-export const NetworkName = z.enum(['sandbox']);
+/** Networks an employee can connect: the four real ones and the sandbox. */
+export const NetworkName = z.enum(['linkedin', 'x', 'bluesky', 'mastodon', 'sandbox']);
 export type NetworkName = z.infer<typeof NetworkName>;
 
 export interface TextLimits {
@@ -19,26 +19,113 @@ export interface EngagementCounts {
   reshares: number;
 }
 
-export type MetricsReading = { kind: 'counts'; counts: EngagementCounts } | { kind: 'deleted' };
+/**
+ * What one read of a post's engagement found. `unavailable`: the network gives this app no
+ * figures for it (LinkedIn personal posts without LinkedIn's analytics approval) — never a zero.
+ */
+export type MetricsReading =
+  | { kind: 'counts'; counts: EngagementCounts }
+  | { kind: 'deleted' }
+  | { kind: 'unavailable'; reason: string };
 
 export interface PublishedPost {
   externalId: string;
   url: string;
 }
 
-export interface ConnectedAccount {
+/** A post on a network, as a metrics read needs to find it. */
+export interface PostRef {
+  externalId: string;
+  url: string;
+}
+
+/**
+ * The tokens of one connection. Held encrypted at rest (shared/secrets/token-cipher.ts); only
+ * the adapter sees them in the clear, and only for the call it makes.
+ */
+export const Credentials = z.object({
+  accessToken: z.string().min(1),
+  refreshToken: z.string().min(1).optional(),
+  /** When the access token stops working; absent when it does not expire (Mastodon). */
+  expiresAt: z.iso.datetime().optional(),
+  /** When the refresh token stops working, where the network says (LinkedIn partners: 365 days). */
+  refreshExpiresAt: z.iso.datetime().optional(),
+});
+export type Credentials = z.infer<typeof Credentials>;
+
+/** The employee's account on a network, as an adapter needs it to act for them. */
+export interface Account {
   handle: string;
   audienceSize: number;
+  /** The network's own id for the account: a LinkedIn person URN, an X user id, a Bluesky DID. */
+  accountId?: string | undefined;
+  /** Where the account lives, for federated networks: a Mastodon instance, a Bluesky PDS. */
+  instance?: string | undefined;
+  credentials?: Credentials | undefined;
+}
+
+/** Who signed in, as the network describes them after a connection is made. */
+export interface ConnectedProfile {
+  accountId: string;
+  handle: string;
+  /** Followers or connections; 0 where the network does not tell this app (LinkedIn). */
+  audienceSize: number;
+  instance?: string | undefined;
+}
+
+export interface PublishInput {
+  account: Account;
+  text: string;
+  /** The share id: the same on every attempt, so networks that can deduplicate by it do. */
+  idempotencyKey: string;
+  /** When the intent to publish was first recorded: fixed across retries (Bluesky's record key). */
+  intentAt: Date;
+  at: Date;
+}
+
+/**
+ * How an employee connects a network. `oauth`: the browser goes to the network and comes back to
+ * the callback with a code; `pkce` says whether the network verifies a code challenge.
+ * `app-password`: the employee hands Chorus an app password once (Bluesky), never their own.
+ * `none`: the sandbox.
+ */
+export type ConnectMethod = 'oauth' | 'app-password' | 'none';
+
+export interface OAuthClient {
+  readonly pkce: boolean;
+  /** Where to send the employee's browser; `instance` for Mastodon, which registers the app there. */
+  authorizationUrl(input: {
+    state: string;
+    codeChallenge: string;
+    redirectUri: string;
+    instance?: string | undefined;
+  }): Promise<string>;
+  exchange(input: {
+    code: string;
+    codeVerifier: string;
+    redirectUri: string;
+    instance?: string | undefined;
+  }): Promise<{ credentials: Credentials; profile: ConnectedProfile }>;
+}
+
+export interface AppPasswordClient {
+  login(input: {
+    identifier: string;
+    appPassword: string;
+    instance?: string | undefined;
+  }): Promise<{ credentials: Credentials; profile: ConnectedProfile }>;
 }
 
 /**
  * What Chorus needs from a social network. One implementation per network; the sandbox is one of
- * them, not a mock, so the whole flow runs offline on the same code path.
+ * them, not a mock, so the whole flow runs offline on the same code path. Adapters speak only in
+ * `NetworkError` kinds (shared/networks/errors.ts); the share worker decides from those alone.
  */
 export interface NetworkAdapter {
   readonly name: NetworkName;
   readonly label: string;
   readonly limits: TextLimits;
+  readonly connect: ConnectMethod;
   /**
    * Whether a publish whose outcome is unknown may be sent again: `idempotent` when the same key
    * cannot create a second post (Mastodon's Idempotency-Key, Bluesky's record key, the sandbox),
@@ -47,11 +134,10 @@ export interface NetworkAdapter {
    */
   readonly retryAfterUnknownOutcome: 'idempotent' | 'duplicate-detected' | 'unsafe';
   readonly metricsBatchSize: number;
-  publish(input: {
-    account: ConnectedAccount;
-    text: string;
-    idempotencyKey: string;
-    at: Date;
-  }): Promise<PublishedPost>;
-  fetchMetrics(externalIds: readonly string[], at: Date): Promise<Map<string, MetricsReading>>;
+  publish(input: PublishInput): Promise<PublishedPost>;
+  fetchMetrics(posts: readonly PostRef[], at: Date): Promise<Map<string, MetricsReading>>;
+  /** New tokens from the refresh token; absent where tokens cannot be refreshed. */
+  refresh?(account: Account): Promise<Credentials>;
+  oauth?: OAuthClient;
+  appPassword?: AppPasswordClient;
 }

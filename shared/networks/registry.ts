@@ -1,9 +1,46 @@
+import { createBlueskyNetwork } from '#shared/networks/bluesky';
+import { createLinkedInNetwork } from '#shared/networks/linkedin';
+import { createMastodonNetwork, type InstanceApps } from '#shared/networks/mastodon';
 import type { NetworkAdapter, NetworkName } from '#shared/networks/network';
-import { createSandboxNetwork } from '#shared/networks/sandbox';
+import { createSandboxNetwork, type SandboxOptions } from '#shared/networks/sandbox';
+import { type NetworkSettings, noNetworkSettings } from '#shared/networks/settings';
+import { createXNetwork } from '#shared/networks/x';
 
-export type NetworkRegistry = Readonly<Record<NetworkName, NetworkAdapter>>;
+/** The networks this deployment can publish through: LinkedIn and X only once their apps are set. */
+export type NetworkRegistry = Readonly<Partial<Record<NetworkName, NetworkAdapter>>>;
+
+export interface RegistryOptions {
+  settings?: NetworkSettings;
+  /** Where Mastodon registrations are kept; without it, Mastodon is not offered. */
+  instanceApps?: InstanceApps;
+  /** Allow plain-http, local Mastodon servers (tests and the local runtime only). */
+  allowInsecureInstances?: boolean;
+  sandbox?: SandboxOptions;
+  now?: () => Date;
+}
 
 /** Every adapter Chorus can publish through, keyed by network name. */
-export const createNetworkRegistry = (tableName: string): NetworkRegistry => ({
-  sandbox: createSandboxNetwork(tableName),
-});
+export const createNetworkRegistry = (
+  tableName: string,
+  options: RegistryOptions = {},
+): NetworkRegistry => {
+  const settings = options.settings ?? noNetworkSettings();
+  const now = options.now ?? (() => new Date());
+  return {
+    sandbox: createSandboxNetwork(tableName, options.sandbox),
+    bluesky: createBlueskyNetwork(settings.bluesky),
+    ...(settings.linkedin ? { linkedin: createLinkedInNetwork(settings.linkedin, now) } : {}),
+    ...(settings.x ? { x: createXNetwork(settings.x, now) } : {}),
+    ...(options.instanceApps
+      ? {
+          mastodon: createMastodonNetwork(
+            {
+              ...settings.mastodon,
+              allowInsecureInstances: options.allowInsecureInstances ?? false,
+            },
+            options.instanceApps,
+          ),
+        }
+      : {}),
+  };
+};

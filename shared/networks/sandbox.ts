@@ -90,6 +90,7 @@ export const createSandboxNetwork = (
   name: 'sandbox',
   label: 'Sandbox (no real network)',
   limits: NETWORK_LIMITS.sandbox,
+  connect: 'none',
   // Like Mastodon: a post's id is the network's own, and a repeated Idempotency-Key returns the
   // post it created first instead of a second one.
   retryAfterUnknownOutcome: 'idempotent',
@@ -152,7 +153,8 @@ export const createSandboxNetwork = (
     return { externalId: post.externalId, url: urlOf(post) };
   },
 
-  async fetchMetrics(externalIds, at) {
+  async fetchMetrics(posts, at) {
+    const externalIds = posts.map((p) => p.externalId);
     const readings = new Map<string, MetricsReading>();
     const stored = await batchGetItems(
       tableName,

@@ -47,6 +47,8 @@ export const Share = ShareJob.extend({
   engagement: EngagementCountsSchema.optional(),
   lastPolledAt: z.iso.datetime().optional(),
   deletedOnNetwork: z.boolean().optional(),
+  /** Why the network gives no engagement figures for this share (reported as such, never 0). */
+  engagementUnavailable: z.string().optional(),
 });
 export type Share = z.infer<typeof Share>;
 

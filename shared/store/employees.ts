@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
+import { nextNotice, noticesPassed } from '#shared/employees/connection-lifetime';
 import type { Consent } from '#shared/employees/consent';
 import { noConsent } from '#shared/employees/consent';
 import {
@@ -46,9 +47,29 @@ export const employeeItem = (employee: Employee) => ({
   ...directoryKeys(employee.employeeId),
   ...employee,
 });
-export const connectionItem = (connection: Connection) => ({
-  ...keys.connection(connection.employeeId, connection.network),
-  ...connection,
+/**
+ * A connection's item: its sealed tokens beside it, and, while an expiry notice is ahead, the
+ * index key the dispatcher finds it by when that notice is due.
+ */
+export const connectionItem = (
+  connection: Connection,
+  sealedCredentials?: string,
+  now = new Date(connection.connectedAt),
+) => {
+  const given = noticesPassed(connection.expiresAt, now);
+  const notice = nextNotice(connection.expiresAt, given);
+  return {
+    ...keys.connection(connection.employeeId, connection.network),
+    ...connection,
+    ...(sealedCredentials ? { sealedCredentials } : {}),
+    noticesGiven: given,
+    ...(notice ? noticeKeys(connection, notice.at) : {}),
+  };
+};
+
+export const noticeKeys = (connection: Pick<Connection, 'employeeId' | 'network'>, at: Date) => ({
+  gsi2pk: keys.connectionNotices,
+  gsi2sk: `${at.toISOString()}#${connection.employeeId}#${connection.network}`,
 });
 
 export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
@@ -257,7 +278,12 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
      * Stores a connection and its summary on the employee's record in one transaction, with its
      * audit entry: connecting a network is part of what an employee agreed to.
      */
-    async putConnection(connection: Connection, actor: string, at: Date): Promise<void> {
+    async putConnection(
+      connection: Connection,
+      actor: string,
+      at: Date,
+      sealedCredentials?: string,
+    ): Promise<void> {
       await audit.commit({
         stream: `employee#${connection.employeeId}`,
         records: [
@@ -275,7 +301,7 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
           {
             Put: {
               TableName: tableName,
-              Item: connectionItem(connection),
+              Item: connectionItem(connection, sealedCredentials, at),
             },
           },
           {

@@ -15,7 +15,10 @@
  * | idempotency       | IDEMPOTENCY#user#route#key | IDEMPOTENCY             |                                       |                                   | (ttl)
  * | campaign          | CAMPAIGN#id            | CAMPAIGN                    | CAMPAIGNS_DUE / scheduledAt#id (while scheduled) |                         |
  * | employee          | EMPLOYEE#id            | PROFILE                     | DIRECTORY#shard / employeeId          |                                   |
- * | connection        | EMPLOYEE#id            | CONNECTION#network          |                                       |                                   |
+ * | connection        | EMPLOYEE#id            | CONNECTION#network          |                                       | CONNECTION_NOTICES / noticeAt#employee#network (while a notice is due) |
+ * | OAuth sign-in     | OAUTH#state            | OAUTH                       |                                       |                                   | (ttl)
+ * | instance app      | INSTANCE_APP#network#origin | INSTANCE_APP           |                                       |                                   |
+ * | tracked link      | LINK#code              | LINK                        | POST#postId#LINKS / shareId           |                                   |
  * | personalisation   | EMPLOYEE#id            | PERSONAL#postId#network     | PERSONALISATION_REVIEWS / at#id (pending) |                           |
  * | daily cap count   | EMPLOYEE#id            | CAP#network#local date      |                                   |                                   | (ttl)
  * | segment           | SEGMENTS               | SEGMENT#id                  |                                       |                                   |
@@ -78,6 +81,14 @@ export const keys = {
     sk: `CONNECTION#${network}`,
   }),
   connectionPrefix: 'CONNECTION#',
+  connectionNotices: 'CONNECTION_NOTICES',
+  oauthState: (state: string) => ({ pk: `OAUTH#${state}`, sk: 'OAUTH' }),
+  instanceApp: (network: string, origin: string) => ({
+    pk: `INSTANCE_APP#${network}#${origin}`,
+    sk: 'INSTANCE_APP',
+  }),
+  trackedLink: (code: string) => ({ pk: `LINK#${code}`, sk: 'LINK' }),
+  linksOfPost: (postId: string) => `POST#${postId}#LINKS`,
   personalisation: (employeeId: string, postId: string, network: string) => ({
     pk: `EMPLOYEE#${employeeId}`,
     sk: `PERSONAL#${postId}#${network}`,

@@ -259,23 +259,33 @@ export const createShareStore = (tableName: string) => {
     async recordReading(
       share: Pick<Share, 'shareId' | 'network'>,
       at: Date,
-      reading: { counts: EngagementCounts } | { deleted: true },
+      reading: { counts: EngagementCounts } | { deleted: true } | { unavailable: string },
       nextPoll: Date | null,
     ): Promise<void> {
       const atIso = at.toISOString();
-      const deleted = 'deleted' in reading;
-      const sets = [
-        'lastPolledAt = :at',
-        deleted ? 'deletedOnNetwork = :true' : 'engagement = :counts',
-      ];
-      const values: Record<string, unknown> = deleted
-        ? { ':true': true }
-        : { ':counts': reading.counts };
-      if (nextPoll && !deleted) {
+      // A deleted post, or one whose network gives no figures, is not polled again.
+      const counts = 'counts' in reading ? reading.counts : undefined;
+      const sets = ['lastPolledAt = :at'];
+      const values: Record<string, unknown> = {};
+      let snapshot: Record<string, unknown>;
+      if ('counts' in reading) {
+        sets.push('engagement = :counts');
+        values[':counts'] = reading.counts;
+        snapshot = { ...reading.counts };
+      } else if ('deleted' in reading) {
+        sets.push('deletedOnNetwork = :true');
+        values[':true'] = true;
+        snapshot = { deleted: true };
+      } else {
+        sets.push('engagementUnavailable = :why');
+        values[':why'] = reading.unavailable;
+        snapshot = { unavailable: reading.unavailable };
+      }
+      if (nextPoll && counts) {
         sets.push('gsi2sk = :gsi2sk');
         values[':gsi2sk'] = pollKeys(share, nextPoll).gsi2sk;
       }
-      const removes = nextPoll && !deleted ? '' : ' REMOVE gsi2pk, gsi2sk';
+      const removes = nextPoll && counts ? '' : ' REMOVE gsi2pk, gsi2sk';
       try {
         await dynamo().send(
           new TransactWriteCommand({
@@ -287,7 +297,7 @@ export const createShareStore = (tableName: string) => {
                     ...keys.snapshot(share.shareId, atIso),
                     shareId: share.shareId,
                     at: atIso,
-                    ...(deleted ? { deleted: true } : reading.counts),
+                    ...snapshot,
                   },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },

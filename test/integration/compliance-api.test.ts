@@ -13,6 +13,7 @@ import type { Post } from '#shared/posts/post';
 import { personValues } from '#shared/posts/template';
 import { defaultSharingPolicy } from '#shared/sharing/policy';
 import { apiEvent, callApi } from '../fixtures/api-events';
+import { testCredentials } from '../fixtures/credentials';
 import { optedIn } from '../fixtures/sharing';
 import { TABLE } from './setup';
 
@@ -197,6 +198,7 @@ describe('employee edits, checked in their final form', () => {
       {
         ...deps,
         networks: createNetworkRegistry(TABLE),
+        credentials: testCredentials(TABLE),
         policy: () => deps.compliancePolicies.current(),
         sharingPolicy: async () => defaultSharingPolicy,
         leaseMs: 30_000,

@@ -26,6 +26,7 @@ import { createPersonalisationStore } from '#shared/store/personalisations';
 import { createPostStore } from '#shared/store/posts';
 import { createSegmentStore } from '#shared/store/segments';
 import { createShareStore } from '#shared/store/shares';
+import { testCredentials } from '../fixtures/credentials';
 import { type Arranged, arrangeCampaign, optedIn } from '../fixtures/sharing';
 import { createTestQueues, drainJobs } from './queues';
 import { TABLE } from './setup';
@@ -59,6 +60,7 @@ const workerDeps = {
   employees,
   shares,
   networks,
+  credentials: testCredentials(TABLE),
   publish,
   now,
   audit,

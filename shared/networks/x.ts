@@ -1,0 +1,199 @@
+import { NetworkError } from '#shared/networks/errors';
+import {
+  bearer,
+  describe,
+  expiresIn,
+  field,
+  type NetworkResponse,
+  ok,
+  refusal,
+  send,
+} from '#shared/networks/http';
+import { NETWORK_LIMITS } from '#shared/networks/limits';
+import type { Credentials, MetricsReading, NetworkAdapter } from '#shared/networks/network';
+import type { NetworkSettings } from '#shared/networks/settings';
+
+type XSettings = NonNullable<NetworkSettings['x']>;
+
+/** Post, read posts and the profile; `offline.access` is what yields a refresh token. */
+const SCOPES = 'tweet.read tweet.write users.read offline.access';
+const RATE = { resetHeader: 'x-rate-limit-reset', fallbackSeconds: 900 };
+
+interface PublicMetrics {
+  like_count?: number;
+  retweet_count?: number;
+  reply_count?: number;
+  quote_count?: number;
+  impression_count?: number;
+}
+
+const count = (value: number | undefined) => (typeof value === 'number' ? value : 0);
+
+/**
+ * X API v2 (../shared/NETWORKS.md): `POST /2/tweets` answers 201 `{data:{id,text}}`. X has no
+ * idempotency key and answers a repeated text with 403 and no id, so a publish whose outcome is
+ * unknown is never sent again: a person checks the account. Access tokens live 2 hours; the
+ * refresh token from `offline.access` renews them. Rate limits reset at `x-rate-limit-reset`
+ * (Unix seconds).
+ */
+export const createXNetwork = (settings: XSettings, now: () => Date): NetworkAdapter => {
+  const tokenRequest = async (form: Record<string, string>): Promise<Credentials> => {
+    const at = now();
+    // A confidential client proves itself with Basic auth; a public one sends its id.
+    const auth = settings.clientSecret
+      ? {
+          authorization: `Basic ${Buffer.from(`${settings.clientId}:${settings.clientSecret}`).toString('base64')}`,
+        }
+      : undefined;
+    const response = await send('x', {
+      method: 'POST',
+      url: `${settings.apiUrl}/2/oauth2/token`,
+      ...(auth ? { headers: auth } : {}),
+      form: { ...form, client_id: settings.clientId },
+    });
+    const accessToken = field(response.body, 'access_token');
+    if (!ok(response) || !accessToken) {
+      throw new NetworkError('auth_expired', describe('x', response), { status: response.status });
+    }
+    const refreshToken = field(response.body, 'refresh_token');
+    return {
+      accessToken,
+      ...(refreshToken ? { refreshToken } : {}),
+      expiresAt: expiresIn(response.body, 'expires_in', at),
+    };
+  };
+
+  const isDuplicate = (response: NetworkResponse) =>
+    response.status === 403 && /duplicate/i.test(describe('x', response));
+
+  return {
+    name: 'x',
+    label: 'X',
+    limits: NETWORK_LIMITS.x,
+    connect: 'oauth',
+    retryAfterUnknownOutcome: 'unsafe',
+    metricsBatchSize: 100,
+
+    async publish({ account, text, at }) {
+      const token = account.credentials?.accessToken;
+      if (!token) throw new NetworkError('auth_expired', 'x: the connection holds no token');
+      const response = await send('x', {
+        method: 'POST',
+        url: `${settings.apiUrl}/2/tweets`,
+        headers: bearer(token),
+        json: { text },
+      });
+      const data = (response.body as { data?: { id?: string } } | undefined)?.data;
+      if (response.status === 201 && data?.id) {
+        return { externalId: data.id, url: `https://x.com/${account.handle}/status/${data.id}` };
+      }
+      if (isDuplicate(response)) {
+        // X says the text exists but not where: only a person can tell whether it is ours.
+        throw new NetworkError('duplicate', describe('x', response), { status: 403 });
+      }
+      throw refusal('x', response, at, RATE);
+    },
+
+    async fetchMetrics(posts, at) {
+      const readings = new Map<string, MetricsReading>();
+      if (posts.length === 0) return readings;
+      const token = settings.appBearerToken;
+      if (!token) {
+        for (const p of posts) {
+          readings.set(p.externalId, {
+            kind: 'unavailable',
+            reason: 'no X app bearer token is configured for reading posts',
+          });
+        }
+        return readings;
+      }
+      const url = new URL(`${settings.apiUrl}/2/tweets`);
+      url.searchParams.set('ids', posts.map((p) => p.externalId).join(','));
+      url.searchParams.set('tweet.fields', 'public_metrics');
+      const response = await send('x', {
+        method: 'GET',
+        url: url.toString(),
+        headers: bearer(token),
+      });
+      if (!ok(response)) throw refusal('x', response, at, RATE);
+      const body = response.body as {
+        data?: { id: string; public_metrics?: PublicMetrics }[];
+        errors?: { resource_id?: string; value?: string; type?: string }[];
+      };
+      for (const post of body.data ?? []) {
+        const m = post.public_metrics ?? {};
+        readings.set(post.id, {
+          kind: 'counts',
+          counts: {
+            impressions: typeof m.impression_count === 'number' ? m.impression_count : null,
+            reactions: count(m.like_count),
+            comments: count(m.reply_count),
+            reshares: count(m.retweet_count) + count(m.quote_count),
+          },
+        });
+      }
+      // X answers 200 and lists deleted posts under `errors` as resource-not-found.
+      for (const error of body.errors ?? []) {
+        const id = error.resource_id ?? error.value;
+        if (id && /not-found/.test(error.type ?? '')) readings.set(id, { kind: 'deleted' });
+      }
+      return readings;
+    },
+
+    async refresh(account) {
+      const refreshToken = account.credentials?.refreshToken;
+      if (!refreshToken) throw new NetworkError('auth_expired', 'x: no refresh token');
+      return tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    },
+
+    oauth: {
+      pkce: true,
+      async authorizationUrl({ state, codeChallenge, redirectUri }) {
+        const url = new URL(`${settings.authUrl}/i/oauth2/authorize`);
+        url.search = new URLSearchParams({
+          response_type: 'code',
+          client_id: settings.clientId,
+          redirect_uri: redirectUri,
+          scope: SCOPES,
+          state,
+          code_challenge: codeChallenge,
+          code_challenge_method: 'S256',
+        }).toString();
+        return url.toString();
+      },
+      async exchange({ code, codeVerifier, redirectUri }) {
+        const credentials = await tokenRequest({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: redirectUri,
+          code_verifier: codeVerifier,
+        });
+        const response = await send('x', {
+          method: 'GET',
+          url: `${settings.apiUrl}/2/users/me?user.fields=public_metrics`,
+          headers: bearer(credentials.accessToken),
+        });
+        const user = (
+          response.body as
+            | {
+                data?: {
+                  id: string;
+                  username: string;
+                  public_metrics?: { followers_count?: number };
+                };
+              }
+            | undefined
+        )?.data;
+        if (!ok(response) || !user) throw refusal('x', response, now(), RATE);
+        return {
+          credentials,
+          profile: {
+            accountId: user.id,
+            handle: user.username,
+            audienceSize: count(user.public_metrics?.followers_count),
+          },
+        };
+      },
+    },
+  };
+};
