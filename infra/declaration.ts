@@ -157,8 +157,8 @@ export interface RouteDeclaration {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   function: FunctionName;
-  /** Only the API description is public; everything else needs a valid JWT. */
-  public?: true;
+  /** Why this route needs no JWT; every other route does. */
+  public?: string;
 }
 
 /** Which roles may call each route is decided by the API's router, next to its schemas. */
@@ -221,9 +221,22 @@ export const routes = [
   { method: 'POST', path: '/me/leave', function: 'api' },
   { method: 'POST', path: '/me/join', function: 'api' },
   { method: 'PUT', path: '/me/connections/{network}', function: 'api' },
+  { method: 'POST', path: '/me/connections/{network}/authorize', function: 'api' },
+  {
+    method: 'GET',
+    path: '/oauth/{network}/callback',
+    function: 'api',
+    public:
+      'The network sends the browser back here without a Chorus token; the one-time, 10-minute sign-in state is the proof.',
+  },
   { method: 'DELETE', path: '/me/connections/{network}', function: 'api' },
   { method: 'GET', path: '/me/connections', function: 'api' },
-  { method: 'GET', path: '/openapi.json', function: 'api', public: true },
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    function: 'api',
+    public: 'The OpenAPI description is public on purpose; it holds no data.',
+  },
 ] as const satisfies readonly RouteDeclaration[];
 
 export const routeKey = (route: RouteDeclaration): string => `${route.method} ${route.path}`;

@@ -285,7 +285,8 @@ export class ChorusStack extends Stack {
         );
         integrations.set(route.function, integration);
       }
-      const isPublic = 'public' in route && route.public;
+      const publicReason = 'public' in route ? route.public : undefined;
+      const isPublic = publicReason !== undefined;
       const added = api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
@@ -296,7 +297,7 @@ export class ChorusStack extends Stack {
         for (const publicRoute of added) {
           Validations.of(publicRoute).acknowledge({
             id: 'AwsSolutions-APIG4',
-            reason: 'The OpenAPI description is public on purpose; it holds no data.',
+            reason: publicReason ?? '',
           });
         }
       }

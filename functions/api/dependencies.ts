@@ -2,11 +2,15 @@ import type { ApprovalPolicy } from '#shared/approvals/policy';
 import { now } from '#shared/clock';
 import type { CompliancePolicy } from '#shared/compliance/policy';
 import { type Publish, publisherFor } from '#shared/events/publisher';
+import { deployedNetworks } from '#shared/networks/deployment';
+import type { NetworkRegistry } from '#shared/networks/registry';
 import type { SharingPolicy } from '#shared/sharing/policy';
 import { type AuditStore, createAuditStore } from '#shared/store/audit';
 import { type CampaignStore, createCampaignStore } from '#shared/store/campaigns';
+import { type CredentialStore, createCredentialStore } from '#shared/store/credentials';
 import { createEmployeeStore, type EmployeeStore } from '#shared/store/employees';
 import { createIdempotencyStore, type IdempotencyStore } from '#shared/store/idempotency';
+import { createSignInStore, type SignInStore } from '#shared/store/oauth-states';
 import {
   createPersonalisationStore,
   type PersonalisationStore,
@@ -36,6 +40,12 @@ export interface ApiDependencies {
   spend: SpendStore;
   idempotency: IdempotencyStore;
   personalisations: PersonalisationStore;
+  /** The networks this deployment offers, for the settings in force. */
+  networks: () => Promise<NetworkRegistry>;
+  credentials: CredentialStore;
+  signIns: SignInStore;
+  /** The API's own address: networks send employees back to `${apiUrl}/oauth/{network}/callback`. */
+  apiUrl: string;
   publish: Publish;
   now: () => Date;
 }
@@ -43,9 +53,16 @@ export interface ApiDependencies {
 export const createApiDependencies = (config: {
   TABLE_NAME: string;
   EVENT_BUS_NAME: string;
+  TOKEN_KEY?: string | undefined;
+  API_URL?: string | undefined;
 }): ApiDependencies => {
   const audit = createAuditStore(config.TABLE_NAME);
+  const networks = deployedNetworks(config.TABLE_NAME, config.TOKEN_KEY);
   return {
+    networks: () => networks.registry(),
+    credentials: createCredentialStore(config.TABLE_NAME, networks.cipher),
+    signIns: createSignInStore(config.TABLE_NAME),
+    apiUrl: config.API_URL ?? 'http://127.0.0.1:4000',
     posts: createPostStore(config.TABLE_NAME, audit),
     campaigns: createCampaignStore(config.TABLE_NAME, audit),
     spend: createSpendStore(config.TABLE_NAME),

@@ -7,7 +7,12 @@ import { routeRequest } from '#functions/api/router';
 import { loadConfig, nonEmpty } from '#shared/config';
 import { logger } from '#shared/logger';
 
-const config = loadConfig({ TABLE_NAME: nonEmpty, EVENT_BUS_NAME: nonEmpty });
+const config = loadConfig({
+  TABLE_NAME: nonEmpty,
+  EVENT_BUS_NAME: nonEmpty,
+  TOKEN_KEY: nonEmpty,
+  API_URL: nonEmpty,
+});
 const deps = createApiDependencies(config);
 
 export const handler = middy<ApiEvent, ApiResponse>()

@@ -10,6 +10,7 @@ import {
   ValidationError,
 } from '#shared/errors';
 import { logger } from '#shared/logger';
+import { isNetworkError } from '#shared/networks/errors';
 
 /** One place that turns errors into answers: bad input is always a 4xx with a JSON body. */
 export const toResponse = (error: unknown): ApiResponse => {
@@ -37,6 +38,26 @@ export const toResponse = (error: unknown): ApiResponse => {
   }
   if (error instanceof UnprocessableError) {
     return json(422, { error: { code: 'unprocessable', message: error.message } });
+  }
+  if (isNetworkError(error)) {
+    // A social network's answer while connecting: its refusal is the employee's to fix (422),
+    // its rate limit says when to come back, and its silence is nobody's bad input (502).
+    if (error.kind === 'rate_limited') {
+      const response = json(429, {
+        error: { code: 'network_rate_limited', message: error.message },
+      });
+      return {
+        ...response,
+        headers: {
+          ...response.headers,
+          'retry-after': String(error.details.retryAfterSeconds ?? 60),
+        },
+      };
+    }
+    if (error.kind === 'outcome_unknown') {
+      return json(502, { error: { code: 'network_unavailable', message: error.message } });
+    }
+    return json(422, { error: { code: 'network_refused', message: error.message } });
   }
   logger.error('Unhandled error', { error: error as Error });
   return json(500, { error: { code: 'internal', message: 'Something went wrong on our side' } });

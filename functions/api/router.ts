@@ -22,6 +22,13 @@ import {
 } from '#functions/api/routes/campaigns';
 import { dryRunCheck } from '#functions/api/routes/compliance';
 import {
+  authorize,
+  connect,
+  disconnect,
+  listConnections,
+  oauthCallback,
+} from '#functions/api/routes/connections';
+import {
   createEmployee,
   getEmployee,
   importEmployees,
@@ -29,15 +36,7 @@ import {
   updateEmployee,
 } from '#functions/api/routes/employees';
 import { library } from '#functions/api/routes/library';
-import {
-  connectSandbox,
-  disconnect,
-  getMe,
-  join,
-  leave,
-  listConnections,
-  updateConsent,
-} from '#functions/api/routes/me';
+import { getMe, join, leave, updateConsent } from '#functions/api/routes/me';
 import {
   approvePersonalisation,
   personalisationQueue,
@@ -128,7 +127,9 @@ export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
   'PUT /me/consent': updateConsent,
   'POST /me/leave': leave,
   'POST /me/join': join,
-  'PUT /me/connections/{network}': connectSandbox,
+  'PUT /me/connections/{network}': connect,
+  'POST /me/connections/{network}/authorize': authorize,
+  'GET /oauth/{network}/callback': oauthCallback,
   'DELETE /me/connections/{network}': disconnect,
   'GET /me/connections': listConnections,
   'GET /openapi.json': openApiRoute(() => apiRoutes),

@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { dispatchDueCampaigns } from '#functions/dispatcher/dispatch-due';
+import { noticeExpiringConnections } from '#functions/dispatcher/notice-expiring-connections';
 import { releaseDeferredJobs } from '#functions/dispatcher/release-deferred';
 import { sweepDeadlines } from '#functions/dispatcher/sweep-deadlines';
 import { loadConfig, nonEmpty } from '#shared/config';
@@ -11,6 +12,7 @@ import { sendShareJobs } from '#shared/queue/share-queue';
 import { createAuditStore } from '#shared/store/audit';
 import { createCampaignStore } from '#shared/store/campaigns';
 import { createDeferredJobStore } from '#shared/store/deferred-jobs';
+import { createEmployeeStore } from '#shared/store/employees';
 import { createPostStore } from '#shared/store/posts';
 
 const config = loadConfig({
@@ -23,13 +25,15 @@ const deps = {
   campaigns: createCampaignStore(config.TABLE_NAME, audit),
   posts: createPostStore(config.TABLE_NAME, audit),
   deferred: createDeferredJobStore(config.TABLE_NAME),
+  employees: createEmployeeStore(config.TABLE_NAME, audit),
   send: (jobs: Parameters<typeof sendShareJobs>[1]) => sendShareJobs(config.SHARE_QUEUE_URL, jobs),
   publish: publisherFor(config.EVENT_BUS_NAME),
 };
 
 /**
- * Every minute: expire and lapse what is past its deadline, announce due campaigns, and hand the
- * queue the share jobs that were waiting in DynamoDB for their time.
+ * Every minute: expire and lapse what is past its deadline, announce due campaigns, hand the
+ * queue the share jobs that were waiting in DynamoDB for their time, and warn of connections
+ * about to expire.
  */
 export const handler = middy<unknown, void>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -38,4 +42,5 @@ export const handler = middy<unknown, void>()
     await sweepDeadlines(now, deps);
     await dispatchDueCampaigns(now, deps);
     await releaseDeferredJobs(now, deps);
+    await noticeExpiringConnections(now, deps);
   });

@@ -35,6 +35,7 @@ export const DETAIL_TYPES = {
   shareSkipped: 'ShareSkipped',
   shareOutcomeUnknown: 'ShareOutcomeUnknown',
   connectionExpired: 'ConnectionExpired',
+  connectionExpiring: 'ConnectionExpiring',
   engagementUpdated: 'EngagementUpdated',
 } as const;
 
@@ -94,6 +95,13 @@ export const eventSchemas = {
   /** A publish may or may not have posted, on a network where asking again could post twice. */
   ShareOutcomeUnknown: z.object({ shareId: id, campaignId: id, network: id, reason: z.string() }),
   ConnectionExpired: z.object({ employeeId: id, network: id }),
+  /** A connection stops working soon unless the employee reconnects: for a notification feature. */
+  ConnectionExpiring: z.object({
+    employeeId: id,
+    network: id,
+    daysLeft: z.number().int().positive(),
+    expiresAt: z.iso.datetime(),
+  }),
   EngagementUpdated: z.object({ network: id, sharesPolled: z.number().int().nonnegative() }),
 } as const satisfies Record<(typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES], z.ZodType>;
 

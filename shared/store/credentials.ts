@@ -51,8 +51,14 @@ export const createCredentialStore = (tableName: string, cipher: TokenCipher) =>
   });
 
   const store = {
-    seal: (c: Pick<Connection, 'employeeId' | 'network'>, credentials: Credentials) =>
-      cipher.seal(JSON.stringify(credentials), contextOf(c)),
+    seal: (c: Pick<Connection, 'employeeId' | 'network'>, credentials: Credentials | string) =>
+      cipher.seal(
+        typeof credentials === 'string' ? credentials : JSON.stringify(credentials),
+        contextOf(c),
+      ),
+    /** Opens a value sealed for this employee and network (a sign-in's PKCE verifier). */
+    open: (c: Pick<Connection, 'employeeId' | 'network'>, sealed: string) =>
+      cipher.open(sealed, contextOf(c)),
 
     /**
      * The account with tokens fit for a call: renewed first when the access token is about to

@@ -356,6 +356,7 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
       status: ConnectionStatus,
       reason: string,
       at: Date,
+      actor = 'system:share-worker',
     ): Promise<void> {
       const connection = await this.getConnection(employeeId, network);
       if (!connection || connection.status === status) return;
@@ -364,7 +365,7 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
         records: [
           {
             at: at.toISOString(),
-            actor: 'system:share-worker',
+            actor,
             action: `connection.${status}`,
             subject: { employeeId },
             before: { network, status: connection.status },
@@ -394,6 +395,64 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
         ],
         dedupeKey: `connection#${employeeId}#${network}#${connection.connectedAt}#${status}`,
       });
+    },
+
+    /** Connections whose next expiry notice is due, oldest first, with how many were given. */
+    async dueNotices(
+      now: Date,
+      limit: number,
+    ): Promise<{ connection: Connection; given: number; noticeKey: string }[]> {
+      const { Items = [] } = await dynamo().send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :now',
+          ExpressionAttributeValues: {
+            ':pk': keys.connectionNotices,
+            ':now': `${now.toISOString()}#~`,
+          },
+          Limit: limit,
+        }),
+      );
+      return Items.map((item) => ({
+        connection: Connection.parse(withoutKeys(item)),
+        given: Number(item.noticesGiven ?? 0),
+        noticeKey: String(item.gsi2sk),
+      }));
+    },
+
+    /**
+     * Moves a connection past a notice: the next one's key, or out of the index after the last.
+     * Conditional on the key it was found by, so of two sweeps only one announces the notice.
+     */
+    async advanceNotice(
+      connection: Connection,
+      noticeKey: string,
+      given: number,
+      next: Date | undefined,
+    ): Promise<boolean> {
+      const nextKeys = next ? noticeKeys(connection, next) : undefined;
+      try {
+        await dynamo().send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.connection(connection.employeeId, connection.network),
+            UpdateExpression: nextKeys
+              ? 'SET noticesGiven = :given, gsi2sk = :next'
+              : 'SET noticesGiven = :given REMOVE gsi2pk, gsi2sk',
+            ConditionExpression: 'gsi2sk = :key',
+            ExpressionAttributeValues: {
+              ':given': given,
+              ':key': noticeKey,
+              ...(nextKeys ? { ':next': nextKeys.gsi2sk } : {}),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) return false;
+        throw error;
+      }
     },
 
     async getConnection(employeeId: string, network: string): Promise<Connection | undefined> {

@@ -144,7 +144,7 @@ describe('the template is exactly what infra/declaration.ts declares', () => {
       routes.map((r) => `${r.method} ${r.path}`).sort(),
     );
     const publicKeys = routes.filter((r) => 'public' in r && r.public).map(routeKey);
-    expect(publicKeys).toEqual(['GET /openapi.json']);
+    expect(publicKeys.sort()).toEqual(['GET /oauth/{network}/callback', 'GET /openapi.json']);
     for (const route of deployed) {
       expect([route.Properties.RouteKey, route.Properties.AuthorizationType]).toEqual([
         route.Properties.RouteKey,

@@ -1,0 +1,310 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiDependencies } from '#functions/api/dependencies';
+import { noticeExpiringConnections } from '#functions/dispatcher/notice-expiring-connections';
+import { publishShare } from '#functions/share-worker/publish-share';
+import { dynamo } from '#shared/aws';
+import type { PendingEvent } from '#shared/events/publisher';
+import { shareIdFor } from '#shared/ids';
+import { createNetworkRegistry } from '#shared/networks/registry';
+import { NetworkSettings } from '#shared/networks/settings';
+import { createInstanceAppStore } from '#shared/store/instance-apps';
+import { keys } from '#shared/store/keys';
+import { apiEvent, callApi } from '../fixtures/api-events';
+import { testCipher, testCredentials } from '../fixtures/credentials';
+import { type FakeBluesky, startFakeBluesky } from '../fixtures/fake-networks/bluesky';
+import { type FakeMastodon, startFakeMastodon } from '../fixtures/fake-networks/mastodon';
+import { is } from '../fixtures/fake-networks/server';
+import { type FakeX, startFakeX } from '../fixtures/fake-networks/x';
+import { createShareStack } from '../fixtures/share-stack';
+import { type Arranged, arrangeCampaign, optedIn } from '../fixtures/sharing';
+import { TABLE } from './setup';
+
+const events: PendingEvent[] = [];
+const publish = async (published: readonly PendingEvent[]) => {
+  events.push(...published);
+};
+let x: FakeX;
+let mastodon: FakeMastodon;
+let bluesky: FakeBluesky;
+let arranged: Arranged;
+let deps: ReturnType<typeof createApiDependencies>;
+let stack: ReturnType<typeof createShareStack>;
+
+const credentials = testCredentials(TABLE);
+
+beforeAll(async () => {
+  [x, mastodon, bluesky] = await Promise.all([
+    startFakeX(),
+    startFakeMastodon(),
+    startFakeBluesky(),
+  ]);
+  const networks = createNetworkRegistry(TABLE, {
+    settings: NetworkSettings.parse({
+      x: {
+        clientId: x.clientId,
+        clientSecret: x.clientSecret,
+        appBearerToken: x.appBearer,
+        authUrl: x.url,
+        apiUrl: x.url,
+      },
+      bluesky: { service: bluesky.url, appView: bluesky.url },
+    }),
+    instanceApps: createInstanceAppStore(TABLE, testCipher),
+    allowInsecureInstances: true,
+  });
+  deps = {
+    ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }),
+    networks: async () => networks,
+    credentials,
+    apiUrl: 'https://chorus.example',
+    publish,
+  };
+  stack = createShareStack({
+    table: TABLE,
+    queueUrl: 'unused',
+    deadLetterUrl: 'unused',
+    publish,
+    networks,
+    leaseMs: 60_000,
+  });
+  arranged = await arrangeCampaign(stack.stores, {
+    count: 1,
+    person: (_, e) => ({
+      ...e,
+      consent: optedIn({ networks: { sandbox: { autoShare: true }, x: { autoShare: true } } }),
+    }),
+  });
+});
+afterAll(() => Promise.all([x.stop(), mastodon.stop(), bluesky.stop()]));
+
+const employee = () => arranged.people[0] as NonNullable<Arranged['people'][0]>;
+const as = (routeKey: string, options: Parameters<typeof apiEvent>[2] = {}) =>
+  callApi(
+    apiEvent(routeKey, { sub: 'u-emp', email: employee().email, groups: ['employee'] }, options),
+    deps,
+  );
+const publicCall = (routeKey: string, options: Parameters<typeof apiEvent>[2] = {}) =>
+  callApi(apiEvent(routeKey, undefined, options), deps);
+const json = (r: { body?: string }) => JSON.parse(r.body ?? '{}');
+
+/** The browser's part: open the network's sign-in, consent, and land on the callback. */
+const consent = async (network: string, body: unknown = {}) => {
+  const started = await as('POST /me/connections/{network}/authorize', {
+    pathParameters: { network },
+    body: JSON.stringify(body),
+  });
+  expect(started.statusCode).toBe(200);
+  const { authorizationUrl } = json(started);
+  const back = new URL(
+    (await fetch(authorizationUrl, { redirect: 'manual' })).headers.get('location') ?? '',
+  );
+  expect(back.origin + back.pathname).toBe(`https://chorus.example/oauth/${network}/callback`);
+  return Object.fromEntries(back.searchParams) as { code: string; state: string };
+};
+
+const storedConnection = async (network: string) =>
+  (
+    await dynamo().send(
+      new GetCommand({ TableName: TABLE, Key: keys.connection(employee().employeeId, network) }),
+    )
+  ).Item;
+
+describe('connecting networks', () => {
+  it('connects X through OAuth with state and PKCE; tokens are sealed, never answered or audited', async () => {
+    const { code, state } = await consent('x');
+    const done = await publicCall('GET /oauth/{network}/callback', {
+      pathParameters: { network: 'x' },
+      query: { code, state },
+    });
+    expect(done.statusCode).toBe(200);
+    expect(json(done).connected).toMatchObject({
+      network: 'x',
+      status: 'active',
+      audienceSize: 321,
+    });
+
+    const item = await storedConnection('x');
+    const tokenRequest = x.requests.filter(is('POST', '/2/oauth2/token')).at(-1);
+    expect(tokenRequest?.body.code_verifier).toBeTypeOf('string');
+    const accessTokens = [...x.requests.filter(is('GET', '/2/users/me'))].map((r) => r.bearer);
+    expect(item?.sealedCredentials).toMatch(/^local:/);
+    const everywhere = JSON.stringify([
+      item,
+      json(await as('GET /me/connections')),
+      json(await as('GET /me')),
+      (
+        await dynamo().send(
+          new QueryCommand({
+            TableName: TABLE,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `AUDIT#employee#${employee().employeeId}` },
+          }),
+        )
+      ).Items,
+    ]);
+    for (const token of accessTokens) expect(everywhere).not.toContain(token);
+    expect(json(await as('GET /me/connections')).connections[0]).not.toHaveProperty(
+      'sealedCredentials',
+    );
+  });
+
+  it('refuses a callback with a wrong, replayed or other network’s state, writing nothing', async () => {
+    const { code, state } = await consent('x');
+    const wrong = await publicCall('GET /oauth/{network}/callback', {
+      pathParameters: { network: 'x' },
+      query: { code, state: 'forged' },
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(json(wrong).error.fields[0].field).toBe('query.state');
+    const otherNetwork = await publicCall('GET /oauth/{network}/callback', {
+      pathParameters: { network: 'mastodon' },
+      query: { code, state },
+    });
+    expect(otherNetwork.statusCode).toBe(400);
+    // The state was spent by that attempt: even the right network cannot use it now.
+    const replay = await publicCall('GET /oauth/{network}/callback', {
+      pathParameters: { network: 'x' },
+      query: { code, state },
+    });
+    expect(replay.statusCode).toBe(400);
+    const declined = await consent('x');
+    const denied = await publicCall('GET /oauth/{network}/callback', {
+      pathParameters: { network: 'x' },
+      query: { state: declined.state, error: 'access_denied' },
+    });
+    expect(denied.statusCode).toBe(422);
+    expect(json(denied).error.message).toContain('access_denied');
+  });
+
+  it('connects Mastodon on the employee’s own instance, registering Chorus there once', async () => {
+    const missing = await as('POST /me/connections/{network}/authorize', {
+      pathParameters: { network: 'mastodon' },
+      body: '{}',
+    });
+    expect(missing.statusCode).toBe(400);
+    for (let i = 0; i < 2; i++) {
+      const { code, state } = await consent('mastodon', { instance: mastodon.url });
+      const done = await publicCall('GET /oauth/{network}/callback', {
+        pathParameters: { network: 'mastodon' },
+        query: { code, state },
+      });
+      expect(done.statusCode).toBe(200);
+      expect(json(done).connected).toMatchObject({ network: 'mastodon', instance: mastodon.url });
+    }
+    expect(mastodon.apps.size).toBe(1);
+  });
+
+  it('connects Bluesky with an app password, which is not kept; a wrong one is a 422', async () => {
+    const wrong = await as('PUT /me/connections/{network}', {
+      pathParameters: { network: 'bluesky' },
+      body: JSON.stringify({
+        identifier: bluesky.account.handle,
+        appPassword: 'aaaa-bbbb-cccc-dddd',
+      }),
+    });
+    expect(wrong.statusCode).toBe(422);
+    expect(json(wrong).error.code).toBe('network_refused');
+    const right = await as('PUT /me/connections/{network}', {
+      pathParameters: { network: 'bluesky' },
+      body: JSON.stringify({
+        identifier: bluesky.account.handle,
+        appPassword: bluesky.account.appPassword,
+      }),
+    });
+    expect(right.statusCode).toBe(200);
+    expect(JSON.stringify(await storedConnection('bluesky'))).not.toContain(
+      bluesky.account.appPassword,
+    );
+    const notConfigured = await as('POST /me/connections/{network}/authorize', {
+      pathParameters: { network: 'linkedin' },
+      body: '{}',
+    });
+    expect(notConfigured.statusCode).toBe(422);
+    expect(json(notConfigured).error.message).toContain('not set up here');
+  });
+
+  it('publishes a share on X; a refused token is renewed once, single-flight, and the post made once', async () => {
+    const job = {
+      shareId: shareIdFor(arranged.campaign.campaignId, employee().employeeId, 'x'),
+      campaignId: arranged.campaign.campaignId,
+      postId: arranged.campaign.postId,
+      employeeId: employee().employeeId,
+      network: 'x' as const,
+    };
+    // Every access token X issued so far stops working: the worker must renew before it posts.
+    for (const r of x.requests.filter(is('GET', '/2/users/me'))) x.expire(r.bearer ?? '');
+    const refreshesBefore = x.requests.filter(
+      (r) => is('POST', '/2/oauth2/token')(r) && r.body.grant_type === 'refresh_token',
+    ).length;
+    const result = await publishShare(job, stack.worker);
+    expect(result).toMatchObject({ kind: 'done', share: { status: 'published' } });
+    const refreshes = x.requests.filter(
+      (r) => is('POST', '/2/oauth2/token')(r) && r.body.grant_type === 'refresh_token',
+    ).length;
+    expect(refreshes - refreshesBefore).toBe(1);
+    expect([...x.tweets.values()].filter((t) => t.text.includes('hiring'))).toHaveLength(1);
+    // Two workers renewing one account at once: one calls X, the other waits or reuses it.
+    const connection = await deps.employees.getConnection(employee().employeeId, 'x');
+    const adapter = (await deps.networks()).x;
+    if (!connection || !adapter) throw new Error('no X connection');
+    const both = await Promise.all([
+      credentials.forCall(connection, adapter, new Date(), true),
+      credentials.forCall(connection, adapter, new Date(), true),
+    ]);
+    expect(both.map((b) => b.kind).sort()).toEqual(['busy', 'ready']);
+    const after = x.requests.filter(
+      (r) => is('POST', '/2/oauth2/token')(r) && r.body.grant_type === 'refresh_token',
+    ).length;
+    expect(after - refreshes).toBe(1);
+  });
+});
+
+describe('connection expiry notices', () => {
+  it('warns 3 days before a non-renewable token ends (10 had passed), then marks it expired, once each', async () => {
+    const at = new Date();
+    const end = new Date(at.getTime() + 9 * 86_400_000);
+    const connection = {
+      employeeId: employee().employeeId,
+      network: 'linkedin' as const,
+      handle: 'Member',
+      audienceSize: 0,
+      status: 'active' as const,
+      connectedAt: at.toISOString(),
+      expiresAt: end.toISOString(),
+    };
+    await deps.employees.putConnection(
+      connection,
+      'u-emp',
+      at,
+      await credentials.seal(connection, { accessToken: 'li-token', expiresAt: end.toISOString() }),
+    );
+    const notices = () =>
+      events.filter(
+        (e) =>
+          'employeeId' in e.detail &&
+          e.detail.employeeId === connection.employeeId &&
+          e.detail.network === 'linkedin',
+      );
+    const sweep = (days: number) =>
+      noticeExpiringConnections(new Date(at.getTime() + days * 86_400_000 + 60_000), {
+        employees: deps.employees,
+        publish,
+      });
+
+    await sweep(1);
+    expect(notices()).toHaveLength(0);
+    await Promise.all([sweep(6), sweep(6)]);
+    expect(
+      notices().map((e) => [e.detailType, (e.detail as { daysLeft?: number }).daysLeft]),
+    ).toEqual([['ConnectionExpiring', 3]]);
+    expect((await deps.employees.getConnection(connection.employeeId, 'linkedin'))?.status).toBe(
+      'expiring',
+    );
+    await Promise.all([sweep(9), sweep(9)]);
+    expect(notices().map((e) => e.detailType)).toEqual(['ConnectionExpiring', 'ConnectionExpired']);
+    expect((await deps.employees.get(connection.employeeId)).connections.linkedin?.status).toBe(
+      'expired',
+    );
+  });
+});
