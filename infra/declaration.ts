@@ -149,12 +149,20 @@ export const functions = {
     uses: { table: 'readWrite', bus: 'put', networkSettings: 'read' },
     trigger: { kind: 'schedule', everyMinutes: 15 },
   },
+  clickRedirect: {
+    entry: 'functions/click-redirect/handler.ts',
+    description: 'Sends readers of a tracked link on to its destination and counts the click',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    uses: { table: 'readWrite' },
+    trigger: { kind: 'http' },
+  },
 } as const satisfies Record<string, FunctionDeclaration>;
 
 export type FunctionName = keyof typeof functions;
 
 export interface RouteDeclaration {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   function: FunctionName;
   /** Why this route needs no JWT; every other route does. */
@@ -231,6 +239,12 @@ export const routes = [
   },
   { method: 'DELETE', path: '/me/connections/{network}', function: 'api' },
   { method: 'GET', path: '/me/connections', function: 'api' },
+  ...(['GET', 'HEAD'] as const).map((method) => ({
+    method,
+    path: '/l/{code}',
+    function: 'clickRedirect' as const,
+    public: 'A tracked link in a public post: whoever reads the post follows it, signed in or not.',
+  })),
   {
     method: 'GET',
     path: '/openapi.json',

@@ -15,6 +15,7 @@ import { createCampaignStore } from '#shared/store/campaigns';
 import { createCredentialStore } from '#shared/store/credentials';
 import { createDeferredJobStore } from '#shared/store/deferred-jobs';
 import { createEmployeeStore } from '#shared/store/employees';
+import { createLinkStore } from '#shared/store/links';
 import { createPersonalisationStore } from '#shared/store/personalisations';
 import { createCompliancePolicyStore, createSharingPolicyStore } from '#shared/store/policies';
 import { createPostStore } from '#shared/store/posts';
@@ -26,6 +27,7 @@ const config = loadConfig({
   SHARE_QUEUE_URL: nonEmpty,
   SHARE_DLQ_URL: nonEmpty,
   TOKEN_KEY: nonEmpty,
+  API_URL: nonEmpty,
 });
 const audit = createAuditStore(config.TABLE_NAME);
 const compliancePolicies = createCompliancePolicyStore(config.TABLE_NAME, audit);
@@ -46,6 +48,8 @@ const dependencies: Omit<ShareWorkerDependencies, 'networks'> = {
   employees: createEmployeeStore(config.TABLE_NAME, audit),
   shares: createShareStore(config.TABLE_NAME),
   credentials: createCredentialStore(config.TABLE_NAME, networks.cipher),
+  links: createLinkStore(config.TABLE_NAME),
+  linkBase: config.API_URL,
   publish: publisherFor(config.EVENT_BUS_NAME),
   now,
   leaseMs: LEASE_MS,

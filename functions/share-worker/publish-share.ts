@@ -12,6 +12,7 @@ import { engagementPollAfterPublish } from '#shared/engagement/cadence';
 import { DETAIL_TYPES } from '#shared/events/catalogue';
 import { event, type Publish } from '#shared/events/publisher';
 import { sha256 } from '#shared/hash';
+import { destinationWithUtm, linkCodeFor } from '#shared/links/tracked-link';
 import { logger } from '#shared/logger';
 import { isNetworkError, NetworkError } from '#shared/networks/errors';
 import type { Account, NetworkAdapter, PublishedPost } from '#shared/networks/network';
@@ -28,6 +29,7 @@ import type { AuditStore } from '#shared/store/audit';
 import type { CampaignStore } from '#shared/store/campaigns';
 import type { CredentialStore } from '#shared/store/credentials';
 import type { EmployeeStore } from '#shared/store/employees';
+import type { LinkStore } from '#shared/store/links';
 import type { PersonalisationStore } from '#shared/store/personalisations';
 import type { PostStore } from '#shared/store/posts';
 import type { ShareStore } from '#shared/store/shares';
@@ -40,6 +42,9 @@ export interface ShareWorkerDependencies {
   networks: NetworkRegistry;
   /** Opens a connection's sealed tokens for one publish, renewing them when they run out. */
   credentials: CredentialStore;
+  links: LinkStore;
+  /** Where tracked links point: `${linkBase}/l/{code}` (the API's address). */
+  linkBase: string;
   publish: Publish;
   now: () => Date;
   audit: AuditStore;
@@ -133,7 +138,11 @@ const refusalOf = (
   return undefined;
 };
 
-/** The final text for this share, and anything in it the compliance policy now blocks. */
+/**
+ * The final text for this share, and anything in it the compliance policy now blocks. The post's
+ * link becomes the share's own tracked link; the link rules judge the destination (where the
+ * reader lands), every other rule — length above all — the text exactly as it will be posted.
+ */
 const finalText = async (
   job: ShareJob,
   { campaign, post, employee }: Context,
@@ -151,21 +160,46 @@ const finalText = async (
   // The employee's own wording, if legal-clean and written from this very approved content.
   const personalised =
     own?.status === 'approved' && own.baseHash === campaign.contentHash ? own.text : undefined;
-  const text = renderFinalText({
-    copy: variant.text,
-    link: post.link,
-    values: { ...personValues(employee.name), company: policy.company },
-    disclaimers: [
-      ...disclaimersOn(post.compliance?.disclaimers ?? [], job.network),
-      ...jurisdictionDisclaimers(policy, post, target),
-    ],
-    policy,
-    personalised,
-  });
-  const blocking = checkText(text, post, target, policy)
+  const render = (link: string | undefined) =>
+    renderFinalText({
+      copy: variant.text,
+      link,
+      values: { ...personValues(employee.name), company: policy.company },
+      disclaimers: [
+        ...disclaimersOn(post.compliance?.disclaimers ?? [], job.network),
+        ...jurisdictionDisclaimers(policy, post, target),
+      ],
+      policy,
+      // The employee edited the text with the destination in it; it carries the tracked link too.
+      personalised:
+        personalised && post.link && link ? personalised.replaceAll(post.link, link) : personalised,
+    });
+  const tracked = post.link ? `${deps.linkBase}/l/${linkCodeFor(job.shareId)}` : undefined;
+  const text = render(tracked);
+  const blocking = [
+    ...checkText(render(post.link), post, target, policy).filter((f) =>
+      f.ruleId.startsWith('link.'),
+    ),
+    ...checkText(text, post, target, policy).filter((f) => !f.ruleId.startsWith('link.')),
+  ]
     .filter((f) => f.severity === 'block')
     .map((f) => f.message);
   return { text, blocking };
+};
+
+/** The share's tracked link, made before the text that carries it is posted. */
+const ensureTrackedLink = async (job: ShareJob, post: Post, deps: ShareWorkerDependencies) => {
+  if (!post.link) return;
+  await deps.links.ensure({
+    code: linkCodeFor(job.shareId),
+    shareId: job.shareId,
+    campaignId: job.campaignId,
+    postId: job.postId,
+    employeeId: job.employeeId,
+    network: job.network,
+    destination: destinationWithUtm(post.link, job),
+    createdAt: deps.now().toISOString(),
+  });
 };
 
 /**
@@ -315,6 +349,7 @@ const takeShare = async (
     return end('failed', 'compliance_blocked', rendered.blocking.join('; '));
   }
   if (!connection) return end('skipped', 'not_connected', EXCLUSION_REASONS.not_connected);
+  await ensureTrackedLink(job, post, deps);
 
   // Claim the share: the first time together with the employee's daily count.
   let claimed: Share;

@@ -144,7 +144,12 @@ describe('the template is exactly what infra/declaration.ts declares', () => {
       routes.map((r) => `${r.method} ${r.path}`).sort(),
     );
     const publicKeys = routes.filter((r) => 'public' in r && r.public).map(routeKey);
-    expect(publicKeys.sort()).toEqual(['GET /oauth/{network}/callback', 'GET /openapi.json']);
+    expect(publicKeys.sort()).toEqual([
+      'GET /l/{code}',
+      'GET /oauth/{network}/callback',
+      'GET /openapi.json',
+      'HEAD /l/{code}',
+    ]);
     for (const route of deployed) {
       expect([route.Properties.RouteKey, route.Properties.AuthorizationType]).toEqual([
         route.Properties.RouteKey,

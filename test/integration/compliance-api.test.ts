@@ -7,11 +7,13 @@ import { disclaimersOn, renderFinalText } from '#shared/compliance/engine';
 import { defaultPolicy } from '#shared/compliance/policy';
 import type { PendingEvent } from '#shared/events/publisher';
 import { employeeIdFor, shareIdFor } from '#shared/ids';
+import { linkCodeFor } from '#shared/links/tracked-link';
 import { createNetworkRegistry } from '#shared/networks/registry';
 import { findSandboxPost } from '#shared/networks/sandbox';
 import type { Post } from '#shared/posts/post';
 import { personValues } from '#shared/posts/template';
 import { defaultSharingPolicy } from '#shared/sharing/policy';
+import { createLinkStore } from '#shared/store/links';
 import { apiEvent, callApi } from '../fixtures/api-events';
 import { testCredentials } from '../fixtures/credentials';
 import { optedIn } from '../fixtures/sharing';
@@ -160,7 +162,7 @@ describe('employee edits, checked in their final form', () => {
     expect(again.status).toBe(409);
   });
 
-  it('lets a harmless edit through, and the share worker posts exactly that text', async () => {
+  it('lets a harmless edit through, and the share worker posts exactly that text (with its tracked link)', async () => {
     const ownWords = startingText.replace('Hear how', 'So proud of the team! Hear how');
     const passed = await personalise(ownWords);
     expect(passed.status).toBe(200);
@@ -199,13 +201,19 @@ describe('employee edits, checked in their final form', () => {
         ...deps,
         networks: createNetworkRegistry(TABLE),
         credentials: testCredentials(TABLE),
+        links: createLinkStore(TABLE),
+        linkBase: 'https://chorus.example',
         policy: () => deps.compliancePolicies.current(),
         sharingPolicy: async () => defaultSharingPolicy,
         leaseMs: 30_000,
       },
     );
     expect(result.kind === 'done' && result.share.status).toBe('published');
-    expect((await findSandboxPost(TABLE, shareId))?.text).toBe(ownWords);
+    const tracked = `https://chorus.example/l/${linkCodeFor(shareId)}`;
+    expect(post.link && ownWords.includes(post.link)).toBe(true);
+    expect((await findSandboxPost(TABLE, shareId))?.text).toBe(
+      ownWords.replaceAll(post.link ?? '', tracked),
+    );
   });
 
   it('answers a dry run for a draft with every finding and the policy version', async () => {

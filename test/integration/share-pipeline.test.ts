@@ -22,6 +22,7 @@ import { createCampaignStore } from '#shared/store/campaigns';
 import { createDeferredJobStore, DEFERRED_SHARDS } from '#shared/store/deferred-jobs';
 import { createEmployeeStore, DIRECTORY_SHARDS } from '#shared/store/employees';
 import { keys } from '#shared/store/keys';
+import { createLinkStore } from '#shared/store/links';
 import { createPersonalisationStore } from '#shared/store/personalisations';
 import { createPostStore } from '#shared/store/posts';
 import { createSegmentStore } from '#shared/store/segments';
@@ -61,6 +62,8 @@ const workerDeps = {
   shares,
   networks,
   credentials: testCredentials(TABLE),
+  links: createLinkStore(TABLE),
+  linkBase: 'https://chorus.example',
   publish,
   now,
   audit,
