@@ -239,6 +239,8 @@ export const routes = [
   },
   { method: 'DELETE', path: '/me/connections/{network}', function: 'api' },
   { method: 'GET', path: '/me/connections', function: 'api' },
+  { method: 'GET', path: '/me/feed', function: 'api' },
+  { method: 'POST', path: '/me/shares', function: 'api' },
   ...(['GET', 'HEAD'] as const).map((method) => ({
     method,
     path: '/l/{code}',

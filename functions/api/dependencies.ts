@@ -4,12 +4,14 @@ import type { CompliancePolicy } from '#shared/compliance/policy';
 import { type Publish, publisherFor } from '#shared/events/publisher';
 import { deployedNetworks } from '#shared/networks/deployment';
 import type { NetworkRegistry } from '#shared/networks/registry';
+import { type QueuedJob, sendShareJobs } from '#shared/queue/share-queue';
 import type { SharingPolicy } from '#shared/sharing/policy';
 import { type AuditStore, createAuditStore } from '#shared/store/audit';
 import { type CampaignStore, createCampaignStore } from '#shared/store/campaigns';
 import { type CredentialStore, createCredentialStore } from '#shared/store/credentials';
 import { createEmployeeStore, type EmployeeStore } from '#shared/store/employees';
 import { createIdempotencyStore, type IdempotencyStore } from '#shared/store/idempotency';
+import { createLinkStore, type LinkStore } from '#shared/store/links';
 import { createSignInStore, type SignInStore } from '#shared/store/oauth-states';
 import {
   createPersonalisationStore,
@@ -44,6 +46,9 @@ export interface ApiDependencies {
   networks: () => Promise<NetworkRegistry>;
   credentials: CredentialStore;
   signIns: SignInStore;
+  links: LinkStore;
+  /** Puts share jobs on the share queue (an employee's own share from the feed). */
+  queueShares: (jobs: readonly QueuedJob[]) => Promise<unknown>;
   /** The API's own address: networks send employees back to `${apiUrl}/oauth/{network}/callback`. */
   apiUrl: string;
   publish: Publish;
@@ -54,6 +59,7 @@ export const createApiDependencies = (config: {
   TABLE_NAME: string;
   EVENT_BUS_NAME: string;
   TOKEN_KEY?: string | undefined;
+  SHARE_QUEUE_URL?: string | undefined;
   API_URL?: string | undefined;
 }): ApiDependencies => {
   const audit = createAuditStore(config.TABLE_NAME);
@@ -62,6 +68,8 @@ export const createApiDependencies = (config: {
     networks: () => networks.registry(),
     credentials: createCredentialStore(config.TABLE_NAME, networks.cipher),
     signIns: createSignInStore(config.TABLE_NAME),
+    links: createLinkStore(config.TABLE_NAME),
+    queueShares: (jobs) => sendShareJobs(config.SHARE_QUEUE_URL ?? '', jobs),
     apiUrl: config.API_URL ?? 'http://127.0.0.1:4000',
     posts: createPostStore(config.TABLE_NAME, audit),
     campaigns: createCampaignStore(config.TABLE_NAME, audit),

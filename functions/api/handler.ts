@@ -12,6 +12,7 @@ const config = loadConfig({
   EVENT_BUS_NAME: nonEmpty,
   TOKEN_KEY: nonEmpty,
   API_URL: nonEmpty,
+  SHARE_QUEUE_URL: nonEmpty,
 });
 const deps = createApiDependencies(config);
 

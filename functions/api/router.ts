@@ -35,6 +35,7 @@ import {
   setEmployeeStatus,
   updateEmployee,
 } from '#functions/api/routes/employees';
+import { feed, shareNow } from '#functions/api/routes/feed';
 import { library } from '#functions/api/routes/library';
 import { getMe, join, leave, updateConsent } from '#functions/api/routes/me';
 import {
@@ -132,6 +133,8 @@ export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
   'GET /oauth/{network}/callback': oauthCallback,
   'DELETE /me/connections/{network}': disconnect,
   'GET /me/connections': listConnections,
+  'GET /me/feed': feed,
+  'POST /me/shares': shareNow,
   'GET /openapi.json': openApiRoute(() => apiRoutes),
 };
 

@@ -130,7 +130,7 @@ const refusalOf = (
   if (campaign.expiresAt && campaign.expiresAt <= now.toISOString()) {
     return { status: 'skipped', reason: 'campaign_expired', detail: 'the campaign has expired' };
   }
-  const exclusion = exclusionFor(employee, job.network, post.topics, 'auto');
+  const exclusion = exclusionFor(employee, job.network, post.topics, job.mode ?? 'auto');
   if (exclusion)
     return { status: 'skipped', reason: exclusion, detail: EXCLUSION_REASONS[exclusion] };
   const mismatch = approvedContentMismatch(post, campaign.contentHash, now);
@@ -334,13 +334,17 @@ const takeShare = async (
   if (!resuming) {
     const refusal = refusalOf(job, context, now);
     if (refusal) return end(refusal.status, refusal.reason, refusal.detail);
-    const at = plannedDelivery({
-      shareId: job.shareId,
-      scheduledAt: now,
-      staggerMinutes: 0,
-      hours: consent.hours,
-      zone: consent.zone,
-    });
+    // An employee's own share goes when they press the button; a campaign's waits for their hours.
+    const at =
+      job.mode === 'own'
+        ? now
+        : plannedDelivery({
+            shareId: job.shareId,
+            scheduledAt: now,
+            staggerMinutes: 0,
+            hours: consent.hours,
+            zone: consent.zone,
+          });
     if (at > now) return later(at, 'outside the employee’s sharing hours', false);
   }
   const rendered = await finalText(job, context, deps);
@@ -358,7 +362,8 @@ const takeShare = async (
       employeeId: job.employeeId,
       network: job.network,
       localDate: localTime(now, consent.zone).date,
-      limit: consent.dailyCap,
+      // The cap limits what Chorus shares on its own; what they share themselves is theirs.
+      limit: job.mode === 'own' ? Number.MAX_SAFE_INTEGER : consent.dailyCap,
     });
     if (claim === 'exists') return later(now, 'another delivery recorded this share first', true);
     if (claim === 'capped') {
@@ -518,7 +523,7 @@ const afterRefusal = async (
     case 'auth_expired': {
       await deps.employees.markConnection(
         share.employeeId,
-        share.network,
+        network.name,
         'expired',
         error.message,
         now,

@@ -1,13 +1,19 @@
 import { z } from 'zod';
 import { NetworkName } from '#shared/networks/network';
+import { IntentNetwork } from '#shared/sharing/intents';
 
-/** The SQS message: ids only. The worker reads everything else from DynamoDB. */
+/**
+ * The SQS message: ids only. The worker reads everything else from DynamoDB. `auto`: a campaign
+ * shares for someone who turned auto-share on; `own`: the employee pressed share in their feed.
+ */
 export const ShareJob = z.object({
   shareId: z.string().min(1),
   campaignId: z.string().min(1),
   postId: z.string().min(1),
   employeeId: z.string().min(1),
   network: NetworkName,
+  /** Absent: `auto` (every job queued before suggestion mode existed). */
+  mode: z.enum(['auto', 'own']).optional(),
 });
 export type ShareJob = z.infer<typeof ShareJob>;
 
@@ -29,6 +35,8 @@ export const EngagementCountsSchema = z.object({
 });
 
 export const Share = ShareJob.extend({
+  /** Intent networks are shared by the employee in the network's own dialog, then confirmed. */
+  network: z.union([NetworkName, IntentNetwork]),
   status: ShareStatus,
   /** Why it ended as it did, as a code (`reconnect_needed`, `daily_cap_reached`, ...). */
   reason: z.string().optional(),
@@ -49,6 +57,8 @@ export const Share = ShareJob.extend({
   deletedOnNetwork: z.boolean().optional(),
   /** Why the network gives no engagement figures for this share (reported as such, never 0). */
   engagementUnavailable: z.string().optional(),
+  /** `intent`: shared in the network's own dialog and confirmed by the employee. */
+  via: z.enum(['api', 'intent']).optional(),
 });
 export type Share = z.infer<typeof Share>;
 

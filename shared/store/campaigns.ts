@@ -21,6 +21,9 @@ export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
           ...campaign,
           gsi1pk: keys.campaignsDue,
           gsi1sk: `${campaign.scheduledAt}#${campaign.campaignId}`,
+          // Found by post for the employees' feed.
+          gsi2pk: keys.campaignsOfPost(campaign.postId),
+          gsi2sk: `${campaign.createdAt}#${campaign.campaignId}`,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
@@ -37,6 +40,21 @@ export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
     );
     if (!Item) throw new NotFoundError('Campaign', campaignId);
     return Campaign.parse(withoutKeys(Item));
+  },
+
+  /** A post's campaigns, newest first. */
+  async ofPost(postId: string, limit = 10): Promise<Campaign[]> {
+    const { Items = [] } = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.campaignsOfPost(postId) },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => Campaign.parse(withoutKeys(item)));
   },
 
   async findDue(now: Date, limit: number): Promise<Campaign[]> {

@@ -13,7 +13,7 @@
  * | audit entry       | AUDIT#stream           | SEQ#000000000042            | AUDIT_POST#postId / at#stream#seq     | AUDIT_ACTOR#actor / at#stream#seq | gsi3: AUDIT_DAY#date / at#stream#seq
  * | audit dedupe      | AUDITKEY#key           | AUDITKEY                    |                                       |                                   |
  * | idempotency       | IDEMPOTENCY#user#route#key | IDEMPOTENCY             |                                       |                                   | (ttl)
- * | campaign          | CAMPAIGN#id            | CAMPAIGN                    | CAMPAIGNS_DUE / scheduledAt#id (while scheduled) |                         |
+ * | campaign          | CAMPAIGN#id            | CAMPAIGN                    | CAMPAIGNS_DUE / scheduledAt#id (while scheduled) | POST#postId#CAMPAIGNS / createdAt#id |
  * | employee          | EMPLOYEE#id            | PROFILE                     | DIRECTORY#shard / employeeId          |                                   |
  * | connection        | EMPLOYEE#id            | CONNECTION#network          |                                       | CONNECTION_NOTICES / noticeAt#employee#network (while a notice is due) |
  * | OAuth sign-in     | OAUTH#state            | OAUTH                       |                                       |                                   | (ttl)
@@ -75,6 +75,7 @@ export const keys = {
   }),
   campaign: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'CAMPAIGN' }),
   campaignsDue: 'CAMPAIGNS_DUE',
+  campaignsOfPost: (postId: string) => `POST#${postId}#CAMPAIGNS`,
   employee: (employeeId: string) => ({ pk: `EMPLOYEE#${employeeId}`, sk: 'PROFILE' }),
   connection: (employeeId: string, network: string) => ({
     pk: `EMPLOYEE#${employeeId}`,

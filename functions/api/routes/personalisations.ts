@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { currentEmployee } from '#functions/api/current-employee';
+import type { ApiDependencies } from '#functions/api/dependencies';
 import { defineRoute } from '#functions/api/route';
 import { Limit } from '#functions/api/schemas';
 import { shareablePost } from '#functions/api/shareable-post';
+import type { Caller } from '#shared/auth/roles';
+import type { CheckTarget } from '#shared/compliance/engine';
 import { checkText } from '#shared/compliance/engine';
 import { outcomeOf } from '#shared/compliance/finding';
+import type { Employee } from '#shared/employees/employee';
 import { ComplianceBlockedError, ForbiddenError } from '#shared/errors';
 import { sha256 } from '#shared/hash';
 import { KnownNetwork } from '#shared/networks/limits';
@@ -17,6 +21,7 @@ import {
   statusFor,
 } from '#shared/personalisations/personalisation';
 import { contentHashOf } from '#shared/posts/content-hash';
+import type { Post } from '#shared/posts/post';
 
 const Answer = z.object({ personalisation: PersonalisationSchema });
 
@@ -36,50 +41,74 @@ export const personalise = defineRoute({
       ...params,
       networkField: 'path.network',
     });
-    const at = deps.now();
-    const policy = await deps.compliancePolicies.current();
-    const findings = checkText(body.text, post, target, policy);
-    const outcome = outcomeOf(findings);
-    if (outcome === 'blocked') {
-      throw new ComplianceBlockedError(
-        'Your text cannot be shared: see each finding for what to change',
-        findings,
-      );
-    }
-    const personalisation: Personalisation = {
-      personalisationId: personalisationIdOf(employee.employeeId, post.postId, params.network),
-      employeeId: employee.employeeId,
-      authorId: caller.userId,
-      postId: post.postId,
-      network: params.network,
-      text: body.text,
-      status: statusFor(outcome),
-      findings,
-      policyVersion: policy.version,
-      baseHash: contentHashOf(post),
-      checkedAt: at.toISOString(),
-    };
-    await deps.personalisations.save(personalisation, {
-      at: personalisation.checkedAt,
-      actor: caller.userId,
-      action: 'personalisation.checked',
-      subject: { postId: post.postId, version: post.version },
-      before: null,
-      after: {
-        employeeId: employee.employeeId,
-        network: params.network,
-        status: personalisation.status,
-        findings: findings.map((f) => `${f.severity}:${f.ruleId}`),
-        policyVersion: policy.version,
-        textHash: sha256(body.text),
-      },
-    });
+    const personalisation = await checkPersonalisation(
+      deps,
+      caller,
+      employee,
+      post,
+      target,
+      body.text,
+    );
     return {
       status: personalisation.status === 'approved' ? 200 : 202,
       body: { personalisation },
     };
   },
 });
+
+/**
+ * Checks an employee's own wording of a post for one network, as the compliance engine checks any
+ * post, and keeps it with its audit entry: clean → approved, `review` → waits for legal, `block`
+ * → refused with every finding and nothing stored.
+ */
+export const checkPersonalisation = async (
+  deps: ApiDependencies,
+  caller: Caller,
+  employee: Employee,
+  post: Post,
+  target: CheckTarget,
+  text: string,
+): Promise<Personalisation> => {
+  const at = deps.now();
+  const policy = await deps.compliancePolicies.current();
+  const findings = checkText(text, post, target, policy);
+  const outcome = outcomeOf(findings);
+  if (outcome === 'blocked') {
+    throw new ComplianceBlockedError(
+      'Your text cannot be shared: see each finding for what to change',
+      findings,
+    );
+  }
+  const personalisation: Personalisation = {
+    personalisationId: personalisationIdOf(employee.employeeId, post.postId, target.network),
+    employeeId: employee.employeeId,
+    authorId: caller.userId,
+    postId: post.postId,
+    network: target.network,
+    text,
+    status: statusFor(outcome),
+    findings,
+    policyVersion: policy.version,
+    baseHash: contentHashOf(post),
+    checkedAt: at.toISOString(),
+  };
+  await deps.personalisations.save(personalisation, {
+    at: personalisation.checkedAt,
+    actor: caller.userId,
+    action: 'personalisation.checked',
+    subject: { postId: post.postId, version: post.version },
+    before: null,
+    after: {
+      employeeId: employee.employeeId,
+      network: target.network,
+      status: personalisation.status,
+      findings: findings.map((f) => `${f.severity}:${f.ruleId}`),
+      policyVersion: policy.version,
+      textHash: sha256(text),
+    },
+  });
+  return personalisation;
+};
 
 export const personalisationQueue = defineRoute({
   summary: 'Employees’ edits waiting for legal, oldest first, with their findings',

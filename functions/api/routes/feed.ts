@@ -1,0 +1,279 @@
+import { z } from 'zod';
+import { currentEmployee } from '#functions/api/current-employee';
+import type { ApiDependencies } from '#functions/api/dependencies';
+import { defineRoute } from '#functions/api/route';
+import { checkPersonalisation } from '#functions/api/routes/personalisations';
+import { shareablePost } from '#functions/api/shareable-post';
+import type { Campaign } from '#shared/campaigns/campaign';
+import type { Employee } from '#shared/employees/employee';
+import { segmentsOf } from '#shared/employees/segment';
+import { NotFoundError, UnprocessableError, ValidationError } from '#shared/errors';
+import { DETAIL_TYPES } from '#shared/events/catalogue';
+import { event } from '#shared/events/publisher';
+import { shareIdFor } from '#shared/ids';
+import { destinationWithUtm, linkCodeFor } from '#shared/links/tracked-link';
+import { NetworkName } from '#shared/networks/network';
+import { Personalisation } from '#shared/personalisations/personalisation';
+import type { Post } from '#shared/posts/post';
+import { isLiveAt } from '#shared/posts/workflow';
+import { isTerminal, type Share, Share as ShareSchema } from '#shared/shares/share';
+import { EXCLUSION_REASONS, exclusionFor } from '#shared/sharing/eligibility';
+import { IntentNetwork, shareIntentUrl } from '#shared/sharing/intents';
+
+const FEED_POSTS = 20;
+
+const FeedNetwork = z.object({
+  network: z.union([NetworkName, IntentNetwork]),
+  /** What the employee can do: share with one call, connect first, share in the network's own dialog, or nothing (done). */
+  action: z.enum(['share', 'connect', 'reconnect', 'intent', 'shared']),
+  share: z.object({ shareId: z.string(), status: z.string() }).optional(),
+  /** For `intent`: the network's share dialog with this share's tracked link. */
+  intentUrl: z.string().optional(),
+});
+
+const FeedItem = z.object({
+  campaignId: z.string(),
+  postId: z.string(),
+  title: z.string(),
+  topics: z.array(z.string()),
+  link: z.string().optional(),
+  expiresAt: z.string().optional(),
+  networks: z.array(FeedNetwork),
+});
+
+/** A campaign offers its post to the employee when it suggests, has started and has not ended. */
+const suggests = (campaign: Campaign, mine: readonly string[], now: Date) =>
+  campaign.mode !== 'auto' &&
+  campaign.status !== 'cancelled' &&
+  campaign.scheduledAt <= now.toISOString() &&
+  (!campaign.expiresAt || campaign.expiresAt > now.toISOString()) &&
+  campaign.segments.some((s) => mine.includes(s));
+
+/** The share's tracked link, made now when the employee will share it through a dialog. */
+const trackedLinkFor = async (
+  deps: ApiDependencies,
+  post: Post,
+  share: { shareId: string; campaignId: string; employeeId: string; network: string },
+): Promise<string | undefined> => {
+  if (!post.link) return undefined;
+  const code = linkCodeFor(share.shareId);
+  await deps.links.ensure({
+    code,
+    ...share,
+    postId: post.postId,
+    destination: destinationWithUtm(post.link, share),
+    createdAt: deps.now().toISOString(),
+  });
+  return `${deps.apiUrl}/l/${code}`;
+};
+
+const feedNetworks = async (
+  deps: ApiDependencies,
+  employee: Employee,
+  campaign: Campaign,
+  post: Post,
+): Promise<z.infer<typeof FeedNetwork>[]> => {
+  const networks = [...campaign.networks, ...IntentNetwork.options];
+  return Promise.all(
+    networks.map(async (network) => {
+      const shareId = shareIdFor(campaign.campaignId, employee.employeeId, network);
+      const existing = await deps.shares.get(shareId);
+      if (existing) {
+        return { network, action: 'shared' as const, share: { shareId, status: existing.status } };
+      }
+      const intent = IntentNetwork.safeParse(network);
+      if (intent.success) {
+        const link = await trackedLinkFor(deps, post, {
+          shareId,
+          campaignId: campaign.campaignId,
+          employeeId: employee.employeeId,
+          network,
+        });
+        return link
+          ? { network, action: 'intent' as const, intentUrl: shareIntentUrl(intent.data, link) }
+          : { network, action: 'connect' as const };
+      }
+      const connection = employee.connections[network as NetworkName];
+      const action = !connection
+        ? ('connect' as const)
+        : connection.status === 'expired' || connection.status === 'revoked'
+          ? ('reconnect' as const)
+          : ('share' as const);
+      return { network, action };
+    }),
+  );
+};
+
+export const feed = defineRoute({
+  summary: 'Posts suggested to me, newest first, with what I can do on each network',
+  description:
+    'Campaigns in `suggest` or `both` mode for my segments. `share`: one call to POST /me/shares; `intent`: open `intentUrl` (Facebook has no posting API) and then confirm; `shared`: done, with its status.',
+  tag: 'me',
+  roles: ['employee'],
+  response: { status: 200, description: 'My feed', schema: z.object({ items: z.array(FeedItem) }) },
+  async handle({ caller, deps }) {
+    const employee = await currentEmployee(caller, deps);
+    const mine = segmentsOf(employee, await deps.segments.all());
+    const now = deps.now();
+    const { entries } = await deps.posts.library(mine, { limit: FEED_POSTS });
+    const items = await Promise.all(
+      entries.map(async (entry) => {
+        const campaign = (await deps.campaigns.ofPost(entry.postId)).find((c) =>
+          suggests(c, mine, now),
+        );
+        if (!campaign) return undefined;
+        const post = await deps.posts.get(entry.postId);
+        if (!isLiveAt(post, now)) return undefined;
+        return {
+          campaignId: campaign.campaignId,
+          postId: post.postId,
+          title: post.title,
+          topics: post.topics,
+          ...(post.link ? { link: post.link } : {}),
+          ...(campaign.expiresAt ? { expiresAt: campaign.expiresAt } : {}),
+          networks: await feedNetworks(deps, employee, campaign, post),
+        };
+      }),
+    );
+    return { status: 200, body: { items: items.filter((i) => i !== undefined) } };
+  },
+});
+
+const ShareRequest = z.strictObject({
+  campaignId: z.string().min(1).max(100),
+  network: z.union([NetworkName, IntentNetwork]),
+  /** My own wording of the whole post, checked like any post before it goes out. */
+  text: z.string().trim().min(1).max(5000).optional(),
+  /** For a share-dialog network: I shared it there. */
+  confirmed: z.literal(true).optional(),
+});
+
+const ShareAnswer = z.object({
+  share: ShareSchema.pick({ shareId: true, network: true, status: true }).extend({
+    status: z.string(),
+  }),
+  personalisation: Personalisation.optional(),
+  message: z.string(),
+});
+
+export const shareNow = defineRoute({
+  summary: 'Share a suggested post now, on one network, optionally in my own words',
+  description:
+    'Goes through the same worker and guarantees as a campaign share, and never twice: one share per campaign, person and network. Own words are checked first (blocked: 422 with findings; `review`: 202, waits for legal, then share again). For Facebook, confirm after sharing in its dialog.',
+  tag: 'me',
+  roles: ['employee'],
+  body: ShareRequest,
+  response: {
+    status: 202,
+    description: 'Queued (or counted, for a share dialog)',
+    schema: ShareAnswer,
+  },
+  errors: [404, 422],
+  async handle({ body, caller, deps }) {
+    const employee = await currentEmployee(caller, deps);
+    const mine = segmentsOf(employee, await deps.segments.all());
+    const now = deps.now();
+    const campaign = await deps.campaigns.get(body.campaignId).catch(() => undefined);
+    // Someone else's suggestion answers as if it did not exist.
+    if (!campaign || !suggests(campaign, mine, now))
+      throw new NotFoundError('Suggestion', body.campaignId);
+    const shareId = shareIdFor(campaign.campaignId, employee.employeeId, body.network);
+    const existing = await deps.shares.get(shareId);
+    if (existing && existing.status !== 'pending') {
+      return {
+        status: 200,
+        body: {
+          share: existing,
+          message: isTerminal(existing.status)
+            ? 'You already shared this here'
+            : 'Already on its way',
+        },
+      };
+    }
+    const intent = IntentNetwork.safeParse(body.network);
+    if (intent.success) {
+      const post = await deps.posts.get(campaign.postId);
+      if (!isLiveAt(post, now)) throw new NotFoundError('Suggestion', body.campaignId);
+      if (!body.confirmed) {
+        throw new ValidationError('Share it in the network’s own dialog first, then confirm', [
+          { field: 'confirmed', message: 'must be true once you have shared it' },
+        ]);
+      }
+      const share: Share = {
+        shareId,
+        campaignId: campaign.campaignId,
+        postId: post.postId,
+        employeeId: employee.employeeId,
+        network: intent.data,
+        mode: 'own',
+        via: 'intent',
+        status: 'published',
+        audienceSize: 0,
+        attempt: 0,
+        startedAt: now.toISOString(),
+        publishedAt: now.toISOString(),
+      };
+      const stored = await deps.shares.recordFirst(share);
+      if (stored.created) {
+        await deps.publish([
+          event(DETAIL_TYPES.sharePublished, {
+            shareId,
+            campaignId: campaign.campaignId,
+            employeeId: employee.employeeId,
+            network: intent.data,
+            externalId: `intent:${shareId}`,
+          }),
+        ]);
+      }
+      return {
+        status: 201,
+        body: {
+          share: stored.created ? share : stored.existing,
+          message: 'Counted: thank you for sharing',
+        },
+      };
+    }
+    const network = NetworkName.parse(body.network);
+    const { post, target } = await shareablePost(deps, employee, {
+      postId: campaign.postId,
+      network,
+      networkField: 'network',
+    });
+    const exclusion = exclusionFor(employee, network, post.topics, 'own');
+    if (exclusion)
+      throw new UnprocessableError(`Cannot share here: ${EXCLUSION_REASONS[exclusion]}`);
+    const personalisation = body.text
+      ? await checkPersonalisation(deps, caller, employee, post, target, body.text)
+      : undefined;
+    if (personalisation && personalisation.status !== 'approved') {
+      return {
+        status: 202,
+        body: {
+          share: { shareId, network, status: 'awaiting_review' },
+          personalisation,
+          message: 'Your wording needs legal’s review; share again once it is approved',
+        },
+      };
+    }
+    await deps.queueShares([
+      {
+        job: {
+          shareId,
+          campaignId: campaign.campaignId,
+          postId: post.postId,
+          employeeId: employee.employeeId,
+          network,
+          mode: 'own',
+        },
+      },
+    ]);
+    return {
+      status: 202,
+      body: {
+        share: { shareId, network, status: 'queued' },
+        ...(personalisation ? { personalisation } : {}),
+        message: 'On its way: it appears in your feed as shared once the network confirms',
+      },
+    };
+  },
+});
