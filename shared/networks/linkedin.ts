@@ -12,6 +12,7 @@ import {
 import { NETWORK_LIMITS } from '#shared/networks/limits';
 import { toLittleText } from '#shared/networks/little-text';
 import type { Credentials, NetworkAdapter } from '#shared/networks/network';
+import { authorizationCodeUrl } from '#shared/networks/pkce';
 import type { NetworkSettings } from '#shared/networks/settings';
 
 type LinkedInSettings = NonNullable<NetworkSettings['linkedin']>;
@@ -142,15 +143,13 @@ export const createLinkedInNetwork = (
       // LinkedIn's web flow checks `state` and the client secret; it has no PKCE for web apps.
       pkce: false,
       async authorizationUrl({ state, redirectUri }) {
-        const url = new URL(`${settings.authUrl}/oauth/v2/authorization`);
-        url.search = new URLSearchParams({
-          response_type: 'code',
-          client_id: settings.clientId,
-          redirect_uri: redirectUri,
-          state,
+        // No challenge: LinkedIn's web flow has no PKCE; `state` and the client secret protect it.
+        return authorizationCodeUrl(`${settings.authUrl}/oauth/v2/authorization`, {
+          clientId: settings.clientId,
+          redirectUri,
           scope: SCOPES,
-        }).toString();
-        return url.toString();
+          state,
+        });
       },
       async exchange({ code, redirectUri }) {
         const credentials = await tokenRequest({

@@ -2,6 +2,7 @@ import { NetworkError } from '#shared/networks/errors';
 import { bearer, describe, field, ok, refusal, send } from '#shared/networks/http';
 import { NETWORK_LIMITS } from '#shared/networks/limits';
 import type { MetricsReading, NetworkAdapter, PostRef } from '#shared/networks/network';
+import { authorizationCodeUrl } from '#shared/networks/pkce';
 import type { NetworkSettings } from '#shared/networks/settings';
 
 type MastodonSettings = NetworkSettings['mastodon'];
@@ -186,17 +187,13 @@ export const createMastodonNetwork = (
       async authorizationUrl({ state, codeChallenge, redirectUri, instance }) {
         const server = origin(instance);
         const app = await appFor(server, redirectUri);
-        const url = new URL(`${server}/oauth/authorize`);
-        url.search = new URLSearchParams({
-          response_type: 'code',
-          client_id: app.clientId,
-          redirect_uri: redirectUri,
+        return authorizationCodeUrl(`${server}/oauth/authorize`, {
+          clientId: app.clientId,
+          redirectUri,
           scope: SCOPES,
           state,
-          code_challenge: codeChallenge,
-          code_challenge_method: 'S256',
-        }).toString();
-        return url.toString();
+          codeChallenge,
+        });
       },
       async exchange({ code, codeVerifier, redirectUri, instance }) {
         const server = origin(instance);

@@ -11,6 +11,7 @@ import {
 } from '#shared/networks/http';
 import { NETWORK_LIMITS } from '#shared/networks/limits';
 import type { Credentials, MetricsReading, NetworkAdapter } from '#shared/networks/network';
+import { authorizationCodeUrl } from '#shared/networks/pkce';
 import type { NetworkSettings } from '#shared/networks/settings';
 
 type XSettings = NonNullable<NetworkSettings['x']>;
@@ -149,17 +150,13 @@ export const createXNetwork = (settings: XSettings, now: () => Date): NetworkAda
     oauth: {
       pkce: true,
       async authorizationUrl({ state, codeChallenge, redirectUri }) {
-        const url = new URL(`${settings.authUrl}/i/oauth2/authorize`);
-        url.search = new URLSearchParams({
-          response_type: 'code',
-          client_id: settings.clientId,
-          redirect_uri: redirectUri,
+        return authorizationCodeUrl(`${settings.authUrl}/i/oauth2/authorize`, {
+          clientId: settings.clientId,
+          redirectUri,
           scope: SCOPES,
           state,
-          code_challenge: codeChallenge,
-          code_challenge_method: 'S256',
-        }).toString();
-        return url.toString();
+          codeChallenge,
+        });
       },
       async exchange({ code, codeVerifier, redirectUri }) {
         const credentials = await tokenRequest({

@@ -8,19 +8,10 @@ import {
   leaveProgramme,
   rejoinProgramme,
 } from '#shared/employees/consent';
-import {
-  type Connection,
-  Connection as ConnectionSchema,
-  Employee,
-  SandboxConnectionRequest,
-} from '#shared/employees/employee';
+import { Employee } from '#shared/employees/employee';
 import { segmentsOf } from '#shared/employees/segment';
-import { NotFoundError, UnprocessableError, ValidationError } from '#shared/errors';
-import { NetworkName } from '#shared/networks/network';
-import { sandboxAudienceOf } from '#shared/networks/sandbox';
+import { UnprocessableError, ValidationError } from '#shared/errors';
 import { SharingPolicy } from '#shared/sharing/policy';
-
-const NetworkPath = z.strictObject({ network: NetworkName });
 
 const MeAnswer = z.object({
   employee: Employee,
