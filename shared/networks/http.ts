@@ -1,4 +1,5 @@
 import { NetworkError } from '#shared/networks/errors';
+import type { Credentials } from '#shared/networks/network';
 
 /** A network's answer, read once: status, headers and the body as JSON where it is JSON. */
 export interface NetworkResponse {
@@ -166,4 +167,29 @@ export const refusal = (
   }
   if (status >= 500) return new NetworkError('outcome_unknown', message, { status });
   return new NetworkError('rejected', message, { status });
+};
+
+/**
+ * A call to an OAuth token endpoint (code exchange or refresh) and its answer as credentials
+ * (RFC 6749 §5.1). A refused code or refresh token means the employee has to sign in again.
+ */
+export const requestTokens = async (
+  network: string,
+  request: Omit<NetworkRequest, 'method' | 'json'>,
+  at: Date,
+): Promise<Credentials> => {
+  const response = await send(network, { ...request, method: 'POST' });
+  const accessToken = field(response.body, 'access_token');
+  if (!ok(response) || !accessToken) {
+    throw new NetworkError('auth_expired', describe(network, response), {
+      status: response.status,
+    });
+  }
+  const refreshToken = field(response.body, 'refresh_token');
+  return {
+    accessToken,
+    ...(refreshToken ? { refreshToken } : {}),
+    expiresAt: expiresIn(response.body, 'expires_in', at),
+    refreshExpiresAt: expiresIn(response.body, 'refresh_token_expires_in', at),
+  };
 };

@@ -2,10 +2,10 @@ import { NetworkError } from '#shared/networks/errors';
 import {
   bearer,
   describe,
-  expiresIn,
   field,
   ok,
   refusal,
+  requestTokens,
   secondsToUtcMidnight,
   send,
 } from '#shared/networks/http';
@@ -39,28 +39,15 @@ export const createLinkedInNetwork = (
     'x-restli-protocol-version': '2.0.0',
   });
 
-  const tokenRequest = async (form: Record<string, string>): Promise<Credentials> => {
-    const at = now();
-    const response = await send('linkedin', {
-      method: 'POST',
-      url: `${settings.authUrl}/oauth/v2/accessToken`,
-      form: { ...form, client_id: settings.clientId, client_secret: settings.clientSecret },
-    });
-    const accessToken = field(response.body, 'access_token');
-    if (!ok(response) || !accessToken) {
-      // A refused code or refresh token: the employee has to sign in again.
-      throw new NetworkError('auth_expired', describe('linkedin', response), {
-        status: response.status,
-      });
-    }
-    const refreshToken = field(response.body, 'refresh_token');
-    return {
-      accessToken,
-      ...(refreshToken ? { refreshToken } : {}),
-      expiresAt: expiresIn(response.body, 'expires_in', at),
-      refreshExpiresAt: expiresIn(response.body, 'refresh_token_expires_in', at),
-    };
-  };
+  const tokenRequest = (form: Record<string, string>): Promise<Credentials> =>
+    requestTokens(
+      'linkedin',
+      {
+        url: `${settings.authUrl}/oauth/v2/accessToken`,
+        form: { ...form, client_id: settings.clientId, client_secret: settings.clientSecret },
+      },
+      now(),
+    );
 
   return {
     name: 'linkedin',

@@ -1,5 +1,5 @@
 import { NetworkError } from '#shared/networks/errors';
-import { bearer, describe, field, ok, refusal, send } from '#shared/networks/http';
+import { bearer, field, ok, refusal, requestTokens, send } from '#shared/networks/http';
 import { NETWORK_LIMITS } from '#shared/networks/limits';
 import type { MetricsReading, NetworkAdapter, PostRef } from '#shared/networks/network';
 import { authorizationCodeUrl } from '#shared/networks/pkce';
@@ -200,34 +200,31 @@ export const createMastodonNetwork = (
         const app = await apps.get(server);
         if (!app)
           throw new NetworkError('rejected', `mastodon: Chorus is not registered on ${server}`);
-        const token = await send('mastodon', {
-          method: 'POST',
-          url: `${server}/oauth/token`,
-          form: {
-            grant_type: 'authorization_code',
-            code,
-            client_id: app.clientId,
-            client_secret: app.clientSecret,
-            redirect_uri: redirectUri,
-            code_verifier: codeVerifier,
-            scope: SCOPES,
+        const credentials = await requestTokens(
+          'mastodon',
+          {
+            url: `${server}/oauth/token`,
+            form: {
+              grant_type: 'authorization_code',
+              code,
+              client_id: app.clientId,
+              client_secret: app.clientSecret,
+              redirect_uri: redirectUri,
+              code_verifier: codeVerifier,
+              scope: SCOPES,
+            },
           },
-        });
-        const accessToken = field(token.body, 'access_token');
-        if (!ok(token) || !accessToken) {
-          throw new NetworkError('auth_expired', describe('mastodon', token), {
-            status: token.status,
-          });
-        }
+          new Date(),
+        );
         const me = await send('mastodon', {
           method: 'GET',
           url: `${server}/api/v1/accounts/verify_credentials`,
-          headers: bearer(accessToken),
+          headers: bearer(credentials.accessToken),
         });
         const id = field(me.body, 'id');
         if (!ok(me) || !id) throw refusal('mastodon', me, new Date(), RATE);
         return {
-          credentials: { accessToken },
+          credentials,
           profile: {
             accountId: id,
             handle: `@${field(me.body, 'username') ?? id}@${new URL(server).host}`,

@@ -2,11 +2,10 @@ import { NetworkError } from '#shared/networks/errors';
 import {
   bearer,
   describe,
-  expiresIn,
-  field,
   type NetworkResponse,
   ok,
   refusal,
+  requestTokens,
   send,
 } from '#shared/networks/http';
 import { NETWORK_LIMITS } from '#shared/networks/limits';
@@ -38,31 +37,22 @@ const count = (value: number | undefined) => (typeof value === 'number' ? value 
  * (Unix seconds).
  */
 export const createXNetwork = (settings: XSettings, now: () => Date): NetworkAdapter => {
-  const tokenRequest = async (form: Record<string, string>): Promise<Credentials> => {
-    const at = now();
-    // A confidential client proves itself with Basic auth; a public one sends its id.
-    const auth = settings.clientSecret
-      ? {
-          authorization: `Basic ${Buffer.from(`${settings.clientId}:${settings.clientSecret}`).toString('base64')}`,
-        }
-      : undefined;
-    const response = await send('x', {
-      method: 'POST',
-      url: `${settings.apiUrl}/2/oauth2/token`,
-      ...(auth ? { headers: auth } : {}),
-      form: { ...form, client_id: settings.clientId },
-    });
-    const accessToken = field(response.body, 'access_token');
-    if (!ok(response) || !accessToken) {
-      throw new NetworkError('auth_expired', describe('x', response), { status: response.status });
-    }
-    const refreshToken = field(response.body, 'refresh_token');
-    return {
-      accessToken,
-      ...(refreshToken ? { refreshToken } : {}),
-      expiresAt: expiresIn(response.body, 'expires_in', at),
-    };
-  };
+  // A confidential client proves itself with Basic auth; a public one sends only its id.
+  const clientAuth = settings.clientSecret
+    ? {
+        authorization: `Basic ${Buffer.from(`${settings.clientId}:${settings.clientSecret}`).toString('base64')}`,
+      }
+    : undefined;
+  const tokenRequest = (form: Record<string, string>): Promise<Credentials> =>
+    requestTokens(
+      'x',
+      {
+        url: `${settings.apiUrl}/2/oauth2/token`,
+        ...(clientAuth ? { headers: clientAuth } : {}),
+        form: { ...form, client_id: settings.clientId },
+      },
+      now(),
+    );
 
   const isDuplicate = (response: NetworkResponse) =>
     response.status === 403 && /duplicate/i.test(describe('x', response));
