@@ -1,10 +1,12 @@
 import type { ApprovalPolicy } from '#shared/approvals/policy';
 import { now } from '#shared/clock';
 import type { CompliancePolicy } from '#shared/compliance/policy';
+import type { EngagementPolicy } from '#shared/engagement/policy';
 import { type Publish, publisherFor } from '#shared/events/publisher';
 import { deployedNetworks } from '#shared/networks/deployment';
 import type { NetworkRegistry } from '#shared/networks/registry';
 import { type QueuedJob, sendShareJobs } from '#shared/queue/share-queue';
+import type { RecognitionPolicy } from '#shared/recognition/policy';
 import type { SharingPolicy } from '#shared/sharing/policy';
 import { type AuditStore, createAuditStore } from '#shared/store/audit';
 import { type CampaignStore, createCampaignStore } from '#shared/store/campaigns';
@@ -20,10 +22,13 @@ import {
 import {
   createApprovalPolicyStore,
   createCompliancePolicyStore,
+  createEngagementPolicyStore,
+  createRecognitionPolicyStore,
   createSharingPolicyStore,
   type PolicyStore,
 } from '#shared/store/policies';
 import { createPostStore, type PostStore } from '#shared/store/posts';
+import { createRecognitionStore, type RecognitionStore } from '#shared/store/recognition';
 import { createSegmentStore, type SegmentStore } from '#shared/store/segments';
 import { createShareStore, type ShareStore } from '#shared/store/shares';
 import { createSpendStore, type SpendStore } from '#shared/store/spend';
@@ -38,6 +43,9 @@ export interface ApiDependencies {
   approvalPolicies: PolicyStore<ApprovalPolicy>;
   compliancePolicies: PolicyStore<CompliancePolicy>;
   sharingPolicies: PolicyStore<SharingPolicy>;
+  engagementPolicies: PolicyStore<EngagementPolicy>;
+  recognitionPolicies: PolicyStore<RecognitionPolicy>;
+  recognition: RecognitionStore;
   segments: SegmentStore;
   spend: SpendStore;
   idempotency: IdempotencyStore;
@@ -81,6 +89,9 @@ export const createApiDependencies = (config: {
     approvalPolicies: createApprovalPolicyStore(config.TABLE_NAME, audit),
     compliancePolicies: createCompliancePolicyStore(config.TABLE_NAME, audit),
     sharingPolicies: createSharingPolicyStore(config.TABLE_NAME, audit),
+    engagementPolicies: createEngagementPolicyStore(config.TABLE_NAME, audit),
+    recognitionPolicies: createRecognitionPolicyStore(config.TABLE_NAME, audit),
+    recognition: createRecognitionStore(config.TABLE_NAME, audit),
     idempotency: createIdempotencyStore(config.TABLE_NAME),
     personalisations: createPersonalisationStore(config.TABLE_NAME, audit),
     publish: publisherFor(config.EVENT_BUS_NAME),

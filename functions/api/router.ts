@@ -11,7 +11,7 @@ import {
 } from '#functions/api/http';
 import { openApiRoute } from '#functions/api/openapi';
 import type { Reply, RouteSpec } from '#functions/api/route';
-import { getPostAnalytics } from '#functions/api/routes/analytics';
+import { getAnalytics, getPostAnalytics } from '#functions/api/routes/analytics';
 import { listAudit } from '#functions/api/routes/audit';
 import {
   cancelCampaign,
@@ -38,6 +38,7 @@ import {
 import { feed, shareNow } from '#functions/api/routes/feed';
 import { library } from '#functions/api/routes/library';
 import { getMe, join, leave, updateConsent } from '#functions/api/routes/me';
+import { myStats } from '#functions/api/routes/my-stats';
 import {
   approvePersonalisation,
   personalisationQueue,
@@ -47,6 +48,8 @@ import {
 import {
   approvalPolicyRoutes,
   compliancePolicyRoutes,
+  engagementPolicyRoutes,
+  recognitionPolicyRoutes,
   sharingPolicyRoutes,
 } from '#functions/api/routes/policies';
 import {
@@ -59,6 +62,12 @@ import {
   submitPost,
   withdrawPost,
 } from '#functions/api/routes/posts';
+import {
+  leaderboard,
+  myRecognition,
+  sendThanks,
+  teamLeaderboard,
+} from '#functions/api/routes/recognition';
 import {
   addComment,
   approvePost,
@@ -105,6 +114,18 @@ export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
   'GET /policies/sharing': sharingPolicyRoutes.get,
   'PUT /policies/sharing': sharingPolicyRoutes.put,
   'GET /policies/sharing/versions': sharingPolicyRoutes.versions,
+  'GET /policies/engagement': engagementPolicyRoutes.get,
+  'PUT /policies/engagement': engagementPolicyRoutes.put,
+  'GET /policies/engagement/versions': engagementPolicyRoutes.versions,
+  'GET /policies/recognition': recognitionPolicyRoutes.get,
+  'PUT /policies/recognition': recognitionPolicyRoutes.put,
+  'GET /policies/recognition/versions': recognitionPolicyRoutes.versions,
+  'GET /leaderboards': leaderboard,
+  'GET /leaderboards/teams': teamLeaderboard,
+  'POST /recognition/thanks': sendThanks,
+  'GET /me/recognition': myRecognition,
+  'GET /analytics': getAnalytics,
+  'GET /me/stats': myStats,
   'POST /compliance/check': dryRunCheck,
   'PUT /me/personalisations/{postId}/{network}': personalise,
   'GET /reviews/personalisations': personalisationQueue,
@@ -139,6 +160,10 @@ export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
 };
 
 const toResponse = (reply: Reply): ApiResponse => {
+  // A text answer (a CSV export) goes out as itself, with the type its route set.
+  if (typeof reply.body === 'string' && reply.headers?.['content-type']) {
+    return { statusCode: reply.status, headers: reply.headers, body: reply.body };
+  }
   const response = json(reply.status, reply.body);
   return { ...response, headers: { ...response.headers, ...reply.headers } };
 };

@@ -59,6 +59,7 @@ const emptySlice = (shard: number): FanOutSlice => ({
   done: false,
   queued: 0,
   deferred: 0,
+  invited: 0,
   excluded: {},
 });
 
@@ -109,6 +110,7 @@ export const fanOutSlice = async (
       done: !page.next,
       queued: slice.queued + sent.queued,
       deferred: slice.deferred + sent.deferred,
+      invited: slice.invited + plan.invited,
       excluded,
     };
     if (!(await deps.campaigns.advanceSlice(campaign.campaignId, next))) {

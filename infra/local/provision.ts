@@ -18,7 +18,10 @@ export const LOCAL_NAMES = {
 } as const;
 
 /** Creates the table from the declaration unless it is there already (data persists between runs). */
-export const provisionTable = async (client: DynamoDBClient): Promise<void> => {
+export const provisionTable = async (
+  client: DynamoDBClient,
+  tableName: string = LOCAL_NAMES.table,
+): Promise<void> => {
   const attributes = [
     table.partitionKey,
     table.sortKey,
@@ -27,7 +30,7 @@ export const provisionTable = async (client: DynamoDBClient): Promise<void> => {
   try {
     await client.send(
       new CreateTableCommand({
-        TableName: LOCAL_NAMES.table,
+        TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: attributes.map((name) => ({
           AttributeName: name,
@@ -50,11 +53,11 @@ export const provisionTable = async (client: DynamoDBClient): Promise<void> => {
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
-  await addMissingIndexes(client);
+  await addMissingIndexes(client, tableName);
   await client
     .send(
       new UpdateTimeToLiveCommand({
-        TableName: LOCAL_NAMES.table,
+        TableName: tableName,
         TimeToLiveSpecification: { AttributeName: table.timeToLiveAttribute, Enabled: true },
       }),
     )
@@ -65,13 +68,13 @@ export const provisionTable = async (client: DynamoDBClient): Promise<void> => {
 };
 
 /** Data kept from an older Chorus may predate an index the declaration added since. */
-const addMissingIndexes = async (client: DynamoDBClient): Promise<void> => {
-  const { Table } = await client.send(new DescribeTableCommand({ TableName: LOCAL_NAMES.table }));
+const addMissingIndexes = async (client: DynamoDBClient, tableName: string): Promise<void> => {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
   const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
   for (const index of table.globalSecondaryIndexes.filter((i) => !present.has(i.name))) {
     await client.send(
       new UpdateTableCommand({
-        TableName: LOCAL_NAMES.table,
+        TableName: tableName,
         AttributeDefinitions: [index.partitionKey, index.sortKey].map((name) => ({
           AttributeName: name,
           AttributeType: 'S',

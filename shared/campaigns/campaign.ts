@@ -63,6 +63,8 @@ export const FanOutSlice = z.object({
   done: z.boolean(),
   queued: z.number().int().nonnegative(),
   deferred: z.number().int().nonnegative(),
+  /** People in the campaign's segments, active and in the programme: offered a share or a suggestion. */
+  invited: z.number().int().nonnegative().default(0),
   excluded: z.record(z.string(), z.number().int().nonnegative()),
 });
 export type FanOutSlice = z.infer<typeof FanOutSlice>;

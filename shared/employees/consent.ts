@@ -37,6 +37,8 @@ export const Consent = z.object({
   /** Unset: the time zone in the directory. */
   timeZone: TimeZone.optional(),
   paused: z.boolean().default(false),
+  /** Kept off public leaderboards; they still see their own points and thanks. */
+  hiddenFromLeaderboards: z.boolean().default(false),
   /** Set when they left the programme: nothing is shared for them until they rejoin. */
   leftAt: z.iso.datetime().optional(),
   /** Counts changes, so two concurrent edits cannot silently overwrite each other. */
@@ -53,6 +55,7 @@ export const ConsentUpdate = z.strictObject({
   sharingHours: SharingHours.nullable().optional(),
   timeZone: TimeZone.nullable().optional(),
   paused: z.boolean().optional(),
+  hiddenFromLeaderboards: z.boolean().optional(),
 });
 export type ConsentUpdate = z.infer<typeof ConsentUpdate>;
 
@@ -63,6 +66,7 @@ export const applyConsentUpdate = (consent: Consent, update: ConsentUpdate): Con
     networks: { ...consent.networks, ...update.networks },
     topics: update.topics ?? consent.topics,
     paused: update.paused ?? consent.paused,
+    hiddenFromLeaderboards: update.hiddenFromLeaderboards ?? consent.hiddenFromLeaderboards,
     revision: consent.revision + 1,
   };
   for (const key of ['sharingHours', 'timeZone'] as const) {

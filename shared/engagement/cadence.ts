@@ -1,24 +1,38 @@
+import {
+  type CadenceStep,
+  defaultEngagementPolicy,
+  type EngagementPolicy,
+} from '#shared/engagement/policy';
+import type { NetworkName } from '#shared/networks/network';
+
 /**
  * How often a share's engagement is read back: often while the post is young and moving, rarely
- * later, never after 30 days. Each network call costs quota (and on X, money).
+ * later, never after the last step. Each network call costs quota (and on X, money).
  */
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
-const CADENCE: ReadonlyArray<{ untilAge: number; every: number }> = [
-  { untilAge: 2 * HOUR, every: 15 * MINUTE },
-  { untilAge: DAY, every: HOUR },
-  { untilAge: 7 * DAY, every: 6 * HOUR },
-  { untilAge: 30 * DAY, every: DAY },
-];
+const cadenceOf = (policy: Pick<EngagementPolicy, 'cadence' | 'networkCadence'>, network: string) =>
+  policy.networkCadence[network as NetworkName] ?? policy.cadence;
 
-export const nextPollAt = (publishedAt: Date, now: Date): Date | null => {
+/** The next reading after one made at `now`; null once the post is past the last step. */
+export const nextPollAt = (
+  publishedAt: Date,
+  now: Date,
+  steps: readonly CadenceStep[] = defaultEngagementPolicy.cadence,
+): Date | null => {
   const age = now.getTime() - publishedAt.getTime();
-  const step = CADENCE.find((s) => age < s.untilAge);
-  return step ? new Date(now.getTime() + step.every) : null;
+  const step = steps.find((s) => age < s.untilAgeHours * HOUR);
+  return step ? new Date(now.getTime() + step.everyMinutes * MINUTE) : null;
 };
 
-/** The first reading comes one step after publishing. */
+export const nextPollFor = (
+  policy: Pick<EngagementPolicy, 'cadence' | 'networkCadence'>,
+  network: string,
+  publishedAt: Date,
+  now: Date,
+): Date | null => nextPollAt(publishedAt, now, cadenceOf(policy, network));
+
+/** The first reading comes one step after publishing, on the default cadence. */
 export const engagementPollAfterPublish = (publishedAt: Date): Date =>
   nextPollAt(publishedAt, publishedAt) ?? publishedAt;

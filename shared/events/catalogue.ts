@@ -25,6 +25,8 @@ export const DETAIL_TYPES = {
   approvalPolicyUpdated: 'ApprovalPolicyUpdated',
   compliancePolicyUpdated: 'CompliancePolicyUpdated',
   sharingPolicyUpdated: 'SharingPolicyUpdated',
+  engagementPolicyUpdated: 'EngagementPolicyUpdated',
+  recognitionPolicyUpdated: 'RecognitionPolicyUpdated',
   campaignScheduled: 'CampaignScheduled',
   campaignDue: 'CampaignDue',
   campaignSliceDue: 'CampaignSliceDue',
@@ -77,6 +79,8 @@ export const eventSchemas = {
   ApprovalPolicyUpdated: z.object({ version: z.number().int().positive(), actor: id }),
   CompliancePolicyUpdated: z.object({ version: z.number().int().positive(), actor: id }),
   SharingPolicyUpdated: z.object({ version: z.number().int().positive(), actor: id }),
+  EngagementPolicyUpdated: z.object({ version: z.number().int().positive(), actor: id }),
+  RecognitionPolicyUpdated: z.object({ version: z.number().int().positive(), actor: id }),
   CampaignScheduled: z.object({ campaignId: id, postId: id, scheduledAt: z.iso.datetime() }),
   CampaignDue: z.object({ campaignId: id, postId: id, scheduledAt: z.iso.datetime() }),
   /** One directory shard of a due campaign to fan out (again, when a run ran out of time). */

@@ -29,6 +29,8 @@ const postUrl = (urn: string) => `https://www.linkedin.com/feed/update/${urn}/`;
  * post, so a retry after an unknown outcome finds the post instead of making a second one.
  * Access tokens last 60 days; only approved partners get refresh tokens.
  */
+const NO_ENGAGEMENT = 'LinkedIn gives this app no engagement figures for personal posts';
+
 export const createLinkedInNetwork = (
   settings: LinkedInSettings,
   now: () => Date,
@@ -104,17 +106,13 @@ export const createLinkedInNetwork = (
       });
     },
 
+    // Reading a member's post statistics needs r_member_postAnalytics, which LinkedIn grants
+    // only to vetted partners: say so, never report zeros as if measured.
+    engagementUnavailable: () => NO_ENGAGEMENT,
+
     async fetchMetrics(posts) {
-      // Reading a member's post statistics needs r_member_postAnalytics, which LinkedIn grants
-      // only to vetted partners: say so, never report zeros as if measured.
       return new Map(
-        posts.map((p) => [
-          p.externalId,
-          {
-            kind: 'unavailable' as const,
-            reason: 'LinkedIn gives this app no engagement figures for personal posts',
-          },
-        ]),
+        posts.map((p) => [p.externalId, { kind: 'unavailable' as const, reason: NO_ENGAGEMENT }]),
       );
     },
 

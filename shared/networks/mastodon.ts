@@ -142,7 +142,7 @@ export const createMastodonNetwork = (
     limits: NETWORK_LIMITS.mastodon,
     connect: 'oauth',
     retryAfterUnknownOutcome: 'idempotent',
-    metricsBatchSize: 100,
+    metricsBatchSize: BATCH,
 
     async publish({ account, text, idempotencyKey, at }) {
       const token = account.credentials?.accessToken;

@@ -134,6 +134,11 @@ export interface NetworkAdapter {
    */
   readonly retryAfterUnknownOutcome: 'idempotent' | 'duplicate-detected' | 'unsafe';
   readonly metricsBatchSize: number;
+  /**
+   * Why this app cannot read engagement on this network at all, if it cannot (LinkedIn without
+   * analytics approval, X without an app token): the poller then makes no call.
+   */
+  engagementUnavailable?(): string | undefined;
   publish(input: PublishInput): Promise<PublishedPost>;
   fetchMetrics(posts: readonly PostRef[], at: Date): Promise<Map<string, MetricsReading>>;
   /** New tokens from the refresh token; absent where tokens cannot be refreshed. */

@@ -40,7 +40,7 @@ export const sandboxEngagement = (
   };
 };
 
-interface SandboxPost {
+export interface SandboxPost {
   externalId: string;
   handle: string;
   audienceSize: number;
@@ -55,6 +55,8 @@ export type SandboxFault = 'rate_limited' | 'server_error' | 'auth_expired' | 't
 export interface SandboxOptions {
   /** Asked before every publish; a fault makes this call fail that way. */
   fault?: (input: { idempotencyKey: string; handle: string }) => SandboxFault | undefined;
+  /** Asked before every engagement read; a fault makes this read fail that way. */
+  readFault?: () => 'rate_limited' | 'server_error' | undefined;
 }
 
 /** The post the sandbox holds under an idempotency key, if any; for tests and reconciliation. */
@@ -80,7 +82,13 @@ export const findSandboxPost = async (
   return Item as SandboxPost | undefined;
 };
 
-const urlOf = (post: Pick<SandboxPost, 'handle' | 'externalId'>) =>
+/** The sandbox's two items for a post: the post, and its idempotency key pointing at it. */
+export const sandboxPostItems = (post: SandboxPost) => [
+  { ...keys.sandboxKey(post.idempotencyKey), externalId: post.externalId },
+  { ...keys.sandboxPost(post.externalId), ...post },
+];
+
+export const sandboxUrlOf = (post: Pick<SandboxPost, 'handle' | 'externalId'>) =>
   `sandbox://${post.handle}/${post.externalId}`;
 
 export const createSandboxNetwork = (
@@ -123,21 +131,14 @@ export const createSandboxNetwork = (
     try {
       await dynamo().send(
         new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName,
-                Item: { ...keys.sandboxKey(idempotencyKey), externalId: post.externalId },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
+          TransactItems: sandboxPostItems(post).map((Item, i) => ({
+            Put: {
+              TableName: tableName,
+              Item,
+              // The key is written once: a second post under it is the retry it guards against.
+              ...(i === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
             },
-            {
-              Put: {
-                TableName: tableName,
-                Item: { ...keys.sandboxPost(post.externalId), ...post },
-              },
-            },
-          ],
+          })),
         }),
       );
     } catch (error) {
@@ -145,15 +146,27 @@ export const createSandboxNetwork = (
       // Seen this key before: answer with the post it made, as Mastodon does.
       const existing = await findSandboxPost(tableName, idempotencyKey);
       if (!existing) throw error;
-      return { externalId: existing.externalId, url: urlOf(existing) };
+      return { externalId: existing.externalId, url: sandboxUrlOf(existing) };
     }
     if (fault === 'timeout_after_post') {
       throw new NetworkError('outcome_unknown', 'sandbox: timed out after the post was made');
     }
-    return { externalId: post.externalId, url: urlOf(post) };
+    return { externalId: post.externalId, url: sandboxUrlOf(post) };
   },
 
   async fetchMetrics(posts, at) {
+    const fault = options.readFault?.();
+    if (fault === 'rate_limited') {
+      throw new NetworkError('rate_limited', 'sandbox: 429 Too Many Requests', {
+        status: 429,
+        retryAfterSeconds: 60,
+      });
+    }
+    if (fault === 'server_error') {
+      throw new NetworkError('outcome_unknown', 'sandbox: 503 Service Unavailable', {
+        status: 503,
+      });
+    }
     const externalIds = posts.map((p) => p.externalId);
     const readings = new Map<string, MetricsReading>();
     const stored = await batchGetItems(

@@ -36,6 +36,8 @@ const count = (value: number | undefined) => (typeof value === 'number' ? value 
  * refresh token from `offline.access` renews them. Rate limits reset at `x-rate-limit-reset`
  * (Unix seconds).
  */
+const NO_READ_TOKEN = 'no X app bearer token is configured for reading posts';
+
 export const createXNetwork = (settings: XSettings, now: () => Date): NetworkAdapter => {
   // A confidential client proves itself with Basic auth; a public one sends only its id.
   const clientAuth = settings.clientSecret
@@ -85,17 +87,15 @@ export const createXNetwork = (settings: XSettings, now: () => Date): NetworkAda
       throw refusal('x', response, at, RATE);
     },
 
+    engagementUnavailable: () => (settings.appBearerToken ? undefined : NO_READ_TOKEN),
+
     async fetchMetrics(posts, at) {
       const readings = new Map<string, MetricsReading>();
       if (posts.length === 0) return readings;
       const token = settings.appBearerToken;
       if (!token) {
-        for (const p of posts) {
-          readings.set(p.externalId, {
-            kind: 'unavailable',
-            reason: 'no X app bearer token is configured for reading posts',
-          });
-        }
+        for (const p of posts)
+          readings.set(p.externalId, { kind: 'unavailable', reason: NO_READ_TOKEN });
         return readings;
       }
       const url = new URL(`${settings.apiUrl}/2/tweets`);

@@ -54,6 +54,8 @@ export const Share = ShareJob.extend({
   publishedAt: z.iso.datetime().optional(),
   engagement: EngagementCountsSchema.optional(),
   lastPolledAt: z.iso.datetime().optional(),
+  /** Readers' clicks on the share's tracked link, as of the last poll (Chorus's own count). */
+  clicks: z.number().int().nonnegative().optional(),
   deletedOnNetwork: z.boolean().optional(),
   /** Why the network gives no engagement figures for this share (reported as such, never 0). */
   engagementUnavailable: z.string().optional(),

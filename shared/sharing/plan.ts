@@ -9,6 +9,8 @@ import { plannedDelivery } from '#shared/sharing/schedule';
 export interface SharePlan {
   jobs: TimedJob[];
   excluded: Partial<Record<Exclusion, number>>;
+  /** People the campaign is offered to (as a share or a suggestion): participation's divisor. */
+  invited: number;
 }
 
 /**
@@ -25,10 +27,11 @@ export const planShares = (input: {
   employees: readonly Employee[];
 }): SharePlan => {
   const { campaign } = input;
-  const plan: SharePlan = { jobs: [], excluded: {} };
+  const plan: SharePlan = { jobs: [], excluded: {}, invited: 0 };
   const scheduledAt = new Date(campaign.scheduledAt);
   for (const employee of input.employees) {
     if (!input.inCampaignSegments(employee)) continue;
+    if (employee.status === 'active' && !employee.consent.leftAt) plan.invited += 1;
     for (const network of campaign.networks) {
       const exclusion = exclusionFor(employee, network, input.postTopics, 'auto');
       if (exclusion) {

@@ -15,6 +15,7 @@ import { SegmentAttribute } from '#shared/employees/segment';
 import { ConflictError, isConditionalCheckFailure, NotFoundError } from '#shared/errors';
 import type { NetworkName } from '#shared/networks/network';
 import type { AuditStore } from '#shared/store/audit';
+import { batchGetItems } from '#shared/store/batch';
 import { keys, withoutKeys } from '#shared/store/keys';
 
 /**
@@ -170,6 +171,15 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
       );
       if (!Item) throw new NotFoundError('Employee', employeeId);
       return parse(Item);
+    },
+
+    /** Many employees by id, 100 a read; unknown ids are absent from the answer. */
+    async many(employeeIds: readonly string[]): Promise<Map<string, Employee>> {
+      const items = await batchGetItems(
+        tableName,
+        [...new Set(employeeIds)].map((id) => keys.employee(id)),
+      );
+      return new Map(items.map(parse).map((e) => [e.employeeId, e]));
     },
 
     async update(employeeId: string, update: EmployeeUpdate, at: Date): Promise<Employee> {
@@ -464,6 +474,19 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
         }),
       );
       return Item ? Connection.parse(withoutKeys(Item)) : undefined;
+    },
+
+    /** Many employees' connections on one network, by employee id; absent: not connected. */
+    async connectionsOn(
+      network: string,
+      employeeIds: readonly string[],
+    ): Promise<Map<string, Connection>> {
+      const items = await batchGetItems(
+        tableName,
+        [...new Set(employeeIds)].map((id) => keys.connection(id, network)),
+      );
+      const found = items.map((item) => Connection.parse(withoutKeys(item)));
+      return new Map(found.map((c) => [c.employeeId, c]));
     },
 
     async listConnections(employeeId: string): Promise<Connection[]> {

@@ -25,8 +25,14 @@
  * | fan-out slice     | CAMPAIGN#id            | SLICE#shard                 |                                       |                                   |
  * | deferred job      | JOB#shareId            | DEFERRED                    | DEFERRED#shard / dueAt#shareId        |                                   |
  * | API spend         | SPEND#yyyy-mm          | SPEND                       |                                       |                                   |
- * | share             | SHARE#id               | SHARE                       | POST#postId#SHARES / shareId          | POLL#network / nextPollAt#id (while polled) |
+ * | share             | SHARE#id               | SHARE                       | POST#postId#SHARES / shareId          | POLL#network / nextPollAt#id (while polled) | gsi3: SHARES_DAY#date / startedAt#id; gsi4: EMPLOYEE#id#SHARES / startedAt#id
  * | snapshot          | SHARE#id               | SNAPSHOT#iso time           |                                       |                                   |
+ * | points entry      | EMPLOYEE#id            | POINTS#entryId              |                                       |                                   |
+ * | board counter     | BOARD#period           | EMPLOYEE#id                 |                                       |                                   | (period: D/W/M/Q key)
+ * | thanks            | EMPLOYEE#id            | THANKS#at#id                |                                       |                                   |
+ * | read window       | READS#network          | WINDOW#iso start            |                                       |                                   | (ttl)
+ * | read block        | READS#network          | BLOCKED                     |                                       |                                   | (ttl)
+ * | poll lease        | READS#network          | LEASE                       |                                       |                                   |
  * | sandbox post      | SANDBOX#externalId     | SANDBOX_POST                |                                       |                                   |
  * | sandbox key       | SANDBOX_KEY#key        | SANDBOX_KEY                 |                                       |                                   |
  */
@@ -113,7 +119,31 @@ export const keys = {
   share: (shareId: string) => ({ pk: `SHARE#${shareId}`, sk: 'SHARE' }),
   sharesOfPost: (postId: string) => `POST#${postId}#SHARES`,
   pollQueue: (network: string) => `POLL#${network}`,
+  sharesOfDay: (day: string) => `SHARES_DAY#${day}`,
+  sharesOfEmployee: (employeeId: string) => `EMPLOYEE#${employeeId}#SHARES`,
   snapshot: (shareId: string, at: string) => ({ pk: `SHARE#${shareId}`, sk: `SNAPSHOT#${at}` }),
+  snapshotPrefix: 'SNAPSHOT#',
+  readWindow: (network: string, start: string) => ({
+    pk: `READS#${network}`,
+    sk: `WINDOW#${start}`,
+  }),
+  pointsEntry: (employeeId: string, entryId: string) => ({
+    pk: `EMPLOYEE#${employeeId}`,
+    sk: `POINTS#${entryId}`,
+  }),
+  pointsEntryPrefix: 'POINTS#',
+  board: (period: string) => `BOARD#${period}`,
+  boardCounter: (period: string, employeeId: string) => ({
+    pk: `BOARD#${period}`,
+    sk: `EMPLOYEE#${employeeId}`,
+  }),
+  thanks: (employeeId: string, at: string, thanksId: string) => ({
+    pk: `EMPLOYEE#${employeeId}`,
+    sk: `THANKS#${at}#${thanksId}`,
+  }),
+  thanksPrefix: 'THANKS#',
+  readBlock: (network: string) => ({ pk: `READS#${network}`, sk: 'BLOCKED' }),
+  readLease: (network: string) => ({ pk: `READS#${network}`, sk: 'LEASE' }),
   sandboxPost: (externalId: string) => ({ pk: `SANDBOX#${externalId}`, sk: 'SANDBOX_POST' }),
   sandboxKey: (idempotencyKey: string) => ({
     pk: `SANDBOX_KEY#${idempotencyKey}`,
@@ -132,6 +162,8 @@ export const withoutKeys = <T extends Record<string, unknown>>(item: T): Omit<T,
     gsi2sk: _d,
     gsi3pk: _e,
     gsi3sk: _f,
+    gsi4pk: _h,
+    gsi4sk: _i,
     ttl: _g,
     ...rest
   } = item;
@@ -147,6 +179,8 @@ type KeyAttribute =
   | 'gsi2sk'
   | 'gsi3pk'
   | 'gsi3sk'
+  | 'gsi4pk'
+  | 'gsi4sk'
   | 'ttl';
 
 /** Zero-padded so numbers sort as text. */

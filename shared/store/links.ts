@@ -1,8 +1,18 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
 import { isConditionalCheckFailure } from '#shared/errors';
-import { TrackedLink } from '#shared/links/tracked-link';
+import { linkCodeFor, TrackedLink } from '#shared/links/tracked-link';
+import { batchGetItems } from '#shared/store/batch';
 import { keys, withoutKeys } from '#shared/store/keys';
+
+/** A new link as stored: no clicks yet, found by its post for analytics. */
+export const linkItem = (link: Omit<TrackedLink, 'clicks'>) => ({
+  ...keys.trackedLink(link.code),
+  ...link,
+  clicks: 0,
+  gsi1pk: keys.linksOfPost(link.postId),
+  gsi1sk: link.shareId,
+});
 
 /** Tracked links: one per share, found by code for a click and by post for analytics. */
 export const createLinkStore = (tableName: string) => ({
@@ -12,13 +22,7 @@ export const createLinkStore = (tableName: string) => ({
       await dynamo().send(
         new PutCommand({
           TableName: tableName,
-          Item: {
-            ...keys.trackedLink(link.code),
-            ...link,
-            clicks: 0,
-            gsi1pk: keys.linksOfPost(link.postId),
-            gsi1sk: link.shareId,
-          },
+          Item: linkItem(link),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -53,6 +57,15 @@ export const createLinkStore = (tableName: string) => ({
       new GetCommand({ TableName: tableName, Key: keys.trackedLink(code) }),
     );
     return Item ? TrackedLink.parse(withoutKeys(Item)) : undefined;
+  },
+
+  /** Clicks so far on each share's link, by share id; a share without a link is absent. */
+  async clicksOf(shareIds: readonly string[]): Promise<Map<string, number>> {
+    const items = await batchGetItems(
+      tableName,
+      shareIds.map((id) => keys.trackedLink(linkCodeFor(id))),
+    );
+    return new Map(items.map((item) => [String(item.shareId), Number(item.clicks ?? 0)]));
   },
 });
 

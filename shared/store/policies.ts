@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import { ApprovalPolicy, defaultApprovalPolicy } from '#shared/approvals/policy';
 import { dynamo } from '#shared/aws';
 import { CompliancePolicy, defaultPolicy } from '#shared/compliance/policy';
+import { defaultEngagementPolicy, EngagementPolicy } from '#shared/engagement/policy';
+import { defaultRecognitionPolicy, RecognitionPolicy } from '#shared/recognition/policy';
 import { defaultSharingPolicy, SharingPolicy } from '#shared/sharing/policy';
 import type { AuditStore } from '#shared/store/audit';
 import { keys, withoutKeys } from '#shared/store/keys';
@@ -121,3 +123,9 @@ export const createApprovalPolicyStore = (tableName: string, audit: AuditStore) 
 
 export const createSharingPolicyStore = (tableName: string, audit: AuditStore) =>
   createPolicyStore(tableName, audit, 'sharing', SharingPolicy, defaultSharingPolicy);
+
+export const createEngagementPolicyStore = (tableName: string, audit: AuditStore) =>
+  createPolicyStore(tableName, audit, 'engagement', EngagementPolicy, defaultEngagementPolicy);
+
+export const createRecognitionPolicyStore = (tableName: string, audit: AuditStore) =>
+  createPolicyStore(tableName, audit, 'recognition', RecognitionPolicy, defaultRecognitionPolicy);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   GetCommand,
   PutCommand,
@@ -7,14 +8,58 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
 import { cancellationCodes, isConditionalCheckFailure } from '#shared/errors';
-import type { EngagementCounts } from '#shared/networks/network';
+import type { MetricsReading } from '#shared/networks/network';
 import { Share } from '#shared/shares/share';
 import { keys, withoutKeys } from '#shared/store/keys';
 import { queryPages } from '#shared/store/query-pages';
+import type { TransactItem } from '#shared/store/transact';
 
 const pollKeys = (share: Pick<Share, 'network' | 'shareId'>, at: Date) => ({
   gsi2pk: keys.pollQueue(share.network),
   gsi2sk: `${at.toISOString()}#${share.shareId}`,
+});
+
+async function* parsedPages(input: Parameters<typeof queryPages>[0]): AsyncGenerator<Share[]> {
+  for await (const items of queryPages(input)) {
+    yield items.map((item) => Share.parse(withoutKeys(item)));
+  }
+}
+
+/** The UTC days [from, to) touches. */
+const daysOf = (from: Date, to: Date): string[] => {
+  const days: string[] = [];
+  for (let at = Date.parse(from.toISOString().slice(0, 10)); at < to.getTime(); at += 86_400_000) {
+    days.push(new Date(at).toISOString().slice(0, 10));
+  }
+  return days;
+};
+
+/** The condition that no poller recorded a reading since `share` was read. */
+const unchangedSincePoll = (share: Pick<Share, 'lastPolledAt'>) =>
+  share.lastPolledAt
+    ? {
+        ConditionExpression: 'lastPolledAt = :previous',
+        ExpressionAttributeValues: { ':previous': share.lastPolledAt } as Record<string, unknown>,
+      }
+    : {
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(lastPolledAt)',
+        ExpressionAttributeValues: {} as Record<string, unknown>,
+      };
+
+/**
+ * A share as stored. Found by post, by day and by employee (analytics; a share's start never
+ * changes), and while published with a reading ahead, in its network's poll queue.
+ */
+export const shareItem = (share: Share, nextPollAt?: Date) => ({
+  ...keys.share(share.shareId),
+  ...share,
+  gsi1pk: keys.sharesOfPost(share.postId),
+  gsi1sk: share.shareId,
+  gsi3pk: keys.sharesOfDay(share.startedAt.slice(0, 10)),
+  gsi3sk: `${share.startedAt}#${share.shareId}`,
+  gsi4pk: keys.sharesOfEmployee(share.employeeId),
+  gsi4sk: `${share.startedAt}#${share.shareId}`,
+  ...(nextPollAt ? pollKeys(share, nextPollAt) : {}),
 });
 
 /** Runs a conditional write; false when its condition did not hold. */
@@ -29,12 +74,6 @@ const conditional = async (command: UpdateCommand): Promise<boolean> => {
 };
 
 export const createShareStore = (tableName: string) => {
-  const shareItem = (share: Share) => ({
-    ...keys.share(share.shareId),
-    ...share,
-    gsi1pk: keys.sharesOfPost(share.postId),
-    gsi1sk: share.shareId,
-  });
   return {
     async get(shareId: string): Promise<Share | undefined> {
       const { Item } = await dynamo().send(
@@ -252,72 +291,144 @@ export const createShareStore = (tableName: string) => {
     },
 
     /**
-     * Stores one reading as a snapshot and as the share's latest counts, together. The snapshot's
-     * key is the reading time, so a replayed poll writes nothing twice; `nextPollAt` null (or a
-     * deleted post) takes the share out of the poll index.
+     * Stores one reading as a snapshot and as the share's latest figures, together with `also`
+     * (the points it earned). Only if no other poller recorded a reading since the one this share
+     * was read with: deltas are taken against what the caller saw, so two pollers at once can
+     * never count the same engagement twice. False when another poller got there first.
      */
     async recordReading(
-      share: Pick<Share, 'shareId' | 'network'>,
+      share: Pick<Share, 'shareId' | 'network' | 'lastPolledAt'>,
       at: Date,
-      reading: { counts: EngagementCounts } | { deleted: true } | { unavailable: string },
+      reading: MetricsReading,
+      clicks: number | undefined,
       nextPoll: Date | null,
-    ): Promise<void> {
+      also: readonly TransactItem[] = [],
+    ): Promise<boolean> {
       const atIso = at.toISOString();
-      // A deleted post, or one whose network gives no figures, is not polled again.
-      const counts = 'counts' in reading ? reading.counts : undefined;
       const sets = ['lastPolledAt = :at'];
+      const removes: string[] = [];
       const values: Record<string, unknown> = {};
-      let snapshot: Record<string, unknown>;
-      if ('counts' in reading) {
+      const snapshot: Record<string, unknown> = {};
+      if (reading.kind === 'counts') {
         sets.push('engagement = :counts');
+        removes.push('engagementUnavailable');
         values[':counts'] = reading.counts;
-        snapshot = { ...reading.counts };
-      } else if ('deleted' in reading) {
+        Object.assign(snapshot, reading.counts);
+      } else if (reading.kind === 'deleted') {
         sets.push('deletedOnNetwork = :true');
         values[':true'] = true;
-        snapshot = { deleted: true };
+        snapshot.deleted = true;
       } else {
         sets.push('engagementUnavailable = :why');
-        values[':why'] = reading.unavailable;
-        snapshot = { unavailable: reading.unavailable };
+        values[':why'] = reading.reason;
+        snapshot.unavailable = reading.reason;
       }
-      if (nextPoll && counts) {
+      if (clicks !== undefined) {
+        sets.push('clicks = :clicks');
+        values[':clicks'] = clicks;
+        snapshot.clicks = clicks;
+      }
+      if (nextPoll) {
         sets.push('gsi2sk = :gsi2sk');
         values[':gsi2sk'] = pollKeys(share, nextPoll).gsi2sk;
-      }
-      const removes = nextPoll && counts ? '' : ' REMOVE gsi2pk, gsi2sk';
-      try {
-        await dynamo().send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    ...keys.snapshot(share.shareId, atIso),
-                    shareId: share.shareId,
-                    at: atIso,
-                    ...snapshot,
+      } else removes.push('gsi2pk', 'gsi2sk');
+      // Points of two shares of one person land on the same counters: DynamoDB refuses one of two
+      // transactions touching an item at once (TransactionConflict), so that one goes again.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await dynamo().send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Put: {
+                    TableName: tableName,
+                    Item: {
+                      ...keys.snapshot(share.shareId, atIso),
+                      shareId: share.shareId,
+                      at: atIso,
+                      ...snapshot,
+                    },
+                    ConditionExpression: 'attribute_not_exists(pk)',
                   },
-                  ConditionExpression: 'attribute_not_exists(pk)',
                 },
-              },
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: keys.share(share.shareId),
-                  UpdateExpression: `SET ${sets.join(', ')}${removes}`,
-                  ConditionExpression: 'attribute_not_exists(lastPolledAt) OR lastPolledAt < :at',
-                  ExpressionAttributeValues: { ':at': atIso, ...values },
+                {
+                  Update: {
+                    TableName: tableName,
+                    Key: keys.share(share.shareId),
+                    UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+                    ...unchangedSincePoll(share),
+                    ExpressionAttributeValues: {
+                      ':at': atIso,
+                      ...values,
+                      ...unchangedSincePoll(share).ExpressionAttributeValues,
+                    },
+                  },
                 },
-              },
-            ],
-          }),
-        );
-      } catch (error) {
-        // Same reading stored already, or a newer one: nothing left to do.
-        if (!isConditionalCheckFailure(error)) throw error;
+                ...also,
+              ],
+            }),
+          );
+          return true;
+        } catch (error) {
+          if (isConditionalCheckFailure(error)) return false;
+          if (attempt < 8 && cancellationCodes(error)?.includes('TransactionConflict')) {
+            await sleep(10 * 2 ** attempt * (0.5 + Math.random()));
+            continue;
+          }
+          throw error;
+        }
       }
+    },
+
+    /** Moves a share's next reading without reading it (its connection is not working now). */
+    async postponePoll(
+      share: Pick<Share, 'shareId' | 'network' | 'lastPolledAt'>,
+      nextPoll: Date | null,
+    ): Promise<boolean> {
+      const unchanged = unchangedSincePoll(share);
+      const values = {
+        ...unchanged.ExpressionAttributeValues,
+        ...(nextPoll ? { ':gsi2sk': pollKeys(share, nextPoll).gsi2sk } : {}),
+      };
+      return conditional(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.share(share.shareId),
+          UpdateExpression: nextPoll ? 'SET gsi2sk = :gsi2sk' : 'REMOVE gsi2pk, gsi2sk',
+          ConditionExpression: unchanged.ConditionExpression,
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+        }),
+      );
+    },
+
+    /** Shares started in [from, to), day by day: the analytics of a time range. */
+    async *sharesStartedBetween(from: Date, to: Date): AsyncGenerator<Share[]> {
+      for (const day of daysOf(from, to)) {
+        yield* parsedPages({
+          TableName: tableName,
+          IndexName: 'gsi3',
+          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': keys.sharesOfDay(day),
+            ':from': from.toISOString(),
+            ':to': `${to.toISOString()}`,
+          },
+        });
+      }
+    },
+
+    /** One employee's shares started in [from, to). */
+    async *sharesOfEmployee(employeeId: string, from: Date, to: Date): AsyncGenerator<Share[]> {
+      yield* parsedPages({
+        TableName: tableName,
+        IndexName: 'gsi4',
+        KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': keys.sharesOfEmployee(employeeId),
+          ':from': from.toISOString(),
+          ':to': to.toISOString(),
+        },
+      });
     },
 
     async *sharesOfPost(postId: string): AsyncGenerator<Share[]> {

@@ -47,11 +47,19 @@ describe('the local runtime, driven over HTTP', () => {
         'share.published',
       ]),
     );
-    expect(result.analytics.shares.published.value).toBe(result.expectedShares);
-    expect(result.analytics.shares.failed.value).toBe(0);
-    expect(result.analytics.potentialReach.value).toBeGreaterThan(0);
-    expect(result.analytics.engagement.impressions.value).toBeGreaterThan(0);
+    const totals = result.analytics.totals;
+    expect(totals.shares.value).toBe(result.expectedShares);
+    expect(totals.failed.value).toBe(0);
+    expect(totals.potentialReach).toMatchObject({ source: 'counted' });
+    expect(totals.potentialReach.value).toBeGreaterThan(0);
+    expect(totals.impressions).toMatchObject({ source: 'measured' });
+    expect(totals.impressions.value).toBeGreaterThan(0);
+    expect(totals.clicks).toMatchObject({ value: result.clicksMade, source: 'counted' });
+    expect(totals.earnedMediaValueUsd.source).toBe('estimated');
+    expect(totals.participation.value).toBe(1);
     expect(result.analytics.sandbox).toBe(true);
+    expect(result.leaderboard).toHaveLength(3);
+    expect(result.leaderboard[0]?.points).toBeGreaterThan(0);
 
     const verified = spawnSync(
       'npm',

@@ -4,7 +4,8 @@ import { startFauxqs } from 'fauxqs';
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal } from '#infra/local/dynamodb-local';
 import { freePort } from '#infra/local/ports';
-import { provisionQueues, provisionTable } from '#infra/local/provision';
+import { LOCAL_NAMES, provisionQueues, provisionTable } from '#infra/local/provision';
+import { OWN_TABLES } from './own-tables';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,7 +26,9 @@ export default async function setup(project: TestProject) {
     credentials,
   });
   const sqsClient = new SQSClient({ endpoint: sqs.address, region: 'us-east-1', credentials });
-  await provisionTable(dynamoClient);
+  for (const table of [LOCAL_NAMES.table, ...Object.values(OWN_TABLES)]) {
+    await provisionTable(dynamoClient, table);
+  }
   const queues = await provisionQueues(sqsClient);
   project.provide('dynamoEndpoint', dynamo.endpoint);
   project.provide('sqsEndpoint', sqs.address);

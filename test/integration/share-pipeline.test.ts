@@ -2,12 +2,14 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dispatchDueCampaigns } from '#functions/dispatcher/dispatch-due';
 import { releaseDeferredJobs } from '#functions/dispatcher/release-deferred';
+import { createPollerDependencies } from '#functions/engagement-poller/dependencies';
 import { pollEngagement } from '#functions/engagement-poller/poll-engagement';
 import { type FanOutDependencies, fanOutSlice, startFanOut } from '#functions/share-fanout/fan-out';
 import { publishShare, type ShareResult } from '#functions/share-worker/publish-share';
 import { dynamo } from '#shared/aws';
 import { defaultPolicy } from '#shared/compliance/policy';
 import { leaveProgramme } from '#shared/employees/consent';
+import type { Employee } from '#shared/employees/employee';
 import type { PendingEvent } from '#shared/events/publisher';
 import { shareIdFor } from '#shared/ids';
 import { createNetworkRegistry } from '#shared/networks/registry';
@@ -20,6 +22,7 @@ import { sharingWindow } from '#shared/sharing/schedule';
 import { createAuditStore } from '#shared/store/audit';
 import { createCampaignStore } from '#shared/store/campaigns';
 import { createDeferredJobStore, DEFERRED_SHARDS } from '#shared/store/deferred-jobs';
+import type { DirectoryCursor } from '#shared/store/employees';
 import { createEmployeeStore, DIRECTORY_SHARDS } from '#shared/store/employees';
 import { keys } from '#shared/store/keys';
 import { createLinkStore } from '#shared/store/links';
@@ -28,7 +31,9 @@ import { createPostStore } from '#shared/store/posts';
 import { createSegmentStore } from '#shared/store/segments';
 import { createShareStore } from '#shared/store/shares';
 import { testCredentials } from '../fixtures/credentials';
+import { createShareStack } from '../fixtures/share-stack';
 import { type Arranged, arrangeCampaign, optedIn } from '../fixtures/sharing';
+import { OWN_TABLES } from './own-tables';
 import { createTestQueues, drainJobs } from './queues';
 import { TABLE } from './setup';
 
@@ -204,9 +209,16 @@ describe('dispatch → fan-out → worker → poll, on DynamoDB Local and fauxqs
     let pagesLeft = 1;
     const deps = fanOutDeps({ pageSize: 1 });
     const due = { campaignId: arranged.campaign.campaignId, shard: 0 };
-    const inShard = (await employees.directoryPage(0, undefined, 1000)).employees.filter((e) =>
-      arranged.people.some((p) => p.employeeId === e.employeeId),
-    );
+    // Other tests share the table: read the whole shard, not its first page.
+    const inShard: Employee[] = [];
+    let cursor: DirectoryCursor | undefined;
+    do {
+      const page = await employees.directoryPage(0, cursor, 1000);
+      inShard.push(
+        ...page.employees.filter((e) => arranged.people.some((p) => p.employeeId === e.employeeId)),
+      );
+      cursor = page.next;
+    } while (cursor);
     published.length = 0;
     // The first run may take one page, then its time is up: it hands over to a fresh run.
     expect(await fanOutSlice(due, deps, () => (pagesLeft-- > 0 ? 300_000 : 0))).toBe(false);
@@ -325,16 +337,29 @@ describe('dispatch → fan-out → worker → poll, on DynamoDB Local and fauxqs
   });
 
   it('stores an engagement snapshot per reading, once, and the latest counts on the share', async () => {
-    const arranged = await arrangeCampaign(stores, { count: 2 });
+    // Its own table: the poller reads every share due on the network, other tests' included.
+    const table = OWN_TABLES.pipelinePoll;
+    const own = createShareStack({
+      table,
+      queueUrl: queue.queueUrl,
+      deadLetterUrl: queue.deadLetterUrl,
+      publish,
+      networks: createNetworkRegistry(table),
+      leaseMs: 30_000,
+    });
+    const arranged = await arrangeCampaign(own.stores, { count: 2 });
     for (const person of arranged.people) {
-      await publishShare(jobFor(arranged, person.employeeId), workerDeps);
+      await publishShare(jobFor(arranged, person.employeeId), own.worker);
     }
     const later = new Date(Date.now() + 3 * 3_600_000);
-    const first = await pollEngagement(later, { shares, networks, publish });
-    expect(first.sandbox).toBeGreaterThanOrEqual(2);
-    const again = await pollEngagement(later, { shares, networks, publish });
-    expect(again.sandbox).toBe(0);
-    const share = await shares.get(jobFor(arranged, arranged.people[0]!.employeeId).shareId);
+    const pollerDeps = createPollerDependencies(table, own.worker.networks, publish);
+    const first = await pollEngagement(later, pollerDeps);
+    expect(first.sandbox?.polled).toBe(2);
+    const again = await pollEngagement(later, pollerDeps);
+    expect(again.sandbox?.polled).toBe(0);
+    const share = await own.worker.shares.get(
+      jobFor(arranged, arranged.people[0]!.employeeId).shareId,
+    );
     expect(share?.engagement?.impressions).toBeGreaterThan(0);
     expect(share?.lastPolledAt).toBe(later.toISOString());
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { summarisePostShares } from '#shared/analytics/post-analytics';
+import { buildReport, tableAsCsv } from '#shared/analytics/report';
 import { parseGroupsClaim } from '#shared/auth/roles';
-import { nextPollAt } from '#shared/engagement/cadence';
+import { nextPollAt, nextPollFor } from '#shared/engagement/cadence';
+import { Cadence, defaultEngagementPolicy } from '#shared/engagement/policy';
 import { employeeIdFor, shareIdFor } from '#shared/ids';
 import { sandboxAudienceOf, sandboxEngagement } from '#shared/networks/sandbox';
 import { contentHashOf } from '#shared/posts/content-hash';
@@ -96,6 +97,24 @@ describe('poll cadence', () => {
     expect(nextPollAt(published, at(3 * HOUR))?.getTime()).toBe(at(4 * HOUR).getTime());
     expect(nextPollAt(published, at(31 * 24 * HOUR))).toBeNull();
   });
+
+  it('reads X posts on its own, cheaper cadence: each UTC day read costs a fee', () => {
+    const policy = defaultEngagementPolicy;
+    expect(nextPollFor(policy, 'x', published, at(3 * HOUR))?.getTime()).toBe(
+      at(9 * HOUR).getTime(),
+    );
+    expect(nextPollFor(policy, 'x', published, at(8 * 24 * HOUR))).toBeNull();
+    expect(nextPollFor(policy, 'bluesky', published, at(8 * 24 * HOUR))).not.toBeNull();
+  });
+
+  it('refuses a cadence whose steps are out of order', () => {
+    const steps = [
+      { untilAgeHours: 24, everyMinutes: 60 },
+      { untilAgeHours: 2, everyMinutes: 15 },
+    ];
+    expect(Cadence.safeParse(steps).success).toBe(false);
+    expect(Cadence.safeParse(steps.toReversed()).success).toBe(true);
+  });
 });
 
 describe('sandbox network model', () => {
@@ -109,7 +128,7 @@ describe('sandbox network model', () => {
   });
 });
 
-describe('post analytics', () => {
+describe('analytics report', () => {
   const share = (over: Partial<Share>): Share => ({
     shareId: 's',
     campaignId: 'c',
@@ -123,25 +142,87 @@ describe('post analytics', () => {
     ...over,
   });
 
-  it('sums reach over published shares and reports unread engagement as unavailable, not zero', () => {
-    const result = summarisePostShares('p', [
-      share({}),
-      share({ audienceSize: 50 }),
-      share({ status: 'failed' }),
-    ]);
-    expect(result.potentialReach.value).toBe(150);
-    expect(result.shares.published.value).toBe(2);
-    expect(result.shares.failed.value).toBe(1);
-    expect(result.engagement.impressions.value).toBeNull();
-    expect(result.engagement.impressions.note).toBe(
-      'not yet read from the networks; sandbox network: modelled engagement, not a real audience',
+  const policy = {
+    reactionWeight: 0.5,
+    mediaRates: { sandbox: { cpm: 10, cpc: 1 }, linkedin: { cpm: 30, cpc: 5 } },
+  };
+  const report = (shares: Share[], invited: number | null = null) =>
+    buildReport({ shares, invited, policy, names: new Map(), titles: new Map(), timeZone: 'UTC' });
+
+  it('sums reach over published shares and reports unread engagement as null, not zero', () => {
+    const result = report([share({}), share({ audienceSize: 50 }), share({ status: 'failed' })]);
+    expect(result.totals.potentialReach).toMatchObject({ value: 150, source: 'counted' });
+    expect(result.totals.shares.value).toBe(2);
+    expect(result.totals.failed.value).toBe(1);
+    expect(result.totals.impressions).toMatchObject({ value: null, source: 'measured' });
+    expect(result.totals.impressions.note).toBe(
+      'read from the networks for 0 of 2 shares; sandbox network: modelled engagement, not a real audience',
     );
   });
 
-  it('sums what was measured', () => {
-    const engagement = { impressions: 10, reactions: 2, comments: 1, reshares: 0 };
-    const result = summarisePostShares('p', [share({ engagement }), share({ engagement })]);
-    expect(result.engagement.impressions).toMatchObject({ value: 20, source: 'measured' });
-    expect(result.engagement.reshares.value).toBe(0);
+  it('sums what was measured, counts clicks, and divides by impressions where they were given', () => {
+    const engagement = { impressions: 100, reactions: 4, comments: 1, reshares: 1 };
+    const result = report([share({ engagement, clicks: 4 }), share({ engagement })]);
+    expect(result.totals.impressions).toMatchObject({ value: 200, source: 'measured' });
+    expect(result.totals.clicks).toMatchObject({ value: 4, source: 'counted' });
+    expect(result.totals.engagementRate).toMatchObject({ value: 0.08, source: 'measured' });
+    // EMV = 10 × 200 / 1000 + 1 × (0.5 × 8 + 4)
+    expect(result.totals.earnedMediaValueUsd).toMatchObject({ value: 10, source: 'estimated' });
+    // Second round: 2 reshares × an average audience of 100.
+    expect(result.totals.secondRoundReach).toMatchObject({ value: 200, source: 'estimated' });
+  });
+
+  it('lets potential reach stand in for impressions a network does not give, and says so', () => {
+    const result = report([
+      share({
+        network: 'linkedin',
+        engagementUnavailable: 'no figures',
+        clicks: 2,
+        audienceSize: 1000,
+      }),
+    ]);
+    expect(result.totals.reactions.value).toBeNull();
+    expect(result.totals.reactions.note).toContain('no figures given by linkedin');
+    // 30 × 1000 / 1000 + 5 × 2
+    expect(result.totals.earnedMediaValueUsd.value).toBe(40);
+    expect(result.totals.earnedMediaValueUsd.note).toContain(
+      'potential reach stood in for impressions on 1 shares',
+    );
+    expect(result.totals.engagementRate).toMatchObject({ value: 0.002, source: 'estimated' });
+  });
+
+  it('counts participation against the people invited, ranks advocates, and finds the best hour', () => {
+    const engaged = { impressions: 10, reactions: 5, comments: 0, reshares: 0 };
+    const result = report(
+      [
+        share({ employeeId: 'a', publishedAt: '2026-01-05T09:10:00.000Z', engagement: engaged }),
+        share({ employeeId: 'b', publishedAt: '2026-01-05T17:00:00.000Z' }),
+        share({ employeeId: 'c', status: 'skipped' }),
+      ],
+      4,
+    );
+    expect(result.totals.participation).toMatchObject({ value: 0.5, source: 'counted' });
+    expect(result.topAdvocates.map((r) => r.employeeId)).toEqual(['a', 'b']);
+    expect(result.bestTimes[0]).toEqual({
+      weekday: 'mon',
+      hour: 9,
+      shares: 1,
+      engagementPerShare: 5,
+    });
+  });
+
+  it('exports a table as CSV with each column naming its source, and neutralises formulas', () => {
+    const result = report([share({ employeeId: 'a' })]);
+    const csv = tableAsCsv(
+      {
+        ...result,
+        topAdvocates: result.topAdvocates.map((r) => ({ ...r, name: '=HYPERLINK("x")' })),
+      },
+      'topAdvocates',
+    );
+    const [header, row] = csv.split('\r\n');
+    expect(header).toContain('impressions (measured),reactions (measured)');
+    expect(header).toContain('clicks (counted)');
+    expect(row).toContain('"\'=HYPERLINK(""x"")"');
   });
 });

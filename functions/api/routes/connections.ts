@@ -14,6 +14,7 @@ import type { ConnectedProfile, Credentials, NetworkAdapter } from '#shared/netw
 import { NetworkName } from '#shared/networks/network';
 import { codeChallengeOf, randomToken } from '#shared/networks/pkce';
 import { sandboxAudienceOf } from '#shared/networks/sandbox';
+import { pointsForConnecting } from '#shared/recognition/points';
 import { SIGN_IN_MINUTES } from '#shared/store/oauth-states';
 
 const NetworkPath = z.strictObject({ network: NetworkName });
@@ -68,7 +69,19 @@ const saveConnection = async (
   };
   const sealed = await deps.credentials.seal(connection, signedIn.credentials);
   await deps.employees.putConnection(connection, actor, at, sealed);
+  await recogniseConnecting(deps, connection, at);
   return connection;
+};
+
+/** Points for a network's first connection (the entry's id makes a reconnect earn nothing). */
+const recogniseConnecting = async (deps: ApiDependencies, connection: Connection, at: Date) => {
+  const entry = pointsForConnecting(
+    connection.employeeId,
+    connection.network,
+    at,
+    await deps.recognitionPolicies.current(),
+  );
+  if (entry) await deps.recognition.award(entry);
 };
 
 export const connect = defineRoute({
@@ -95,6 +108,7 @@ export const connect = defineRoute({
         connectedAt: at.toISOString(),
       };
       await deps.employees.putConnection(connection, caller.userId, at);
+      await recogniseConnecting(deps, connection, at);
       return { status: 200, body: { connection } };
     }
     const adapter = await adapterFor(deps, params.network);

@@ -16,6 +16,7 @@ import { NetworkName } from '#shared/networks/network';
 import { Personalisation } from '#shared/personalisations/personalisation';
 import type { Post } from '#shared/posts/post';
 import { isLiveAt } from '#shared/posts/workflow';
+import { pointsForConfirmedShare } from '#shared/recognition/points';
 import { isTerminal, type Share, Share as ShareSchema } from '#shared/shares/share';
 import { EXCLUSION_REASONS, exclusionFor } from '#shared/sharing/eligibility';
 import { IntentNetwork, shareIntentUrl } from '#shared/sharing/intents';
@@ -214,6 +215,10 @@ export const shareNow = defineRoute({
         publishedAt: now.toISOString(),
       };
       const stored = await deps.shares.recordFirst(share);
+      // Never read back from the network: its points are given here, once (a confirmation
+      // repeated after a failure finds the entry there).
+      const entry = pointsForConfirmedShare(share, now, await deps.recognitionPolicies.current());
+      if (entry) await deps.recognition.award(entry);
       if (stored.created) {
         await deps.publish([
           event(DETAIL_TYPES.sharePublished, {

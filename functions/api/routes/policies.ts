@@ -6,9 +6,11 @@ import { VersionField } from '#functions/api/schemas';
 import { ApprovalPolicy, ApprovalPolicyInput } from '#shared/approvals/policy';
 import type { Role } from '#shared/auth/roles';
 import { CompliancePolicy, CompliancePolicyInput } from '#shared/compliance/policy';
+import { EngagementPolicy, EngagementPolicyInput } from '#shared/engagement/policy';
 import { ConflictError } from '#shared/errors';
 import { DETAIL_TYPES } from '#shared/events/catalogue';
 import { event } from '#shared/events/publisher';
+import { RecognitionPolicy, RecognitionPolicyInput } from '#shared/recognition/policy';
 import { SharingPolicy, SharingPolicyInput } from '#shared/sharing/policy';
 import type { PolicyStore } from '#shared/store/policies';
 
@@ -31,7 +33,9 @@ const policyRoutes = <I extends object, P extends Versioned>(spec: {
   detailType: (typeof DETAIL_TYPES)[
     | 'approvalPolicyUpdated'
     | 'compliancePolicyUpdated'
-    | 'sharingPolicyUpdated'];
+    | 'sharingPolicyUpdated'
+    | 'engagementPolicyUpdated'
+    | 'recognitionPolicyUpdated'];
   readers: readonly Role[];
   writers: readonly Role[];
   historians: readonly Role[];
@@ -134,4 +138,30 @@ export const sharingPolicyRoutes = policyRoutes({
   historians: ['legal', 'admin'],
   description:
     'Defaults apply to employees who did not choose; maxima cap what they may choose. There is no auto-share switch: only employees turn it on.',
+});
+
+export const engagementPolicyRoutes = policyRoutes({
+  label: 'engagement',
+  input: EngagementPolicyInput,
+  schema: EngagementPolicy,
+  store: (deps) => deps.engagementPolicies,
+  detailType: DETAIL_TYPES.engagementPolicyUpdated,
+  readers: ['marketing', 'admin'],
+  writers: ['admin'],
+  historians: ['marketing', 'admin'],
+  description:
+    'How often shares are read back (per network if needed) and the CPM, CPC and reaction weight earned media value uses. Readings already scheduled keep their time; the next one follows the new cadence.',
+});
+
+export const recognitionPolicyRoutes = policyRoutes({
+  label: 'recognition',
+  input: RecognitionPolicyInput,
+  schema: RecognitionPolicy,
+  store: (deps) => deps.recognitionPolicies,
+  detailType: DETAIL_TYPES.recognitionPolicyUpdated,
+  readers: ['employee', 'marketing', 'admin'],
+  writers: ['admin'],
+  historians: ['marketing', 'admin'],
+  description:
+    'Points per action. Every ledger entry names the version it was earned under; a new version applies to what is earned next, never to the past.',
 });

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { type DemoResult, runDemo } from '#infra/local/demo/scenario';
 import { findRunningRuntime } from '#infra/local/runtime-client';
+import type { Figure } from '#shared/analytics/figure';
 
 const { values } = parseArgs({
   options: { data: { type: 'string', default: process.env.CHORUS_DATA_DIR ?? '.chorus' } },
@@ -9,8 +10,14 @@ const { values } = parseArgs({
 const number = (value: number | null) =>
   value === null ? 'not available' : value.toLocaleString('en');
 
+const percent = (value: number | null) =>
+  value === null ? 'not available' : `${(value * 100).toFixed(1)}%`;
+
+/** A figure with where it comes from: measured, counted or estimated, and why. */
+const figure = (f: Figure) => `${number(f.value)}  [${f.source}${f.note ? `: ${f.note}` : ''}]`;
+
 const summary = (r: DemoResult) => {
-  const { analytics: a } = r;
+  const t = r.analytics.totals;
   const findings = r.compliance.findings
     .map(
       (f) =>
@@ -31,10 +38,16 @@ ${findings}
   library             in sales: ${r.libraryForSegment.includes(r.postId) ? 'listed' : 'MISSING'}; in engineering: ${r.libraryOutsideSegment.includes(r.postId) ? 'LISTED' : 'not listed'}
   audit log           ${r.auditActions.length} entries for this post (npm run audit:verify checks the chain)
   campaign            ${r.campaignId}
-  shares published    ${number(a.shares.published.value)} of ${r.expectedShares} opted-in employees (failed ${number(a.shares.failed.value)}, skipped ${number(a.shares.skipped.value)})
-  potential reach     ${number(a.potentialReach.value)} (${a.potentialReach.note})
-  engagement          impressions ${number(a.engagement.impressions.value)}, reactions ${number(a.engagement.reactions.value)}, comments ${number(a.engagement.comments.value)}, reshares ${number(a.engagement.reshares.value)}
-                      (${a.engagement.impressions.note ?? a.engagement.impressions.source})
+  shares published    ${number(t.shares.value)} of ${r.expectedShares} opted-in employees (failed ${number(t.failed.value)}, skipped ${number(t.skipped.value)})  [${t.shares.source}]
+  participation       ${percent(t.participation.value)} of ${number(t.invited.value)} people offered it  [${t.participation.source}]
+  potential reach     ${figure(t.potentialReach)}
+  impressions         ${figure(t.impressions)}
+  engagement          reactions ${number(t.reactions.value)}, comments ${number(t.comments.value)}, reshares ${number(t.reshares.value)}  [${t.reactions.source}]
+  clicks              ${figure(t.clicks)} (the demo clicked ${r.clicksMade})
+  engagement rate     ${percent(t.engagementRate.value)}  [${t.engagementRate.source}]
+  earned media value  ${t.earnedMediaValueUsd.value === null ? 'not available' : `$${t.earnedMediaValueUsd.value.toFixed(2)}`}  [${t.earnedMediaValueUsd.source}: ${t.earnedMediaValueUsd.note}]
+  second-round reach  ${figure(t.secondRoundReach)}
+  leaderboard (week)  ${r.leaderboard.map((a) => `${a.rank}. ${a.name} ${a.points} pts`).join(', ')}  [counted: points for shares, clicks and engagement]
   took                ${r.seconds.toFixed(1)} s
 `;
 };

@@ -15,6 +15,8 @@ export const createApiClient = (apiUrl: string) => {
   ): Promise<ApiAnswer<T>> => {
     const response = await fetch(`${apiUrl}${path}`, {
       method,
+      // A redirect is an answer to report, not to follow (tracked links point off this machine).
+      redirect: 'manual',
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),

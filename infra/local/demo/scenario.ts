@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ApiAnswer, type ApiClient, createApiClient } from '#infra/local/demo/client';
-import type { PostAnalytics } from '#shared/analytics/post-analytics';
+import type { AnalyticsReport } from '#shared/analytics/report';
 import type { Campaign } from '#shared/campaigns/campaign';
+import { employeeIdFor, shareIdFor } from '#shared/ids';
+import { linkCodeFor } from '#shared/links/tracked-link';
 import type { Post } from '#shared/posts/post';
 
 export const DEMO_SEGMENTS = { sales: 30, engineering: 20 } as const;
@@ -19,7 +21,11 @@ export interface DemoResult {
   versions: number;
   auditActions: string[];
   expectedShares: number;
-  analytics: PostAnalytics;
+  analytics: AnalyticsReport;
+  /** Readers' clicks the demo made on tracked links. */
+  clicksMade: number;
+  /** This week's top advocates in sales, by points. */
+  leaderboard: { rank: number; name: string; points: number }[];
   seconds: number;
 }
 
@@ -58,6 +64,26 @@ const inParallel = async <T>(
   for (let start = 0; start < items.length; start += width) {
     await Promise.all(items.slice(start, start + width).map(work));
   }
+};
+
+/**
+ * A reader opens the shared posts' links, as a browser does (the redirect is not followed: this
+ * machine may have no internet). The first ten sales people get 1 to 3 clicks each.
+ */
+const clickTrackedLinks = async (client: ApiClient, campaignId: string): Promise<number> => {
+  let clicks = 0;
+  for (let i = 1; i <= 10; i++) {
+    const employeeId = employeeIdFor(`sales-${String(i).padStart(2, '0')}@acme.example`);
+    const code = linkCodeFor(shareIdFor(campaignId, employeeId, 'sandbox'));
+    for (let n = 0; n < 1 + (i % 3); n++) {
+      const answer = await client.call('GET', `/l/${code}`, undefined, undefined, {
+        'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36',
+      });
+      expectStatus('click a tracked link', answer, 302);
+      clicks += 1;
+    }
+  }
+  return clicks;
 };
 
 /**
@@ -283,8 +309,13 @@ export const runDemo = async (
       200,
     );
   const readAnalytics = async () =>
-    (await client.call<{ analytics?: PostAnalytics }>('GET', `/posts/${postId}/analytics`, author))
-      .body.analytics;
+    (
+      await client.call<{ analytics?: AnalyticsReport }>(
+        'GET',
+        `/posts/${postId}/analytics`,
+        author,
+      )
+    ).body.analytics;
   await advanceClock(3);
 
   const expectedShares = DEMO_SEGMENTS.sales;
@@ -292,9 +323,12 @@ export const runDemo = async (
   await waitFor(
     'share fan-out and publishing',
     async () =>
-      ((await readAnalytics())?.shares.published.value ?? 0) >= expectedShares ? true : undefined,
+      ((await readAnalytics())?.totals.shares.value ?? 0) >= expectedShares ? true : undefined,
     60_000,
   );
+
+  progress('readers click some of the tracked links…');
+  const clicksMade = await clickTrackedLinks(client, campaign.campaignId);
 
   progress('an hour later, the engagement poller reads the sandbox network…');
   await advanceClock(60);
@@ -302,9 +336,21 @@ export const runDemo = async (
     'engagement poll',
     async () => {
       const analytics = await readAnalytics();
-      return analytics?.engagement.impressions.value ? analytics : undefined;
+      return analytics?.totals.impressions.value && analytics.totals.clicks.value
+        ? analytics
+        : undefined;
     },
     30_000,
+  );
+
+  const board = expectStatus(
+    'leaderboard',
+    await client.call<{ advocates: { rank: number; name: string; points: number }[] }>(
+      'GET',
+      '/leaderboards?period=week&segmentId=sales',
+      author,
+    ),
+    200,
   );
 
   progress('legal reads the record…');
@@ -338,6 +384,8 @@ export const runDemo = async (
     auditActions: entries.map((e) => e.action),
     expectedShares,
     analytics,
+    clicksMade,
+    leaderboard: board.advocates.slice(0, 3),
     seconds: (Date.now() - started) / 1000,
   };
 };

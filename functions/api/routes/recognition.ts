@@ -1,0 +1,220 @@
+import { z } from 'zod';
+import { currentEmployee } from '#functions/api/current-employee';
+import type { ApiDependencies } from '#functions/api/dependencies';
+import { defineRoute } from '#functions/api/route';
+import type { Employee } from '#shared/employees/employee';
+import { compileSegment, SegmentId } from '#shared/employees/segment';
+import { NotFoundError, ValidationError } from '#shared/errors';
+import { countersFor, Period, rankAdvocates, rankTeams } from '#shared/recognition/leaderboard';
+import { PointsEntry } from '#shared/recognition/points';
+
+const BOARD_SIZE = 50;
+
+const onBoard = (person: Employee | undefined): person is Employee =>
+  person !== undefined && person.status === 'active' && !person.consent.leftAt;
+
+/** Everyone's points in the period, with the people they belong to. */
+const standingsWithPeople = async (deps: ApiDependencies, period: Period) => {
+  const standings = await deps.recognition.standings(countersFor(period, deps.now()));
+  const people = await deps.employees.many(standings.map((s) => s.employeeId));
+  return standings
+    .map((s) => ({ ...s, person: people.get(s.employeeId) }))
+    .filter((s): s is typeof s & { person: Employee } => onBoard(s.person));
+};
+
+export const leaderboard = defineRoute({
+  summary: 'Advocates ranked by points for a period, company-wide or in one segment',
+  description:
+    'People who chose to hide from leaderboards are left out (an employee calling sees their own standing either way). Employees see names and points only.',
+  tag: 'recognition',
+  roles: ['employee', 'marketing', 'admin'],
+  query: z.strictObject({ period: Period.default('month'), segmentId: SegmentId.optional() }),
+  response: {
+    status: 200,
+    description: 'The board',
+    schema: z.object({
+      period: Period,
+      advocates: z.array(
+        z.object({
+          rank: z.number(),
+          name: z.string(),
+          points: z.number(),
+          employeeId: z.string().optional(),
+        }),
+      ),
+      me: z
+        .object({ rank: z.number().nullable(), points: z.number(), hidden: z.boolean() })
+        .optional(),
+    }),
+  },
+  errors: [404],
+  async handle({ query, caller, deps }) {
+    const inSegment = query.segmentId
+      ? compileSegment(await deps.segments.get(query.segmentId))
+      : () => true;
+    const everyone = (await standingsWithPeople(deps, query.period)).filter((s) =>
+      inSegment(s.person),
+    );
+    const ranked = rankAdvocates(everyone.filter((s) => !s.person.consent.hiddenFromLeaderboards));
+    const staff = caller.roles.some((r) => r === 'marketing' || r === 'admin');
+    const advocates = ranked.slice(0, BOARD_SIZE).map((s) => ({
+      rank: s.rank,
+      name: s.person.name,
+      points: s.points,
+      ...(staff ? { employeeId: s.employeeId } : {}),
+    }));
+    let me: { rank: number | null; points: number; hidden: boolean } | undefined;
+    if (caller.roles.includes('employee')) {
+      const self = await currentEmployee(caller, deps).catch(() => undefined);
+      if (self) {
+        const mine = ranked.find((s) => s.employeeId === self.employeeId);
+        const points = everyone.find((s) => s.employeeId === self.employeeId)?.points ?? 0;
+        me = { rank: mine?.rank ?? null, points, hidden: self.consent.hiddenFromLeaderboards };
+      }
+    }
+    return { status: 200, body: { period: query.period, advocates, ...(me ? { me } : {}) } };
+  },
+});
+
+export const teamLeaderboard = defineRoute({
+  summary: 'Segments ranked by points for a period: by total, and by average per active advocate',
+  description: 'Ordered by the average, so a small team that shares well can win.',
+  tag: 'recognition',
+  roles: ['employee', 'marketing', 'admin'],
+  query: z.strictObject({ period: Period.default('month') }),
+  response: {
+    status: 200,
+    description: 'The teams',
+    schema: z.object({
+      period: Period,
+      teams: z.array(
+        z.object({
+          segmentId: z.string(),
+          name: z.string(),
+          activeAdvocates: z.number(),
+          points: z.number(),
+          averagePerAdvocate: z.number(),
+          rankByTotal: z.number(),
+          rankByAverage: z.number(),
+        }),
+      ),
+    }),
+  },
+  async handle({ query, deps }) {
+    const [standings, segments] = await Promise.all([
+      standingsWithPeople(deps, query.period),
+      deps.segments.all(),
+    ]);
+    const teams = rankTeams(
+      segments.map((segment) => {
+        const member = compileSegment(segment);
+        return {
+          segmentId: segment.segmentId,
+          name: segment.name,
+          members: standings.filter((s) => member(s.person)),
+        };
+      }),
+    );
+    return { status: 200, body: { period: query.period, teams } };
+  },
+});
+
+const ThanksRequest = z
+  .strictObject({
+    employeeId: z.string().min(1).max(100).optional(),
+    segmentId: SegmentId.optional(),
+    message: z.string().trim().min(1).max(500),
+  })
+  .refine((t) => (t.employeeId === undefined) !== (t.segmentId === undefined), {
+    message: 'name exactly one of employeeId or segmentId',
+    path: ['employeeId'],
+  });
+
+export const sendThanks = defineRoute({
+  summary: 'Thank an employee or everyone in a segment; they see it under /me/recognition',
+  tag: 'recognition',
+  roles: ['marketing', 'admin'],
+  body: ThanksRequest,
+  idempotent: true,
+  response: {
+    status: 201,
+    description: 'Sent',
+    schema: z.object({ thanksId: z.string(), recipients: z.number() }),
+  },
+  errors: [404],
+  async handle({ body, caller, deps }) {
+    let recipients: string[];
+    if (body.employeeId) {
+      const person = await deps.employees.get(body.employeeId);
+      if (!onBoard(person)) throw new NotFoundError('Employee', body.employeeId);
+      recipients = [person.employeeId];
+    } else {
+      const member = compileSegment(await deps.segments.get(body.segmentId ?? ''));
+      recipients = (await deps.employees.everyone((e) => onBoard(e) && member(e))).map(
+        (e) => e.employeeId,
+      );
+      if (recipients.length === 0) {
+        throw new ValidationError('Nobody is in that segment', [
+          { field: 'segmentId', message: 'has no members' },
+        ]);
+      }
+    }
+    const to = body.employeeId
+      ? { employeeId: body.employeeId }
+      : { segmentId: body.segmentId ?? '' };
+    const thanks = await deps.recognition.thank(
+      caller.userId,
+      to,
+      recipients,
+      body.message,
+      deps.now(),
+    );
+    return { status: 201, body: { thanksId: thanks.thanksId, recipients: recipients.length } };
+  },
+});
+
+export const myRecognition = defineRoute({
+  summary: 'My points per period, the ledger entries behind them, and the thanks I received',
+  tag: 'me',
+  roles: ['employee'],
+  response: {
+    status: 200,
+    description: 'Mine only',
+    schema: z.object({
+      points: z.record(Period, z.number()),
+      ledger: z.array(PointsEntry),
+      thanks: z.array(
+        z.object({ thanksId: z.string(), from: z.string(), message: z.string(), at: z.string() }),
+      ),
+      hiddenFromLeaderboards: z.boolean(),
+    }),
+  },
+  async handle({ caller, deps }) {
+    const employee = await currentEmployee(caller, deps);
+    const now = deps.now();
+    const points = Object.fromEntries(
+      await Promise.all(
+        Period.options.map(async (period) => {
+          const total = await deps.recognition.pointsOf(
+            employee.employeeId,
+            countersFor(period, now),
+          );
+          return [period, total] as const;
+        }),
+      ),
+    );
+    const [ledger, thanks] = await Promise.all([
+      deps.recognition.ledger(employee.employeeId),
+      deps.recognition.thanksFor(employee.employeeId),
+    ]);
+    return {
+      status: 200,
+      body: {
+        points,
+        ledger,
+        thanks,
+        hiddenFromLeaderboards: employee.consent.hiddenFromLeaderboards,
+      },
+    };
+  },
+});

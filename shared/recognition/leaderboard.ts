@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/** Leaderboard periods: calendar week (ISO), month and quarter in UTC, and the last 30 days. */
+export const Period = z.enum(['week', 'month', 'quarter', 'rolling30']);
+export type Period = z.infer<typeof Period>;
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+const isoWeek = (at: Date) => {
+  const day = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+  const weekday = day.getUTCDay() || 7;
+  day.setUTCDate(day.getUTCDate() + 4 - weekday);
+  const yearStart = Date.UTC(day.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((day.getTime() - yearStart) / 86_400_000 + 1) / 7);
+  return `${day.getUTCFullYear()}-W${pad(week)}`;
+};
+
+/** The counters one award adds to: the day (for rolling windows), week, month and quarter. */
+export const periodKeysOf = (at: Date): string[] => {
+  const year = at.getUTCFullYear();
+  const month = at.getUTCMonth() + 1;
+  return [
+    `D${at.toISOString().slice(0, 10)}`,
+    `W${isoWeek(at)}`,
+    `M${year}-${pad(month)}`,
+    `Q${year}-Q${Math.ceil(month / 3)}`,
+  ];
+};
+
+/** The counters that make up a period as of `at`: one, or the last 30 days. */
+export const countersFor = (period: Period, at: Date): string[] => {
+  const [, week, month, quarter] = periodKeysOf(at) as [string, string, string, string];
+  if (period === 'week') return [week];
+  if (period === 'month') return [month];
+  if (period === 'quarter') return [quarter];
+  return Array.from(
+    { length: 30 },
+    (_, i) => `D${new Date(at.getTime() - i * 86_400_000).toISOString().slice(0, 10)}`,
+  );
+};
+
+export interface Standing {
+  employeeId: string;
+  points: number;
+}
+
+/** Ranked by points; equal points share a rank (1, 2, 2, 4). */
+export const rankAdvocates = <T extends Standing>(
+  standings: readonly T[],
+): (T & { rank: number })[] => {
+  const sorted = [...standings].sort(
+    (a, b) => b.points - a.points || a.employeeId.localeCompare(b.employeeId),
+  );
+  return sorted.map((s) => ({
+    ...s,
+    rank: sorted.findIndex((o) => o.points === s.points) + 1,
+  }));
+};
+
+export interface TeamStanding {
+  segmentId: string;
+  name: string;
+  /** People in the segment who earned points in the period. */
+  activeAdvocates: number;
+  points: number;
+  averagePerAdvocate: number;
+  rankByTotal: number;
+  rankByAverage: number;
+}
+
+/** Teams ranked both ways: by total, and by average per active advocate so small teams can win. */
+export const rankTeams = (
+  teams: readonly { segmentId: string; name: string; members: readonly Standing[] }[],
+): TeamStanding[] => {
+  const rows = teams.map((t) => {
+    const active = t.members.filter((m) => m.points > 0);
+    const points = active.reduce((sum, m) => sum + m.points, 0);
+    return {
+      segmentId: t.segmentId,
+      name: t.name,
+      activeAdvocates: active.length,
+      points,
+      averagePerAdvocate:
+        active.length === 0 ? 0 : Math.round((points / active.length) * 100) / 100,
+    };
+  });
+  const rankBy = (key: 'points' | 'averagePerAdvocate') => {
+    const values = rows.map((r) => r[key]).sort((a, b) => b - a);
+    return (row: (typeof rows)[number]) => values.indexOf(row[key]) + 1;
+  };
+  const byTotal = rankBy('points');
+  const byAverage = rankBy('averagePerAdvocate');
+  return rows
+    .map((r) => ({ ...r, rankByTotal: byTotal(r), rankByAverage: byAverage(r) }))
+    .sort((a, b) => a.rankByAverage - b.rankByAverage || a.rankByTotal - b.rankByTotal);
+};

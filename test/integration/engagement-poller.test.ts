@@ -1,0 +1,182 @@
+import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { createPollerDependencies } from '#functions/engagement-poller/dependencies';
+import {
+  type PollerDependencies,
+  pollEngagement,
+} from '#functions/engagement-poller/poll-engagement';
+import { dynamo } from '#shared/aws';
+import type { EngagementCounts } from '#shared/networks/network';
+import { createSandboxNetwork } from '#shared/networks/sandbox';
+import type { Share } from '#shared/shares/share';
+import { createAuditStore } from '#shared/store/audit';
+import { createEmployeeStore } from '#shared/store/employees';
+import { keys } from '#shared/store/keys';
+import { createLinkStore } from '#shared/store/links';
+import { createShareStore } from '#shared/store/shares';
+import { publishSandboxShares, sandboxTruth } from '../fixtures/engagement';
+import { sandboxStores } from '../fixtures/share-stack';
+import { arrangeCampaign } from '../fixtures/sharing';
+import { OWN_TABLES } from './own-tables';
+
+const MINUTE = 60_000;
+let readFault: 'rate_limited' | 'server_error' | undefined;
+
+/** One test's table with its stores, sandbox and pollers. */
+const worldOf = (table: string) => {
+  const sandbox = createSandboxNetwork(table, { readFault: () => readFault });
+  const shares = createShareStore(table);
+  const _links = createLinkStore(table);
+  const stores = sandboxStores(table, sandbox);
+  return {
+    table,
+    shares,
+    employees: createEmployeeStore(table, createAuditStore(table)),
+    poller: (): PollerDependencies => createPollerDependencies(table, { sandbox }, async () => {}),
+    arrange: async (count: number, publishedAt: Date) => {
+      const arranged = await arrangeCampaign(stores, { count });
+      const published = await publishSandboxShares(table, arranged, publishedAt);
+      return { arranged, published };
+    },
+    sharesOf: async (postId: string): Promise<Share[]> => {
+      const all: Share[] = [];
+      for await (const page of shares.sharesOfPost(postId)) all.push(...page);
+      return all;
+    },
+    snapshotsOf: async (shareId: string) => {
+      const { Items = [] } = await dynamo().send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': keys.share(shareId).pk,
+            ':prefix': keys.snapshotPrefix,
+          },
+        }),
+      );
+      return Items;
+    },
+  };
+};
+
+const totals = (all: readonly Share[]): EngagementCounts => ({
+  impressions: all.reduce((t, s) => t + (s.engagement?.impressions ?? 0), 0),
+  reactions: all.reduce((t, s) => t + (s.engagement?.reactions ?? 0), 0),
+  comments: all.reduce((t, s) => t + (s.engagement?.comments ?? 0), 0),
+  reshares: all.reduce((t, s) => t + (s.engagement?.reshares ?? 0), 0),
+});
+
+describe('engagement poller', () => {
+  it('polls 5,000 sandbox shares twice, two pollers at once each time, and the totals equal the sandbox truth', async () => {
+    const world = worldOf(OWN_TABLES.pollFleet);
+    // Published in the past, so the pollers' clock can be set after them.
+    const publishedAt = new Date(Date.now() - 40 * 24 * 3_600_000);
+
+    const { arranged, published } = await world.arrange(5000, publishedAt);
+    expect(published).toHaveLength(5000);
+
+    for (const at of [20 * MINUTE, 3 * 60 * MINUTE].map(
+      (ms) => new Date(publishedAt.getTime() + ms),
+    )) {
+      const [a, b] = await Promise.all([
+        pollEngagement(at, world.poller()),
+        pollEngagement(at, world.poller()),
+      ]);
+      // Each share's reading is recorded by exactly one of the two.
+      expect((a.sandbox?.polled ?? 0) + (b.sandbox?.polled ?? 0)).toBe(5000);
+      expect(totals(await world.sharesOf(arranged.post.postId))).toEqual(
+        sandboxTruth(published, at),
+      );
+    }
+    // One snapshot per reading, whichever poller made it.
+    for (const share of published.slice(0, 20)) {
+      expect(await world.snapshotsOf(share.shareId)).toHaveLength(2);
+    }
+  }, 300_000);
+
+  it('a 429 stops the run with nothing lost; the block is kept for every poller, and the next poll catches up', async () => {
+    const world = worldOf(OWN_TABLES.pollRateLimit);
+    const publishedAt = new Date(Date.now() - 3 * 60 * MINUTE);
+    const { arranged, published } = await world.arrange(150, publishedAt);
+    const at = new Date(publishedAt.getTime() + 30 * MINUTE);
+
+    readFault = 'rate_limited';
+    const limited = await pollEngagement(at, world.poller());
+    expect(limited.sandbox).toMatchObject({ polled: 0, calls: 1, stopped: 'rate_limited' });
+    readFault = undefined;
+    // The sandbox asked for 60 s: a poller 30 s later makes no call at all.
+    const blocked = await pollEngagement(new Date(at.getTime() + 30_000), world.poller());
+    expect(blocked.sandbox).toMatchObject({ polled: 0, calls: 0, stopped: 'blocked' });
+
+    const after = new Date(at.getTime() + 2 * MINUTE);
+    const caughtUp = await pollEngagement(after, world.poller());
+    expect(caughtUp.sandbox?.polled).toBe(150);
+    expect(totals(await world.sharesOf(arranged.post.postId))).toEqual(
+      sandboxTruth(published, after),
+    );
+  });
+
+  it('a 5xx mid-run loses no reading: what was read is kept, the rest is read next time', async () => {
+    const world = worldOf(OWN_TABLES.pollServerError);
+    const publishedAt = new Date(Date.now() - 3 * 60 * MINUTE);
+    const { arranged, published } = await world.arrange(250, publishedAt);
+    const at = new Date(publishedAt.getTime() + 30 * MINUTE);
+    let calls = 0;
+    const flaky = createSandboxNetwork(world.table, {
+      readFault: () => (++calls === 2 ? 'server_error' : undefined),
+    });
+    const deps = { ...world.poller(), networks: { sandbox: flaky } };
+    const first = await pollEngagement(at, deps);
+    expect(first.sandbox).toMatchObject({ polled: 100, stopped: 'network_error' });
+    const next = new Date(at.getTime() + MINUTE);
+    expect((await pollEngagement(next, deps)).sandbox?.polled).toBe(150);
+    const all = await world.sharesOf(arranged.post.postId);
+    expect(all.every((s) => s.lastPolledAt)).toBe(true);
+    // The first 100 were read at `at`, the rest a minute later: each equals the truth of its time.
+    const byTime = (iso: string) =>
+      published.filter((p) => all.find((s) => s.shareId === p.shareId)?.lastPolledAt === iso);
+    expect(byTime(at.toISOString())).toHaveLength(100);
+    expect(totals(all)).toEqual(
+      [
+        sandboxTruth(byTime(at.toISOString()), at),
+        sandboxTruth(byTime(next.toISOString()), next),
+      ].reduce((x, y) => ({
+        impressions: (x.impressions ?? 0) + (y.impressions ?? 0),
+        reactions: x.reactions + y.reactions,
+        comments: x.comments + y.comments,
+        reshares: x.reshares + y.reshares,
+      })),
+    );
+  });
+
+  it('spends no call on shares whose connection expired, and marks a deleted post without reading it again', async () => {
+    const world = worldOf(OWN_TABLES.pollConnections);
+    const publishedAt = new Date(Date.now() - 3 * 60 * MINUTE);
+    const { published } = await world.arrange(3, publishedAt);
+    const [gone, expired, live] = published;
+    await dynamo().send(
+      new DeleteCommand({ TableName: world.table, Key: keys.sandboxPost(gone!.externalId ?? '') }),
+    );
+    const connection = await world.employees.getConnection(expired!.employeeId, 'sandbox');
+    await world.employees.putConnection(
+      { ...connection!, status: 'expired' },
+      'system',
+      publishedAt,
+    );
+
+    const at = new Date(publishedAt.getTime() + 20 * MINUTE);
+    const run = await pollEngagement(at, world.poller());
+    expect(run.sandbox).toMatchObject({ polled: 2, postponed: 1, calls: 1 });
+    expect(await world.shares.get(gone!.shareId)).toMatchObject({ deletedOnNetwork: true });
+    expect(await world.shares.get(expired!.shareId)).not.toHaveProperty('lastPolledAt');
+    expect((await world.shares.get(live!.shareId))?.engagement?.impressions).toBeGreaterThan(0);
+
+    // The deleted post left the poll index; the expired one waits six hours.
+    const { Item } = await dynamo().send(
+      new GetCommand({ TableName: world.table, Key: keys.share(gone!.shareId) }),
+    );
+    expect(Item).not.toHaveProperty('gsi2pk');
+    const soon = await pollEngagement(new Date(at.getTime() + 3 * 60 * MINUTE), world.poller());
+    expect(soon.sandbox).toMatchObject({ polled: 1, postponed: 0 });
+  });
+});

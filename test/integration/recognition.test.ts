@@ -1,0 +1,212 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createApiDependencies } from '#functions/api/dependencies';
+import { createPollerDependencies } from '#functions/engagement-poller/dependencies';
+import { pollEngagement } from '#functions/engagement-poller/poll-engagement';
+import { dynamo } from '#shared/aws';
+import { linkCodeFor } from '#shared/links/tracked-link';
+import { createSandboxNetwork } from '#shared/networks/sandbox';
+import { pointsForReading } from '#shared/recognition/points';
+import { defaultRecognitionPolicy } from '#shared/recognition/policy';
+import type { Share } from '#shared/shares/share';
+import { keys } from '#shared/store/keys';
+import { createLinkStore } from '#shared/store/links';
+import { createShareStore } from '#shared/store/shares';
+import { apiEvent, callApi } from '../fixtures/api-events';
+import { publishSandboxShares } from '../fixtures/engagement';
+import { sandboxStores } from '../fixtures/share-stack';
+import { type Arranged, arrangeCampaign } from '../fixtures/sharing';
+import { OWN_TABLES } from './own-tables';
+
+const TABLE = OWN_TABLES.recognition;
+const HOUR = 3_600_000;
+const sandbox = createSandboxNetwork(TABLE);
+const shares = createShareStore(TABLE);
+const deps = createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' });
+const marketer = { sub: 'm-1', email: 'marketer@acme.example', groups: ['marketing'] };
+let arranged: Arranged;
+let published: Share[];
+
+const as = (index: number) => ({
+  sub: `e-${index}`,
+  email: arranged.people[index]?.email ?? '',
+  groups: ['employee'],
+});
+const call = async (
+  routeKey: string,
+  who: { sub: string; email: string; groups: readonly string[] },
+  options: {
+    query?: Record<string, string>;
+    body?: unknown;
+    pathParameters?: Record<string, string>;
+  } = {},
+) => {
+  const response = await callApi(
+    apiEvent(routeKey, who, {
+      ...(options.query ? { query: options.query } : {}),
+      ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    }),
+    deps,
+  );
+  return { status: response.statusCode, body: JSON.parse(response.body ?? '{}') };
+};
+
+/** Every entry in a person's ledger, and what their counters say, for the month. */
+const ledgerAndCounter = async (employeeId: string) => {
+  const { Items = [] } = await dynamo().send(
+    new QueryCommand({
+      TableName: TABLE,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': keys.employee(employeeId).pk,
+        ':prefix': keys.pointsEntryPrefix,
+      },
+    }),
+  );
+  const ledger = Items.reduce((t, i) => t + Number(i.points), 0);
+  // The months the entries fall in (the first may be last month's, near a month's start).
+  const months = new Set(Items.map((i) => `M${String(i.at).slice(0, 7)}`));
+  const counter = await deps.recognition.pointsOf(employeeId, [...months]);
+  return { entries: Items.length, ledger, counter };
+};
+
+beforeAll(async () => {
+  const stores = sandboxStores(TABLE, sandbox);
+  arranged = await arrangeCampaign(stores, { count: 3 });
+  published = await publishSandboxShares(TABLE, arranged, new Date(Date.now() - 30 * HOUR));
+  const links = createLinkStore(TABLE);
+  for (let n = 0; n < 2; n++)
+    await links.click(linkCodeFor(published[0]?.shareId ?? ''), new Date());
+  const poller = createPollerDependencies(TABLE, { sandbox }, async () => {});
+  // A first reading an hour after sharing, the second a day later: engagement has grown.
+  await pollEngagement(new Date(Date.now() - 29 * HOUR), poller);
+  await pollEngagement(new Date(), poller);
+});
+
+describe('recognition', () => {
+  it('keeps points as a ledger: entries say why, counters equal their sum', async () => {
+    const { status, body } = await call('GET /me/recognition', as(0));
+    expect(status).toBe(200);
+    const first = body.ledger.at(-1);
+    expect(first.lines).toEqual(
+      expect.arrayContaining([
+        { action: 'share', quantity: 1, points: 10 },
+        { action: 'clickReceived', quantity: 2, points: 4 },
+      ]),
+    );
+    expect(first.policyVersion).toBe(1);
+    // The second reading earned only the new engagement: no second share, no clicks twice.
+    expect(body.ledger[0].lines.map((l: { action: string }) => l.action)).toEqual([
+      'engagementReceived',
+    ]);
+    for (const person of arranged.people) {
+      const { ledger, counter } = await ledgerAndCounter(person.employeeId);
+      expect(counter).toBe(ledger);
+    }
+    const mine = await ledgerAndCounter(arranged.people[0]?.employeeId ?? '');
+    expect(body.points.rolling30).toBe(mine.ledger);
+  });
+
+  it('two pollers recording the same reading give its points once', async () => {
+    const share = (await shares.get(published[1]?.shareId ?? '')) as Share;
+    const at = new Date(Date.now() + HOUR);
+    const reading = (
+      await sandbox.fetchMetrics([{ externalId: share.externalId ?? '', url: '' }], at)
+    ).get(share.externalId ?? '');
+    // Five new clicks since the last reading: points to give, once.
+    const clicks = (share.clicks ?? 0) + 5;
+    const entry = pointsForReading(share, reading!, clicks, at, defaultRecognitionPolicy);
+    expect(entry?.points).toBeGreaterThan(0);
+    const before = await ledgerAndCounter(share.employeeId);
+    const results = await Promise.all(
+      [1, 2].map(() =>
+        shares.recordReading(
+          share,
+          at,
+          reading!,
+          clicks,
+          null,
+          deps.recognition.awardItems(entry!),
+        ),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const after = await ledgerAndCounter(share.employeeId);
+    expect(after.entries).toBe(before.entries + 1);
+    expect(after.counter - before.counter).toBe(entry?.points);
+  });
+
+  it('ranks a segment, leaves out who hides, and still shows them their own standing', async () => {
+    const query = { period: 'month', segmentId: arranged.segmentId };
+    const board = await call('GET /leaderboards', marketer, { query });
+    expect(board.status).toBe(200);
+    expect(board.body.advocates).toHaveLength(3);
+    expect(board.body.advocates[0].rank).toBe(1);
+    expect(board.body.advocates[0].employeeId).toBeDefined();
+
+    expect(
+      (await call('PUT /me/consent', as(1), { body: { hiddenFromLeaderboards: true } })).status,
+    ).toBe(200);
+    const seen = await call('GET /leaderboards', as(2), { query });
+    expect(seen.body.advocates).toHaveLength(2);
+    expect(seen.body.advocates[0]).not.toHaveProperty('employeeId');
+    const hidden = await call('GET /leaderboards', as(1), { query });
+    expect(hidden.body.me).toMatchObject({ rank: null, hidden: true });
+    expect(hidden.body.me.points).toBeGreaterThan(0);
+  });
+
+  it('ranks teams by average per active advocate as well as by total', async () => {
+    const { body } = await call('GET /leaderboards/teams', marketer, {
+      query: { period: 'quarter' },
+    });
+    const team = body.teams.find((t: { segmentId: string }) => t.segmentId === arranged.segmentId);
+    expect(team.activeAdvocates).toBe(3);
+    expect(team.averagePerAdvocate).toBeCloseTo(team.points / 3, 2);
+  });
+
+  it('sends thanks to a segment, which each member sees; bad requests are 4xx', async () => {
+    const sent = await call('POST /recognition/thanks', marketer, {
+      body: { segmentId: arranged.segmentId, message: 'Thank you for sharing our hiring post!' },
+    });
+    expect(sent).toMatchObject({ status: 201, body: { recipients: 3 } });
+    const { body } = await call('GET /me/recognition', as(2));
+    expect(body.thanks[0].message).toBe('Thank you for sharing our hiring post!');
+    expect(
+      (
+        await call('POST /recognition/thanks', marketer, {
+          body: { employeeId: 'nobody', message: 'hi' },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await call('POST /recognition/thanks', marketer, {
+          body: { employeeId: 'x', segmentId: arranged.segmentId, message: 'hi' },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await call('POST /recognition/thanks', as(0), { body: { employeeId: 'x', message: 'hi' } }))
+        .status,
+    ).toBe(403);
+  });
+
+  it('gives points for connecting a network once, however often it is reconnected', async () => {
+    for (let n = 0; n < 2; n++) {
+      expect(
+        (
+          await call('PUT /me/connections/{network}', as(2), {
+            pathParameters: { network: 'sandbox' },
+            body: { handle: 'someone-else' },
+          })
+        ).status,
+      ).toBe(200);
+    }
+    const { body } = await call('GET /me/recognition', as(2));
+    const connected = body.ledger.filter(
+      (e: { entryId: string }) => e.entryId === 'connected#sandbox',
+    );
+    expect(connected).toHaveLength(1);
+  });
+});
