@@ -8,6 +8,17 @@ import type { FunctionDeclaration } from '#infra/declaration';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** How every function is bundled; the bench bundles with the same settings to weigh them. */
+export const LAMBDA_BUNDLING = {
+  target: 'node24',
+  minify: true,
+  sourceMap: true,
+  mainFields: ['module', 'main'],
+  // ESM bundles of CommonJS dependencies still call require().
+  banner:
+    "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+} as const;
+
 /**
  * The team's Lambda defaults in one place: Node.js 24 on Graviton, ESM bundled and minified by
  * the local esbuild (never Docker), source maps, JSON logs kept for a month.
@@ -36,17 +47,13 @@ export class ChorusFunction extends NodejsFunction {
         ...declaration.environment,
       },
       bundling: {
+        ...LAMBDA_BUNDLING,
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
         format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
         forceDockerBundling: false,
         // The SDK is bundled rather than taken from the runtime, so every deploy runs the
         // versions the tests ran.
         externalModules: [],
-        mainFields: ['module', 'main'],
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
     });
   }

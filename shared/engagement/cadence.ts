@@ -15,7 +15,12 @@ const HOUR = 60 * MINUTE;
 const cadenceOf = (policy: Pick<EngagementPolicy, 'cadence' | 'networkCadence'>, network: string) =>
   policy.networkCadence[network as NetworkName] ?? policy.cadence;
 
-/** The next reading after one made at `now`; null once the post is past the last step. */
+/**
+ * The next reading after one made at `now`; null once the post is past the last step. Readings
+ * fall on a grid of the step's period (quarter hours, whole hours, 00/06/12/18 UTC, midnight UTC),
+ * half a period to one and a half periods away: on average one period apart, as configured, but
+ * shares published minutes apart come due together and are read in the same batch call.
+ */
 export const nextPollAt = (
   publishedAt: Date,
   now: Date,
@@ -23,7 +28,9 @@ export const nextPollAt = (
 ): Date | null => {
   const age = now.getTime() - publishedAt.getTime();
   const step = steps.find((s) => age < s.untilAgeHours * HOUR);
-  return step ? new Date(now.getTime() + step.everyMinutes * MINUTE) : null;
+  if (!step) return null;
+  const period = step.everyMinutes * MINUTE;
+  return new Date(Math.ceil((now.getTime() + period / 2) / period) * period);
 };
 
 export const nextPollFor = (

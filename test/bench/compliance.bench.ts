@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the compliance engine on one 1,500-character post against a 10,000-phrase
+ * Bench section: the compliance engine on one 1,500-character post against a 10,000-phrase
  * lexicon, versus one regular expression per phrase, measured in the same run. Targets: at least
  * 20× faster than the regex scan, and under 1 ms per post for the whole check.
  */
@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { checkText } from '#shared/compliance/engine';
 import { type CompliancePolicy, defaultPolicy, type LexiconEntry } from '#shared/compliance/policy';
 import { createPhraseMatcher } from '#shared/compliance/text-matcher';
+import { progress, quick, report } from './figures';
 import { createRegexMatcher, longestOnly } from './regex-matcher';
 
 const TARGET_RATIO = 20;
@@ -43,54 +44,48 @@ const post = (() => {
   const base =
     'Our Global Equity Fund opens today. Nobody can guarantee markets, and past performance does not predict future returns, but the team behind it has thirty years of experience across Europe, Asia and the Americas. Read the factsheet before you invest, talk to an adviser if you are unsure, and remember that capital is at risk. ';
   let text = '';
-  while (text.length < 1_400) text += base;
-  return `${text.slice(0, 1_400)}\n\nhttps://acme.example/funds/global-equity\n\n#AcmeEmployee — views my own.`.slice(
+  while (text.length < 1_427) text += base;
+  return `${text.slice(0, 1_427)}\n\nhttps://acme.example/funds/global-equity\n\n#AcmeEmployee — views my own.`.slice(
     0,
     1_500,
   );
 })();
 
-const measure = (label: string, run: () => unknown, iterations: number) => {
+const measure = (run: () => unknown, iterations: number) => {
   for (let i = 0; i < Math.min(iterations, 50); i++) run();
   const started = performance.now();
   for (let i = 0; i < iterations; i++) run();
-  const perRun = (performance.now() - started) / iterations;
-  console.log(`  ${label.padEnd(44)} ${perRun.toFixed(4).padStart(9)} ms per post`);
-  return perRun;
+  return (performance.now() - started) / iterations;
 };
 
-console.log(
-  `compliance engine benchmark: one ${post.length}-character post, ${lexicon.length.toLocaleString('en')} lexicon phrases\n`,
+progress(
+  `compliance: one ${post.length}-character post, ${lexicon.length.toLocaleString('en')} phrases`,
 );
-let started = performance.now();
 const automaton = createPhraseMatcher(lexicon);
-console.log(
-  `  compile automaton (once per policy)          ${(performance.now() - started).toFixed(1).padStart(9)} ms`,
-);
-started = performance.now();
 const regexes = createRegexMatcher(lexicon);
-console.log(
-  `  compile 10,000 regular expressions (baseline) ${(performance.now() - started).toFixed(1).padStart(8)} ms\n`,
-);
-
 const subject = { topics: ['funds'], segments: ['sales'], flags: [] };
 checkText(post, subject, { network: 'linkedin' }, policy); // compiles the policy once
-const lexiconOnly = measure('lexicon, Aho–Corasick automaton', () => automaton.find(post), 2_000);
-const whole = measure(
-  'whole check, every rule (engine)',
-  () => checkText(post, subject, { network: 'linkedin' }, policy),
-  2_000,
-);
-const naive = measure('lexicon, one regex per phrase (baseline)', () => regexes.find(post), 20);
-
+const runs = quick ? 300 : 2_000;
+const whole = measure(() => checkText(post, subject, { network: 'linkedin' }, policy), runs);
+const naive = measure(() => regexes.find(post), quick ? 5 : 20);
 const same = automaton.find(post).length === longestOnly(regexes.find(post)).length;
-const ratio = naive / whole;
-console.log(`
-  same matches as the baseline:      ${same ? 'yes' : 'NO'}
-  whole check vs baseline lexicon:   ${ratio.toFixed(0)}× faster (target ≥ ${TARGET_RATIO}×)
-  lexicon alone vs baseline:         ${(naive / lexiconOnly).toFixed(0)}× faster
-  whole check per post:              ${whole.toFixed(3)} ms (target < ${TARGET_MS} ms)
-`);
-const met = same && ratio >= TARGET_RATIO && whole < TARGET_MS;
-console.log(met ? 'targets met' : 'TARGETS MISSED');
-process.exitCode = met ? 0 : 1;
+const naiveLabel = `naive per-phrase regex scan ${naive.toFixed(2)} ms`;
+
+report([
+  {
+    section: 'compliance (10,000 phrases, 1,500 chars)',
+    figure: 'whole check per post',
+    value: whole,
+    unit: 'ms',
+    against: `limit 1 ms; ${naiveLabel}`,
+    met: whole < TARGET_MS,
+  },
+  {
+    section: 'compliance (10,000 phrases, 1,500 chars)',
+    figure: 'speed-up over the naive scan',
+    value: naive / whole,
+    unit: '×',
+    against: `limit ≥ ${TARGET_RATIO}×, same matches: ${same ? 'yes' : 'NO'}`,
+    met: same && naive / whole >= TARGET_RATIO,
+  },
+]);

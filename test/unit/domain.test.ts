@@ -98,10 +98,21 @@ describe('poll cadence', () => {
     expect(nextPollAt(published, at(31 * 24 * HOUR))).toBeNull();
   });
 
+  it('brings shares published minutes apart onto the same reading, about one period on', () => {
+    const readingOf = (minute: number) => {
+      const sharedAt = at(minute * 60_000);
+      return nextPollAt(sharedAt, sharedAt)?.toISOString();
+    };
+    expect(new Set([0, 2, 5, 7].map(readingOf))).toEqual(new Set([at(HOUR / 4).toISOString()]));
+    expect(new Set([8, 12, 16, 22].map(readingOf))).toEqual(new Set([at(HOUR / 2).toISOString()]));
+    const later = nextPollAt(published, at(3 * HOUR + 20 * 60_000));
+    expect(later?.toISOString()).toBe(at(4 * HOUR).toISOString());
+  });
+
   it('reads X posts on its own, cheaper cadence: each UTC day read costs a fee', () => {
     const policy = defaultEngagementPolicy;
     expect(nextPollFor(policy, 'x', published, at(3 * HOUR))?.getTime()).toBe(
-      at(9 * HOUR).getTime(),
+      at(6 * HOUR).getTime(),
     );
     expect(nextPollFor(policy, 'x', published, at(8 * 24 * HOUR))).toBeNull();
     expect(nextPollFor(policy, 'bluesky', published, at(8 * 24 * HOUR))).not.toBeNull();
