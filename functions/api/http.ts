@@ -95,11 +95,16 @@ export const expectedVersion = (event: ApiEvent, fromBody: number | undefined): 
 
 export const etag = (version: number): string => `"${version}"`;
 
+const SUBJECT = /^[\x21-\x7e]{1,256}$/;
+
 /** The caller as the JWT authorizer vouched for it. Without claims, nobody is signed in. */
 export const callerOf = (event: ApiEvent): Caller => {
   const claims = event.requestContext.authorizer?.jwt?.claims;
   const sub = claims?.sub;
   if (typeof sub !== 'string' || sub.length === 0) throw new NotAuthenticatedError('Sign in first');
+  // The subject becomes part of stored keys: an issuer's ids are short and printable, and
+  // anything else is not a token this API trusts, however it was signed.
+  if (!SUBJECT.test(sub)) throw new NotAuthenticatedError('The token’s subject is not valid');
   const text = (value: unknown) =>
     typeof value === 'string' && value.length > 0 ? value : undefined;
   return {

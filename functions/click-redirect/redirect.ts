@@ -2,10 +2,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { isLinkPreviewAgent, LinkCode } from '#shared/links/tracked-link';
 import type { LinkStore } from '#shared/store/links';
 
-const page = (status: number, text: string): APIGatewayProxyStructuredResultV2 => ({
-  statusCode: status,
-  headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
-  body: text,
+/** Answered as every refusal of the API is: a JSON error, whoever follows the link. */
+const notFound = (): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: 404,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  body: JSON.stringify({ error: { code: 'not_found', message: 'This link does not exist.' } }),
 });
 
 /**
@@ -17,13 +18,13 @@ export const redirectClick = async (
   deps: { links: LinkStore; now: () => Date },
 ): Promise<APIGatewayProxyStructuredResultV2> => {
   const code = LinkCode.safeParse(event.pathParameters?.code);
-  if (!code.success) return page(404, 'This link does not exist.');
+  if (!code.success) return notFound();
   const userAgent = event.headers?.['user-agent'];
   const counted = event.requestContext.http.method === 'GET' && !isLinkPreviewAgent(userAgent);
   const link = counted
     ? await deps.links.click(code.data, deps.now())
     : await deps.links.get(code.data);
-  if (!link) return page(404, 'This link does not exist.');
+  if (!link) return notFound();
   return {
     statusCode: 302,
     // no-store: a cached redirect would hide the next click from the count.

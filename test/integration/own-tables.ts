@@ -11,4 +11,5 @@ export const OWN_TABLES = {
   analytics: 'chorus-analytics',
   recognition: 'chorus-recognition',
   pipelinePoll: 'chorus-pipeline-poll',
+  fuzz: 'chorus-fuzz',
 } as const;
