@@ -18,8 +18,8 @@ const cadenceOf = (policy: Pick<EngagementPolicy, 'cadence' | 'networkCadence'>,
 /**
  * The next reading after one made at `now`; null once the post is past the last step. Readings
  * fall on a grid of the step's period (quarter hours, whole hours, 00/06/12/18 UTC, midnight UTC),
- * half a period to one and a half periods away: on average one period apart, as configured, but
- * shares published minutes apart come due together and are read in the same batch call.
+ * the last grid point within one period: never later than the configured period, and shares
+ * published minutes apart come due together and are read in the same batch call.
  */
 export const nextPollAt = (
   publishedAt: Date,
@@ -30,7 +30,7 @@ export const nextPollAt = (
   const step = steps.find((s) => age < s.untilAgeHours * HOUR);
   if (!step) return null;
   const period = step.everyMinutes * MINUTE;
-  return new Date(Math.ceil((now.getTime() + period / 2) / period) * period);
+  return new Date(Math.floor((now.getTime() + period) / period) * period);
 };
 
 export const nextPollFor = (
@@ -40,6 +40,6 @@ export const nextPollFor = (
   now: Date,
 ): Date | null => nextPollAt(publishedAt, now, cadenceOf(policy, network));
 
-/** The first reading comes one step after publishing, on the default cadence. */
+/** The first reading comes within one step of publishing, on the default cadence. */
 export const engagementPollAfterPublish = (publishedAt: Date): Date =>
   nextPollAt(publishedAt, publishedAt) ?? publishedAt;
