@@ -1,8 +1,9 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
 import { Campaign, FanOutSlice } from '#shared/campaigns/campaign';
-import { isConditionalCheckFailure, NotFoundError } from '#shared/errors';
+import { NotFoundError } from '#shared/errors';
 import type { AuditStore } from '#shared/store/audit';
+import { conditionalWrite } from '#shared/store/conditional';
 import { keys, withoutKeys } from '#shared/store/keys';
 import { itemsWithPrefix } from '#shared/store/query-pages';
 import type { TransactItem } from '#shared/store/transact';
@@ -75,26 +76,20 @@ export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
 
   /** Leaves the due index; false when another dispatcher (or a cancel) got there first. */
   async markDispatched(campaignId: string, at: Date): Promise<boolean> {
-    try {
-      await dynamo().send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.campaign(campaignId),
-          UpdateExpression: 'SET #status = :dispatched, dispatchedAt = :at REMOVE gsi1pk, gsi1sk',
-          ConditionExpression: '#status = :scheduled',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':dispatched': 'dispatched',
-            ':scheduled': 'scheduled',
-            ':at': at.toISOString(),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) return false;
-      throw error;
-    }
+    return conditionalWrite(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.campaign(campaignId),
+        UpdateExpression: 'SET #status = :dispatched, dispatchedAt = :at REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: '#status = :scheduled',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':dispatched': 'dispatched',
+          ':scheduled': 'scheduled',
+          ':at': at.toISOString(),
+        },
+      }),
+    );
   },
 
   /** The checkpoint of one directory shard's fan-out, if it started. */
@@ -114,22 +109,14 @@ export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
    * event) cannot both advance it, and the loser stops.
    */
   async advanceSlice(campaignId: string, next: FanOutSlice): Promise<boolean> {
-    try {
-      await dynamo().send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...keys.fanOutSlice(campaignId, next.shard), ...next },
-          ConditionExpression: next.pages === 1 ? 'attribute_not_exists(pk)' : 'pages = :previous',
-          ...(next.pages === 1
-            ? {}
-            : { ExpressionAttributeValues: { ':previous': next.pages - 1 } }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) return false;
-      throw error;
-    }
+    return conditionalWrite(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...keys.fanOutSlice(campaignId, next.shard), ...next },
+        ConditionExpression: next.pages === 1 ? 'attribute_not_exists(pk)' : 'pages = :previous',
+        ...(next.pages === 1 ? {} : { ExpressionAttributeValues: { ':previous': next.pages - 1 } }),
+      }),
+    );
   },
 
   async slices(campaignId: string): Promise<FanOutSlice[]> {

@@ -16,6 +16,7 @@ import { ConflictError, isConditionalCheckFailure, NotFoundError } from '#shared
 import type { NetworkName } from '#shared/networks/network';
 import type { AuditStore } from '#shared/store/audit';
 import { batchGetItems } from '#shared/store/batch';
+import { conditionalWrite } from '#shared/store/conditional';
 import { keys, withoutKeys } from '#shared/store/keys';
 
 /**
@@ -442,27 +443,21 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
       next: Date | undefined,
     ): Promise<boolean> {
       const nextKeys = next ? noticeKeys(connection, next) : undefined;
-      try {
-        await dynamo().send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.connection(connection.employeeId, connection.network),
-            UpdateExpression: nextKeys
-              ? 'SET noticesGiven = :given, gsi2sk = :next'
-              : 'SET noticesGiven = :given REMOVE gsi2pk, gsi2sk',
-            ConditionExpression: 'gsi2sk = :key',
-            ExpressionAttributeValues: {
-              ':given': given,
-              ':key': noticeKey,
-              ...(nextKeys ? { ':next': nextKeys.gsi2sk } : {}),
-            },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) return false;
-        throw error;
-      }
+      return conditionalWrite(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.connection(connection.employeeId, connection.network),
+          UpdateExpression: nextKeys
+            ? 'SET noticesGiven = :given, gsi2sk = :next'
+            : 'SET noticesGiven = :given REMOVE gsi2pk, gsi2sk',
+          ConditionExpression: 'gsi2sk = :key',
+          ExpressionAttributeValues: {
+            ':given': given,
+            ':key': noticeKey,
+            ...(nextKeys ? { ':next': nextKeys.gsi2sk } : {}),
+          },
+        }),
+      );
     },
 
     async getConnection(employeeId: string, network: string): Promise<Connection | undefined> {

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
 import { type ReadBudget, windowStart } from '#shared/engagement/read-budget';
-import { isConditionalCheckFailure } from '#shared/errors';
+import { conditionalWrite } from '#shared/store/conditional';
 import { keys } from '#shared/store/keys';
 
 /**
@@ -20,23 +20,20 @@ export const createReadBudgetStore = (tableName: string) => ({
 
   /** Records a 429: the latest reset any poller heard wins. */
   async block(network: string, until: Date): Promise<void> {
-    try {
-      await dynamo().send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.readBlock(network),
-          UpdateExpression: 'SET #until = :until, #ttl = :ttl',
-          ConditionExpression: 'attribute_not_exists(#until) OR #until < :until',
-          ExpressionAttributeNames: { '#until': 'until', '#ttl': 'ttl' },
-          ExpressionAttributeValues: {
-            ':until': until.toISOString(),
-            ':ttl': Math.floor(until.getTime() / 1000) + 86_400,
-          },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionalCheckFailure(error)) throw error;
-    }
+    // Refused when a later reset is already recorded: that one stands.
+    await conditionalWrite(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.readBlock(network),
+        UpdateExpression: 'SET #until = :until, #ttl = :ttl',
+        ConditionExpression: 'attribute_not_exists(#until) OR #until < :until',
+        ExpressionAttributeNames: { '#until': 'until', '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':until': until.toISOString(),
+          ':ttl': Math.floor(until.getTime() / 1000) + 86_400,
+        },
+      }),
+    );
   },
 
   /**
@@ -44,68 +41,53 @@ export const createReadBudgetStore = (tableName: string) => ({
    * the same calls. The lease ends on release, or by itself if its holder died.
    */
   async lease(network: string, owner: string, now: Date, ms: number): Promise<boolean> {
-    try {
-      await dynamo().send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.readLease(network),
-          UpdateExpression: 'SET #owner = :owner, #until = :until',
-          ConditionExpression: 'attribute_not_exists(#until) OR #until <= :now OR #owner = :owner',
-          ExpressionAttributeNames: { '#owner': 'owner', '#until': 'until' },
-          ExpressionAttributeValues: {
-            ':owner': owner,
-            ':until': new Date(now.getTime() + ms).toISOString(),
-            ':now': now.toISOString(),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) return false;
-      throw error;
-    }
+    return conditionalWrite(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.readLease(network),
+        UpdateExpression: 'SET #owner = :owner, #until = :until',
+        ConditionExpression: 'attribute_not_exists(#until) OR #until <= :now OR #owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner', '#until': 'until' },
+        ExpressionAttributeValues: {
+          ':owner': owner,
+          ':until': new Date(now.getTime() + ms).toISOString(),
+          ':now': now.toISOString(),
+        },
+      }),
+    );
   },
 
   async release(network: string, owner: string): Promise<void> {
-    try {
-      await dynamo().send(
-        new DeleteCommand({
-          TableName: tableName,
-          Key: keys.readLease(network),
-          ConditionExpression: '#owner = :owner',
-          ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':owner': owner },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionalCheckFailure(error)) throw error;
-    }
+    // Refused when the lease already passed to another poller: theirs is not ours to end.
+    await conditionalWrite(
+      new DeleteCommand({
+        TableName: tableName,
+        Key: keys.readLease(network),
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': owner },
+      }),
+    );
   },
 
   /** Takes one call from the window `now` falls in; false when the window is spent. */
   async take(network: string, now: Date, budget: ReadBudget): Promise<boolean> {
     if (budget.calls <= 0) return false;
     const start = windowStart(now, budget);
-    try {
-      await dynamo().send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.readWindow(network, start.toISOString()),
-          UpdateExpression: 'ADD calls :one SET #ttl = :ttl',
-          ConditionExpression: 'attribute_not_exists(calls) OR calls < :limit',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: {
-            ':one': 1,
-            ':limit': budget.calls,
-            ':ttl': Math.floor(start.getTime() / 1000) + budget.windowSeconds + 86_400,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) return false;
-      throw error;
-    }
+    return conditionalWrite(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.readWindow(network, start.toISOString()),
+        UpdateExpression: 'ADD calls :one SET #ttl = :ttl',
+        ConditionExpression: 'attribute_not_exists(calls) OR calls < :limit',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':limit': budget.calls,
+          ':ttl': Math.floor(start.getTime() / 1000) + budget.windowSeconds + 86_400,
+        },
+      }),
+    );
   },
 });
 

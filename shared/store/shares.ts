@@ -10,6 +10,7 @@ import { dynamo } from '#shared/aws';
 import { cancellationCodes, isConditionalCheckFailure } from '#shared/errors';
 import type { MetricsReading } from '#shared/networks/network';
 import { Share } from '#shared/shares/share';
+import { conditionalWrite } from '#shared/store/conditional';
 import { keys, withoutKeys } from '#shared/store/keys';
 import { queryPages } from '#shared/store/query-pages';
 import type { TransactItem } from '#shared/store/transact';
@@ -61,17 +62,6 @@ export const shareItem = (share: Share, nextPollAt?: Date) => ({
   gsi4sk: `${share.startedAt}#${share.shareId}`,
   ...(nextPollAt ? pollKeys(share, nextPollAt) : {}),
 });
-
-/** Runs a conditional write; false when its condition did not hold. */
-const conditional = async (command: UpdateCommand): Promise<boolean> => {
-  try {
-    await dynamo().send(command);
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailure(error)) return false;
-    throw error;
-  }
-};
 
 export const createShareStore = (tableName: string) => {
   return {
@@ -156,7 +146,7 @@ export const createShareStore = (tableName: string) => {
 
     /** Takes a share again for a new attempt; false when its status or attempt moved meanwhile. */
     async reclaim(share: Share, leaseUntil: Date): Promise<boolean> {
-      return conditional(
+      return conditionalWrite(
         new UpdateCommand({
           TableName: tableName,
           Key: keys.share(share.shareId),
@@ -184,7 +174,7 @@ export const createShareStore = (tableName: string) => {
       reason: string,
       detail: string,
     ): Promise<boolean> {
-      return conditional(
+      return conditionalWrite(
         new UpdateCommand({
           TableName: tableName,
           Key: keys.share(share.shareId),
@@ -210,7 +200,7 @@ export const createShareStore = (tableName: string) => {
       reason: string,
       detail: string,
     ): Promise<boolean> {
-      return conditional(
+      return conditionalWrite(
         new UpdateCommand({
           TableName: tableName,
           Key: keys.share(share.shareId),
@@ -230,7 +220,7 @@ export const createShareStore = (tableName: string) => {
 
     /** Gives up the lease early, so the next delivery resumes at once instead of waiting it out. */
     async release(share: Pick<Share, 'shareId' | 'attempt'>, at: Date): Promise<void> {
-      await conditional(
+      await conditionalWrite(
         new UpdateCommand({
           TableName: tableName,
           Key: keys.share(share.shareId),
@@ -252,7 +242,7 @@ export const createShareStore = (tableName: string) => {
       result: { externalId: string; url: string; publishedAt: Date; firstPollAt: Date },
     ): Promise<boolean> {
       const poll = pollKeys(share, result.firstPollAt);
-      return conditional(
+      return conditionalWrite(
         new UpdateCommand({
           TableName: tableName,
           Key: keys.share(share.shareId),
@@ -390,7 +380,7 @@ export const createShareStore = (tableName: string) => {
         ...unchanged.ExpressionAttributeValues,
         ...(nextPoll ? { ':gsi2sk': pollKeys(share, nextPoll).gsi2sk } : {}),
       };
-      return conditional(
+      return conditionalWrite(
         new UpdateCommand({
           TableName: tableName,
           Key: keys.share(share.shareId),

@@ -1,0 +1,19 @@
+import { type DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '#shared/aws';
+import { isConditionalCheckFailure } from '#shared/errors';
+
+/** Runs a conditional write; false when its condition did not hold, any other failure thrown. */
+export const conditionalWrite = async (
+  command: UpdateCommand | PutCommand | DeleteCommand,
+): Promise<boolean> => {
+  try {
+    // `send` is overloaded per command type; each branch of the union picks its own overload.
+    if (command instanceof UpdateCommand) await dynamo().send(command);
+    else if (command instanceof PutCommand) await dynamo().send(command);
+    else await dynamo().send(command);
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailure(error)) return false;
+    throw error;
+  }
+};
