@@ -62,8 +62,6 @@ const parseJob = (body: string): ShareJob | string => {
  * us to retry later stays on the queue, hidden until then; everything else is acknowledged.
  */
 export const createShareWorker = (deps: ShareWorkerDependencies, queue: ShareQueueAccess) => {
-  const processor = new BatchProcessor(EventType.SQS);
-
   const processRecord = async (record: SQSRecord, batchDeps: ShareWorkerDependencies) => {
     const job = parseJob(record.body);
     if (typeof job === 'string') {
@@ -104,6 +102,10 @@ export const createShareWorker = (deps: ShareWorkerDependencies, queue: ShareQue
 
   return (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const batchDeps = batchDependencies(deps);
+    // One processor per invocation: outside Lambda's own runtime the processor keeps its batch in
+    // instance fields, and the local runtime runs batches concurrently in one process — a shared
+    // processor reported one batch's failures for another, and deleted jobs that had failed.
+    const processor = new BatchProcessor(EventType.SQS);
     return processPartialResponse(
       event,
       (record: SQSRecord) => processRecord(record, batchDeps),

@@ -1,11 +1,17 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dispatchDueCampaigns } from '#functions/dispatcher/dispatch-due';
 import { releaseDeferredJobs } from '#functions/dispatcher/release-deferred';
 import { createPollerDependencies } from '#functions/engagement-poller/dependencies';
 import { pollEngagement } from '#functions/engagement-poller/poll-engagement';
 import { type FanOutDependencies, fanOutSlice, startFanOut } from '#functions/share-fanout/fan-out';
-import { publishShare, type ShareResult } from '#functions/share-worker/publish-share';
+import {
+  publishShare,
+  type ShareResult,
+  type ShareWorkerDependencies,
+} from '#functions/share-worker/publish-share';
+import { createShareWorker } from '#functions/share-worker/worker';
 import { dynamo } from '#shared/aws';
 import { defaultPolicy } from '#shared/compliance/policy';
 import { leaveProgramme } from '#shared/employees/consent';
@@ -14,7 +20,7 @@ import type { PendingEvent } from '#shared/events/publisher';
 import { shareIdFor } from '#shared/ids';
 import { createNetworkRegistry } from '#shared/networks/registry';
 import { findSandboxPost } from '#shared/networks/sandbox';
-import { createJobScheduler } from '#shared/queue/job-scheduler';
+import { createJobScheduler, type TimedJob } from '#shared/queue/job-scheduler';
 import { sendShareJobs } from '#shared/queue/share-queue';
 import type { ShareJob } from '#shared/shares/share';
 import { defaultSharingPolicy } from '#shared/sharing/policy';
@@ -77,6 +83,33 @@ const workerDeps = {
   sharingPolicy: async () => defaultSharingPolicy,
   leaseMs: 30_000,
 };
+/** The SQS worker over a queue that records what it was asked to do. */
+const workerOnRecordedQueue = (deps: ShareWorkerDependencies) => {
+  const delayed: string[] = [];
+  const scheduled: TimedJob[] = [];
+  const worker = createShareWorker(deps, {
+    delay: async (receiptHandle) => {
+      delayed.push(receiptHandle);
+    },
+    deadLetter: async (_body, reason) => {
+      throw new Error(`dead-lettered: ${reason}`);
+    },
+    schedule: async (jobs) => {
+      scheduled.push(...jobs);
+      return { queued: jobs.length, deferred: 0 };
+    },
+  });
+  return { worker, delayed, scheduled };
+};
+
+const deliveryOf = (job: ShareJob, receiveCount = 1) =>
+  ({
+    messageId: `m-${job.shareId}`,
+    receiptHandle: `r-${job.shareId}`,
+    body: JSON.stringify(job),
+    attributes: { ApproximateReceiveCount: String(receiveCount) },
+  }) as unknown as SQSRecord;
+
 const statusOf = (result: ShareResult) => (result.kind === 'done' ? result.share.status : 'later');
 
 let queue: Awaited<ReturnType<typeof createTestQueues>>;
@@ -318,6 +351,30 @@ describe('dispatch → fan-out → worker → poll, on DynamoDB Local and fauxqs
     const second = await arrangeCampaign(stores, { count: 0 });
     const overCap = await publishShare(jobFor(second, capped!.employeeId), workerDeps);
     expect(overCap.kind === 'done' && overCap.share.reason).toBe('daily_cap_reached');
+  });
+
+  it('reports each batch’s own failures when batches run at once in one process', async () => {
+    const arranged = await arrangeCampaign(stores, { count: 4 });
+    const [failing, ...others] = arranged.people.map((p) => jobFor(arranged, p.employeeId));
+    // The failing job's read fails late, while the other batch is being processed.
+    const { worker } = workerOnRecordedQueue({
+      ...workerDeps,
+      shares: {
+        ...shares,
+        get: async (shareId) => {
+          if (shareId !== failing!.shareId) return shares.get(shareId);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          throw new Error('throttled');
+        },
+      },
+    });
+    const [first, second] = await Promise.all([
+      worker({ Records: [deliveryOf(failing!), deliveryOf(others[0]!)] }, {} as Context),
+      worker({ Records: others.slice(1).map((job) => deliveryOf(job)) }, {} as Context),
+    ]);
+
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: `m-${failing!.shareId}` }]);
+    expect(second.batchItemFailures).toEqual([]);
   });
 
   it('refuses to publish when the stored copy no longer matches the approved hash', async () => {
