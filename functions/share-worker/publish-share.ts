@@ -60,10 +60,13 @@ export interface ShareWorkerDependencies {
 export type ShareResult =
   | { kind: 'done'; share: Share }
   /**
-   * Not now: come back at `at`. `keepMessage`: hide this very message until then (a network's
-   * rate limit, a retry after a 5xx); otherwise the job is scheduled anew (outside sharing hours).
+   * Not now: come back at `at`. `failedAttempt`: this delivery failed (an unknown outcome to retry),
+   * so the very message comes back and counts towards the queue's receive limit, after which it
+   * is dead-lettered. Otherwise nothing failed — the network asked us to wait, another delivery
+   * holds the share, the employee's hours have not begun — and the job is sent anew, so waiting
+   * never uses up the receives that are there to park jobs that keep failing.
    */
-  | { kind: 'later'; at: Date; reason: string; keepMessage: boolean };
+  | { kind: 'later'; at: Date; reason: string; failedAttempt: boolean };
 
 export interface Delivery {
   /** How many times SQS has handed out this message, this time included. */
@@ -71,12 +74,15 @@ export interface Delivery {
 }
 
 const done = (share: Share): ShareResult => ({ kind: 'done', share });
-const later = (at: Date, reason: string, keepMessage: boolean): ShareResult => ({
+const later = (at: Date, reason: string, failedAttempt = false): ShareResult => ({
   kind: 'later',
   at,
   reason,
-  keepMessage,
+  failedAttempt,
 });
+
+/** Attempts a share gets before a network that keeps answering 429 ends it as failed. */
+const MAX_ATTEMPTS = 25;
 
 /** Retries after an unknown outcome back off: 10 s, 20 s, 40 s ... at most 15 minutes. */
 const backoffMs = (receiveCount: number) => Math.min(900_000, 10_000 * 2 ** (receiveCount - 1));
@@ -279,7 +285,7 @@ const takeShare = async (
   const now = deps.now();
   if (known?.status === 'publishing' && Date.parse(known.leaseUntil ?? '') > now.getTime()) {
     // Another delivery of this job is at work right now: look again when its lease ends.
-    return later(new Date(known.leaseUntil ?? now), 'another delivery holds this share', true);
+    return later(new Date(known.leaseUntil ?? now), 'another delivery holds this share');
   }
   // A `publishing` share whose lease ran out: an earlier attempt died not knowing its outcome.
   const resuming = known?.status === 'publishing';
@@ -315,7 +321,7 @@ const takeShare = async (
       await announce(ended, deps);
       logger.info('Share ended without publishing', { shareId: job.shareId, status, reason });
     }
-    return stored ? done(stored) : later(now, 'the share changed meanwhile', true);
+    return stored ? done(stored) : later(now, 'the share changed meanwhile');
   };
 
   const network = deps.networks[job.network];
@@ -345,7 +351,7 @@ const takeShare = async (
             hours: consent.hours,
             zone: consent.zone,
           });
-    if (at > now) return later(at, 'outside the employee’s sharing hours', false);
+    if (at > now) return later(at, 'outside the employee’s sharing hours');
   }
   const rendered = await finalText(job, context, deps);
   if (!rendered) return end('failed', 'no_copy', `the post has no copy for ${job.network}`);
@@ -365,7 +371,7 @@ const takeShare = async (
       // The cap limits what Chorus shares on its own; what they share themselves is theirs.
       limit: job.mode === 'own' ? Number.MAX_SAFE_INTEGER : consent.dailyCap,
     });
-    if (claim === 'exists') return later(now, 'another delivery recorded this share first', true);
+    if (claim === 'exists') return later(now, 'another delivery recorded this share first');
     if (claim === 'capped') {
       return end(
         'skipped',
@@ -377,7 +383,7 @@ const takeShare = async (
   } else {
     const leaseUntil = new Date(now.getTime() + deps.leaseMs);
     if (!(await deps.shares.reclaim(known, leaseUntil))) {
-      return later(now, 'another delivery took this share first', true);
+      return later(now, 'another delivery took this share first');
     }
     claimed = {
       ...known,
@@ -467,7 +473,7 @@ const attemptPublish = async (
       deps,
     );
     if (settled.kind === 'done' && settled.share.status !== 'pending') return settled;
-    return later(new Date(publishedAt.getTime() + 5_000), 'tokens are being renewed', true);
+    return later(new Date(publishedAt.getTime() + 5_000), 'tokens are being renewed');
   }
   return recordPublished(share, post, publishedAt, deps);
 };
@@ -514,11 +520,21 @@ const afterRefusal = async (
   });
   switch (error.kind) {
     case 'rate_limited': {
-      // Nothing was posted: hand the share back, and come back when the network said.
+      // Nothing was posted. A network that keeps refusing ends the share rather than cycling it
+      // for ever; otherwise hand it back, and come back when the network said.
+      if (share.attempt >= MAX_ATTEMPTS) {
+        return settleHeld(
+          share,
+          'failed',
+          'rate_limited',
+          `still rate limited after ${share.attempt} attempts: ${error.message}`,
+          deps,
+        );
+      }
       const seconds = error.details.retryAfterSeconds ?? 60;
       const settled = await settleHeld(share, 'pending', 'rate_limited', error.message, deps);
       if (settled.kind === 'done' && settled.share.status !== 'pending') return settled;
-      return later(new Date(now.getTime() + seconds * 1000), 'rate limited by the network', true);
+      return later(new Date(now.getTime() + seconds * 1000), 'rate limited by the network');
     }
     case 'auth_expired': {
       await deps.employees.markConnection(

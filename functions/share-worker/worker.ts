@@ -58,23 +58,17 @@ const parseJob = (body: string): ShareJob | string => {
 
 /**
  * The share worker over an SQS batch: each record is one delivery of a job. A record that can
- * never be processed goes to the dead-letter queue at once with its reason; one the network asks
- * us to retry later stays on the queue, hidden until then; everything else is acknowledged.
+ * never be processed goes to the dead-letter queue at once with its reason; one whose attempt failed
+ * stays on the queue, hidden until its retry, so the queue's receive limit parks a job that keeps
+ * failing; one that must only wait is sent anew for its time; everything else is acknowledged.
  */
 export const createShareWorker = (deps: ShareWorkerDependencies, queue: ShareQueueAccess) => {
-  const processRecord = async (record: SQSRecord, batchDeps: ShareWorkerDependencies) => {
-    const job = parseJob(record.body);
-    if (typeof job === 'string') {
-      logger.error('Share job cannot be processed; parked in the dead-letter queue', {
-        messageId: record.messageId,
-        reason: job,
-      });
-      await queue.deadLetter(record.body, job);
-      return;
-    }
-    const delivery: Delivery = {
-      receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
-    };
+  const processJob = async (
+    job: ShareJob,
+    record: SQSRecord,
+    batchDeps: ShareWorkerDependencies,
+    delivery: Delivery,
+  ) => {
     const result = await publishShare(job, batchDeps, delivery);
     if (result.kind === 'done') {
       logger.info('Share job done', {
@@ -92,12 +86,41 @@ export const createShareWorker = (deps: ShareWorkerDependencies, queue: ShareQue
       reason: result.reason,
       seconds,
     });
-    if (!result.keepMessage) {
-      await queue.schedule([{ job, at: result.at }], now);
+    if (result.failedAttempt) {
+      await queue.delay(record.receiptHandle, seconds);
+      throw new KeepOnQueue(result.reason);
+    }
+    // Sent anew before this message is acknowledged: a crash in between leaves two copies, which
+    // the share's claim makes harmless, never none.
+    await queue.schedule([{ job, at: result.at }], now);
+  };
+
+  const processRecord = async (record: SQSRecord, batchDeps: ShareWorkerDependencies) => {
+    const job = parseJob(record.body);
+    if (typeof job === 'string') {
+      logger.error('Share job cannot be processed; parked in the dead-letter queue', {
+        messageId: record.messageId,
+        reason: job,
+      });
+      await queue.deadLetter(record.body, job);
       return;
     }
-    await queue.delay(record.receiptHandle, seconds);
-    throw new KeepOnQueue(result.reason);
+    const delivery: Delivery = {
+      receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
+    };
+    try {
+      await processJob(job, record, batchDeps, delivery);
+    } catch (error) {
+      if (!(error instanceof KeepOnQueue)) {
+        // The record stays on the queue and comes back; say why, or the retries are silent.
+        logger.warn('Share job failed; it stays on the queue', {
+          shareId: job.shareId,
+          receiveCount: delivery.receiveCount,
+          error,
+        });
+      }
+      throw error;
+    }
   };
 
   return (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {

@@ -19,7 +19,7 @@ import type { Employee } from '#shared/employees/employee';
 import type { PendingEvent } from '#shared/events/publisher';
 import { shareIdFor } from '#shared/ids';
 import { createNetworkRegistry } from '#shared/networks/registry';
-import { findSandboxPost } from '#shared/networks/sandbox';
+import { createSandboxNetwork, findSandboxPost } from '#shared/networks/sandbox';
 import { createJobScheduler, type TimedJob } from '#shared/queue/job-scheduler';
 import { sendShareJobs } from '#shared/queue/share-queue';
 import type { ShareJob } from '#shared/shares/share';
@@ -351,6 +351,41 @@ describe('dispatch → fan-out → worker → poll, on DynamoDB Local and fauxqs
     const second = await arrangeCampaign(stores, { count: 0 });
     const overCap = await publishShare(jobFor(second, capped!.employeeId), workerDeps);
     expect(overCap.kind === 'done' && overCap.share.reason).toBe('daily_cap_reached');
+  });
+
+  it('sends a rate-limited job anew for the network’s time, keeping no receive; ends it after 25 refusals', async () => {
+    const arranged = await arrangeCampaign(stores, { count: 1 });
+    const job = jobFor(arranged, arranged.people[0]!.employeeId);
+    const refusing = createSandboxNetwork(TABLE, { fault: () => 'rate_limited' });
+    const deps = { ...workerDeps, networks: { ...networks, sandbox: refusing } };
+    const { worker, delayed, scheduled } = workerOnRecordedQueue(deps);
+    const record = deliveryOf(job, 9);
+    const before = Date.now();
+    const response = await worker({ Records: [record] }, {} as Context);
+
+    // Acknowledged, not kept: a storm of 429s must not walk the job into the dead-letter queue.
+    expect(response.batchItemFailures).toEqual([]);
+    expect(delayed).toEqual([]);
+    expect(scheduled.map((s) => s.job)).toEqual([job]);
+    expect(scheduled[0]!.at.getTime()).toBeGreaterThanOrEqual(before + 1000);
+    const handedBack = await shares.get(job.shareId);
+    expect([handedBack?.status, handedBack?.reason]).toEqual(['pending', 'rate_limited']);
+
+    // The 25th attempt that meets a 429 ends the share: failed, nothing posted.
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: keys.share(job.shareId),
+        UpdateExpression: 'SET attempt = :attempt',
+        ExpressionAttributeValues: { ':attempt': 24 },
+      }),
+    );
+    const last = await publishShare(job, deps);
+    expect(last.kind === 'done' && [last.share.status, last.share.reason]).toEqual([
+      'failed',
+      'rate_limited',
+    ]);
+    expect(await findSandboxPost(TABLE, job.shareId)).toBeUndefined();
   });
 
   it('reports each batch’s own failures when batches run at once in one process', async () => {
