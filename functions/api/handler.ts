@@ -17,6 +17,8 @@ const config = loadConfig({
 const deps = createApiDependencies(config);
 
 export const handler = middy<ApiEvent, ApiResponse>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  // Never the event, even if POWERTOOLS_LOGGER_LOG_EVENT is set: it holds bearer tokens and
+  // OAuth codes.
+  .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
   .use(httpErrors())
   .handler((event) => routeRequest(event, deps));

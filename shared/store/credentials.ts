@@ -3,6 +3,7 @@ import { dynamo } from '#shared/aws';
 import { connectionEnd } from '#shared/employees/connection-lifetime';
 import type { Connection } from '#shared/employees/employee';
 import { isConditionalCheckFailure } from '#shared/errors';
+import { logger } from '#shared/logger';
 import { isNetworkError } from '#shared/networks/errors';
 import { type Account, Credentials, type NetworkAdapter } from '#shared/networks/network';
 import type { TokenCipher } from '#shared/secrets/token-cipher';
@@ -136,6 +137,7 @@ export const createCredentialStore = (tableName: string, cipher: TokenCipher) =>
           },
         }),
       );
+      logger.info('Network tokens renewed', { ...contextOf(c), until: renewed.expiresAt });
       return { kind: 'ready', account: { ...account, credentials: renewed } };
     },
   };

@@ -1,11 +1,13 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Context, SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiDependencies } from '#functions/api/dependencies';
 import { noticeExpiringConnections } from '#functions/dispatcher/notice-expiring-connections';
-import { publishShare } from '#functions/share-worker/publish-share';
+import { createShareWorker } from '#functions/share-worker/worker';
 import { dynamo } from '#shared/aws';
 import type { PendingEvent } from '#shared/events/publisher';
 import { shareIdFor } from '#shared/ids';
+import { logger } from '#shared/logger';
 import { createNetworkRegistry } from '#shared/networks/registry';
 import { NetworkSettings } from '#shared/networks/settings';
 import { createInstanceAppStore } from '#shared/store/instance-apps';
@@ -110,7 +112,24 @@ const storedConnection = async (network: string) =>
     )
   ).Item;
 
+/** Every line the code logs while connecting and publishing, at the most verbose level. */
+const logged: string[] = [];
+
 describe('connecting networks', () => {
+  beforeAll(() => {
+    logger.setLogLevel('DEBUG');
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        logged.push(String(chunk));
+        return true;
+      });
+    }
+  });
+  afterAll(() => {
+    vi.restoreAllMocks();
+    logger.setLogLevel('ERROR');
+  });
+
   it('connects X through OAuth with state and PKCE; tokens are sealed, never answered or audited', async () => {
     const { code, state } = await consent('x');
     const done = await publicCall('GET /oauth/{network}/callback', {
@@ -237,8 +256,11 @@ describe('connecting networks', () => {
     const refreshesBefore = x.requests.filter(
       (r) => is('POST', '/2/oauth2/token')(r) && r.body.grant_type === 'refresh_token',
     ).length;
-    const result = await publishShare(job, stack.worker);
-    expect(result).toMatchObject({ kind: 'done', share: { status: 'published' } });
+    const worker = createShareWorker(stack.worker, stack.queue);
+    const delivery = { messageId: 'm-x', body: JSON.stringify(job), attributes: {} };
+    const response = await worker({ Records: [delivery as SQSRecord] }, {} as Context);
+    expect(response.batchItemFailures).toEqual([]);
+    expect((await stack.worker.shares.get(job.shareId))?.status).toBe('published');
     const refreshes = x.requests.filter(
       (r) => is('POST', '/2/oauth2/token')(r) && r.body.grant_type === 'refresh_token',
     ).length;
@@ -262,6 +284,18 @@ describe('connecting networks', () => {
       (r) => is('POST', '/2/oauth2/token')(r) && r.body.grant_type === 'refresh_token',
     ).length;
     expect(after - refreshes).toBe(1);
+  });
+
+  it('logged no token, refresh token, app password, client secret or code in any of the above', () => {
+    const all = logged.join('');
+    // The logs were written: the X share above, and the renewal of its refused tokens.
+    expect(all).toContain('Network tokens renewed');
+    expect(all).toContain(shareIdFor(arranged.campaign.campaignId, employee().employeeId, 'x'));
+    for (const secret of [x.clientSecret, x.appBearer, bluesky.account.appPassword]) {
+      expect(all).not.toContain(secret);
+    }
+    // What the fake networks issue: X and Mastodon tokens, OAuth codes, Bluesky's JWTs.
+    expect(all).not.toMatch(/x_at_|x_rt_|md_at_|md_secret_|code_|eyJ[\w-]{8,}|Bearer /);
   });
 });
 
