@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Connection } from '#shared/employees/employee';
 import { nextPollFor } from '#shared/engagement/cadence';
 import type { EngagementPolicy } from '#shared/engagement/policy';
 import { READ_BUDGETS } from '#shared/engagement/read-budget';
@@ -19,7 +20,7 @@ import type { ShareStore } from '#shared/store/shares';
 
 export interface PollerDependencies {
   shares: ShareStore;
-  employees: Pick<EmployeeStore, 'connectionsOn'>;
+  employees: Pick<EmployeeStore, 'connectionsOn' | 'refreshAudience'>;
   links: Pick<LinkStore, 'clicksOf'>;
   readBudget: ReadBudgetStore;
   engagementPolicy: () => Promise<EngagementPolicy>;
@@ -34,6 +35,8 @@ export interface NetworkPollRun {
   polled: number;
   /** Shares whose connection is not working: their reading moved, no call made for them. */
   postponed: number;
+  /** Sharers whose audience this run read anew. */
+  audiences: number;
   /** Calls made to the network. */
   calls: number;
   /** Why the run left shares due for the next one. */
@@ -44,6 +47,8 @@ const PAGE_SIZE = 500;
 const MAX_PAGES = 20;
 /** A share whose connection expired is looked at again this much later, in case it came back. */
 const POSTPONE_MS = 6 * 3_600_000;
+/** How old a sharer's audience may be before the poller reads it again. */
+const AUDIENCE_REFRESH_MS = 24 * 3_600_000;
 
 /** Whether the sharer's connection still works: a removed or expired one is not read for. */
 const working = (
@@ -54,7 +59,38 @@ const working = (
   (connection.status === 'active' || connection.status === 'expiring') &&
   (!connection.expiresAt || new Date(connection.expiresAt) > now);
 
-/** One batch read, within the shared budget; a refusal says why the run stops here. */
+/** One call to the network within the shared budget; a refusal says why the run stops here. */
+const withinBudget = async <T>(
+  network: NetworkAdapter,
+  now: Date,
+  deps: PollerDependencies,
+  run: NetworkPollRun,
+  call: () => Promise<T>,
+): Promise<T | undefined> => {
+  if (!(await deps.readBudget.take(network.name, now, READ_BUDGETS[network.name]))) {
+    run.stopped = 'budget_spent';
+    return undefined;
+  }
+  run.calls += 1;
+  try {
+    return await call();
+  } catch (error) {
+    if (!isNetworkError(error)) throw error;
+    if (error.kind === 'rate_limited') {
+      const waitMs = (error.details.retryAfterSeconds ?? 900) * 1000;
+      await deps.readBudget.block(network.name, new Date(now.getTime() + waitMs));
+      run.stopped = 'rate_limited';
+    } else run.stopped = 'network_error';
+    // Nothing is recorded for this call: what it was for stays due and the next run catches up.
+    logger.warn('Engagement read stopped', {
+      network: network.name,
+      kind: error.kind,
+      status: error.details.status,
+    });
+    return undefined;
+  }
+};
+
 const readBatch = async (
   network: NetworkAdapter,
   batch: readonly Share[],
@@ -68,31 +104,46 @@ const readBatch = async (
       batch.map((s) => [s.externalId ?? '', { kind: 'unavailable', reason: unavailable }]),
     );
   }
-  const budget = READ_BUDGETS[network.name];
-  if (!(await deps.readBudget.take(network.name, now, budget))) {
-    run.stopped = 'budget_spent';
-    return undefined;
-  }
-  run.calls += 1;
-  try {
-    return await network.fetchMetrics(
+  return withinBudget(network, now, deps, run, () =>
+    network.fetchMetrics(
       batch.map((s) => ({ externalId: s.externalId ?? '', url: s.url ?? '' })),
       now,
+    ),
+  );
+};
+
+/**
+ * Reads today's audience of the sharers whose posts this run read, where the network tells it, at
+ * most once a day each: a share records its sharer's audience when it is made, so the next share's
+ * potential reach counts the followers they have then, not those they had on connecting.
+ */
+const refreshAudiences = async (
+  network: NetworkAdapter,
+  connections: readonly Connection[],
+  now: Date,
+  deps: PollerDependencies,
+  run: NetworkPollRun,
+) => {
+  const fetchAudiences = network.fetchAudiences?.bind(network);
+  if (!fetchAudiences) return;
+  const stale = connections.filter(
+    (c) =>
+      c.accountId !== undefined &&
+      working(c, now) &&
+      Date.parse(c.audienceCheckedAt ?? c.connectedAt) <= now.getTime() - AUDIENCE_REFRESH_MS,
+  );
+  for (let start = 0; start < stale.length && !run.stopped; start += network.metricsBatchSize) {
+    const batch = stale.slice(start, start + network.metricsBatchSize);
+    const refs = batch.map((c) => ({ accountId: c.accountId ?? '', instance: c.instance }));
+    const audiences = await withinBudget(network, now, deps, run, () => fetchAudiences(refs, now));
+    if (!audiences) return;
+    const refreshed = await Promise.all(
+      batch.map(async (c) => {
+        const size = audiences.get(c.accountId ?? '');
+        return size !== undefined && deps.employees.refreshAudience(c, size, now);
+      }),
     );
-  } catch (error) {
-    if (!isNetworkError(error)) throw error;
-    if (error.kind === 'rate_limited') {
-      const waitMs = (error.details.retryAfterSeconds ?? 900) * 1000;
-      await deps.readBudget.block(network.name, new Date(now.getTime() + waitMs));
-      run.stopped = 'rate_limited';
-    } else run.stopped = 'network_error';
-    // Nothing is recorded for this batch: the shares stay due and the next run catches up.
-    logger.warn('Engagement read stopped', {
-      network: network.name,
-      kind: error.kind,
-      status: error.details.status,
-    });
-    return undefined;
+    run.audiences += refreshed.filter(Boolean).length;
   }
 };
 
@@ -106,7 +157,7 @@ const pollNetwork = async (
   now: Date,
   deps: PollerDependencies,
 ): Promise<NetworkPollRun> => {
-  const run: NetworkPollRun = { polled: 0, postponed: 0, calls: 0 };
+  const run: NetworkPollRun = { polled: 0, postponed: 0, audiences: 0, calls: 0 };
   if (await deps.readBudget.blockedUntil(network.name, now)) return { ...run, stopped: 'blocked' };
   const owner = randomUUID();
   if (!(await deps.readBudget.lease(network.name, owner, now, LEASE_MS))) {
@@ -177,6 +228,7 @@ const readDue = async (
       );
       run.polled += recorded.filter(Boolean).length;
     }
+    if (!run.stopped) await refreshAudiences(network, [...connections.values()], now, deps, run);
     if (due.length < PAGE_SIZE) break;
   }
   return run;

@@ -99,6 +99,9 @@ export interface ReportInput {
 
 const isPublished = (s: Share) => s.status === 'published';
 
+/** LinkedIn gives third-party apps no member's connection count: its shares add 0 to reach. */
+const NO_AUDIENCE: ReadonlySet<string> = new Set(['linkedin']);
+
 /** A share's earned media value: what its impressions and clicks would have cost to buy. */
 const mediaValue = (share: Share, policy: ReportInput['policy']) => {
   const rates = policy.mediaRates[share.network as keyof typeof policy.mediaRates];
@@ -219,6 +222,7 @@ export const buildReport = (input: ReportInput): AnalyticsReport => {
     .join('; ');
   const sharerIds = new Set(published.map((s) => s.employeeId));
   const standIns = published.filter((s) => mediaValue(s, policy).reachStoodIn).length;
+  const audienceUntold = published.filter((s) => NO_AUDIENCE.has(s.network)).length;
   const averageAudience = published.length > 0 ? all.potentialReach / published.length : 0;
 
   const rowsBy = <K extends string>(key: (s: Share) => K | undefined) =>
@@ -252,7 +256,10 @@ export const buildReport = (input: ReportInput): AnalyticsReport => {
       ),
       potentialReach: counted(
         all.potentialReach,
-        "sum of the sharers' audiences at the time of sharing",
+        "sum of the sharers' audiences at the time of sharing" +
+          (audienceUntold > 0
+            ? `; ${audienceUntold} LinkedIn shares count 0: LinkedIn tells this app no audience`
+            : ''),
       ),
       impressions: measured(all.impressions, engagementNote),
       reactions: measured(all.reactions, engagementNote),

@@ -90,6 +90,8 @@ export const Connection = z.object({
   accountId: z.string().optional(),
   /** The Mastodon instance or Bluesky PDS the account lives on. */
   instance: z.string().optional(),
+  /** When the engagement poller last read `audienceSize` from the network; absent: at connecting. */
+  audienceCheckedAt: z.iso.datetime().optional(),
 });
 export type Connection = z.infer<typeof Connection>;
 

@@ -158,6 +158,23 @@ export const createBlueskyNetwork = (settings: BlueskySettings): NetworkAdapter 
       return readings;
     },
 
+    async fetchAudiences(accounts, at) {
+      const audiences = new Map<string, number>();
+      if (accounts.length === 0) return audiences;
+      const url = new URL(`${settings.appView}/xrpc/app.bsky.actor.getProfiles`);
+      for (const account of accounts) url.searchParams.append('actors', account.accountId);
+      const response = await send('bluesky', { method: 'GET', url: url.toString() });
+      if (!ok(response)) throw refusal('bluesky', response, at, RATE);
+      // A deleted or taken-down account is simply left out of `profiles`.
+      const profiles = (response.body as { profiles?: Record<string, unknown>[] } | undefined)
+        ?.profiles;
+      for (const profile of profiles ?? []) {
+        const followers = Number(profile.followersCount);
+        if (Number.isFinite(followers)) audiences.set(String(profile.did), followers);
+      }
+      return audiences;
+    },
+
     async refresh(account) {
       const refreshToken = account.credentials?.refreshToken;
       if (!refreshToken) throw new NetworkError('auth_expired', 'bluesky: no refresh session');

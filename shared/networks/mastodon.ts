@@ -1,7 +1,7 @@
 import { NetworkError } from '#shared/networks/errors';
 import { bearer, field, ok, refusal, requestTokens, send } from '#shared/networks/http';
 import { NETWORK_LIMITS } from '#shared/networks/limits';
-import type { MetricsReading, NetworkAdapter, PostRef } from '#shared/networks/network';
+import type { MetricsReading, NetworkAdapter } from '#shared/networks/network';
 import { authorizationCodeUrl } from '#shared/networks/pkce';
 import type { NetworkSettings } from '#shared/networks/settings';
 
@@ -22,7 +22,7 @@ export interface InstanceApps {
 
 const SCOPES = 'read:accounts read:statuses write:statuses';
 const RATE = { resetHeader: 'x-ratelimit-reset', fallbackSeconds: 300 };
-/** `GET /api/v1/statuses?id[]=` takes at most 20 ids (Mastodon 4.3+). */
+/** `GET /api/v1/statuses?id[]=` takes at most 20 ids, `/api/v1/accounts?id[]=` 40 (Mastodon 4.3+). */
 const BATCH = 20;
 
 /**
@@ -98,42 +98,53 @@ export const createMastodonNetwork = (
     return apps.keep(instance, { clientId, clientSecret });
   };
 
-  const readOne = async (instance: string, id: string, at: Date): Promise<MetricsReading> => {
-    const response = await send('mastodon', {
-      method: 'GET',
-      url: `${instance}/api/v1/statuses/${encodeURIComponent(id)}`,
-    });
-    if (response.status === 404) return { kind: 'deleted' };
-    if (!ok(response)) throw refusal('mastodon', response, at, RATE);
-    return countsOf(response.body as Record<string, unknown>);
-  };
-
-  const readInstance = async (
+  /**
+   * Entities by id from one instance: `GET {path}?id[]=` takes `BATCH` ids at a time (Mastodon
+   * 4.3+); before 4.3 there is no batch read, and each is read alone at `{path}/{id}`. An id left
+   * out of the batch answer, or 404 alone, is gone: it maps to undefined.
+   */
+  const readMany = async (
     instance: string,
-    posts: readonly PostRef[],
+    path: string,
+    ids: readonly string[],
     at: Date,
-    readings: Map<string, MetricsReading>,
-  ) => {
-    for (let start = 0; start < posts.length; start += BATCH) {
-      const batch = posts.slice(start, start + BATCH);
-      const url = new URL(`${instance}/api/v1/statuses`);
-      for (const post of batch) url.searchParams.append('id[]', post.externalId);
+  ): Promise<Map<string, Record<string, unknown> | undefined>> => {
+    const found = new Map<string, Record<string, unknown> | undefined>();
+    for (let start = 0; start < ids.length; start += BATCH) {
+      const batch = ids.slice(start, start + BATCH);
+      const url = new URL(`${instance}${path}`);
+      for (const id of batch) url.searchParams.append('id[]', id);
       const response = await send('mastodon', { method: 'GET', url: url.toString() });
       if (response.status === 404 || (ok(response) && !Array.isArray(response.body))) {
-        // Before 4.3 there is no batch read: one post at a time.
-        for (const post of batch)
-          readings.set(post.externalId, await readOne(instance, post.externalId, at));
+        for (const id of batch) {
+          const alone = await send('mastodon', {
+            method: 'GET',
+            url: `${instance}${path}/${encodeURIComponent(id)}`,
+          });
+          if (alone.status !== 404 && !ok(alone)) throw refusal('mastodon', alone, at, RATE);
+          found.set(id, ok(alone) ? (alone.body as Record<string, unknown>) : undefined);
+        }
         continue;
       }
       if (!ok(response)) throw refusal('mastodon', response, at, RATE);
-      for (const status of response.body as Record<string, unknown>[]) {
-        readings.set(String(status.id), countsOf(status));
-      }
-      // A deleted status is left out of the batch answer.
-      for (const post of batch) {
-        if (!readings.has(post.externalId)) readings.set(post.externalId, { kind: 'deleted' });
-      }
+      for (const item of response.body as Record<string, unknown>[])
+        found.set(String(item.id), item);
+      for (const id of batch) if (!found.has(id)) found.set(id, undefined);
     }
+    return found;
+  };
+
+  /** Groups what is read by the instance it lives on; what has no instance is `orphans`. */
+  const byInstance = <T>(items: readonly T[], where: (item: T) => string | undefined) => {
+    const groups = new Map<string, T[]>();
+    const orphans: T[] = [];
+    for (const item of items) {
+      const raw = where(item);
+      const instance = raw ? instanceOrigin(raw, settings.allowInsecureInstances) : undefined;
+      if (instance) groups.set(instance, [...(groups.get(instance) ?? []), item]);
+      else orphans.push(item);
+    }
+    return { groups, orphans };
   };
 
   return {
@@ -165,21 +176,30 @@ export const createMastodonNetwork = (
 
     async fetchMetrics(posts, at) {
       const readings = new Map<string, MetricsReading>();
-      const byInstance = new Map<string, PostRef[]>();
-      for (const post of posts) {
-        const instance = instanceOrigin(post.url, settings.allowInsecureInstances);
-        if (!instance) {
-          readings.set(post.externalId, {
-            kind: 'unavailable',
-            reason: 'the post has no instance',
-          });
-          continue;
-        }
-        byInstance.set(instance, [...(byInstance.get(instance) ?? []), post]);
+      const { groups, orphans } = byInstance(posts, (post) => post.url);
+      for (const post of orphans) {
+        readings.set(post.externalId, { kind: 'unavailable', reason: 'the post has no instance' });
       }
-      for (const [instance, onInstance] of byInstance)
-        await readInstance(instance, onInstance, at, readings);
+      for (const [instance, onInstance] of groups) {
+        const ids = onInstance.map((post) => post.externalId);
+        for (const [id, status] of await readMany(instance, '/api/v1/statuses', ids, at)) {
+          readings.set(id, status ? countsOf(status) : { kind: 'deleted' });
+        }
+      }
       return readings;
+    },
+
+    async fetchAudiences(accounts, at) {
+      const audiences = new Map<string, number>();
+      const { groups } = byInstance(accounts, (account) => account.instance);
+      for (const [instance, onInstance] of groups) {
+        const ids = onInstance.map((account) => account.accountId);
+        for (const [id, account] of await readMany(instance, '/api/v1/accounts', ids, at)) {
+          const followers = Number(account?.followers_count);
+          if (account && Number.isFinite(followers)) audiences.set(id, followers);
+        }
+      }
+      return audiences;
     },
 
     oauth: {

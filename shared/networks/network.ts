@@ -33,6 +33,12 @@ export interface PublishedPost {
   url: string;
 }
 
+/** An account whose audience the poller refreshes: the network's id for it, and where it lives. */
+export interface AccountRef {
+  accountId: string;
+  instance?: string | undefined;
+}
+
 /** A post on a network, as a metrics read needs to find it. */
 export interface PostRef {
   externalId: string;
@@ -141,6 +147,12 @@ export interface NetworkAdapter {
   engagementUnavailable?(): string | undefined;
   publish(input: PublishInput): Promise<PublishedPost>;
   fetchMetrics(posts: readonly PostRef[], at: Date): Promise<Map<string, MetricsReading>>;
+  /**
+   * Today's follower counts of up to `metricsBatchSize` accounts, by account id, read with the
+   * app's own access; an account the network no longer shows is left out. Absent where the
+   * network tells this app no count (LinkedIn), or where the app has no token to read with.
+   */
+  fetchAudiences?(accounts: readonly AccountRef[], at: Date): Promise<Map<string, number>>;
   /** New tokens from the refresh token; absent where tokens cannot be refreshed. */
   refresh?(account: Account): Promise<Credentials>;
   oauth?: OAuthClient;

@@ -9,7 +9,12 @@ import {
   send,
 } from '#shared/networks/http';
 import { NETWORK_LIMITS } from '#shared/networks/limits';
-import type { Credentials, MetricsReading, NetworkAdapter } from '#shared/networks/network';
+import type {
+  AccountRef,
+  Credentials,
+  MetricsReading,
+  NetworkAdapter,
+} from '#shared/networks/network';
 import { authorizationCodeUrl } from '#shared/networks/pkce';
 import type { NetworkSettings } from '#shared/networks/settings';
 
@@ -25,6 +30,12 @@ interface PublicMetrics {
   reply_count?: number;
   quote_count?: number;
   impression_count?: number;
+}
+
+interface XUser {
+  id: string;
+  username: string;
+  public_metrics?: { followers_count?: number };
 }
 
 const count = (value: number | undefined) => (typeof value === 'number' ? value : 0);
@@ -131,6 +142,31 @@ export const createXNetwork = (settings: XSettings, now: () => Date): NetworkAda
       return readings;
     },
 
+    // Followers of up to 100 users with the app token: `GET /2/users?ids=` (public_metrics).
+    ...(settings.appBearerToken
+      ? {
+          async fetchAudiences(accounts: readonly AccountRef[], at: Date) {
+            const audiences = new Map<string, number>();
+            if (accounts.length === 0) return audiences;
+            const url = new URL(`${settings.apiUrl}/2/users`);
+            url.searchParams.set('ids', accounts.map((a) => a.accountId).join(','));
+            url.searchParams.set('user.fields', 'public_metrics');
+            const response = await send('x', {
+              method: 'GET',
+              url: url.toString(),
+              headers: bearer(settings.appBearerToken ?? ''),
+            });
+            if (!ok(response)) throw refusal('x', response, at, RATE);
+            const users = (response.body as { data?: XUser[] } | undefined)?.data ?? [];
+            for (const user of users) {
+              const followers = user.public_metrics?.followers_count;
+              if (typeof followers === 'number') audiences.set(user.id, followers);
+            }
+            return audiences;
+          },
+        }
+      : {}),
+
     async refresh(account) {
       const refreshToken = account.credentials?.refreshToken;
       if (!refreshToken) throw new NetworkError('auth_expired', 'x: no refresh token');
@@ -160,17 +196,7 @@ export const createXNetwork = (settings: XSettings, now: () => Date): NetworkAda
           url: `${settings.apiUrl}/2/users/me?user.fields=public_metrics`,
           headers: bearer(credentials.accessToken),
         });
-        const user = (
-          response.body as
-            | {
-                data?: {
-                  id: string;
-                  username: string;
-                  public_metrics?: { followers_count?: number };
-                };
-              }
-            | undefined
-        )?.data;
+        const user = (response.body as { data?: XUser } | undefined)?.data;
         if (!ok(response) || !user) throw refusal('x', response, now(), RATE);
         return {
           credentials,

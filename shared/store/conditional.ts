@@ -1,15 +1,24 @@
-import { type DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DeleteCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
 import { isConditionalCheckFailure } from '#shared/errors';
 
-/** Runs a conditional write; false when its condition did not hold, any other failure thrown. */
+/**
+ * Runs a conditional write (or a transaction of them); false when a condition did not hold, any
+ * other failure thrown.
+ */
 export const conditionalWrite = async (
-  command: UpdateCommand | PutCommand | DeleteCommand,
+  command: UpdateCommand | PutCommand | DeleteCommand | TransactWriteCommand,
 ): Promise<boolean> => {
   try {
     // `send` is overloaded per command type; each branch of the union picks its own overload.
     if (command instanceof UpdateCommand) await dynamo().send(command);
     else if (command instanceof PutCommand) await dynamo().send(command);
+    else if (command instanceof TransactWriteCommand) await dynamo().send(command);
     else await dynamo().send(command);
     return true;
   } catch (error) {

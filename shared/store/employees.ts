@@ -1,4 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
 import { nextNotice, noticesPassed } from '#shared/employees/connection-lifetime';
 import type { Consent } from '#shared/employees/consent';
@@ -358,6 +364,43 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
         ],
       });
       return true;
+    },
+
+    /**
+     * The audience the network reports now, on the connection and on its summary, while the same
+     * connection stands (a reconnect replaces it). Not audited: it is a reading, not a decision.
+     */
+    async refreshAudience(connection: Connection, audienceSize: number, at: Date) {
+      const { employeeId, network } = connection;
+      return conditionalWrite(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.connection(employeeId, network),
+                UpdateExpression: 'SET audienceSize = :size, audienceCheckedAt = :at',
+                ConditionExpression: 'connectedAt = :connectedAt',
+                ExpressionAttributeValues: {
+                  ':size': audienceSize,
+                  ':at': at.toISOString(),
+                  ':connectedAt': connection.connectedAt,
+                },
+              },
+            },
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.employee(employeeId),
+                UpdateExpression: 'SET connections.#network.audienceSize = :size',
+                ConditionExpression: 'attribute_exists(connections.#network)',
+                ExpressionAttributeNames: { '#network': network },
+                ExpressionAttributeValues: { ':size': audienceSize },
+              },
+            },
+          ],
+        }),
+      );
     },
 
     /** A network said the token no longer works: the employee has to reconnect. */

@@ -3,6 +3,8 @@ import type { Context, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiDependencies } from '#functions/api/dependencies';
 import { noticeExpiringConnections } from '#functions/dispatcher/notice-expiring-connections';
+import { createPollerDependencies } from '#functions/engagement-poller/dependencies';
+import { pollEngagement } from '#functions/engagement-poller/poll-engagement';
 import { createShareWorker } from '#functions/share-worker/worker';
 import { dynamo } from '#shared/aws';
 import type { PendingEvent } from '#shared/events/publisher';
@@ -284,6 +286,24 @@ describe('connecting networks', () => {
       (r) => is('POST', '/2/oauth2/token')(r) && r.body.grant_type === 'refresh_token',
     ).length;
     expect(after - refreshes).toBe(1);
+  });
+
+  it('the engagement poller reads the sharer’s followers anew once a day, on the connection and its summary', async () => {
+    const { employeeId } = employee();
+    const connection = await deps.employees.getConnection(employeeId, 'x');
+    x.followers.set(connection?.accountId ?? '', 4_321);
+    const poller = createPollerDependencies(TABLE, { x: (await deps.networks()).x }, publish);
+    const userReads = () => x.requests.filter(is('GET', '/2/users')).length;
+    const before = userReads();
+    const dayLater = new Date(Date.now() + 25 * 3_600_000);
+
+    const run = await pollEngagement(dayLater, poller);
+    expect(run.x).toMatchObject({ polled: 1, audiences: 1 });
+    expect((await deps.employees.getConnection(employeeId, 'x'))?.audienceSize).toBe(4_321);
+    expect((await deps.employees.get(employeeId)).connections.x?.audienceSize).toBe(4_321);
+    // The next readings of that day spend no call on it.
+    await pollEngagement(new Date(dayLater.getTime() + 6 * 3_600_000), poller);
+    expect(userReads() - before).toBe(1);
   });
 
   it('logged no token, refresh token, app password, client secret or code in any of the above', () => {

@@ -230,6 +230,18 @@ describe('X adapter (API v2, OAuth 2.0 with PKCE)', () => {
     });
     expect(readings.get('42')).toEqual({ kind: 'deleted' });
   });
+
+  it('reads followers 100 users at a time with the app token; an unknown user is left out', async () => {
+    fake.followers.set(account.accountId ?? '', 4_321);
+    const audiences = await adapter.fetchAudiences?.(
+      [{ accountId: account.accountId ?? '' }, { accountId: '9' }],
+      now(),
+    );
+    expect(audiences).toEqual(new Map([[account.accountId, 4_321]]));
+    const read = fake.requests.filter(is('GET', '/2/users')).at(-1);
+    expect(read?.bearer).toBe(fake.appBearer);
+    expect(read?.query.get('user.fields')).toBe('public_metrics');
+  });
 });
 
 describe('Bluesky adapter (AT Protocol, app password)', () => {
@@ -317,6 +329,17 @@ describe('Bluesky adapter (AT Protocol, app password)', () => {
     });
     expect(readings.get(gone)).toEqual({ kind: 'deleted' });
   });
+
+  it('reads followers from the AppView’s profiles, without a session; an unknown one is left out', async () => {
+    fake.account.followers = 900;
+    const audiences = await adapter.fetchAudiences?.(
+      [{ accountId: fake.account.did }, { accountId: 'did:plc:gone' }],
+      now(),
+    );
+    expect(audiences).toEqual(new Map([[fake.account.did, 900]]));
+    const read = fake.requests.filter(is('GET', '/xrpc/app.bsky.actor.getProfiles')).at(-1);
+    expect(read?.bearer).toBeUndefined();
+  });
 });
 
 describe('Mastodon adapter (per-instance app, Idempotency-Key)', () => {
@@ -386,6 +409,22 @@ describe('Mastodon adapter (per-instance app, Idempotency-Key)', () => {
       counts: { impressions: null, reactions: 11, comments: 2, reshares: 3 },
     });
     expect(readings.get('1')).toEqual({ kind: 'deleted' });
+  });
+
+  it('reads followers per instance, in one call from 4.3 and one by one before', async () => {
+    const id = account.accountId ?? '';
+    fake.followers.set(id, 77);
+    const refs = [
+      { accountId: id, instance: account.instance },
+      { accountId: '999', instance: account.instance },
+    ];
+    const batched = await adapter.fetchAudiences?.(refs, now());
+    expect(batched).toEqual(new Map([[id, 77]]));
+    // An instance before 4.3 has no `GET /api/v1/accounts`: each account is read alone.
+    fake.script(is('GET', '/api/v1/accounts'), { status: 404, body: { error: 'Not Found' } });
+    const alone = await adapter.fetchAudiences?.(refs, now());
+    expect(alone).toEqual(new Map([[id, 77]]));
+    expect(fake.requests.filter((r) => r.path === `/api/v1/accounts/${id}`)).toHaveLength(1);
   });
 
   it('calls only public https instances unless told otherwise', async () => {

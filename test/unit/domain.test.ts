@@ -163,6 +163,11 @@ describe('analytics report', () => {
   it('sums reach over published shares and reports unread engagement as null, not zero', () => {
     const result = report([share({}), share({ audienceSize: 50 }), share({ status: 'failed' })]);
     expect(result.totals.potentialReach).toMatchObject({ value: 150, source: 'counted' });
+    expect(result.totals.potentialReach.note).not.toContain('LinkedIn');
+    const withLinkedIn = report([share({}), share({ network: 'linkedin', audienceSize: 0 })]);
+    expect(withLinkedIn.totals.potentialReach.note).toContain(
+      '1 LinkedIn shares count 0: LinkedIn tells this app no audience',
+    );
     expect(result.totals.shares.value).toBe(2);
     expect(result.totals.failed.value).toBe(1);
     expect(result.totals.impressions).toMatchObject({ value: null, source: 'measured' });
