@@ -30,19 +30,18 @@ import { TABLE } from './setup';
 
 const JOBS = Number(process.env.FLEET_JOBS ?? 10_000);
 const FAULT_SHARE = 0.05;
+const DRAIN_MS = Math.max(120_000, JOBS * 75);
 /*
- * Three faults of issue 7 are off by default because they still break an invariant, found by this
- * suite and not yet fixed (see the README's "Known gaps"):
- * - CRASH_SHARE=0.02: the worker dying right after the network accepted a post;
- * - THROTTLE_EVERY=40: DynamoDB refusing one write in 40 as throttled — a few jobs are lost;
- * - FAULT_STORM=1: a run of consecutive 429s — a few shares stay pending or publishing, because a
- *   job kept on the queue for a 429 uses up SQS receives until it is dead-lettered.
+ * Three faults of the platform, besides the networks' own below: the worker dying right after
+ * the network accepted a post (CRASH_SHARE of the shares, 1% by default), DynamoDB refusing one of
+ * the worker's writes in THROTTLE_EVERY (40) as throttled, and a run of consecutive 429s a third
+ * of the way in (FAULT_STORM=0 turns it off).
  */
-const CRASH_SHARE = Number(process.env.CRASH_SHARE ?? 0);
-const THROTTLE_EVERY = Number(process.env.THROTTLE_EVERY ?? Number.POSITIVE_INFINITY);
+const CRASH_SHARE = Number(process.env.CRASH_SHARE ?? 0.01);
+const THROTTLE_EVERY = Number(process.env.THROTTLE_EVERY ?? 40);
 const STORM = {
   after: Math.floor(JOBS / 3),
-  attempts: process.env.FAULT_STORM === '1' ? Math.min(500, Math.floor(JOBS / 20)) : 0,
+  attempts: process.env.FAULT_STORM === '0' ? 0 : Math.min(500, Math.floor(JOBS / 20)),
 };
 
 /**
@@ -56,10 +55,12 @@ const FAULTS: readonly SandboxFault[] = [
   'auth_expired',
   'timeout_after_post',
 ];
+/** Shares no fault strikes: the redrive test's job, which must be published. */
+const calm = new Set<string>();
 const faultOf = (shareId: string): SandboxFault | undefined =>
-  FAULTS[Math.floor(unitHash(`fault:${shareId}`) / FAULT_SHARE)];
+  calm.has(shareId) ? undefined : FAULTS[Math.floor(unitHash(`fault:${shareId}`) / FAULT_SHARE)];
 const crashes = (shareId: string) =>
-  !faultOf(shareId) && unitHash(`crash:${shareId}`) < CRASH_SHARE;
+  !calm.has(shareId) && !faultOf(shareId) && unitHash(`crash:${shareId}`) < CRASH_SHARE;
 
 const events: PendingEvent[] = [];
 const publish = async (published: readonly PendingEvent[]) => {
@@ -174,9 +175,11 @@ const runWorkerUntilDrained = async () => {
     log: (line) => console.error(line),
   });
   try {
-    const deadline = Date.now() + 420_000;
+    // DynamoDB Local bounds the pace (about 25 jobs a second on 2 cores): a generous deadline, so
+    // only a queue that truly does not drain fails the test.
+    const deadline = Date.now() + DRAIN_MS;
     while ((await queueDepth(queue.queueUrl)) > 0 || consumer.busy() > 0) {
-      if (Date.now() > deadline) throw new Error('the queue did not drain in 7 minutes');
+      if (Date.now() > deadline) throw new Error(`the queue did not drain in ${DRAIN_MS} ms`);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   } finally {
@@ -200,110 +203,117 @@ describe(`fault injection: one campaign to ${JOBS.toLocaleString('en')} jobs on 
 
   afterAll(() => queue.client.destroy());
 
-  it('ends every job in exactly one terminal state, posts nothing twice, loses none, leaves none stuck', async () => {
-    const fanOutDeps = stack.fanOut;
-    const { campaign, people } = arranged;
-    await startFanOut(
-      {
+  it(
+    'ends every job in exactly one terminal state, posts nothing twice, loses none, leaves none stuck',
+    async () => {
+      const fanOutDeps = stack.fanOut;
+      const { campaign, people } = arranged;
+      await startFanOut(
+        {
+          campaignId: campaign.campaignId,
+          postId: campaign.postId,
+          scheduledAt: campaign.scheduledAt,
+        },
+        fanOutDeps,
+      );
+      await Promise.all(
+        Array.from({ length: DIRECTORY_SHARDS }, (_, shard) =>
+          fanOutSlice({ campaignId: campaign.campaignId, shard }, fanOutDeps, () => 300_000),
+        ),
+      );
+      const slices = await stack.fanOut.campaigns.slices(campaign.campaignId);
+      expect(slices.reduce((n, s) => n + s.queued, 0)).toBe(JOBS);
+
+      // Every job a second time, as SQS's at-least-once delivery allows, in another order.
+      const jobs: ShareJob[] = people.map((p) => ({
+        shareId: shareIdFor(campaign.campaignId, p.employeeId, 'sandbox'),
         campaignId: campaign.campaignId,
         postId: campaign.postId,
-        scheduledAt: campaign.scheduledAt,
-      },
-      fanOutDeps,
-    );
-    await Promise.all(
-      Array.from({ length: DIRECTORY_SHARDS }, (_, shard) =>
-        fanOutSlice({ campaignId: campaign.campaignId, shard }, fanOutDeps, () => 300_000),
-      ),
-    );
-    const slices = await stack.fanOut.campaigns.slices(campaign.campaignId);
-    expect(slices.reduce((n, s) => n + s.queued, 0)).toBe(JOBS);
+        employeeId: p.employeeId,
+        network: 'sandbox',
+      }));
+      const shuffled = [...jobs].sort(
+        (a, b) => unitHash(`order:${a.shareId}`) - unitHash(`order:${b.shareId}`),
+      );
+      await sendShareJobs(
+        queue.queueUrl,
+        shuffled.map((job) => ({ job })),
+      );
+      // And a poison message, which must end in the dead-letter queue with its reason.
+      await queue.client.send(
+        new SendMessageCommand({ QueueUrl: queue.queueUrl, MessageBody: '{"shareId": 42, "oops"' }),
+      );
 
-    // Every job a second time, as SQS's at-least-once delivery allows, in another order.
-    const jobs: ShareJob[] = people.map((p) => ({
-      shareId: shareIdFor(campaign.campaignId, p.employeeId, 'sandbox'),
-      campaignId: campaign.campaignId,
-      postId: campaign.postId,
-      employeeId: p.employeeId,
-      network: 'sandbox',
-    }));
-    const shuffled = [...jobs].sort(
-      (a, b) => unitHash(`order:${a.shareId}`) - unitHash(`order:${b.shareId}`),
-    );
-    await sendShareJobs(
-      queue.queueUrl,
-      shuffled.map((job) => ({ job })),
-    );
-    // And a poison message, which must end in the dead-letter queue with its reason.
-    await queue.client.send(
-      new SendMessageCommand({ QueueUrl: queue.queueUrl, MessageBody: '{"shareId": 42, "oops"' }),
-    );
+      throttling = true;
+      try {
+        await runWorkerUntilDrained();
+      } finally {
+        throttling = false;
+      }
 
-    throttling = true;
-    try {
-      await runWorkerUntilDrained();
-    } finally {
-      throttling = false;
-    }
-
-    const stored = await readShares(jobs.map((j) => j.shareId));
-    // No share lost, each exactly one record, each in a terminal state.
-    expect(stored).toHaveLength(JOBS);
-    const expected = (shareId: string) =>
-      faultOf(shareId) === 'auth_expired' ? 'failed' : 'published';
-    const wrong = stored.filter((s) => s.status !== expected(s.shareId));
-    expect(wrong.map((s) => `${s.shareId}: ${s.status} ${s.reason ?? ''}`)).toEqual([]);
-    expect(
-      stored.filter((s) => s.status === 'failed').every((s) => s.reason === 'reconnect_needed'),
-    ).toBe(true);
-    // Every fault was met.
-    if (THROTTLE_EVERY < JOBS) expect(throttled).toBeGreaterThan(0);
-    if (CRASH_SHARE > 0) expect(crashed.size).toBeGreaterThan(0);
-    // The poison message alone is dead-lettered, with its reason.
-    const parked = await queue.client.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queue.deadLetterUrl,
-        MaxNumberOfMessages: 10,
-        VisibilityTimeout: 1,
-        MessageAttributeNames: ['All'],
-      }),
-    );
-    expect(parked.Messages?.map((m) => m.Body)).toEqual(['{"shareId": 42, "oops"']);
-    expect(parked.Messages?.[0]?.MessageAttributes?.reason?.StringValue).toMatch(/JSON|parse/i);
-
-    // The sandbox holds one post per published share, and no post twice for any share.
-    const handles = new Set(people.map((p) => p.connections.sandbox?.handle));
-    const postsByKey = new Map<string, number>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamo().send(
-        new ScanCommand({
-          TableName: TABLE,
-          FilterExpression: 'begins_with(pk, :sandbox)',
-          ExpressionAttributeValues: { ':sandbox': 'SANDBOX#' },
-          ExclusiveStartKey: startKey,
+      const stored = await readShares(jobs.map((j) => j.shareId));
+      // No share lost, each exactly one record, each in a terminal state.
+      const recorded = new Set(stored.map((s) => s.shareId));
+      expect(jobs.filter((j) => !recorded.has(j.shareId)).map((j) => j.shareId)).toEqual([]);
+      expect(stored).toHaveLength(JOBS);
+      const expected = (shareId: string) =>
+        faultOf(shareId) === 'auth_expired' ? 'failed' : 'published';
+      const wrong = stored.filter((s) => s.status !== expected(s.shareId));
+      expect(wrong.map((s) => `${s.shareId}: ${s.status} ${s.reason ?? ''}`)).toEqual([]);
+      expect(
+        stored.filter((s) => s.status === 'failed').every((s) => s.reason === 'reconnect_needed'),
+      ).toBe(true);
+      // Every fault was met.
+      if (THROTTLE_EVERY < JOBS) expect(throttled).toBeGreaterThan(0);
+      if (CRASH_SHARE > 0) expect(crashed.size).toBeGreaterThan(0);
+      if (STORM.attempts > 0) expect(attempts).toBeGreaterThan(STORM.after + STORM.attempts);
+      // The poison message alone is dead-lettered, with its reason.
+      const parked = await queue.client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queue.deadLetterUrl,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 1,
+          MessageAttributeNames: ['All'],
         }),
       );
-      for (const item of page.Items ?? []) {
-        if (!handles.has(String(item.handle))) continue;
-        const key = String(item.idempotencyKey);
-        postsByKey.set(key, (postsByKey.get(key) ?? 0) + 1);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    const published = stored.filter((s) => s.status === 'published');
-    expect(postsByKey.size).toBe(published.length);
-    expect([...postsByKey.values()].every((n) => n === 1)).toBe(true);
-    expect(published.every((s) => postsByKey.has(s.shareId))).toBe(true);
-    // And each outcome was announced once.
-    const announced = events.filter(
-      (e) =>
-        e.detailType === 'SharePublished' &&
-        'campaignId' in e.detail &&
-        e.detail.campaignId === campaign.campaignId,
-    );
-    expect(announced).toHaveLength(published.length);
-  }, 600_000);
+      expect(parked.Messages?.map((m) => m.Body)).toEqual(['{"shareId": 42, "oops"']);
+      expect(parked.Messages?.[0]?.MessageAttributes?.reason?.StringValue).toMatch(/JSON|parse/i);
+
+      // The sandbox holds one post per published share, and no post twice for any share.
+      const handles = new Set(people.map((p) => p.connections.sandbox?.handle));
+      const postsByKey = new Map<string, number>();
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await dynamo().send(
+          new ScanCommand({
+            TableName: TABLE,
+            FilterExpression: 'begins_with(pk, :sandbox)',
+            ExpressionAttributeValues: { ':sandbox': 'SANDBOX#' },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          if (!handles.has(String(item.handle))) continue;
+          const key = String(item.idempotencyKey);
+          postsByKey.set(key, (postsByKey.get(key) ?? 0) + 1);
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      const published = stored.filter((s) => s.status === 'published');
+      expect(postsByKey.size).toBe(published.length);
+      expect([...postsByKey.values()].every((n) => n === 1)).toBe(true);
+      expect(published.every((s) => postsByKey.has(s.shareId))).toBe(true);
+      // And each outcome was announced once.
+      const announced = events.filter(
+        (e) =>
+          e.detailType === 'SharePublished' &&
+          'campaignId' in e.detail &&
+          e.detail.campaignId === campaign.campaignId,
+      );
+      expect(announced).toHaveLength(published.length);
+    },
+    DRAIN_MS + 180_000,
+  );
   it('redrives the dead-letter queue with `npm run dlq -- redrive`: a parked job is published, the poison comes back with its reason', async () => {
     // A job parked during an outage, as SQS does after too many receives.
     const late = await arrangeCampaign(stack.stores, { count: 1 });
@@ -316,6 +326,7 @@ describe(`fault injection: one campaign to ${JOBS.toLocaleString('en')} jobs on 
       employeeId: person.employeeId,
       network: 'sandbox',
     };
+    calm.add(job.shareId);
     await queue.client.send(
       new SendMessageCommand({ QueueUrl: queue.deadLetterUrl, MessageBody: JSON.stringify(job) }),
     );

@@ -8,7 +8,7 @@ Object.assign(process.env, {
   AWS_SECRET_ACCESS_KEY: 'local',
   AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
   AWS_ENDPOINT_URL_SQS: inject('sqsEndpoint'),
-  POWERTOOLS_LOG_LEVEL: 'ERROR',
+  POWERTOOLS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'ERROR',
 });
 
 export const TABLE = LOCAL_NAMES.table;
