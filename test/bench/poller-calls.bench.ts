@@ -4,7 +4,7 @@
  * campaign's shares, staggered over three hours, are read back by the real poller on DynamoDB
  * Local, on a clock that runs every 5 minutes (the schedule in infra/declaration.ts) for 31 days.
  * Runs with nothing due are skipped: they make no network call. BENCH_POLL_SHARES changes the
- * count (1,000; 8 quick).
+ * count (1,000; 4 quick).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -13,7 +13,7 @@ import { freePort } from '#infra/local/ports';
 import { LOCAL_NAMES, provisionTable } from '#infra/local/provision';
 import { progress, quick, report } from './figures';
 
-const SHARES = Number(process.env.BENCH_POLL_SHARES ?? (quick ? 8 : 1000));
+const SHARES = Number(process.env.BENCH_POLL_SHARES ?? (quick ? 4 : 1000));
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const LIFE_DAYS = 30;

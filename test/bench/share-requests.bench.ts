@@ -1,6 +1,6 @@
 /**
  * Bench section: one campaign fanned out to 100,000 (employee, network) jobs (1,000 quick) by the
- * real fan-out, then a sample of those jobs (2,000; 100 quick) through the real share worker, on
+ * real fan-out, then a sample of those jobs (2,000; 50 quick) through the real share worker, on
  * DynamoDB Local, fauxqs and the local event bus. An SDK middleware counts every AWS request each
  * service received and the DynamoDB capacity it consumed: the fan-out's per job of the whole
  * campaign, the worker's per share it published. The cost per million shares follows at
@@ -24,7 +24,7 @@ import { shareIdFor } from '#shared/ids';
 import { progress, quick, report } from './figures';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? (quick ? 1_000 : 100_000));
-const SAMPLE = Math.min(JOBS, Number(process.env.BENCH_WORKER_SAMPLE ?? (quick ? 100 : 2_000)));
+const SAMPLE = Math.min(JOBS, Number(process.env.BENCH_WORKER_SAMPLE ?? (quick ? 50 : 2_000)));
 const COST_LIMIT_PER_MILLION = 50;
 
 /** us-east-1 list prices (USD), November 2026; the README states them too. */
