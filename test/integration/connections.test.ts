@@ -118,6 +118,7 @@ const storedConnection = async (network: string) =>
 const logged: string[] = [];
 
 describe('connecting networks', () => {
+  const level = logger.getLevelName();
   beforeAll(() => {
     logger.setLogLevel('DEBUG');
     for (const stream of [process.stdout, process.stderr]) {
@@ -129,7 +130,7 @@ describe('connecting networks', () => {
   });
   afterAll(() => {
     vi.restoreAllMocks();
-    logger.setLogLevel('ERROR');
+    logger.setLogLevel(level);
   });
 
   it('connects X through OAuth with state and PKCE; tokens are sealed, never answered or audited', async () => {
