@@ -67,6 +67,29 @@ export const createXNetwork = (settings: XSettings, now: () => Date): NetworkAda
       now(),
     );
 
+  const appToken = settings.appBearerToken;
+  /**
+   * A lookup with the app token, `GET /2/{tweets|users}?ids=` (at most 100) with their
+   * public_metrics; a 200 answer's body, found ones under `data`, missing ones under `errors`.
+   */
+  const readByIds = async (
+    resource: 'tweets' | 'users',
+    ids: readonly string[],
+    token: string,
+    at: Date,
+  ): Promise<unknown> => {
+    const url = new URL(`${settings.apiUrl}/2/${resource}`);
+    url.searchParams.set('ids', ids.join(','));
+    url.searchParams.set(resource === 'tweets' ? 'tweet.fields' : 'user.fields', 'public_metrics');
+    const response = await send('x', {
+      method: 'GET',
+      url: url.toString(),
+      headers: bearer(token),
+    });
+    if (!ok(response)) throw refusal('x', response, at, RATE);
+    return response.body;
+  };
+
   const isDuplicate = (response: NetworkResponse) =>
     response.status === 403 && /duplicate/i.test(describe('x', response));
 
@@ -98,27 +121,22 @@ export const createXNetwork = (settings: XSettings, now: () => Date): NetworkAda
       throw refusal('x', response, at, RATE);
     },
 
-    engagementUnavailable: () => (settings.appBearerToken ? undefined : NO_READ_TOKEN),
+    engagementUnavailable: () => (appToken ? undefined : NO_READ_TOKEN),
 
     async fetchMetrics(posts, at) {
       const readings = new Map<string, MetricsReading>();
       if (posts.length === 0) return readings;
-      const token = settings.appBearerToken;
-      if (!token) {
+      if (!appToken) {
         for (const p of posts)
           readings.set(p.externalId, { kind: 'unavailable', reason: NO_READ_TOKEN });
         return readings;
       }
-      const url = new URL(`${settings.apiUrl}/2/tweets`);
-      url.searchParams.set('ids', posts.map((p) => p.externalId).join(','));
-      url.searchParams.set('tweet.fields', 'public_metrics');
-      const response = await send('x', {
-        method: 'GET',
-        url: url.toString(),
-        headers: bearer(token),
-      });
-      if (!ok(response)) throw refusal('x', response, at, RATE);
-      const body = response.body as {
+      const body = (await readByIds(
+        'tweets',
+        posts.map((p) => p.externalId),
+        appToken,
+        at,
+      )) as {
         data?: { id: string; public_metrics?: PublicMetrics }[];
         errors?: { resource_id?: string; value?: string; type?: string }[];
       };
@@ -143,21 +161,16 @@ export const createXNetwork = (settings: XSettings, now: () => Date): NetworkAda
     },
 
     // Followers of up to 100 users with the app token: `GET /2/users?ids=` (public_metrics).
-    ...(settings.appBearerToken
+    ...(appToken
       ? {
           async fetchAudiences(accounts: readonly AccountRef[], at: Date) {
             const audiences = new Map<string, number>();
             if (accounts.length === 0) return audiences;
-            const url = new URL(`${settings.apiUrl}/2/users`);
-            url.searchParams.set('ids', accounts.map((a) => a.accountId).join(','));
-            url.searchParams.set('user.fields', 'public_metrics');
-            const response = await send('x', {
-              method: 'GET',
-              url: url.toString(),
-              headers: bearer(settings.appBearerToken ?? ''),
-            });
-            if (!ok(response)) throw refusal('x', response, at, RATE);
-            const users = (response.body as { data?: XUser[] } | undefined)?.data ?? [];
+            const ids = accounts.map((a) => a.accountId);
+            const body = (await readByIds('users', ids, appToken, at)) as {
+              data?: XUser[];
+            };
+            const users = body.data ?? [];
             for (const user of users) {
               const followers = user.public_metrics?.followers_count;
               if (typeof followers === 'number') audiences.set(user.id, followers);
