@@ -80,6 +80,25 @@ export const createBlueskyNetwork = (settings: BlueskySettings): NetworkAdapter 
     };
   };
 
+  /**
+   * A read of many from the public AppView, without a session (`feed.getPosts` by `uris`,
+   * `actor.getProfiles` by `actors`, 25 at most): the list it answers under `list`.
+   */
+  const readAppView = async (
+    method: string,
+    param: string,
+    values: readonly string[],
+    list: string,
+    at: Date,
+  ): Promise<Record<string, unknown>[]> => {
+    const url = new URL(`${settings.appView}/xrpc/app.bsky.${method}`);
+    for (const value of values) url.searchParams.append(param, value);
+    const response = await send('bluesky', { method: 'GET', url: url.toString() });
+    if (!ok(response)) throw refusal('bluesky', response, at, RATE);
+    const found = (response.body as Record<string, unknown> | undefined)?.[list];
+    return Array.isArray(found) ? found : [];
+  };
+
   return {
     name: 'bluesky',
     label: 'Bluesky',
@@ -134,12 +153,8 @@ export const createBlueskyNetwork = (settings: BlueskySettings): NetworkAdapter 
     async fetchMetrics(posts, at) {
       const readings = new Map<string, MetricsReading>();
       if (posts.length === 0) return readings;
-      const url = new URL(`${settings.appView}/xrpc/app.bsky.feed.getPosts`);
-      for (const post of posts) url.searchParams.append('uris', post.externalId);
-      const response = await send('bluesky', { method: 'GET', url: url.toString() });
-      if (!ok(response)) throw refusal('bluesky', response, at, RATE);
-      const found = (response.body as { posts?: Record<string, unknown>[] } | undefined)?.posts;
-      for (const post of found ?? []) {
+      const uris = posts.map((post) => post.externalId);
+      for (const post of await readAppView('feed.getPosts', 'uris', uris, 'posts', at)) {
         const n = (name: string) => Number(post[name] ?? 0) || 0;
         readings.set(String(post.uri), {
           kind: 'counts',
@@ -161,14 +176,10 @@ export const createBlueskyNetwork = (settings: BlueskySettings): NetworkAdapter 
     async fetchAudiences(accounts, at) {
       const audiences = new Map<string, number>();
       if (accounts.length === 0) return audiences;
-      const url = new URL(`${settings.appView}/xrpc/app.bsky.actor.getProfiles`);
-      for (const account of accounts) url.searchParams.append('actors', account.accountId);
-      const response = await send('bluesky', { method: 'GET', url: url.toString() });
-      if (!ok(response)) throw refusal('bluesky', response, at, RATE);
       // A deleted or taken-down account is simply left out of `profiles`.
-      const profiles = (response.body as { profiles?: Record<string, unknown>[] } | undefined)
-        ?.profiles;
-      for (const profile of profiles ?? []) {
+      const actors = accounts.map((account) => account.accountId);
+      const profiles = await readAppView('actor.getProfiles', 'actors', actors, 'profiles', at);
+      for (const profile of profiles) {
         const followers = Number(profile.followersCount);
         if (Number.isFinite(followers)) audiences.set(String(profile.did), followers);
       }
