@@ -141,8 +141,9 @@ export const createMastodonNetwork = (
     for (const item of items) {
       const raw = where(item);
       const instance = raw ? instanceOrigin(raw, settings.allowInsecureInstances) : undefined;
-      if (instance) groups.set(instance, [...(groups.get(instance) ?? []), item]);
-      else orphans.push(item);
+      if (!instance) orphans.push(item);
+      else if (groups.has(instance)) groups.get(instance)?.push(item);
+      else groups.set(instance, [item]);
     }
     return { groups, orphans };
   };
