@@ -7,6 +7,8 @@ export interface Reply {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Set-Cookie values; HTTP API sends each as its own header. */
+  cookies?: string[];
 }
 
 export interface RouteInput<P, Q, B> {
@@ -37,6 +39,11 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   /** The version being edited may come in an If-Match header instead of the body. */
   ifMatch?: boolean;
   response: { status: number; description: string; schema: z.ZodType };
+  /**
+   * A route a person's browser lands on (an OAuth callback) answers every refusal, bad input
+   * included, as a page with this title rather than as JSON.
+   */
+  refusalPage?: string;
   /** The 4xx answers worth documenting beyond 400/401/403. */
   errors?: readonly (404 | 409 | 422)[];
   handle(input: RouteInput<P, Q, B>): Promise<Reply>;

@@ -9,7 +9,9 @@ import {
   parsePathParameters,
   parseQuery,
 } from '#functions/api/http';
+import { toResponse as errorResponse } from '#functions/api/http-errors';
 import { openApiRoute } from '#functions/api/openapi';
+import { personPage } from '#functions/api/person-page';
 import type { Reply, RouteSpec } from '#functions/api/route';
 import { getAnalytics, getPostAnalytics } from '#functions/api/routes/analytics';
 import { listAudit } from '#functions/api/routes/audit';
@@ -160,12 +162,13 @@ export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
 };
 
 const toResponse = (reply: Reply): ApiResponse => {
-  // A text answer (a CSV export) goes out as itself, with the type its route set.
+  const cookies = reply.cookies ? { cookies: reply.cookies } : {};
+  // A text answer (a CSV export, a page) goes out as itself, with the type its route set.
   if (typeof reply.body === 'string' && reply.headers?.['content-type']) {
-    return { statusCode: reply.status, headers: reply.headers, body: reply.body };
+    return { statusCode: reply.status, headers: reply.headers, body: reply.body, ...cookies };
   }
   const response = json(reply.status, reply.body);
-  return { ...response, headers: { ...response.headers, ...reply.headers } };
+  return { ...response, headers: { ...response.headers, ...reply.headers }, ...cookies };
 };
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -223,6 +226,29 @@ export const routeRequest = async (
 ): Promise<ApiResponse> => {
   const route = apiRoutes[event.routeKey];
   if (!route) throw new NotFoundError('Route', event.routeKey);
+  if (route.refusalPage === undefined) return answer(route, event, deps);
+  try {
+    return await answer(route, event, deps);
+  } catch (error) {
+    // The same refusal any route would give, said to a person: our own message, as a page.
+    const refusal = errorResponse(error);
+    const { error: said } = JSON.parse(String(refusal.body)) as { error: { message: string } };
+    return toResponse(
+      personPage({
+        status: refusal.statusCode ?? 500,
+        title: route.refusalPage,
+        message: said.message,
+        next: { href: '/console', label: 'Open Chorus' },
+      }),
+    );
+  }
+};
+
+const answer = async (
+  route: RouteSpec,
+  event: ApiEvent,
+  deps: ApiDependencies,
+): Promise<ApiResponse> => {
   const caller = route.roles === 'public' ? ANONYMOUS : callerOf(event);
   if (route.roles !== 'public' && !hasAnyRole(caller, route.roles)) {
     throw new ForbiddenError(`This needs one of these roles: ${route.roles.join(', ')}`);

@@ -129,18 +129,25 @@ export const startLocalHttpApi = async (options: {
 
     const key = routeKey(matched.route.declaration);
     const now = new Date();
+    // As API Gateway does for payload 2.0: the Cookie header arrives as `cookies`, one each.
+    const { cookie, ...others } = request.headers;
     const headers = Object.fromEntries(
-      Object.entries(request.headers).map(([k, v]) => [
+      Object.entries(others).map(([k, v]) => [
         k.toLowerCase(),
         Array.isArray(v) ? v.join(',') : (v ?? ''),
       ]),
     );
+    const cookies = cookie
+      ?.split(';')
+      .map((pair) => pair.trim())
+      .filter(Boolean);
     const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
       version: '2.0',
       routeKey: key,
       rawPath: url.pathname,
       rawQueryString: url.search.replace(/^\?/, ''),
       headers,
+      ...(cookies?.length ? { cookies } : {}),
       ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
       ...(Object.keys(matched.params).length > 0 ? { pathParameters: matched.params } : {}),
       ...(body.length > 0 ? { body } : {}),
@@ -187,7 +194,10 @@ export const startLocalHttpApi = async (options: {
     const outBody = structured.isBase64Encoded
       ? Buffer.from(structured.body ?? '', 'base64')
       : (structured.body ?? '');
-    response.writeHead(structured.statusCode, structured.headers as Record<string, string>);
+    response.writeHead(structured.statusCode, {
+      ...(structured.headers as Record<string, string>),
+      ...(structured.cookies?.length ? { 'set-cookie': structured.cookies } : {}),
+    });
     response.end(outBody);
   };
 

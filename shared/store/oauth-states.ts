@@ -8,9 +8,13 @@ import { keys } from '#shared/store/keys';
 /** Long enough to sign in and consent, short enough that a leaked link is soon worthless. */
 export const SIGN_IN_MINUTES = 10;
 
-/** One sign-in under way: who started it, for which network, and its sealed PKCE verifier. */
+/**
+ * One sign-in under way: who started it, for which network, its sealed PKCE verifier, and the hash
+ * of the secret the starting browser holds in a cookie (the callback must come from that browser).
+ */
 export const SignIn = z.object({
   state: z.string(),
+  browserBinding: z.string(),
   employeeId: z.string(),
   userId: z.string(),
   network: NetworkName,
@@ -39,14 +43,19 @@ export const createSignInStore = (tableName: string) => ({
     );
   },
 
-  /** The sign-in for this state, if it exists and has not expired; it cannot be taken twice. */
-  async take(state: string, now: Date): Promise<SignIn | undefined> {
+  /**
+   * The sign-in for this state, if it exists, has not expired and was started by the browser
+   * holding this binding; it cannot be taken twice. Another browser's attempt takes nothing, so a
+   * forwarded link neither completes nor spoils the sign-in of the one who started it.
+   */
+  async take(state: string, browserBinding: string, now: Date): Promise<SignIn | undefined> {
     try {
       const { Attributes } = await dynamo().send(
         new DeleteCommand({
           TableName: tableName,
           Key: keys.oauthState(state),
-          ConditionExpression: 'attribute_exists(pk)',
+          ConditionExpression: 'attribute_exists(pk) AND browserBinding = :binding',
+          ExpressionAttributeValues: { ':binding': browserBinding },
           ReturnValues: 'ALL_OLD',
         }),
       );

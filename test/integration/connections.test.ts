@@ -104,8 +104,19 @@ const consent = async (network: string, body: unknown = {}) => {
     (await fetch(authorizationUrl, { redirect: 'manual' })).headers.get('location') ?? '',
   );
   expect(back.origin + back.pathname).toBe(`https://chorus.example/oauth/${network}/callback`);
-  return Object.fromEntries(back.searchParams) as { code: string; state: string };
+  // The browser keeps the cookie authorize set and sends back its `name=value` on the callback.
+  const cookies = (started.cookies ?? []).map((c) => c.split(';')[0] ?? '');
+  return { ...(Object.fromEntries(back.searchParams) as { code: string; state: string }), cookies };
 };
+
+/** The network sends the browser back; the callback answers a page for a person. */
+const callback = (network: string, query: Record<string, string>, cookies: string[] | undefined) =>
+  publicCall('GET /oauth/{network}/callback', {
+    pathParameters: { network },
+    query,
+    ...(cookies ? { cookies } : {}),
+  });
+const pageText = (r: { body?: string }) => (r.body ?? '').replace(/<[^>]+>/g, ' ');
 
 const storedConnection = async (network: string) =>
   (
@@ -134,13 +145,12 @@ describe('connecting networks', () => {
   });
 
   it('connects X through OAuth with state and PKCE; tokens are sealed, never answered or audited', async () => {
-    const { code, state } = await consent('x');
-    const done = await publicCall('GET /oauth/{network}/callback', {
-      pathParameters: { network: 'x' },
-      query: { code, state },
-    });
+    const { code, state, cookies } = await consent('x');
+    const done = await callback('x', { code, state }, cookies);
     expect(done.statusCode).toBe(200);
-    expect(json(done).connected).toMatchObject({
+    expect(done.headers?.['content-type']).toMatch(/^text\/html/);
+    expect(pageText(done)).toContain('X is connected');
+    expect(await storedConnection('x')).toMatchObject({
       network: 'x',
       status: 'active',
       audienceSize: 321,
@@ -172,31 +182,55 @@ describe('connecting networks', () => {
   });
 
   it('refuses a callback with a wrong, replayed or other network’s state, writing nothing', async () => {
-    const { code, state } = await consent('x');
-    const wrong = await publicCall('GET /oauth/{network}/callback', {
-      pathParameters: { network: 'x' },
-      query: { code, state: 'forged' },
-    });
+    const { code, state, cookies } = await consent('x');
+    const wrong = await callback('x', { code, state: 'forged' }, cookies);
     expect(wrong.statusCode).toBe(400);
-    expect(json(wrong).error.fields[0].field).toBe('query.state');
-    const otherNetwork = await publicCall('GET /oauth/{network}/callback', {
-      pathParameters: { network: 'mastodon' },
-      query: { code, state },
-    });
+    expect(pageText(wrong)).toContain('unknown, used, expired');
+    // The cookie is named for the network: X's does not open Mastodon's callback.
+    const otherNetwork = await callback('mastodon', { code, state }, cookies);
     expect(otherNetwork.statusCode).toBe(400);
-    // The state was spent by that attempt: even the right network cannot use it now.
-    const replay = await publicCall('GET /oauth/{network}/callback', {
-      pathParameters: { network: 'x' },
-      query: { code, state },
-    });
+    const done = await callback('x', { code, state }, cookies);
+    expect(done.statusCode).toBe(200);
+    const replay = await callback('x', { code, state }, cookies);
     expect(replay.statusCode).toBe(400);
     const declined = await consent('x');
-    const denied = await publicCall('GET /oauth/{network}/callback', {
-      pathParameters: { network: 'x' },
-      query: { state: declined.state, error: 'access_denied' },
-    });
+    const denied = await callback(
+      'x',
+      { state: declined.state, error: 'access_denied', error_description: 'Call +1 555 0100' },
+      declined.cookies,
+    );
     expect(denied.statusCode).toBe(422);
-    expect(json(denied).error.message).toContain('access_denied');
+    expect(pageText(denied)).toContain('access_denied');
+    expect(pageText(denied)).not.toContain('555');
+  });
+
+  it('finishes a sign-in only in the browser that started it: a colleague who opens the link connects nothing', async () => {
+    const before = await storedConnection('x');
+    // Ada starts connecting X and forwards the sign-in link; Ben opens it and signs in as
+    // himself. His browser has no cookie from Ada's authorize call, or has one of his own.
+    const { code, state, cookies } = await consent('x');
+    const bens = [undefined, ['chorus_sign_in_x=bens-own-browser-secret']];
+    for (const bensCookies of bens) {
+      const refused = await callback('x', { code, state }, bensCookies);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.headers?.['content-type']).toMatch(/^text\/html/);
+      expect(pageText(refused)).toMatch(/browser/);
+    }
+    expect(await storedConnection('x')).toEqual(before);
+    // Ben's attempts spent nothing: Ada can still finish in her own browser.
+    expect((await callback('x', { code, state }, cookies)).statusCode).toBe(200);
+  });
+
+  it('sets the sign-in cookie so that scripts cannot read it and other sites cannot send it', async () => {
+    const started = await as('POST /me/connections/{network}/authorize', {
+      pathParameters: { network: 'x' },
+      body: '{}',
+    });
+    expect(started.cookies).toEqual([
+      expect.stringMatching(
+        /^chorus_sign_in_x=[\w-]{20,}; Path=\/oauth\/x\/callback; Max-Age=600; HttpOnly; SameSite=Lax; Secure$/,
+      ),
+    ]);
   });
 
   it('connects Mastodon on the employee’s own instance, registering Chorus there once', async () => {
@@ -206,13 +240,13 @@ describe('connecting networks', () => {
     });
     expect(missing.statusCode).toBe(400);
     for (let i = 0; i < 2; i++) {
-      const { code, state } = await consent('mastodon', { instance: mastodon.url });
-      const done = await publicCall('GET /oauth/{network}/callback', {
-        pathParameters: { network: 'mastodon' },
-        query: { code, state },
-      });
+      const { code, state, cookies } = await consent('mastodon', { instance: mastodon.url });
+      const done = await callback('mastodon', { code, state }, cookies);
       expect(done.statusCode).toBe(200);
-      expect(json(done).connected).toMatchObject({ network: 'mastodon', instance: mastodon.url });
+      expect(await storedConnection('mastodon')).toMatchObject({
+        network: 'mastodon',
+        instance: mastodon.url,
+      });
     }
     expect(mastodon.apps.size).toBe(1);
   });

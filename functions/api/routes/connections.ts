@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { cookiesOf, setCookie } from '#functions/api/cookies';
 import { currentEmployee } from '#functions/api/current-employee';
 import type { ApiDependencies } from '#functions/api/dependencies';
+import { personPage } from '#functions/api/person-page';
 import { defineRoute } from '#functions/api/route';
 import { connectionEnd } from '#shared/employees/connection-lifetime';
 import {
@@ -9,6 +11,7 @@ import {
   SandboxConnectionRequest,
 } from '#shared/employees/employee';
 import { NotFoundError, UnprocessableError, ValidationError } from '#shared/errors';
+import { sha256 } from '#shared/hash';
 import { NETWORK_LIMITS } from '#shared/networks/limits';
 import type { ConnectedProfile, Credentials, NetworkAdapter } from '#shared/networks/network';
 import { NetworkName } from '#shared/networks/network';
@@ -45,6 +48,15 @@ const adapterFor = async (deps: ApiDependencies, network: NetworkName): Promise<
 
 const callbackUrl = (deps: ApiDependencies, network: NetworkName) =>
   `${deps.apiUrl}/oauth/${network}/callback`;
+
+/**
+ * The cookie that ties a sign-in to the browser that asked for it. Without it, an employee could
+ * send their sign-in link to a colleague, and the colleague's account would join the sender's
+ * record; with it, only the browser that started (the console, same origin) can finish.
+ */
+const signInCookie = (network: NetworkName) => `chorus_sign_in_${network}`;
+
+const PLAIN_ERROR_CODE = /^[a-z_]{1,60}$/;
 
 /** Stores a new connection with its tokens sealed; only the handle and status reach the audit log. */
 const saveConnection = async (
@@ -164,6 +176,7 @@ export const authorize = defineRoute({
     }
     const state = randomToken();
     const verifier = randomToken();
+    const browserKey = randomToken();
     const redirectUri = callbackUrl(deps, params.network);
     // Asking for the URL first: for Mastodon it checks and registers the instance.
     const authorizationUrl = await adapter.oauth.authorizationUrl({
@@ -176,6 +189,7 @@ export const authorize = defineRoute({
     const expiresAt = new Date(deps.now().getTime() + SIGN_IN_MINUTES * 60_000).toISOString();
     await deps.signIns.begin({
       state,
+      browserBinding: sha256(browserKey),
       employeeId: employee.employeeId,
       userId: caller.userId,
       network: params.network,
@@ -186,13 +200,18 @@ export const authorize = defineRoute({
       ...(instance ? { instance } : {}),
       expiresAt,
     });
-    return { status: 200, body: { authorizationUrl, expiresAt } };
+    const cookie = setCookie(signInCookie(params.network), browserKey, {
+      path: new URL(redirectUri).pathname,
+      maxAgeSeconds: SIGN_IN_MINUTES * 60,
+      secure: redirectUri.startsWith('https:'),
+    });
+    return { status: 200, body: { authorizationUrl, expiresAt }, cookies: [cookie] };
   },
 });
 
 export const oauthCallback = defineRoute({
-  summary:
-    'Where a network sends the browser back after sign-in (no Chorus token: the state is the proof)',
+  summary: 'Where a network sends the browser back after sign-in: a page for a person, not JSON',
+  description: `No Chorus token: the one-time \`state\` and the cookie set by authorize in the same browser are the proof. A link opened in another browser connects nothing. Answers an HTML page that says what happened, with the status of what happened (200, 400, 422, 502).`,
   tag: 'me',
   roles: 'public',
   params: NetworkPath,
@@ -204,51 +223,70 @@ export const oauthCallback = defineRoute({
   }),
   response: {
     status: 200,
-    description: 'Connected; the window can be closed',
-    schema: z.object({ connected: ConnectionSchema, message: z.string() }),
+    description: 'An HTML page: connected, the window can be closed',
+    schema: z.string(),
   },
   errors: [422],
-  async handle({ params, query, deps }) {
-    const signIn = await deps.signIns.take(query.state, deps.now());
-    if (!signIn || signIn.network !== params.network) {
-      throw new ValidationError('This sign-in link is unknown, used or expired: start again', [
-        { field: 'query.state', message: 'not a sign-in Chorus started' },
-      ]);
-    }
-    if (query.error || !query.code) {
-      throw new UnprocessableError(
-        `${NETWORK_LIMITS[params.network].label} did not connect: ${query.error_description ?? query.error ?? 'no code was returned'}`,
-      );
-    }
-    const adapter = await adapterFor(deps, params.network);
-    if (!adapter.oauth)
-      throw new UnprocessableError(`${adapter.label} does not sign in through a browser`);
-    const codeVerifier = await deps.credentials.open(
-      { employeeId: signIn.employeeId, network: signIn.network },
-      signIn.sealedVerifier,
-    );
-    const signedIn = await adapter.oauth.exchange({
-      code: query.code,
-      codeVerifier,
-      redirectUri: callbackUrl(deps, params.network),
-      instance: signIn.instance,
-    });
-    const connection = await saveConnection(
-      deps,
-      signIn.employeeId,
-      params.network,
-      signIn.userId,
-      signedIn,
-    );
-    return {
+  refusalPage: 'Your account is not connected',
+  async handle({ params, query, deps, request }) {
+    const label = NETWORK_LIMITS[params.network].label;
+    const connection = await completeSignIn(deps, params.network, query, request);
+    return personPage({
       status: 200,
-      body: {
-        connected: connection,
-        message: `${adapter.label} is connected as ${connection.handle}. You can close this window.`,
-      },
-    };
+      title: `${label} is connected`,
+      message: `Chorus will share on ${label} as ${connection.handle}, as your settings allow. You can close this window.`,
+      next: { href: '/console/me/connections', label: 'Back to my connections' },
+    });
   },
 });
+
+interface CallbackQuery {
+  code?: string;
+  state: string;
+  error?: string;
+}
+
+const completeSignIn = async (
+  deps: ApiDependencies,
+  network: NetworkName,
+  query: CallbackQuery,
+  request: Parameters<typeof cookiesOf>[0],
+): Promise<Connection> => {
+  const browserKey = cookiesOf(request).get(signInCookie(network));
+  if (!browserKey) {
+    throw new ValidationError(
+      'This sign-in was not started in this browser: open Chorus here and connect again',
+      [{ field: 'cookie', message: 'the browser that started the sign-in holds it' }],
+    );
+  }
+  const signIn = await deps.signIns.take(query.state, sha256(browserKey), deps.now());
+  if (!signIn || signIn.network !== network) {
+    throw new ValidationError(
+      'This sign-in link is unknown, used, expired or from another browser: start again',
+      [{ field: 'query.state', message: 'not a sign-in this browser started' }],
+    );
+  }
+  const label = NETWORK_LIMITS[network].label;
+  if (query.error || !query.code) {
+    // The network's own words stay out of the page: only a plain error code is named.
+    const code = query.error && PLAIN_ERROR_CODE.test(query.error) ? ` (${query.error})` : '';
+    throw new UnprocessableError(`${label} did not connect: sign-in was declined${code}`);
+  }
+  const adapter = await adapterFor(deps, network);
+  if (!adapter.oauth)
+    throw new UnprocessableError(`${adapter.label} does not sign in through a browser`);
+  const codeVerifier = await deps.credentials.open(
+    { employeeId: signIn.employeeId, network: signIn.network },
+    signIn.sealedVerifier,
+  );
+  const signedIn = await adapter.oauth.exchange({
+    code: query.code,
+    codeVerifier,
+    redirectUri: callbackUrl(deps, network),
+    instance: signIn.instance,
+  });
+  return saveConnection(deps, signIn.employeeId, network, signIn.userId, signedIn);
+};
 
 export const disconnect = defineRoute({
   summary: 'Disconnect one of my networks (its tokens are deleted)',
