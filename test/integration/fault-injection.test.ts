@@ -25,10 +25,11 @@ import { DIRECTORY_SHARDS } from '#shared/store/employees';
 import { keys, withoutKeys } from '#shared/store/keys';
 import { createShareStack } from '../fixtures/share-stack';
 import { type Arranged, arrangeCampaign } from '../fixtures/sharing';
+import { soakSize } from '../soak';
 import { createTestQueues } from './queues';
 import { TABLE } from './setup';
 
-const JOBS = Number(process.env.FLEET_JOBS ?? 10_000);
+const JOBS = soakSize('FLEET_JOBS', 2_000, 10_000);
 const FAULT_SHARE = 0.05;
 const DRAIN_MS = Math.max(120_000, JOBS * 75);
 /*

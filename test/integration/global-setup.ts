@@ -4,7 +4,7 @@ import { startFauxqs } from 'fauxqs';
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal } from '#infra/local/dynamodb-local';
 import { freePort } from '#infra/local/ports';
-import { LOCAL_NAMES, provisionQueues, provisionTable } from '#infra/local/provision';
+import { provisionQueues, provisionTable } from '#infra/local/provision';
 import { OWN_TABLES } from './own-tables';
 
 declare module 'vitest' {
@@ -26,7 +26,8 @@ export default async function setup(project: TestProject) {
     credentials,
   });
   const sqsClient = new SQSClient({ endpoint: sqs.address, region: 'us-east-1', credentials });
-  for (const table of [LOCAL_NAMES.table, ...Object.values(OWN_TABLES)]) {
+  // Each file's own table is made by setup.ts; these are the extra ones some files need.
+  for (const table of Object.values(OWN_TABLES)) {
     await provisionTable(dynamoClient, table);
   }
   const queues = await provisionQueues(sqsClient);

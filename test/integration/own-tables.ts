@@ -1,7 +1,7 @@
 /**
- * Tables of their own for tests that poll engagement: a poller reads every share due on a
- * network, so tests that poll one table (in parallel, or one after another with their own clocks)
- * would read each other's shares.
+ * More tables, for tests within one file that poll engagement: a poller reads every share due on
+ * a network, so tests that poll one table (in parallel, or one after another with their own
+ * clocks) would read each other's shares. Every file already has a table of its own (setup.ts).
  */
 export const OWN_TABLES = {
   pollFleet: 'chorus-poll-fleet',
@@ -11,5 +11,4 @@ export const OWN_TABLES = {
   analytics: 'chorus-analytics',
   recognition: 'chorus-recognition',
   pipelinePoll: 'chorus-pipeline-poll',
-  fuzz: 'chorus-fuzz',
 } as const;

@@ -1,5 +1,7 @@
-import { inject } from 'vitest';
-import { LOCAL_NAMES } from '#infra/local/provision';
+import { basename } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { expect, inject } from 'vitest';
+import { provisionTable } from '#infra/local/provision';
 
 // The code under test builds its SDK clients from these, as it does from AWS's in the cloud.
 Object.assign(process.env, {
@@ -11,5 +13,15 @@ Object.assign(process.env, {
   POWERTOOLS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'ERROR',
 });
 
-export const TABLE = LOCAL_NAMES.table;
+/**
+ * Each test file gets a table of its own, named after the file: a stage that reads across the
+ * table (the dispatcher's due campaigns, the poller's due shares, a review queue, an audit walk)
+ * then sees only what this file wrote, and no file waits on another's data.
+ */
+const fileName = basename(expect.getState().testPath ?? 'unknown', '.test.ts');
+export const TABLE = `chorus-test-${fileName}`;
+const client = new DynamoDBClient({});
+await provisionTable(client, TABLE);
+client.destroy();
+
 export const SHARE_QUEUE_URL = inject('shareQueueUrl');
