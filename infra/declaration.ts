@@ -4,6 +4,7 @@
  * synthesized template against them, so the cloud and the laptop cannot drift apart.
  */
 import { DETAIL_TYPES, EVENT_SOURCE } from '#shared/events/catalogue';
+import type { Partition } from '#shared/store/keys';
 
 export { ROLES } from '#shared/auth/roles';
 
@@ -38,9 +39,24 @@ export const shareQueue = {
   deadLetter: { id: 'ShareDeadLetterQueue', maxReceiveCount: 10, retentionDays: 14 },
 } as const;
 
+export type IndexName = (typeof table.globalSecondaryIndexes)[number]['name'];
+
+/**
+ * A function's share of the one table: only the partition families it works with (granted as
+ * `dynamodb:LeadingKeys` in AWS, enforced alike by the local runtime) and the indexes it queries.
+ */
+export interface TableAccess {
+  access: 'read' | 'readWrite';
+  partitions: readonly Partition[];
+  indexes: readonly IndexName[];
+}
+
+/** Audit entries and their dedupe markers: every stage that decides something records it. */
+const AUDITED = ['audit', 'auditDedupe'] as const satisfies readonly Partition[];
+
 /** What a function may touch. Each use becomes both an environment variable and a grant. */
 export interface FunctionUses {
-  table?: 'read' | 'readWrite';
+  table?: TableAccess;
   bus?: 'put';
   shareQueue?: 'send';
   /** The share worker parks jobs that can never be processed here, with the reason. */
@@ -84,7 +100,26 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 10,
     uses: {
-      table: 'readWrite',
+      table: {
+        access: 'readWrite',
+        partitions: [
+          ...AUDITED,
+          'post',
+          'library',
+          'policy',
+          'idempotency',
+          'campaign',
+          'employee',
+          'oauthState',
+          'instanceApp',
+          'trackedLink',
+          'segments',
+          'spend',
+          'share',
+          'board',
+        ],
+        indexes: ['gsi1', 'gsi2', 'gsi3', 'gsi4'],
+      },
       bus: 'put',
       shareQueue: 'send',
       tokenKey: 'sealAndOpen',
@@ -98,7 +133,14 @@ export const functions = {
     description: 'Checks a submitted post against the compliance policy',
     memoryMb: 512,
     timeoutSeconds: 30,
-    uses: { table: 'readWrite', bus: 'put' },
+    uses: {
+      table: {
+        access: 'readWrite',
+        partitions: [...AUDITED, 'post', 'library', 'policy'],
+        indexes: [],
+      },
+      bus: 'put',
+    },
     trigger: { kind: 'event', detailTypes: [DETAIL_TYPES.postSubmitted] },
   },
   dispatcher: {
@@ -106,7 +148,15 @@ export const functions = {
     description: 'Announces due campaigns, releases deferred share jobs, sweeps deadlines',
     memoryMb: 512,
     timeoutSeconds: 50,
-    uses: { table: 'readWrite', bus: 'put', shareQueue: 'send' },
+    uses: {
+      table: {
+        access: 'readWrite',
+        partitions: [...AUDITED, 'campaign', 'deferredJob', 'employee', 'post', 'library'],
+        indexes: ['gsi1', 'gsi2'],
+      },
+      bus: 'put',
+      shareQueue: 'send',
+    },
     trigger: { kind: 'schedule', everyMinutes: 1 },
   },
   shareFanout: {
@@ -114,7 +164,23 @@ export const functions = {
     description: 'Turns a due campaign into one share job per eligible (employee, network)',
     memoryMb: 1024,
     timeoutSeconds: 300,
-    uses: { table: 'readWrite', shareQueue: 'send', bus: 'put' },
+    uses: {
+      table: {
+        access: 'readWrite',
+        partitions: [
+          ...AUDITED,
+          'campaign',
+          'deferredJob',
+          'employee',
+          'post',
+          'segments',
+          'policy',
+        ],
+        indexes: ['gsi1'],
+      },
+      shareQueue: 'send',
+      bus: 'put',
+    },
     trigger: {
       kind: 'event',
       detailTypes: [DETAIL_TYPES.campaignDue, DETAIL_TYPES.campaignSliceDue],
@@ -126,7 +192,23 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 30,
     uses: {
-      table: 'readWrite',
+      table: {
+        access: 'readWrite',
+        partitions: [
+          ...AUDITED,
+          'campaign',
+          'policy',
+          'employee',
+          'deferredJob',
+          'trackedLink',
+          'post',
+          'share',
+          'instanceApp',
+          'sandboxPost',
+          'sandboxKey',
+        ],
+        indexes: [],
+      },
       bus: 'put',
       shareQueue: 'send',
       shareDeadLetterQueue: 'send',
@@ -147,7 +229,25 @@ export const functions = {
     description: 'Reads engagement of recent shares back from the networks',
     memoryMb: 512,
     timeoutSeconds: 120,
-    uses: { table: 'readWrite', bus: 'put', networkSettings: 'read' },
+    uses: {
+      table: {
+        access: 'readWrite',
+        partitions: [
+          ...AUDITED,
+          'employee',
+          'policy',
+          'trackedLink',
+          'readBudget',
+          'board',
+          'share',
+          'instanceApp',
+          'sandboxPost',
+        ],
+        indexes: ['gsi2'],
+      },
+      bus: 'put',
+      networkSettings: 'read',
+    },
     // Every 5 minutes, so a reading due on the 15-minute step is at most 5 minutes late.
     trigger: { kind: 'schedule', everyMinutes: 5 },
   },
@@ -156,7 +256,8 @@ export const functions = {
     description: 'Sends readers of a tracked link on to its destination and counts the click',
     memoryMb: 256,
     timeoutSeconds: 5,
-    uses: { table: 'readWrite' },
+    // Only tracked links: not the audit chain, the idempotency records or anyone's tokens.
+    uses: { table: { access: 'readWrite', partitions: ['trackedLink'], indexes: [] } },
     trigger: { kind: 'http' },
   },
 } as const satisfies Record<string, FunctionDeclaration>;

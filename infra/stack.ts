@@ -52,6 +52,7 @@ import {
   shareQueue as shareQueueDeclaration,
   table as tableDeclaration,
 } from '#infra/declaration';
+import { grantTableAccess, grantTokenKey } from '#infra/grants';
 
 const days = (n: number) => Duration.days(n);
 
@@ -196,8 +197,7 @@ export class ChorusStack extends Stack {
     const wire = (fn: ChorusFunction, uses: FunctionUses) => {
       if (uses.table) {
         fn.addEnvironment(ENV.table, table.tableName);
-        if (uses.table === 'read') table.grantReadData(fn);
-        else table.grantReadWriteData(fn);
+        grantTableAccess(fn, table, uses.table);
       }
       if (uses.bus) {
         fn.addEnvironment(ENV.bus, bus.eventBusName);
@@ -213,9 +213,8 @@ export class ChorusStack extends Stack {
       }
       if (uses.tokenKey) {
         fn.addEnvironment(ENV.tokenKey, `kms:${tokenKey.keyArn}`);
-        if (uses.tokenKey === 'open') tokenKey.grantDecrypt(fn);
-        // Exactly the two calls the cipher makes; no data keys, no re-encryption.
-        else tokenKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt');
+        // Exactly the calls the cipher makes, each only with a context Chorus seals with.
+        grantTokenKey(fn, tokenKey, uses.tokenKey);
       }
       if (uses.networkSettings) {
         fn.addEnvironment(ENV.networkSettings, networkSettings.secretArn);
@@ -236,13 +235,6 @@ export class ChorusStack extends Stack {
         reason:
           'AWS’s basic execution policy only lets the function write its own CloudWatch logs.',
       });
-      if (declaration.uses.table) {
-        Validations.of(fn).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(table.node.defaultChild as never)}.Arn>/index/*]`,
-          reason:
-            'Queries go through the table’s own GSIs; the grant covers only this table’s indexes.',
-        });
-      }
       const trigger = declaration.trigger;
       if (trigger.kind === 'event') {
         new Rule(this, `${capitalize(name)}Rule`, {

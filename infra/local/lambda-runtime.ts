@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { REPO_ROOT } from '#infra/chorus-function';
 import type { FunctionDeclaration } from '#infra/declaration';
+import { withTableAccess } from '#infra/local/table-access';
 
 export type Invoke = (event: unknown) => Promise<unknown>;
 
@@ -46,7 +47,11 @@ export const lambdaInvoker = (name: string, declaration: FunctionDeclaration): I
       );
     });
     try {
-      return await Promise.race([run(event, contextFor(name, declaration)), timeout]);
+      const uses = declaration.uses as FunctionDeclaration['uses'];
+      const invocation = withTableAccess(name, uses.table, () =>
+        run(event, contextFor(name, declaration)),
+      );
+      return await Promise.race([invocation, timeout]);
     } finally {
       clearTimeout(timer);
     }

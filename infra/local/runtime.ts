@@ -16,6 +16,7 @@ import { startQueueConsumer } from '#infra/local/queue-consumer';
 import { runtimeInfoFile } from '#infra/local/runtime-client';
 import { startScheduler } from '#infra/local/scheduler';
 import { localNetworkSettings, localTokenKey } from '#infra/local/secrets';
+import { enforceTableAccess } from '#infra/local/table-access';
 import { Role } from '#shared/auth/roles';
 
 export interface RuntimeOptions {
@@ -116,6 +117,7 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
       ...(networkSettings ? { NETWORK_SETTINGS: networkSettings } : {}),
     });
 
+    enforceTableAccess();
     const entries = Object.entries(functions) as [FunctionName, (typeof functions)[FunctionName]][];
     const invokers = Object.fromEntries(
       entries.map(([name, declaration]) => [name, lambdaInvoker(name, declaration)]),

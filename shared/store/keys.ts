@@ -151,6 +151,52 @@ export const keys = {
   }),
 } as const;
 
+/**
+ * The families of partition keys: what a function may touch is a list of these, granted in AWS
+ * as `dynamodb:LeadingKeys` patterns and enforced the same way by the local runtime. Every key
+ * above starts with one of them (a unit test checks), so a new item type must be named here
+ * before any function can reach it.
+ */
+export const PARTITIONS = {
+  post: 'POST#',
+  library: 'LIBRARY#',
+  policy: 'POLICY#',
+  audit: 'AUDIT#',
+  auditDedupe: 'AUDITKEY#',
+  idempotency: 'IDEMPOTENCY#',
+  campaign: 'CAMPAIGN#',
+  /** Profile, connections (sealed tokens), personalisations, caps, points and thanks. */
+  employee: 'EMPLOYEE#',
+  oauthState: 'OAUTH#',
+  instanceApp: 'INSTANCE_APP#',
+  trackedLink: 'LINK#',
+  segments: 'SEGMENTS',
+  deferredJob: 'JOB#',
+  spend: 'SPEND#',
+  share: 'SHARE#',
+  board: 'BOARD#',
+  readBudget: 'READS#',
+  sandboxPost: 'SANDBOX#',
+  sandboxKey: 'SANDBOX_KEY#',
+} as const;
+export type Partition = keyof typeof PARTITIONS;
+
+/** The partition family a stored key belongs to, if any. */
+export const partitionOf = (pk: string): Partition | undefined =>
+  (Object.keys(PARTITIONS) as Partition[]).find((family) =>
+    matchesPartition(PARTITIONS[family], pk),
+  );
+
+/** As IAM reads the pattern `PREFIX*` (or, for a family of one partition, the exact value). */
+const matchesPartition = (prefix: string, pk: string) =>
+  prefix.endsWith('#') ? pk.startsWith(prefix) : pk === prefix;
+
+/** The `dynamodb:LeadingKeys` pattern for a family. */
+export const leadingKeyPattern = (family: Partition): string => {
+  const prefix = PARTITIONS[family];
+  return prefix.endsWith('#') ? `${prefix}*` : prefix;
+};
+
 /** Strips the key attributes so stored items parse as plain domain objects. */
 export const withoutKeys = <T extends Record<string, unknown>>(item: T): Omit<T, KeyAttribute> => {
   const {

@@ -14,6 +14,7 @@ import {
 } from '#infra/declaration';
 import { ChorusStack } from '#infra/stack';
 import { ROLES } from '#shared/auth/roles';
+import { leadingKeyPattern } from '#shared/store/keys';
 
 let app: App;
 let stack: ChorusStack;
@@ -181,16 +182,72 @@ describe('security', () => {
     expect(report.success).toBe(true);
   });
 
-  it('grants no wildcard actions, and wildcard resources only on the table’s own indexes', () => {
+  it('grants no wildcard actions and no wildcard resources', () => {
     for (const policy of resourcesOf('AWS::IAM::Policy')) {
       for (const statement of policy.Properties.PolicyDocument.Statement) {
         const actions = [statement.Action].flat();
         expect(actions.filter((a: string) => a === '*' || a.endsWith(':*'))).toEqual([]);
         for (const resource of [statement.Resource].flat()) {
-          const text = JSON.stringify(resource);
-          if (text.includes('*')) expect(text).toMatch(/Table[A-Z0-9]+\.Arn|"\/index\/\*"/);
+          expect(JSON.stringify(resource)).not.toContain('*');
         }
       }
     }
   });
+
+  it('lets each function touch only its declared item families and query only its declared indexes', () => {
+    for (const name of Object.keys(functions) as (keyof typeof functions)[]) {
+      const access = functions[name].uses.table;
+      const statements = statementsOf(name).filter((s) =>
+        [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')),
+      );
+      const itemStatements = statements.filter((s) =>
+        [s.Action].flat().some((a: string) => a !== 'dynamodb:Query'),
+      );
+      // Every item call is conditioned on the partition key; none is left unconditioned.
+      expect(itemStatements, name).toHaveLength(1);
+      expect(itemStatements[0].Condition, name).toEqual({
+        'ForAllValues:StringLike': {
+          'dynamodb:LeadingKeys': access.partitions.map(leadingKeyPattern),
+        },
+      });
+      expect([itemStatements[0].Action].flat(), name).not.toContain('dynamodb:Scan');
+      const indexGrants = statements
+        .filter((s) => s !== itemStatements[0])
+        .flatMap((s) => [s.Resource].flat())
+        .map((r) => JSON.stringify(r).match(/\/index\/(gsi\d)/)?.[1]);
+      expect(indexGrants.sort(), name).toEqual([...access.indexes].sort());
+    }
+    // The public click redirect reaches tracked links and nothing else: not the audit chain, not
+    // the idempotency records, not anyone's sealed tokens.
+    expect(functions.clickRedirect.uses.table.partitions).toEqual(['trackedLink']);
+    expect(functions.clickRedirect.uses.table.indexes).toEqual([]);
+  });
+
+  it('lets the token key be used only with the encryption contexts Chorus seals with', () => {
+    const kmsStatements = Object.keys(functions).flatMap((name) =>
+      statementsOf(name as keyof typeof functions).filter((s) =>
+        [s.Action].flat().some((a: string) => a.startsWith('kms:')),
+      ),
+    );
+    expect(kmsStatements.length).toBeGreaterThan(0);
+    for (const statement of kmsStatements) {
+      const keysCondition =
+        statement.Condition['ForAllValues:StringEquals']['kms:EncryptionContextKeys'];
+      expect([
+        ['employeeId', 'network'],
+        ['network', 'instance'],
+      ]).toContainEqual(keysCondition);
+      for (const key of keysCondition) {
+        expect(statement.Condition.Null[`kms:EncryptionContext:${key}`]).toBe('false');
+      }
+    }
+  });
 });
+
+/** The statements of the policies attached to one function's role. */
+const statementsOf = (name: keyof typeof functions) => {
+  const roleId = stack.getLogicalId(stack.functions[name].role?.node.defaultChild as never);
+  return resourcesOf('AWS::IAM::Policy')
+    .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
+};
