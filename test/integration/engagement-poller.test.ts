@@ -17,6 +17,7 @@ import { createShareStore } from '#shared/store/shares';
 import { publishSandboxShares, sandboxTruth } from '../fixtures/engagement';
 import { sandboxStores } from '../fixtures/share-stack';
 import { arrangeCampaign } from '../fixtures/sharing';
+import { soakSize } from '../soak';
 import { OWN_TABLES } from './own-tables';
 
 const MINUTE = 60_000;
@@ -66,14 +67,17 @@ const totals = (all: readonly Share[]): EngagementCounts => ({
   reshares: all.reduce((t, s) => t + (s.engagement?.reshares ?? 0), 0),
 });
 
+/** Shares in the two-poller test: more than one batch read and one page per poller either way. */
+const FLEET = soakSize('POLL_SHARES', 1_500, 5_000);
+
 describe('engagement poller', () => {
-  it('polls 5,000 sandbox shares twice, two pollers at once each time, and the totals equal the sandbox truth', async () => {
+  it(`polls ${FLEET.toLocaleString('en')} sandbox shares twice, two pollers at once each time, and the totals equal the sandbox truth`, async () => {
     const world = worldOf(OWN_TABLES.pollFleet);
     // Published in the past, so the pollers' clock can be set after them.
     const publishedAt = new Date(Date.now() - 40 * 24 * 3_600_000);
 
-    const { arranged, published } = await world.arrange(5000, publishedAt);
-    expect(published).toHaveLength(5000);
+    const { arranged, published } = await world.arrange(FLEET, publishedAt);
+    expect(published).toHaveLength(FLEET);
 
     for (const at of [20 * MINUTE, 3 * 60 * MINUTE].map(
       (ms) => new Date(publishedAt.getTime() + ms),
@@ -83,7 +87,7 @@ describe('engagement poller', () => {
         pollEngagement(at, world.poller()),
       ]);
       // Each share's reading is recorded by exactly one of the two.
-      expect((a.sandbox?.polled ?? 0) + (b.sandbox?.polled ?? 0)).toBe(5000);
+      expect((a.sandbox?.polled ?? 0) + (b.sandbox?.polled ?? 0)).toBe(FLEET);
       expect(totals(await world.sharesOf(arranged.post.postId))).toEqual(
         sandboxTruth(published, at),
       );
