@@ -31,6 +31,8 @@ const isTld = (label: string): boolean => {
 
 /** Characters a link does not end with, though a sentence around it may. */
 const TRAILING = new Set([...'.,;:!?\'"…)]}>»”’']);
+/** The dots `hostDot` matches: URL parsers read the ideographic ones as dots too. */
+const DOTS = ['.', '。', '．', '｡'];
 /** Where a URL's path, query or fragment begins: the link then runs to the next space. */
 const PATH_START = new Set(['/', '?', '#']);
 
@@ -72,6 +74,8 @@ const explicitLink = (text: string, start: number, schemeEnd: number): DetectedL
  * then a port, and when a path, query or fragment follows, everything up to the next space.
  */
 const bareLink = (text: string, runStart: number, run: string): DetectedLink | undefined => {
+  // Most runs are plain words: no dot, no host (checked without a regex, it is every word).
+  if (!DOTS.some((dot) => run.includes(dot))) return undefined;
   let lead = 0;
   while (run[lead] === '_' || run[lead] === '-') lead += 1;
   const labels = run.slice(lead).split(PATTERNS.hostDot);
