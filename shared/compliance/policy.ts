@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Severity } from '#shared/compliance/finding';
+import { PATTERNS } from '#shared/compliance/patterns';
 import { SegmentId } from '#shared/employees/segment';
 import { KnownNetwork, NETWORK_LIMITS } from '#shared/networks/limits';
 import { PostFlag, Topic } from '#shared/posts/post';
@@ -13,18 +14,20 @@ const LiteralPhrase = z
   .trim()
   .min(1, 'must not be empty')
   .max(200)
-  .refine((phrase) => !/(\\[dws.]|\.\*|\.\+|\[[^\]]*\]|\(\?|[*+?]\))/.test(phrase), {
+  .refine((phrase) => !PATTERNS.regexSyntax.test(phrase), {
     message: 'phrases are literal text; regular expressions are not accepted',
   });
 const Domain = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^(?:[a-z0-9-]+\.)+[a-z]{2,}$/, 'a domain such as acme.example');
-const Jurisdiction = z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code such as GB');
+  .regex(PATTERNS.policyDomain, 'a domain such as acme.example');
+const Jurisdiction = z
+  .string()
+  .regex(PATTERNS.jurisdiction, 'a two-letter country code such as GB');
 
 export const DisclaimerRule = z.strictObject({
-  id: z.string().regex(/^[a-z0-9-]{1,60}$/, 'lowercase letters, digits and dashes'),
+  id: z.string().regex(PATTERNS.ruleId, 'lowercase letters, digits and dashes'),
   text: z.string().trim().min(1).max(1000),
   /** Every condition given must hold; an empty list places no condition. */
   when: z
@@ -43,7 +46,7 @@ export const DisclaimerRule = z.strictObject({
 export type DisclaimerRule = z.infer<typeof DisclaimerRule>;
 
 export const LexiconEntry = z.strictObject({
-  id: z.string().regex(/^[a-z0-9-]{1,60}$/, 'lowercase letters, digits and dashes'),
+  id: z.string().regex(PATTERNS.ruleId, 'lowercase letters, digits and dashes'),
   phrase: LiteralPhrase,
   severity: Severity,
   /** What to tell the author, in their terms; `{match}` stands for the words found. */
@@ -55,7 +58,7 @@ export const LexiconEntry = z.strictObject({
 export type LexiconEntry = z.infer<typeof LexiconEntry>;
 
 export const FairBalanceRule = z.strictObject({
-  id: z.string().regex(/^[a-z0-9-]{1,60}$/, 'lowercase letters, digits and dashes'),
+  id: z.string().regex(PATTERNS.ruleId, 'lowercase letters, digits and dashes'),
   benefits: z.array(LiteralPhrase).min(1),
   risks: z.array(LiteralPhrase).min(1),
   message: z.string().trim().min(1).max(500),

@@ -1,4 +1,5 @@
 import AhoCorasick from 'modern-ahocorasick';
+import { PATTERNS } from '#shared/compliance/patterns';
 
 /**
  * Whole-word, case- and accent-insensitive phrase matching with simple inflections, over a
@@ -14,14 +15,11 @@ export interface FoldedText {
   origin: number[];
 }
 
-const GAPS = /[\s\-‐‑–]/u;
-const APOSTROPHES = /[’‘`]/u;
-
 /** How one non-ASCII character folds: accents off, lower case, curly apostrophes straight. */
 const foldChar = (char: string): string => {
-  if (GAPS.test(char)) return ' ';
-  if (APOSTROPHES.test(char)) return "'";
-  return char.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  if (PATTERNS.gap.test(char)) return ' ';
+  if (PATTERNS.apostrophe.test(char)) return "'";
+  return char.normalize('NFD').replace(PATTERNS.combiningMarks, '').toLowerCase();
 };
 
 /**
@@ -68,7 +66,7 @@ export const foldText = (text: string): FoldedText => {
 /** A phrase and its simple inflections, folded: "guarantee" → guarantees, guaranteed, guaranteeing. */
 export const phraseForms = (phrase: string): string[] => {
   const folded = foldText(phrase.trim()).folded.trim();
-  if (!/[a-z]$/.test(folded)) return [folded];
+  if (!PATTERNS.endsInLetter.test(folded)) return [folded];
   if (folded.endsWith('e')) {
     // "guarantee" → guaranteeing keeps its e, "promise" → promising drops it: accept both.
     const stem = folded.slice(0, -1);
@@ -77,7 +75,7 @@ export const phraseForms = (phrase: string): string[] => {
   return [folded, `${folded}s`, `${folded}es`, `${folded}ed`, `${folded}ing`];
 };
 
-const isWordChar = (char: string | undefined) => char !== undefined && /[\p{L}\p{N}]/u.test(char);
+const isWordChar = (char: string | undefined) => char !== undefined && PATTERNS.wordChar.test(char);
 
 export interface PhraseMatch<T> {
   entry: T;

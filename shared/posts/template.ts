@@ -11,7 +11,11 @@ export const TEMPLATE_FIELDS = [
 export type TemplateField = (typeof TEMPLATE_FIELDS)[number];
 export type TemplateValues = Record<TemplateField, string>;
 
-const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+/**
+ * A field between double braces. The name is trimmed in code: `\s*` around a lazy middle could
+ * split a run of spaces in quadratically many ways before failing.
+ */
+export const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
 
 const isTemplateField = (name: string): name is TemplateField =>
   (TEMPLATE_FIELDS as readonly string[]).includes(name);
@@ -19,7 +23,7 @@ const isTemplateField = (name: string): name is TemplateField =>
 /** What is wrong with the placeholders of a text, one sentence each; empty when all is well. */
 export const templateProblems = (text: string): string[] => {
   const problems = [...text.matchAll(PLACEHOLDER)]
-    .map((match) => match[1] ?? '')
+    .map((match) => (match[1] ?? '').trim())
     .filter((name) => !isTemplateField(name))
     .map(
       (name) =>
@@ -33,9 +37,10 @@ export const templateProblems = (text: string): string[] => {
 };
 
 export const fillTemplate = (text: string, values: TemplateValues): string =>
-  text.replace(PLACEHOLDER, (whole, name: string) =>
-    isTemplateField(name) ? values[name] : whole,
-  );
+  text.replace(PLACEHOLDER, (whole, raw: string) => {
+    const name = raw.trim();
+    return isTemplateField(name) ? values[name] : whole;
+  });
 
 /** A person's name split the way templates use it; one-word names have no last name. */
 export const personValues = (fullName: string): Omit<TemplateValues, 'company'> => {

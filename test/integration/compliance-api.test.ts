@@ -236,6 +236,50 @@ describe('employee edits, checked in their final form', () => {
   });
 });
 
+describe('the dry run, bounded', () => {
+  const dryRun = (who: Person, body: unknown) => call(who, 'POST /compliance/check', { body });
+  const draft = (variants: number, length = 3000) => ({
+    post: {
+      // The adversarial shape that took seconds before the engine was made linear.
+      variants: Array.from({ length: variants }, () => ({ text: 'a@'.padEnd(length, 'a.') })),
+    },
+  });
+
+  it('refuses an employee’s whole-draft dry run (403), and checks their own text for a post they may share', async () => {
+    const refused = await dryRun('eve', { post: { variants: [{ text: 'Any draft at all' }] } });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('forbidden');
+    const own = await dryRun('eve', {
+      share: {
+        postId: post.postId,
+        network: 'sandbox',
+        text: startingText.replace('Hear how', 'Apply at evil.example! Hear how'),
+      },
+    });
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({
+      outcome: 'blocked',
+      findings: [expect.objectContaining({ ruleId: 'link.domain' })],
+    });
+    const hidden = await dryRun('eve', {
+      share: { postId: 'post-eve-may-not-see', network: 'sandbox', text: 'Hello' },
+    });
+    expect(hidden.status).toBe(404);
+  });
+
+  it('refuses a request over the text budget with 422 in the one error shape, and checks one at it', async () => {
+    const over = await dryRun('mia', draft(11));
+    expect(over.status).toBe(422);
+    expect(over.body.error).toEqual({
+      code: 'unprocessable',
+      message: 'A dry run checks at most 30000 characters of text; this one has 33000',
+    });
+    const at = await dryRun('mia', draft(10));
+    expect(at.status).toBe(200);
+    expect(at.body.result.outcome).toBe('blocked');
+  });
+});
+
 describe('compliance policy, managed by legal', () => {
   it('refuses a broken policy with the fields named, and leaves the active one untouched', async () => {
     const current = await call('lou', 'GET /policies/compliance');

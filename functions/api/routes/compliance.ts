@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { currentEmployee } from '#functions/api/current-employee';
 import { defineRoute } from '#functions/api/route';
 import { shareablePost } from '#functions/api/shareable-post';
+import { hasAnyRole } from '#shared/auth/roles';
+import { DRAFT_CHECKERS, DRY_RUN_TEXT_BUDGET, dryRunTextLength } from '#shared/compliance/dry-run';
 import { checkCompliance, checkText } from '#shared/compliance/engine';
 import {
   ComplianceFinding,
@@ -10,6 +12,7 @@ import {
   outcomeOf,
 } from '#shared/compliance/finding';
 import { SegmentId } from '#shared/employees/segment';
+import { ForbiddenError, UnprocessableError } from '#shared/errors';
 import { KnownNetwork } from '#shared/networks/limits';
 import { PostContent } from '#shared/posts/post';
 
@@ -36,12 +39,12 @@ const CheckBody = z
 
 /**
  * The dry run: the same engine, nothing stored. Authors check a draft on every variant and
- * network; employees check the text they are about to share of a post in their library.
+ * network; employees check the text they are about to share of a post in their library. Either
+ * way the request's text is bounded, so one call cannot ask for unbounded work.
  */
 export const dryRunCheck = defineRoute({
   summary: 'Check a draft or an employee’s edited text without saving anything',
-  description:
-    'Answers in milliseconds with the outcome (pass, review, blocked) and every finding: rule, severity, span, an explanation and a suggested fix.',
+  description: `Answers in milliseconds with the outcome (pass, review, blocked) and every finding: rule, severity, span, an explanation and a suggested fix. Whole drafts (\`post\`) are for marketing, legal and admin; an employee checks their own text (\`share\`) for a post they may share. At most ${DRY_RUN_TEXT_BUDGET.toLocaleString('en')} characters of text per request (422 beyond).`,
   tag: 'compliance',
   roles: ['marketing', 'legal', 'admin', 'employee'],
   body: CheckBody,
@@ -53,8 +56,19 @@ export const dryRunCheck = defineRoute({
       z.object({ outcome: ComplianceOutcome, findings: z.array(ComplianceFinding) }),
     ]),
   },
-  errors: [404],
+  errors: [404, 422],
   async handle({ body, caller, deps }) {
+    if (body.post && !hasAnyRole(caller, DRAFT_CHECKERS)) {
+      throw new ForbiddenError(
+        'Only marketing, legal and admin check whole drafts; check your own text for a post you may share with `share`',
+      );
+    }
+    const length = dryRunTextLength(body);
+    if (length > DRY_RUN_TEXT_BUDGET) {
+      throw new UnprocessableError(
+        `A dry run checks at most ${DRY_RUN_TEXT_BUDGET} characters of text; this one has ${length}`,
+      );
+    }
     const policy = await deps.compliancePolicies.current();
     if (body.post) {
       return { status: 200, body: { result: checkCompliance(body.post, policy, deps.now()) } };

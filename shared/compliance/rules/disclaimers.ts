@@ -1,9 +1,10 @@
 import type { ComplianceFinding } from '#shared/compliance/finding';
+import { PATTERNS } from '#shared/compliance/patterns';
 import type { DisclaimerRule } from '#shared/compliance/policy';
 import { quote, type Rule } from '#shared/compliance/rules/rule';
 
-const normalise = (text: string) => text.replace(/\s+/g, ' ').trim().toLowerCase();
-const words = (text: string) => normalise(text).match(/[\p{L}\p{N}]+/gu) ?? [];
+const normalise = (text: string) => text.replace(PATTERNS.whitespaceRun, ' ').trim().toLowerCase();
+const words = (text: string) => normalise(text).match(PATTERNS.words) ?? [];
 
 /** Share of the disclaimer's words still in the text: high means it was there, then edited. */
 const wordsKept = (text: string, disclaimer: string): number => {

@@ -1,4 +1,5 @@
 import type { ComplianceFinding } from '#shared/compliance/finding';
+import { PATTERNS } from '#shared/compliance/patterns';
 import type { Rule } from '#shared/compliance/rules/rule';
 
 /** Three hashtags in a row make a cluster a reader skims past (FTC: not a clear disclosure). */
@@ -8,7 +9,7 @@ const inHashtagCluster = (text: string, start: number, end: number): boolean => 
   const lineStart = text.lastIndexOf('\n', start - 1) + 1;
   const newline = text.indexOf('\n', end);
   const line = text.slice(lineStart, newline < 0 ? text.length : newline);
-  const tokens = [...line.matchAll(/\S+/g)].map((m) => ({
+  const tokens = [...line.matchAll(PATTERNS.nonSpaceRun)].map((m) => ({
     start: lineStart + m.index,
     end: lineStart + m.index + m[0].length,
     tag: m[0].startsWith('#'),
