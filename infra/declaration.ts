@@ -51,6 +51,8 @@ export interface FunctionUses {
   networkSettings?: 'read';
   /** The API's own URL: OAuth callbacks and tracked links point at it. */
   apiUrl?: true;
+  /** The secret whose daily derived keys hash click readers (never stored as addresses). */
+  clickKey?: 'read';
 }
 
 export type FunctionTrigger =
@@ -156,7 +158,7 @@ export const functions = {
     description: 'Sends readers of a tracked link on to its destination and counts the click',
     memoryMb: 256,
     timeoutSeconds: 5,
-    uses: { table: 'readWrite' },
+    uses: { table: 'readWrite', clickKey: 'read' },
     trigger: { kind: 'http' },
   },
 } as const satisfies Record<string, FunctionDeclaration>;
@@ -280,6 +282,7 @@ export const ENV = {
   tokenKey: 'TOKEN_KEY',
   networkSettings: 'NETWORK_SETTINGS_SECRET',
   apiUrl: 'API_URL',
+  clickKey: 'CLICK_KEY_SECRET',
 } as const;
 
 /** How EventBridge delivers to its targets: retried, then parked in a dead-letter queue. */

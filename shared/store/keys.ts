@@ -95,6 +95,8 @@ export const keys = {
     sk: 'INSTANCE_APP',
   }),
   trackedLink: (code: string) => ({ pk: `LINK#${code}`, sk: 'LINK' }),
+  /** A reader already counted on a link today, by their keyed hash (never their address). */
+  linkReader: (readerHash: string) => ({ pk: `READER#${readerHash}`, sk: 'READER' }),
   linksOfPost: (postId: string) => `POST#${postId}#LINKS`,
   personalisation: (employeeId: string, postId: string, network: string) => ({
     pk: `EMPLOYEE#${employeeId}`,

@@ -4,15 +4,16 @@ import { createApiDependencies } from '#functions/api/dependencies';
 import { createPollerDependencies } from '#functions/engagement-poller/dependencies';
 import { pollEngagement } from '#functions/engagement-poller/poll-engagement';
 import { dynamo } from '#shared/aws';
+import { CLICK_RULES } from '#shared/links/click-counting';
 import { linkCodeFor } from '#shared/links/tracked-link';
 import { createSandboxNetwork } from '#shared/networks/sandbox';
 import { pointsForReading } from '#shared/recognition/points';
 import { defaultRecognitionPolicy } from '#shared/recognition/policy';
 import type { Share } from '#shared/shares/share';
 import { keys } from '#shared/store/keys';
-import { createLinkStore } from '#shared/store/links';
 import { createShareStore } from '#shared/store/shares';
 import { apiEvent, callApi } from '../fixtures/api-events';
+import { clickDependencies, readerIp, visitLink } from '../fixtures/clicks';
 import { publishSandboxShares } from '../fixtures/engagement';
 import { sandboxStores } from '../fixtures/share-stack';
 import { type Arranged, arrangeCampaign } from '../fixtures/sharing';
@@ -75,9 +76,17 @@ beforeAll(async () => {
   const stores = sandboxStores(TABLE, sandbox);
   arranged = await arrangeCampaign(stores, { count: 3 });
   published = await publishSandboxShares(TABLE, arranged, new Date(Date.now() - 30 * HOUR));
-  const links = createLinkStore(TABLE);
-  for (let n = 0; n < 2; n++)
-    await links.click(linkCodeFor(published[0]?.shareId ?? ''), new Date());
+  const readers = clickDependencies(TABLE);
+  // Two readers on the first share, one of them clicking a hundred times (the inflation reported
+  // in the security review); sixty readers on the third, more than a share earns points for.
+  const [first, , third] = published.map((share) => linkCodeFor(share.shareId));
+  for (let n = 0; n < 100; n++) await visitLink(readers, first ?? '', { sourceIp: readerIp(1) });
+  await visitLink(readers, first ?? '', { sourceIp: readerIp(2) });
+  await Promise.all(
+    Array.from({ length: 60 }, (_, n) =>
+      visitLink(readers, third ?? '', { sourceIp: readerIp(100 + n) }),
+    ),
+  );
   const poller = createPollerDependencies(TABLE, { sandbox }, async () => {});
   // A first reading an hour after sharing, the second a day later: engagement has grown.
   await pollEngagement(new Date(Date.now() - 29 * HOUR), poller);
@@ -106,6 +115,27 @@ describe('recognition', () => {
     }
     const mine = await ledgerAndCounter(arranged.people[0]?.employeeId ?? '');
     expect(body.points.rolling30).toBe(mine.ledger);
+  });
+
+  it('a share earns click points for its first 25 readers only, however many click', async () => {
+    const third = published[2] as Share;
+    expect((await shares.get(third.shareId))?.clicks).toBe(60);
+    const { Items = [] } = await dynamo().send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': keys.employee(third.employeeId).pk,
+          ':prefix': keys.pointsEntryPrefix,
+        },
+      }),
+    );
+    const clickLines = Items.filter((i) => i.shareId === third.shareId).flatMap((i) =>
+      (i.lines as { action: string; quantity: number }[]).filter(
+        (l) => l.action === 'clickReceived',
+      ),
+    );
+    expect(clickLines.reduce((t, l) => t + l.quantity, 0)).toBe(CLICK_RULES.rewardedPerShare);
   });
 
   it('two pollers recording the same reading give its points once', async () => {
