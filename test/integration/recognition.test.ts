@@ -7,6 +7,7 @@ import { dynamo } from '#shared/aws';
 import { CLICK_RULES } from '#shared/links/click-counting';
 import { linkCodeFor } from '#shared/links/tracked-link';
 import { createSandboxNetwork } from '#shared/networks/sandbox';
+import { countersFor } from '#shared/recognition/leaderboard';
 import { pointsForReading } from '#shared/recognition/points';
 import { defaultRecognitionPolicy } from '#shared/recognition/policy';
 import type { Share } from '#shared/shares/share';
@@ -92,6 +93,17 @@ beforeAll(async () => {
   await pollEngagement(new Date(Date.now() - 29 * HOUR), poller);
   await pollEngagement(new Date(), poller);
 });
+
+/** A segment none of the arranged people is in. */
+const anotherTeam = async () => {
+  const segmentId = `seg-elsewhere-${Math.random().toString(36).slice(2, 10)}`;
+  const defined = await call('PUT /segments/{segmentId}', marketer, {
+    pathParameters: { segmentId },
+    body: { name: 'Board of directors', members: ['director@acme.example'] },
+  });
+  expect(defined.status).toBe(200);
+  return segmentId;
+};
 
 describe('recognition', () => {
   it('keeps points as a ledger: entries say why, counters equal their sum', async () => {
@@ -186,13 +198,38 @@ describe('recognition', () => {
     expect(hidden.body.me.points).toBeGreaterThan(0);
   });
 
-  it('ranks teams by average per active advocate as well as by total', async () => {
+  it('ranks teams by average per active advocate as well as by total, leaving out who hides', async () => {
+    // Person 1 hides from boards (the test above): their points count in no team figure.
+    const counters = countersFor('quarter', new Date());
+    const [shownA, hidden, shownB] = await Promise.all(
+      arranged.people.map((p) => deps.recognition.pointsOf(p.employeeId, counters)),
+    );
+    expect(hidden).toBeGreaterThan(0);
     const { body } = await call('GET /leaderboards/teams', marketer, {
       query: { period: 'quarter' },
     });
     const team = body.teams.find((t: { segmentId: string }) => t.segmentId === arranged.segmentId);
-    expect(team.activeAdvocates).toBe(3);
-    expect(team.averagePerAdvocate).toBeCloseTo(team.points / 3, 2);
+    expect(team.activeAdvocates).toBe(2);
+    expect(team.points).toBe((shownA ?? 0) + (shownB ?? 0));
+    expect(team.averagePerAdvocate).toBeCloseTo(team.points / 2, 2);
+  });
+
+  it('shows employees only the teams they belong to; marketing sees every team', async () => {
+    const elsewhere = await anotherTeam();
+    const ids = (body: { teams: { segmentId: string }[] }) => body.teams.map((t) => t.segmentId);
+
+    const mine = await call('GET /leaderboards/teams', as(0), { query: { period: 'quarter' } });
+    expect(mine.status).toBe(200);
+    expect(ids(mine.body)).toEqual([arranged.segmentId]);
+    const staff = await call('GET /leaderboards/teams', marketer, { query: { period: 'quarter' } });
+    expect(ids(staff.body)).toEqual(expect.arrayContaining([arranged.segmentId, elsewhere]));
+  });
+
+  it('answers an employee asking for another team’s board as for an unknown team: 404', async () => {
+    const elsewhere = await anotherTeam();
+    const query = { period: 'quarter', segmentId: elsewhere };
+    expect((await call('GET /leaderboards', as(0), { query })).status).toBe(404);
+    expect((await call('GET /leaderboards', marketer, { query })).status).toBe(200);
   });
 
   it('sends thanks to a segment, which each member sees; bad requests are 4xx', async () => {
