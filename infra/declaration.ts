@@ -67,6 +67,8 @@ export interface FunctionUses {
   networkSettings?: 'read';
   /** The API's own URL: OAuth callbacks and tracked links point at it. */
   apiUrl?: true;
+  /** The secret whose daily derived keys hash click readers (never stored as addresses). */
+  clickKey?: 'read';
 }
 
 export type FunctionTrigger =
@@ -256,8 +258,12 @@ export const functions = {
     description: 'Sends readers of a tracked link on to its destination and counts the click',
     memoryMb: 256,
     timeoutSeconds: 5,
-    // Only tracked links: not the audit chain, the idempotency records or anyone's tokens.
-    uses: { table: { access: 'readWrite', partitions: ['trackedLink'], indexes: [] } },
+    // Only tracked links and their readers' markers: not the audit chain, the idempotency
+    // records or anyone's tokens.
+    uses: {
+      table: { access: 'readWrite', partitions: ['trackedLink', 'linkReader'], indexes: [] },
+      clickKey: 'read',
+    },
     trigger: { kind: 'http' },
   },
 } as const satisfies Record<string, FunctionDeclaration>;
@@ -381,6 +387,7 @@ export const ENV = {
   tokenKey: 'TOKEN_KEY',
   networkSettings: 'NETWORK_SETTINGS_SECRET',
   apiUrl: 'API_URL',
+  clickKey: 'CLICK_KEY_SECRET',
 } as const;
 
 /** How EventBridge delivers to its targets: retried, then parked in a dead-letter queue. */

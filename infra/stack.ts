@@ -193,6 +193,19 @@ export class ChorusStack extends Stack {
         'LinkedIn and X app secrets can only be rotated in each network’s developer portal, by a person; there is no API a rotation Lambda could call.',
     });
 
+    // The root of the keys that hash click readers (a reader counts once a day). Generated here,
+    // never seen by anyone; functions derive one key per day from it and use only that.
+    const clickKey = new Secret(this, 'ClickKey', {
+      description: 'Chorus: root of the daily keys that hash tracked-link readers',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(clickKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Only keys derived per day (HMAC of the date) ever hash data, so the key in use rotates daily by construction; the hashes it made expire with their markers (TTL) within two days.',
+    });
+
     /** Sets the variable and grants the access together, so the two can never drift apart. */
     const wire = (fn: ChorusFunction, uses: FunctionUses) => {
       if (uses.table) {
@@ -221,6 +234,10 @@ export class ChorusStack extends Stack {
         networkSettings.grantRead(fn);
       }
       if (uses.apiUrl) fn.addEnvironment(ENV.apiUrl, api.apiEndpoint);
+      if (uses.clickKey) {
+        fn.addEnvironment(ENV.clickKey, clickKey.secretArn);
+        clickKey.grantRead(fn);
+      }
     };
 
     const built = {} as Record<FunctionName, ChorusFunction>;

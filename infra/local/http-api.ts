@@ -170,7 +170,9 @@ export const startLocalHttpApi = async (options: {
           method,
           path: url.pathname,
           protocol: `HTTP/${request.httpVersion}`,
-          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+          // The TCP peer, as API Gateway reports it (never a header the caller can write); an IPv4
+          // peer on a dual-stack socket shows as ::ffff:a.b.c.d, which API Gateway never sends.
+          sourceIp: (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:(?=\d+\.)/i, ''),
           userAgent: headers['user-agent'] ?? '',
         },
         requestId: randomUUID(),

@@ -15,7 +15,7 @@ import { LOCAL_NAMES, provisionQueues, provisionTable } from '#infra/local/provi
 import { startQueueConsumer } from '#infra/local/queue-consumer';
 import { runtimeInfoFile } from '#infra/local/runtime-client';
 import { startScheduler } from '#infra/local/scheduler';
-import { localNetworkSettings, localTokenKey } from '#infra/local/secrets';
+import { localClickKey, localNetworkSettings, localTokenKey } from '#infra/local/secrets';
 import { enforceTableAccess } from '#infra/local/table-access';
 import { Role } from '#shared/auth/roles';
 
@@ -114,6 +114,8 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
       [ENV.shareDeadLetterQueue]: queues.shareDeadLetterQueueUrl,
       [ENV.tokenKey]: localTokenKey(options.dataDir),
       [ENV.apiUrl]: apiUrl,
+      // The secret's value itself: there is no Secrets Manager here to name.
+      CLICK_KEY: localClickKey(options.dataDir),
       ...(networkSettings ? { NETWORK_SETTINGS: networkSettings } : {}),
     });
 

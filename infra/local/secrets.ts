@@ -4,14 +4,21 @@ import { join } from 'node:path';
 import { NetworkSettings } from '#shared/networks/settings';
 
 /**
- * The local stand-ins for the stack's KMS key and network-settings secret, kept in the runtime's
- * data folder: a token key made on first start (readable by this user only), and the company's
+ * The local stand-ins for the stack's KMS key and secrets, kept in the runtime's data folder: a
+ * token key and a click key made on first start (readable by this user only), and the company's
  * network apps from `networks.json` if the operator wrote one.
  */
 export const localTokenKey = (dataDir: string): string => {
   const file = join(dataDir, 'token-key');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
   return `local:${readFileSync(file, 'utf8').trim()}`;
+};
+
+/** The click key's root, made on first start like the token key: base64 of 32 random bytes. */
+export const localClickKey = (dataDir: string): string => {
+  const file = join(dataDir, 'click-key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
 };
 
 export const localNetworkSettings = (dataDir: string): string | undefined => {

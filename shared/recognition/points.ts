@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rewardedNewClicks } from '#shared/links/click-counting';
 import type { MetricsReading } from '#shared/networks/network';
 import type { RecognitionPolicy } from '#shared/recognition/policy';
 import type { Share } from '#shared/shares/share';
@@ -55,7 +56,8 @@ const interactions = (
 /**
  * What one reading of a share earned its sharer: the share itself on its first reading (and the
  * suggestion taken, when they shared it themselves), then every new click and interaction since
- * the reading before. Networks sometimes lower counts (an unlike): no points are taken back.
+ * the reading before — clicks only up to the share's cap, so no one link can carry a leaderboard.
+ * Networks sometimes lower counts (an unlike): no points are taken back.
  */
 export const pointsForReading = (
   share: Share,
@@ -79,7 +81,7 @@ export const pointsForReading = (
     [
       { action: 'share', quantity: first ? 1 : 0 },
       { action: 'suggestionAccepted', quantity: first && share.mode === 'own' ? 1 : 0 },
-      { action: 'clickReceived', quantity: Math.max(0, (clicks ?? 0) - (share.clicks ?? 0)) },
+      { action: 'clickReceived', quantity: rewardedNewClicks(clicks ?? 0, share.clicks ?? 0) },
       { action: 'engagementReceived', quantity: Math.max(0, engaged) },
     ],
     policy,

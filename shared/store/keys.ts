@@ -95,6 +95,8 @@ export const keys = {
     sk: 'INSTANCE_APP',
   }),
   trackedLink: (code: string) => ({ pk: `LINK#${code}`, sk: 'LINK' }),
+  /** A reader already counted on a link today, by their keyed hash (never their address). */
+  linkReader: (readerHash: string) => ({ pk: `READER#${readerHash}`, sk: 'READER' }),
   linksOfPost: (postId: string) => `POST#${postId}#LINKS`,
   personalisation: (employeeId: string, postId: string, network: string) => ({
     pk: `EMPLOYEE#${employeeId}`,
@@ -170,6 +172,8 @@ export const PARTITIONS = {
   oauthState: 'OAUTH#',
   instanceApp: 'INSTANCE_APP#',
   trackedLink: 'LINK#',
+  /** A reader's daily marker on a link (a keyed hash, never an address). */
+  linkReader: 'READER#',
   segments: 'SEGMENTS',
   deferredJob: 'JOB#',
   spend: 'SPEND#',

@@ -5,6 +5,56 @@ import { linkCodeFor, TrackedLink } from '#shared/links/tracked-link';
 import { batchGetItems } from '#shared/store/batch';
 import { keys, withoutKeys } from '#shared/store/keys';
 
+/** What became of a click: counted, the same reader again today, or over the link's hourly cap. */
+export type ClickOutcome = 'counted' | 'repeat' | 'capped';
+
+/** True when the write was made, false when its condition did not hold. */
+const conditional = async (command: UpdateCommand): Promise<boolean> => {
+  try {
+    await dynamo().send(command);
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailure(error)) return false;
+    throw error;
+  }
+};
+
+interface HourCap {
+  hour: string;
+  perHour: number;
+}
+
+/** One more counted click in the link's current hour, if under its cap. */
+const addUnderCap = (tableName: string, code: string, at: Date, cap: HourCap) =>
+  conditional(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: keys.trackedLink(code),
+      UpdateExpression: 'ADD clicks :one, capCount :one SET lastClickAt = :at',
+      ConditionExpression: 'capHour = :hour AND capCount < :cap',
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':at': at.toISOString(),
+        ':hour': cap.hour,
+        ':cap': cap.perHour,
+      },
+    }),
+  );
+
+/** The first counted click of a new hour for the link (or of its first hour). */
+const startHour = (tableName: string, code: string, at: Date, cap: HourCap) =>
+  conditional(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: keys.trackedLink(code),
+      UpdateExpression: 'ADD clicks :one SET capCount = :one, capHour = :hour, lastClickAt = :at',
+      // Hours are ISO prefixes: they compare in time order as strings.
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(capHour) OR capHour < :hour)',
+      ExpressionAttributeValues: { ':one': 1, ':at': at.toISOString(), ':hour': cap.hour },
+    }),
+  );
+
 /** A new link as stored: no clicks yet, found by its post for analytics. */
 export const linkItem = (link: Omit<TrackedLink, 'clicks'>) => ({
   ...keys.trackedLink(link.code),
@@ -31,24 +81,36 @@ export const createLinkStore = (tableName: string) => ({
     }
   },
 
-  /** A reader's click: counted atomically, in the same request that finds the destination. */
-  async click(code: string, at: Date): Promise<TrackedLink | undefined> {
+  /**
+   * A reader's click, counted at most once per reader and day and at most `cap` times per link and
+   * hour. The reader's marker goes first, conditionally, so of one reader's concurrent clicks one
+   * alone goes on; the count is one conditional ADD, so concurrent readers are each counted once.
+   * A click the marker lets through but the cap stops stays uncounted: it is the same reader.
+   */
+  async countClick(
+    code: string,
+    reader: { hash: string; expiresAt: number },
+    at: Date,
+    cap: HourCap,
+  ): Promise<ClickOutcome> {
     try {
-      const { Attributes } = await dynamo().send(
-        new UpdateCommand({
+      await dynamo().send(
+        new PutCommand({
           TableName: tableName,
-          Key: keys.trackedLink(code),
-          UpdateExpression: 'ADD clicks :one SET lastClickAt = :at',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':one': 1, ':at': at.toISOString() },
-          ReturnValues: 'ALL_NEW',
+          Item: { ...keys.linkReader(reader.hash), code, ttl: reader.expiresAt },
+          ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-      return TrackedLink.parse(withoutKeys(Attributes ?? {}));
     } catch (error) {
-      if (isConditionalCheckFailure(error)) return undefined;
+      if (isConditionalCheckFailure(error)) return 'repeat';
       throw error;
     }
+    // Within the hour: add under the cap; a new hour: start its count. Of two readers starting
+    // the same hour one wins; the other adds under the cap after all.
+    if (await addUnderCap(tableName, code, at, cap)) return 'counted';
+    if (await startHour(tableName, code, at, cap)) return 'counted';
+    if (await addUnderCap(tableName, code, at, cap)) return 'counted';
+    return 'capped';
   },
 
   /** The link without counting (HEAD requests, preview crawlers). */

@@ -219,7 +219,7 @@ describe('security', () => {
     }
     // The public click redirect reaches tracked links and nothing else: not the audit chain, not
     // the idempotency records, not anyone's sealed tokens.
-    expect(functions.clickRedirect.uses.table.partitions).toEqual(['trackedLink']);
+    expect(functions.clickRedirect.uses.table.partitions).toEqual(['trackedLink', 'linkReader']);
     expect(functions.clickRedirect.uses.table.indexes).toEqual([]);
   });
 

@@ -5,9 +5,9 @@ import { pollEngagement } from '#functions/engagement-poller/poll-engagement';
 import { linkCodeFor } from '#shared/links/tracked-link';
 import { createSandboxNetwork } from '#shared/networks/sandbox';
 import type { Share } from '#shared/shares/share';
-import { createLinkStore } from '#shared/store/links';
 import { createShareStore } from '#shared/store/shares';
 import { apiEvent, callApi } from '../fixtures/api-events';
+import { clickDependencies, readerIp, visitLink } from '../fixtures/clicks';
 import { publishSandboxShares, sandboxTruth } from '../fixtures/engagement';
 import { sandboxStores } from '../fixtures/share-stack';
 import { type Arranged, arrangeCampaign } from '../fixtures/sharing';
@@ -17,7 +17,7 @@ const TABLE = OWN_TABLES.analytics;
 
 const HOUR = 3_600_000;
 const _shares = createShareStore(TABLE);
-const links = createLinkStore(TABLE);
+const readers = clickDependencies(TABLE);
 const sandbox = createSandboxNetwork(TABLE);
 const deps = createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' });
 const marketer = { sub: 'm-1', email: 'marketer@acme.example', groups: ['marketing'] };
@@ -52,7 +52,7 @@ beforeAll(async () => {
     [1, 1],
   ] as const) {
     for (let n = 0; n < clicks; n++)
-      await links.click(linkCodeFor(published[index]!.shareId), new Date());
+      await visitLink(readers, linkCodeFor(published[index]!.shareId), { sourceIp: readerIp(n) });
   }
   polledAt = new Date(publishedAt.getTime() + 2 * HOUR);
   await pollEngagement(

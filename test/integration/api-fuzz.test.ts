@@ -8,8 +8,8 @@ import { redirectClick } from '#functions/click-redirect/redirect';
 import { ROLES } from '#shared/auth/roles';
 import { dynamo } from '#shared/aws';
 import type { PendingEvent } from '#shared/events/publisher';
-import { createLinkStore } from '#shared/store/links';
 import { apiEvent, callApi } from '../fixtures/api-events';
+import { clickDependencies } from '../fixtures/clicks';
 import { soakSize } from '../soak';
 import { TABLE } from './setup';
 
@@ -34,7 +34,7 @@ const deps = {
   },
   queueShares: async () => {},
 };
-const links = { links: createLinkStore(table), now: () => new Date() };
+const links = clickDependencies(table);
 
 let writes = 0;
 const WRITE = /^(Put|Update|Delete|TransactWrite|BatchWrite)/;

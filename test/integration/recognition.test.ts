@@ -4,15 +4,17 @@ import { createApiDependencies } from '#functions/api/dependencies';
 import { createPollerDependencies } from '#functions/engagement-poller/dependencies';
 import { pollEngagement } from '#functions/engagement-poller/poll-engagement';
 import { dynamo } from '#shared/aws';
+import { CLICK_RULES } from '#shared/links/click-counting';
 import { linkCodeFor } from '#shared/links/tracked-link';
 import { createSandboxNetwork } from '#shared/networks/sandbox';
+import { countersFor } from '#shared/recognition/leaderboard';
 import { pointsForReading } from '#shared/recognition/points';
 import { defaultRecognitionPolicy } from '#shared/recognition/policy';
 import type { Share } from '#shared/shares/share';
 import { keys } from '#shared/store/keys';
-import { createLinkStore } from '#shared/store/links';
 import { createShareStore } from '#shared/store/shares';
 import { apiEvent, callApi } from '../fixtures/api-events';
+import { clickDependencies, readerIp, visitLink } from '../fixtures/clicks';
 import { publishSandboxShares } from '../fixtures/engagement';
 import { sandboxStores } from '../fixtures/share-stack';
 import { type Arranged, arrangeCampaign } from '../fixtures/sharing';
@@ -75,14 +77,33 @@ beforeAll(async () => {
   const stores = sandboxStores(TABLE, sandbox);
   arranged = await arrangeCampaign(stores, { count: 3 });
   published = await publishSandboxShares(TABLE, arranged, new Date(Date.now() - 30 * HOUR));
-  const links = createLinkStore(TABLE);
-  for (let n = 0; n < 2; n++)
-    await links.click(linkCodeFor(published[0]?.shareId ?? ''), new Date());
+  const readers = clickDependencies(TABLE);
+  // Two readers on the first share, one of them clicking a hundred times (the inflation reported
+  // in the security review); sixty readers on the third, more than a share earns points for.
+  const [first, , third] = published.map((share) => linkCodeFor(share.shareId));
+  for (let n = 0; n < 100; n++) await visitLink(readers, first ?? '', { sourceIp: readerIp(1) });
+  await visitLink(readers, first ?? '', { sourceIp: readerIp(2) });
+  await Promise.all(
+    Array.from({ length: 60 }, (_, n) =>
+      visitLink(readers, third ?? '', { sourceIp: readerIp(100 + n) }),
+    ),
+  );
   const poller = createPollerDependencies(TABLE, { sandbox }, async () => {});
   // A first reading an hour after sharing, the second a day later: engagement has grown.
   await pollEngagement(new Date(Date.now() - 29 * HOUR), poller);
   await pollEngagement(new Date(), poller);
 });
+
+/** A segment none of the arranged people is in. */
+const anotherTeam = async () => {
+  const segmentId = `seg-elsewhere-${Math.random().toString(36).slice(2, 10)}`;
+  const defined = await call('PUT /segments/{segmentId}', marketer, {
+    pathParameters: { segmentId },
+    body: { name: 'Board of directors', members: ['director@acme.example'] },
+  });
+  expect(defined.status).toBe(200);
+  return segmentId;
+};
 
 describe('recognition', () => {
   it('keeps points as a ledger: entries say why, counters equal their sum', async () => {
@@ -106,6 +127,27 @@ describe('recognition', () => {
     }
     const mine = await ledgerAndCounter(arranged.people[0]?.employeeId ?? '');
     expect(body.points.rolling30).toBe(mine.ledger);
+  });
+
+  it('a share earns click points for its first 25 readers only, however many click', async () => {
+    const third = published[2] as Share;
+    expect((await shares.get(third.shareId))?.clicks).toBe(60);
+    const { Items = [] } = await dynamo().send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': keys.employee(third.employeeId).pk,
+          ':prefix': keys.pointsEntryPrefix,
+        },
+      }),
+    );
+    const clickLines = Items.filter((i) => i.shareId === third.shareId).flatMap((i) =>
+      (i.lines as { action: string; quantity: number }[]).filter(
+        (l) => l.action === 'clickReceived',
+      ),
+    );
+    expect(clickLines.reduce((t, l) => t + l.quantity, 0)).toBe(CLICK_RULES.rewardedPerShare);
   });
 
   it('two pollers recording the same reading give its points once', async () => {
@@ -156,13 +198,38 @@ describe('recognition', () => {
     expect(hidden.body.me.points).toBeGreaterThan(0);
   });
 
-  it('ranks teams by average per active advocate as well as by total', async () => {
+  it('ranks teams by average per active advocate as well as by total, leaving out who hides', async () => {
+    // Person 1 hides from boards (the test above): their points count in no team figure.
+    const counters = countersFor('quarter', new Date());
+    const [shownA, hidden, shownB] = await Promise.all(
+      arranged.people.map((p) => deps.recognition.pointsOf(p.employeeId, counters)),
+    );
+    expect(hidden).toBeGreaterThan(0);
     const { body } = await call('GET /leaderboards/teams', marketer, {
       query: { period: 'quarter' },
     });
     const team = body.teams.find((t: { segmentId: string }) => t.segmentId === arranged.segmentId);
-    expect(team.activeAdvocates).toBe(3);
-    expect(team.averagePerAdvocate).toBeCloseTo(team.points / 3, 2);
+    expect(team.activeAdvocates).toBe(2);
+    expect(team.points).toBe((shownA ?? 0) + (shownB ?? 0));
+    expect(team.averagePerAdvocate).toBeCloseTo(team.points / 2, 2);
+  });
+
+  it('shows employees only the teams they belong to; marketing sees every team', async () => {
+    const elsewhere = await anotherTeam();
+    const ids = (body: { teams: { segmentId: string }[] }) => body.teams.map((t) => t.segmentId);
+
+    const mine = await call('GET /leaderboards/teams', as(0), { query: { period: 'quarter' } });
+    expect(mine.status).toBe(200);
+    expect(ids(mine.body)).toEqual([arranged.segmentId]);
+    const staff = await call('GET /leaderboards/teams', marketer, { query: { period: 'quarter' } });
+    expect(ids(staff.body)).toEqual(expect.arrayContaining([arranged.segmentId, elsewhere]));
+  });
+
+  it('answers an employee asking for another team’s board as for an unknown team: 404', async () => {
+    const elsewhere = await anotherTeam();
+    const query = { period: 'quarter', segmentId: elsewhere };
+    expect((await call('GET /leaderboards', as(0), { query })).status).toBe(404);
+    expect((await call('GET /leaderboards', marketer, { query })).status).toBe(200);
   });
 
   it('sends thanks to a segment, which each member sees; bad requests are 4xx', async () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { currentEmployee } from '#functions/api/current-employee';
 import type { ApiDependencies } from '#functions/api/dependencies';
 import { defineRoute } from '#functions/api/route';
+import type { Caller } from '#shared/auth/roles';
 import type { Employee } from '#shared/employees/employee';
 import { compileSegment, SegmentId } from '#shared/employees/segment';
 import { NotFoundError, ValidationError } from '#shared/errors';
@@ -12,6 +13,12 @@ const BOARD_SIZE = 50;
 
 const onBoard = (person: Employee | undefined): person is Employee =>
   person !== undefined && person.status === 'active' && !person.consent.leftAt;
+
+/** Who chose to hide from boards counts in nothing others see: no rank, no team figure. */
+const shown = (standing: { person: Employee }) => !standing.person.consent.hiddenFromLeaderboards;
+
+/** Marketing and admin see every segment; an employee only the ones they belong to. */
+const isStaff = (caller: Caller) => caller.roles.some((r) => r === 'marketing' || r === 'admin');
 
 /** Everyone's points in the period, with the people they belong to. */
 const standingsWithPeople = async (deps: ApiDependencies, period: Period) => {
@@ -25,7 +32,7 @@ const standingsWithPeople = async (deps: ApiDependencies, period: Period) => {
 export const leaderboard = defineRoute({
   summary: 'Advocates ranked by points for a period, company-wide or in one segment',
   description:
-    'People who chose to hide from leaderboards are left out (an employee calling sees their own standing either way). Employees see names and points only.',
+    'People who chose to hide from leaderboards are left out (an employee calling sees their own standing either way). Employees see names and points only, and only the boards of segments they belong to (another segment is 404, as an unknown one is).',
   tag: 'recognition',
   roles: ['employee', 'marketing', 'admin'],
   query: z.strictObject({ period: Period.default('month'), segmentId: SegmentId.optional() }),
@@ -49,14 +56,20 @@ export const leaderboard = defineRoute({
   },
   errors: [404],
   async handle({ query, caller, deps }) {
-    const inSegment = query.segmentId
-      ? compileSegment(await deps.segments.get(query.segmentId))
-      : () => true;
+    const staff = isStaff(caller);
+    const self = caller.roles.includes('employee')
+      ? await currentEmployee(caller, deps).catch(() => undefined)
+      : undefined;
+    let inSegment: (person: Employee) => boolean = () => true;
+    if (query.segmentId) {
+      inSegment = compileSegment(await deps.segments.get(query.segmentId));
+      // Not theirs answers as an unknown id does, so segment ids cannot be probed either.
+      if (!staff && !(self && inSegment(self))) throw new NotFoundError('Segment', query.segmentId);
+    }
     const everyone = (await standingsWithPeople(deps, query.period)).filter((s) =>
       inSegment(s.person),
     );
-    const ranked = rankAdvocates(everyone.filter((s) => !s.person.consent.hiddenFromLeaderboards));
-    const staff = caller.roles.some((r) => r === 'marketing' || r === 'admin');
+    const ranked = rankAdvocates(everyone.filter(shown));
     const advocates = ranked.slice(0, BOARD_SIZE).map((s) => ({
       rank: s.rank,
       name: s.person.name,
@@ -64,13 +77,10 @@ export const leaderboard = defineRoute({
       ...(staff ? { employeeId: s.employeeId } : {}),
     }));
     let me: { rank: number | null; points: number; hidden: boolean } | undefined;
-    if (caller.roles.includes('employee')) {
-      const self = await currentEmployee(caller, deps).catch(() => undefined);
-      if (self) {
-        const mine = ranked.find((s) => s.employeeId === self.employeeId);
-        const points = everyone.find((s) => s.employeeId === self.employeeId)?.points ?? 0;
-        me = { rank: mine?.rank ?? null, points, hidden: self.consent.hiddenFromLeaderboards };
-      }
+    if (self) {
+      const mine = ranked.find((s) => s.employeeId === self.employeeId);
+      const points = everyone.find((s) => s.employeeId === self.employeeId)?.points ?? 0;
+      me = { rank: mine?.rank ?? null, points, hidden: self.consent.hiddenFromLeaderboards };
     }
     return { status: 200, body: { period: query.period, advocates, ...(me ? { me } : {}) } };
   },
@@ -78,7 +88,8 @@ export const leaderboard = defineRoute({
 
 export const teamLeaderboard = defineRoute({
   summary: 'Segments ranked by points for a period: by total, and by average per active advocate',
-  description: 'Ordered by the average, so a small team that shares well can win.',
+  description:
+    'Ordered by the average, so a small team that shares well can win. People who hide from leaderboards count in no total, average or head count. Employees see only the teams they belong to (ranked among all teams); marketing and admin see every team.',
   tag: 'recognition',
   roles: ['employee', 'marketing', 'admin'],
   query: z.strictObject({ period: Period.default('month') }),
@@ -100,21 +111,30 @@ export const teamLeaderboard = defineRoute({
       ),
     }),
   },
-  async handle({ query, deps }) {
+  async handle({ query, caller, deps }) {
     const [standings, segments] = await Promise.all([
       standingsWithPeople(deps, query.period),
       deps.segments.all(),
     ]);
-    const teams = rankTeams(
+    const counted = standings.filter(shown);
+    // Ranked among every team, so a rank means the same to everyone; then only the caller's own
+    // teams are shown to an employee (GET /segments refuses them the rest).
+    const ranked = rankTeams(
       segments.map((segment) => {
         const member = compileSegment(segment);
         return {
           segmentId: segment.segmentId,
           name: segment.name,
-          members: standings.filter((s) => member(s.person)),
+          members: counted.filter((s) => member(s.person)),
         };
       }),
     );
+    let teams = ranked;
+    if (!isStaff(caller)) {
+      const self = await currentEmployee(caller, deps);
+      const mine = new Set(segments.filter((s) => compileSegment(s)(self)).map((s) => s.segmentId));
+      teams = ranked.filter((t) => mine.has(t.segmentId));
+    }
     return { status: 200, body: { period: query.period, teams } };
   },
 });
