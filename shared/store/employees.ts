@@ -141,54 +141,39 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
     }
   };
 
+  /** False when the email is claimed already (or, never in practice, the id is taken). */
+  const createWithEmail = (employee: Employee) =>
+    conditionalWrite(
+      new TransactWriteCommand({
+        TransactItems: [employeeItem(employee), employeeEmailItem(employee)].map((Item) => ({
+          Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+        })),
+      }),
+    );
+
   return {
     /** The employee who holds `email` in the directory, if anyone does. */
     async findByEmail(email: string): Promise<string | undefined> {
-      const { Item } = await dynamo().send(
-        new GetCommand({
-          TableName: tableName,
-          Key: keys.employeeEmail(email),
-          ConsistentRead: true,
-        }),
-      );
-      if (Item) return String(Item.employeeId);
+      const read = (Key: Record<string, string>) =>
+        dynamo()
+          .send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }))
+          .then((r) => r.Item);
+      // Both at once: an import reads this for every row, within the API's timeout.
       const legacyId = legacyEmployeeIdFor(email);
-      const { Item: legacy } = await dynamo().send(
-        new GetCommand({
-          TableName: tableName,
-          Key: keys.employee(legacyId),
-          ConsistentRead: true,
-        }),
-      );
+      const [claimed, legacy] = await Promise.all([
+        read(keys.employeeEmail(email)),
+        read(keys.employee(legacyId)),
+      ]);
+      if (claimed) return String(claimed.employeeId);
       return legacy?.email === email ? legacyId : undefined;
     },
 
     /** Creates the entry and claims its email in one transaction: one email, one employee. */
     async create(employee: Employee): Promise<void> {
-      const taken = () =>
-        new ConflictError(`An employee with email ${employee.email} already exists`);
-      if (await this.findByEmail(employee.email)) throw taken();
-      const created = await conditionalWrite(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName,
-                Item: employeeItem(employee),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Put: {
-                TableName: tableName,
-                Item: employeeEmailItem(employee),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ],
-        }),
-      );
-      if (!created) throw taken();
+      const taken = await this.findByEmail(employee.email);
+      if (taken || !(await createWithEmail(employee))) {
+        throw new ConflictError(`An employee with email ${employee.email} already exists`);
+      }
     },
 
     /**
@@ -197,26 +182,21 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
      */
     async importOne(request: EmployeeRequest, at: Date): Promise<ImportOutcome> {
       const existing = await this.findByEmail(request.email);
-      if (!existing) {
-        const employee = Employee.parse({
-          ...request,
-          employeeId: newEmployeeId(),
-          status: 'active',
-          createdAt: at.toISOString(),
-          consent: noConsent(),
-          connections: {},
-        });
-        try {
-          await this.create(employee);
-          return 'created';
-        } catch (error) {
-          // Another import created them meanwhile: theirs is the entry, and this row updates it.
-          if (!(error instanceof ConflictError)) throw error;
-          return this.importOne(request, at);
-        }
+      if (existing) {
+        const before = await writeAttributes(existing, request, at.toISOString());
+        return before && sameAttributes(before, request) ? 'unchanged' : 'updated';
       }
-      const before = await writeAttributes(existing, request, at.toISOString());
-      return before && sameAttributes(before, request) ? 'unchanged' : 'updated';
+      const employee = Employee.parse({
+        ...request,
+        employeeId: newEmployeeId(),
+        status: 'active',
+        createdAt: at.toISOString(),
+        consent: noConsent(),
+        connections: {},
+      });
+      if (await createWithEmail(employee)) return 'created';
+      // Another import created them meanwhile: theirs is the entry, and this row updates it.
+      return this.importOne(request, at);
     },
 
     async get(employeeId: string): Promise<Employee> {

@@ -195,6 +195,15 @@ describe('the directory’s ids', () => {
     expect(await deps.employees.findByEmail(emailOf('ivan'))).toBe(id);
   });
 
+  it('creates each new person of an import once, with an id of their own', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `bulk${i}`);
+    const rows = names.map((n) => `${emailOf(n)},${n} Example,Ops`);
+    expect((await importCsv(rows)).body).toMatchObject({ created: 40, rejected: [] });
+    expect((await importCsv(rows)).body).toMatchObject({ created: 0, unchanged: 40 });
+    const found = await Promise.all(names.map((n) => deps.employees.findByEmail(emailOf(n))));
+    expect(new Set(found).size).toBe(40);
+  });
+
   it('finds an entry made when ids followed from emails, so the import and sign-in still match it', async () => {
     const email = emailOf('legacy');
     const legacyId = `emp_${sha256(email).slice(0, 20)}`;
