@@ -112,6 +112,8 @@ export const functions = {
           'idempotency',
           'campaign',
           'employee',
+          'employeeEmail',
+          'identity',
           'oauthState',
           'instanceApp',
           'trackedLink',

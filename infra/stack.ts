@@ -18,6 +18,7 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
   CfnUserPoolGroup,
+  ClientAttributes,
   FeaturePlan,
   Mfa,
   StandardThreatProtectionMode,
@@ -124,6 +125,10 @@ export class ChorusStack extends Stack {
         email: { required: true, mutable: true },
         fullname: { required: false, mutable: true },
       },
+      // A person is their sub, linked to the directory through a verified email: a new address
+      // counts only once verified, and until then tokens carry the original one.
+      autoVerify: { email: true },
+      keepOriginal: { email: true },
       passwordPolicy: {
         minLength: 12,
         requireDigits: true,
@@ -142,6 +147,8 @@ export class ChorusStack extends Stack {
       userPool,
       authFlows: { userSrp: true },
       generateSecret: false,
+      // People may change their name, never their email: admins set it, from the directory.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
     });
     for (const role of ROLES) {
       new CfnUserPoolGroup(this, `${capitalize(role)}Group`, {

@@ -4,9 +4,11 @@ import { sha256 } from '#shared/hash';
 export const newPostId = (): string => `post_${randomUUID()}`;
 export const newCampaignId = (): string => `cmp_${randomUUID()}`;
 
-/** An employee's id follows from their email, so importing the same person twice is one person. */
-export const employeeIdFor = (email: string): string =>
-  `emp_${sha256(email.trim().toLowerCase()).slice(0, 20)}`;
+/**
+ * An employee's id is drawn once, when their directory entry is created, and stored: it never
+ * follows from an email, which can change hands. Hex, so it spreads over the directory shards.
+ */
+export const newEmployeeId = (): string => `emp_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
 
 /**
  * A share's id follows from (campaign, employee, network): a redelivered job, a retried Lambda or

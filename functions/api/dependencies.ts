@@ -13,6 +13,7 @@ import { type CampaignStore, createCampaignStore } from '#shared/store/campaigns
 import { type CredentialStore, createCredentialStore } from '#shared/store/credentials';
 import { createEmployeeStore, type EmployeeStore } from '#shared/store/employees';
 import { createIdempotencyStore, type IdempotencyStore } from '#shared/store/idempotency';
+import { createIdentityStore, type IdentityStore } from '#shared/store/identities';
 import { createLinkStore, type LinkStore } from '#shared/store/links';
 import { createSignInStore, type SignInStore } from '#shared/store/oauth-states';
 import {
@@ -38,6 +39,8 @@ export interface ApiDependencies {
   posts: PostStore;
   campaigns: CampaignStore;
   employees: EmployeeStore;
+  /** Which employee each signed-in person (`sub`) is. */
+  identities: IdentityStore;
   shares: ShareStore;
   audit: AuditStore;
   approvalPolicies: PolicyStore<ApprovalPolicy>;
@@ -83,6 +86,7 @@ export const createApiDependencies = (config: {
     campaigns: createCampaignStore(config.TABLE_NAME, audit),
     spend: createSpendStore(config.TABLE_NAME),
     employees: createEmployeeStore(config.TABLE_NAME, audit),
+    identities: createIdentityStore(config.TABLE_NAME, audit),
     segments: createSegmentStore(config.TABLE_NAME, audit),
     shares: createShareStore(config.TABLE_NAME),
     audit,

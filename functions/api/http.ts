@@ -97,7 +97,14 @@ export const etag = (version: number): string => `"${version}"`;
 
 const SUBJECT = /^[\x21-\x7e]{1,256}$/;
 
-/** The caller as the JWT authorizer vouched for it. Without claims, nobody is signed in. */
+/** API Gateway hands every claim over as a string ("true"); the local runtime does the same. */
+const isTrue = (claim: unknown) => claim === true || claim === 'true';
+
+/**
+ * The caller as the JWT authorizer vouched for it. Without claims, nobody is signed in. Only an
+ * ID token says who someone is (an access token carries no email), and only a verified email is
+ * believed: `email` is absent otherwise.
+ */
 export const callerOf = (event: ApiEvent): Caller => {
   const claims = event.requestContext.authorizer?.jwt?.claims;
   const sub = claims?.sub;
@@ -105,12 +112,17 @@ export const callerOf = (event: ApiEvent): Caller => {
   // The subject becomes part of stored keys: an issuer's ids are short and printable, and
   // anything else is not a token this API trusts, however it was signed.
   if (!SUBJECT.test(sub)) throw new NotAuthenticatedError('The token’s subject is not valid');
+  if (claims?.token_use !== 'id') {
+    throw new NotAuthenticatedError(
+      'Send the ID token from sign-in: this API does not take access tokens',
+    );
+  }
   const text = (value: unknown) =>
     typeof value === 'string' && value.length > 0 ? value : undefined;
   return {
     userId: sub,
-    email: text(claims?.email)?.toLowerCase(),
-    name: text(claims?.name),
-    roles: parseGroupsClaim(claims?.['cognito:groups']),
+    email: isTrue(claims.email_verified) ? text(claims.email)?.toLowerCase() : undefined,
+    name: text(claims.name),
+    roles: parseGroupsClaim(claims['cognito:groups']),
   };
 };

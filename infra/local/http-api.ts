@@ -37,8 +37,8 @@ const compile = (path: string) => {
   return { regex: new RegExp(`^${pattern}$`), names };
 };
 
-/** API Gateway hands claims over as strings; arrays become "[a b]". */
-const flattenClaims = (payload: JWTPayload): Record<string, string | number | boolean> =>
+/** API Gateway hands every claim over as a string: `true` becomes "true", arrays "[a b]". */
+const flattenClaims = (payload: JWTPayload): Record<string, string> =>
   Object.fromEntries(
     Object.entries(payload).map(([key, value]) => [
       key,
@@ -46,7 +46,7 @@ const flattenClaims = (payload: JWTPayload): Record<string, string | number | bo
         ? `[${value.join(' ')}]`
         : typeof value === 'object'
           ? JSON.stringify(value)
-          : (value as string),
+          : String(value),
     ]),
   );
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   createLocalJWKSet,
@@ -21,7 +21,20 @@ export interface TokenRequest {
   role: Role;
   email?: string;
   name?: string;
+  /**
+   * The person, when not the one the email names: the same person after changing their email.
+   * By default each address is one person, with a sub of its own that stays the same.
+   */
+  sub?: string;
+  /** False stands in for an email changed but not yet verified. */
+  emailVerified?: boolean;
 }
+
+/** Shaped like Cognito's (a UUID), stable for an address across restarts, and not the address. */
+export const localSubFor = (address: string): string => {
+  const hex = createHash('sha256').update(`${LOCAL_ISSUER}\u0000${address}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+};
 
 export interface LocalIssuer {
   issue(
@@ -56,13 +69,15 @@ export const createLocalIssuer = async (keyFile?: string): Promise<LocalIssuer> 
   const privateKey = await importJWK(keys.privateJwk, 'RS256');
   const jwks = createLocalJWKSet({ keys: [{ ...keys.publicJwk, kid: keys.kid, alg: 'RS256' }] });
   return {
-    async issue({ role, email, name }) {
+    async issue({ role, email, name, sub: person, emailVerified = true }) {
       const address = (email ?? `${role}@chorus.local`).toLowerCase();
-      const sub = `local-${address}`;
+      const sub = person ?? localSubFor(address);
       const expires = Math.floor(Date.now() / 1000) + TOKEN_LIFETIME_SECONDS;
+      // An ID token as Cognito issues it: the API takes no other kind.
       const token = await new SignJWT({
         'cognito:groups': [role],
         email: address,
+        email_verified: emailVerified,
         name: name ?? address,
         token_use: 'id',
       })

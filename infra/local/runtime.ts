@@ -43,6 +43,11 @@ const TokenBody = z.object({
   role: Role,
   email: z.email().optional(),
   name: z.string().max(200).optional(),
+  sub: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/)
+    .optional(),
+  emailVerified: z.boolean().optional(),
 });
 const ClockBody = z.object({
   advanceMinutes: z
@@ -212,7 +217,10 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
         if (!request.success)
           return {
             status: 400,
-            body: { message: 'role must be one of marketing, legal, employee, admin' },
+            body: {
+              message:
+                'role must be one of marketing, legal, employee, admin (sub: letters, digits, dashes)',
+            },
           };
         return { status: 200, body: await issuer.issue(request.data) };
       }

@@ -7,13 +7,16 @@ const { values, positionals } = parseArgs({
   options: {
     email: { type: 'string' },
     name: { type: 'string' },
+    // The same person under another email (--sub of their earlier token), or one not verified.
+    sub: { type: 'string' },
+    unverified: { type: 'boolean', default: false },
     data: { type: 'string', default: process.env.CHORUS_DATA_DIR ?? '.chorus' },
   },
 });
 const role = positionals[0];
 if (!role) {
   console.error(
-    'usage: npm run token -- <marketing|legal|employee|admin> [--email a@b.c] [--name "Ada L"]',
+    'usage: npm run token -- <marketing|legal|employee|admin> [--email a@b.c] [--name "Ada L"] [--sub id] [--unverified]',
   );
   process.exit(2);
 }
@@ -21,7 +24,13 @@ const runtime = await findRunningRuntime(values.data);
 const response = await fetch(`${runtime.apiUrl}/_local/token`, {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ role, email: values.email, name: values.name }),
+  body: JSON.stringify({
+    role,
+    email: values.email,
+    name: values.name,
+    sub: values.sub,
+    emailVerified: !values.unverified,
+  }),
 });
 const body = (await response.json()) as { token?: string; message?: string };
 if (!response.ok || !body.token) {

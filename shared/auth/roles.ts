@@ -7,7 +7,9 @@ export type Role = z.infer<typeof Role>;
 
 /** Who is calling, as the JWT authorizer vouched for it. */
 export interface Caller {
+  /** The token's `sub`: the person, whatever their email. */
   userId: string;
+  /** The token's email, only when the issuer verified it. It finds no employee by itself. */
   email: string | undefined;
   name: string | undefined;
   roles: readonly Role[];

@@ -1,6 +1,5 @@
 import {
   GetCommand,
-  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -19,6 +18,8 @@ import {
 } from '#shared/employees/employee';
 import { SegmentAttribute } from '#shared/employees/segment';
 import { ConflictError, isConditionalCheckFailure, NotFoundError } from '#shared/errors';
+import { sha256 } from '#shared/hash';
+import { newEmployeeId } from '#shared/ids';
 import type { NetworkName } from '#shared/networks/network';
 import type { AuditStore } from '#shared/store/audit';
 import { batchGetItems } from '#shared/store/batch';
@@ -55,6 +56,19 @@ export const employeeItem = (employee: Employee) => ({
   ...directoryKeys(employee.employeeId),
   ...employee,
 });
+
+/** The item that says which employee holds an email; written with the employee, never apart. */
+export const employeeEmailItem = (employee: Pick<Employee, 'employeeId' | 'email'>) => ({
+  ...keys.employeeEmail(employee.email),
+  employeeId: employee.employeeId,
+  email: employee.email,
+});
+
+/**
+ * Entries created before ids were drawn at creation had the id their email hashed to, and no
+ * email item: the directory still finds them by that id, and never makes new ones this way.
+ */
+const legacyEmployeeIdFor = (email: string): string => `emp_${sha256(email).slice(0, 20)}`;
 /**
  * A connection's item: its sealed tokens beside it, and, while an expiry notice is ahead, the
  * index key the dispatcher finds it by when that notice is due.
@@ -81,11 +95,14 @@ export const noticeKeys = (connection: Pick<Connection, 'employeeId' | 'network'
 });
 
 export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
-  const parse = (item: Record<string, unknown>) => Employee.parse(withoutKeys(item));
+  // Which sub signed in as this employee is the identity store's to read, not the directory's.
+  const parse = ({ signInSub: _, ...item }: Record<string, unknown>) =>
+    Employee.parse(withoutKeys(item));
 
   /**
-   * Sets the directory attributes and leaves what the employee owns (consent, connections)
-   * untouched; attributes missing from `request` are removed, as the HR export is the truth.
+   * Sets the directory attributes of an existing entry and leaves what the employee owns (consent,
+   * connections, sign-in) untouched; attributes missing from `request` are removed, as the HR
+   * export is the truth.
    */
   const writeAttributes = async (
     employeeId: string,
@@ -93,30 +110,9 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
     at: string,
   ): Promise<Record<string, unknown> | undefined> => {
     const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {
-      ':email': request.email,
-      ':employeeId': employeeId,
-      ':at': at,
-      ':active': 'active',
-      ':consent': noConsent(),
-      ':none': {},
-      ...Object.fromEntries(
-        Object.entries(directoryKeys(employeeId)).map(([k, v]) => [`:${k}`, v]),
-      ),
-    };
-    const sets = [
-      'email = :email',
-      'employeeId = :employeeId',
-      'updatedAt = :at',
-      'createdAt = if_not_exists(createdAt, :at)',
-      '#status = if_not_exists(#status, :active)',
-      'consent = if_not_exists(consent, :consent)',
-      'connections = if_not_exists(connections, :none)',
-      'gsi1pk = :gsi1pk',
-      'gsi1sk = :gsi1sk',
-    ];
+    const values: Record<string, unknown> = { ':at': at };
+    const sets = ['updatedAt = :at'];
     const removes: string[] = [];
-    names['#status'] = 'status';
     for (const attribute of ATTRIBUTES) {
       names[`#${attribute}`] = attribute;
       const value = request[attribute];
@@ -126,46 +122,81 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
         values[`:${attribute}`] = value;
       }
     }
-    const { Attributes } = await dynamo().send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: keys.employee(employeeId),
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    return Attributes;
+    try {
+      const { Attributes } = await dynamo().send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.employee(employeeId),
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return Attributes;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) throw new NotFoundError('Employee', employeeId);
+      throw error;
+    }
   };
 
+  /** False when the email is claimed already (or, never in practice, the id is taken). */
+  const createWithEmail = (employee: Employee) =>
+    conditionalWrite(
+      new TransactWriteCommand({
+        TransactItems: [employeeItem(employee), employeeEmailItem(employee)].map((Item) => ({
+          Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+        })),
+      }),
+    );
+
   return {
+    /** The employee who holds `email` in the directory, if anyone does. */
+    async findByEmail(email: string): Promise<string | undefined> {
+      const read = (Key: Record<string, string>) =>
+        dynamo()
+          .send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }))
+          .then((r) => r.Item);
+      // Both at once: an import reads this for every row, within the API's timeout.
+      const legacyId = legacyEmployeeIdFor(email);
+      const [claimed, legacy] = await Promise.all([
+        read(keys.employeeEmail(email)),
+        read(keys.employee(legacyId)),
+      ]);
+      if (claimed) return String(claimed.employeeId);
+      return legacy?.email === email ? legacyId : undefined;
+    },
+
+    /** Creates the entry and claims its email in one transaction: one email, one employee. */
     async create(employee: Employee): Promise<void> {
-      try {
-        await dynamo().send(
-          new PutCommand({
-            TableName: tableName,
-            Item: employeeItem(employee),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) {
-          throw new ConflictError(`An employee with email ${employee.email} already exists`);
-        }
-        throw error;
+      const taken = await this.findByEmail(employee.email);
+      if (taken || !(await createWithEmail(employee))) {
+        throw new ConflictError(`An employee with email ${employee.email} already exists`);
       }
     },
 
-    /** Creates or updates one person by email; re-importing the same row changes nothing. */
-    async importOne(
-      employeeId: string,
-      request: EmployeeRequest,
-      at: Date,
-    ): Promise<ImportOutcome> {
-      const before = await writeAttributes(employeeId, request, at.toISOString());
-      if (!before) return 'created';
-      return sameAttributes(before, request) ? 'unchanged' : 'updated';
+    /**
+     * Creates or updates one person, matched by email: a new person gets a new id, once, and
+     * re-importing the same row changes nothing.
+     */
+    async importOne(request: EmployeeRequest, at: Date): Promise<ImportOutcome> {
+      const existing = await this.findByEmail(request.email);
+      if (existing) {
+        const before = await writeAttributes(existing, request, at.toISOString());
+        return before && sameAttributes(before, request) ? 'unchanged' : 'updated';
+      }
+      const employee = Employee.parse({
+        ...request,
+        employeeId: newEmployeeId(),
+        status: 'active',
+        createdAt: at.toISOString(),
+        consent: noConsent(),
+        connections: {},
+      });
+      if (await createWithEmail(employee)) return 'created';
+      // Another import created them meanwhile: theirs is the entry, and this row updates it.
+      return this.importOne(request, at);
     },
 
     async get(employeeId: string): Promise<Employee> {

@@ -15,6 +15,8 @@
  * | idempotency       | IDEMPOTENCY#user#route#key | IDEMPOTENCY             |                                       |                                   | (ttl)
  * | campaign          | CAMPAIGN#id            | CAMPAIGN                    | CAMPAIGNS_DUE / scheduledAt#id (while scheduled) | POST#postId#CAMPAIGNS / createdAt#id |
  * | employee          | EMPLOYEE#id            | PROFILE                     | DIRECTORY#shard / employeeId          |                                   |
+ * | directory email   | EMPLOYEE_EMAIL#email   | EMPLOYEE_EMAIL              |                                       |                                   |
+ * | identity link     | IDENTITY#sub           | IDENTITY                    |                                       |                                   |
  * | connection        | EMPLOYEE#id            | CONNECTION#network          |                                       | CONNECTION_NOTICES / noticeAt#employee#network (while a notice is due) |
  * | OAuth sign-in     | OAUTH#state            | OAUTH                       |                                       |                                   | (ttl)
  * | instance app      | INSTANCE_APP#network#origin | INSTANCE_APP           |                                       |                                   |
@@ -83,6 +85,10 @@ export const keys = {
   campaignsDue: 'CAMPAIGNS_DUE',
   campaignsOfPost: (postId: string) => `POST#${postId}#CAMPAIGNS`,
   employee: (employeeId: string) => ({ pk: `EMPLOYEE#${employeeId}`, sk: 'PROFILE' }),
+  /** Which employee holds an email: one item per address, so two entries cannot share one. */
+  employeeEmail: (email: string) => ({ pk: `EMPLOYEE_EMAIL#${email}`, sk: 'EMPLOYEE_EMAIL' }),
+  /** Which employee a person (the token's `sub`) is, written once at their first sign-in. */
+  identity: (sub: string) => ({ pk: `IDENTITY#${sub}`, sk: 'IDENTITY' }),
   connection: (employeeId: string, network: string) => ({
     pk: `EMPLOYEE#${employeeId}`,
     sk: `CONNECTION#${network}`,
@@ -169,6 +175,10 @@ export const PARTITIONS = {
   campaign: 'CAMPAIGN#',
   /** Profile, connections (sealed tokens), personalisations, caps, points and thanks. */
   employee: 'EMPLOYEE#',
+  /** One item per directory email, so an address belongs to one employee. */
+  employeeEmail: 'EMPLOYEE_EMAIL#',
+  /** A sign-in's `sub` → employee link, written once. */
+  identity: 'IDENTITY#',
   oauthState: 'OAUTH#',
   instanceApp: 'INSTANCE_APP#',
   trackedLink: 'LINK#',

@@ -212,3 +212,58 @@ describe('the authorization matrix', () => {
     expect(wrong).toEqual([]);
   });
 });
+
+describe('who a token is, through the local issuer as through Cognito', () => {
+  const asBearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  const me = (token: string) =>
+    fetch(`${runtime.apiUrl}/me`, { headers: asBearer(token) }).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as { employee?: { employeeId: string; email: string } },
+    }));
+  const issue = async (request: Record<string, unknown>) => {
+    const answer = await fetch(`${runtime.apiUrl}/_local/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'employee', ...request }),
+    });
+    return (await answer.json()) as { token: string; sub: string };
+  };
+
+  it('finds the employee by sub: an email changed to a colleague’s reaches nobody else', async () => {
+    const colleague = await fetch(`${runtime.apiUrl}/employees`, {
+      method: 'POST',
+      headers: { ...asBearer(tokens.get('admin') ?? ''), 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'colleague-matrix@chorus.local', name: 'Colleague' }),
+    });
+    expect(colleague.status).toBe(201);
+    const own = await issue({ email: 'employee-matrix@chorus.local' });
+    const mine = await me(own.token);
+    expect(mine.status).toBe(200);
+
+    const changed = await issue({ sub: own.sub, email: 'colleague-matrix@chorus.local' });
+    expect((await me(changed.token)).body.employee).toEqual(mine.body.employee);
+    const pending = await issue({
+      sub: own.sub,
+      email: 'colleague-matrix@chorus.local',
+      emailVerified: false,
+    });
+    expect((await me(pending.token)).status).toBe(403);
+  });
+
+  it('refuses an access token signed by the issuer: the API takes ID tokens only', async () => {
+    const stored = JSON.parse(readFileSync(join(runtime.dataDir, 'issuer-keys.json'), 'utf8')) as {
+      kid: string;
+      privateJwk: JWK;
+    };
+    const own = await issue({ email: 'employee-matrix@chorus.local' });
+    const access = await new SignJWT({ 'cognito:groups': ['employee'], token_use: 'access' })
+      .setProtectedHeader({ alg: 'RS256', kid: stored.kid })
+      .setIssuer(LOCAL_ISSUER)
+      .setAudience(LOCAL_AUDIENCE)
+      .setSubject(own.sub)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(await importJWK(stored.privateJwk, 'RS256'));
+    expect((await me(access)).status).toBe(401);
+  });
+});

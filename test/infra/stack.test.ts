@@ -173,6 +173,15 @@ describe('the template is exactly what infra/declaration.ts declares', () => {
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
     });
   });
+
+  it('keeps a verified email until a new one is verified, and lets no one write their own', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AutoVerifiedAttributes: ['email'],
+      UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
+    });
+    const [client] = resourcesOf('AWS::Cognito::UserPoolClient');
+    expect(client?.Properties.WriteAttributes).toEqual(['name']);
+  });
 });
 
 describe('security', () => {

@@ -221,6 +221,11 @@ describe(`${RUNS.toLocaleString('en')} malformed and hostile requests across eve
       ),
       deps,
     );
+    // The fuzz user has signed in once, so their sub is linked and no fuzzed request links it.
+    await callApi(
+      apiEvent('GET /me', { sub: 'fuzz-user', email: 'fuzz@acme.example', groups: ['employee'] }),
+      deps,
+    );
   });
 
   it('answers none with a 5xx, refuses with a JSON error, and writes nothing when it refuses', async () => {

@@ -6,7 +6,7 @@ import { defaultApprovalPolicy } from '#shared/approvals/policy';
 import { disclaimersOn, renderFinalText } from '#shared/compliance/engine';
 import { defaultPolicy } from '#shared/compliance/policy';
 import type { PendingEvent } from '#shared/events/publisher';
-import { employeeIdFor, shareIdFor } from '#shared/ids';
+import { shareIdFor } from '#shared/ids';
 import { linkCodeFor } from '#shared/links/tracked-link';
 import { createNetworkRegistry } from '#shared/networks/registry';
 import { findSandboxPost } from '#shared/networks/sandbox';
@@ -172,7 +172,7 @@ describe('employee edits, checked in their final form', () => {
       body: { postId: post.postId, scheduledAt: new Date().toISOString(), networks: ['sandbox'] },
     });
     expect(campaign.status).toBe(201);
-    const employeeId = employeeIdFor('eve@cmp.acme.example');
+    const employeeId = (await deps.employees.findByEmail('eve@cmp.acme.example')) ?? '';
     const now = new Date();
     await deps.employees.putConnection(
       {

@@ -3,13 +3,14 @@ import { buildReport, tableAsCsv } from '#shared/analytics/report';
 import { parseGroupsClaim } from '#shared/auth/roles';
 import { nextPollAt, nextPollFor } from '#shared/engagement/cadence';
 import { Cadence, defaultEngagementPolicy } from '#shared/engagement/policy';
-import { employeeIdFor, shareIdFor } from '#shared/ids';
+import { newEmployeeId, shareIdFor } from '#shared/ids';
 import { sandboxAudienceOf, sandboxEngagement } from '#shared/networks/sandbox';
 import { contentHashOf } from '#shared/posts/content-hash';
 import { diffContent } from '#shared/posts/diff';
 import { PostContent } from '#shared/posts/post';
 import { personValues, templateProblems } from '#shared/posts/template';
 import type { Share } from '#shared/shares/share';
+import { DIRECTORY_SHARDS, directoryShardOf } from '#shared/store/employees';
 import { content } from '../fixtures/posts';
 
 const HOUR = 3_600_000;
@@ -21,8 +22,11 @@ describe('identity', () => {
     expect(shareIdFor('c', 'ea', 'x')).not.toBe(shareIdFor('c', 'e', 'ax'));
   });
 
-  it('derives an employee id from the normalised email', () => {
-    expect(employeeIdFor(' Ada@Example.com ')).toBe(employeeIdFor('ada@example.com'));
+  it('draws employee ids (never derived from an email) that spread over every directory shard', () => {
+    const shards = new Set(Array.from({ length: 400 }, () => directoryShardOf(newEmployeeId())));
+    expect([...shards].sort((a, b) => a - b)).toEqual(
+      Array.from({ length: DIRECTORY_SHARDS }, (_, i) => i),
+    );
   });
 });
 

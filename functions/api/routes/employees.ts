@@ -5,13 +5,13 @@ import { noConsent } from '#shared/employees/consent';
 import { parseCsv, readHeader, rowObject } from '#shared/employees/csv';
 import { Employee, EmployeeRequest, EmployeeUpdate } from '#shared/employees/employee';
 import { type FieldIssue, ValidationError } from '#shared/errors';
-import { employeeIdFor } from '#shared/ids';
+import { newEmployeeId } from '#shared/ids';
 
 const EmployeePath = z.strictObject({ employeeId: z.string().min(1).max(100) });
 const EmployeeAnswer = z.object({ employee: Employee });
 
 export const createEmployee = defineRoute({
-  summary: 'Add a person to the employee directory (their id follows from their email)',
+  summary: 'Add a person to the employee directory (their id is drawn once, here, and kept)',
   tag: 'employees',
   roles: ['admin'],
   body: EmployeeRequest,
@@ -21,7 +21,7 @@ export const createEmployee = defineRoute({
   async handle({ body, deps }) {
     const employee = Employee.parse({
       ...body,
-      employeeId: employeeIdFor(body.email),
+      employeeId: newEmployeeId(),
       status: 'active',
       createdAt: deps.now().toISOString(),
       consent: noConsent(),
@@ -90,7 +90,7 @@ const RejectedRow = z.object({
 export const importEmployees = defineRoute({
   summary: 'Import the directory from CSV; good rows are imported, bad rows are reported',
   description:
-    'Send `text/csv` (or JSON `{"csv": "..."}`). Columns: email, name, department, location, groups (separated by `;`), language, timeZone, manager, jurisdiction. People are matched by email, so importing the same file again changes nothing; attributes left empty are removed.',
+    'Send `text/csv` (or JSON `{"csv": "..."}`). Columns: email, name, department, location, groups (separated by `;`), language, timeZone, manager, jurisdiction. People are matched by email to their directory entry (a new person gets an id once, which never changes), so importing the same file again changes nothing; attributes left empty are removed.',
   tag: 'employees',
   roles: ['admin'],
   body: z.strictObject({ csv: z.string().min(1).max(6_000_000) }),
@@ -147,7 +147,7 @@ export const importEmployees = defineRoute({
       const outcomes = await Promise.all(
         good
           .slice(start, start + IMPORT_CONCURRENCY)
-          .map((request) => deps.employees.importOne(employeeIdFor(request.email), request, at)),
+          .map((request) => deps.employees.importOne(request, at)),
       );
       for (const outcome of outcomes) counts[outcome] += 1;
     }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type ApiAnswer, type ApiClient, createApiClient } from '#infra/local/demo/client';
 import type { AnalyticsReport } from '#shared/analytics/report';
 import type { Campaign } from '#shared/campaigns/campaign';
-import { employeeIdFor, shareIdFor } from '#shared/ids';
+import { shareIdFor } from '#shared/ids';
 import { linkCodeFor } from '#shared/links/tracked-link';
 import type { Post } from '#shared/posts/post';
 
@@ -71,10 +71,14 @@ const inParallel = async <T>(
  * machine may have no internet). The first ten sales people's links are opened 1 to 3 times each,
  * all by the one reader this machine is: Chorus counts a reader once a day, so one click a link.
  */
-const clickTrackedLinks = async (client: ApiClient, campaignId: string): Promise<number> => {
+const clickTrackedLinks = async (
+  client: ApiClient,
+  campaignId: string,
+  employeeIds: ReadonlyMap<string, string>,
+): Promise<number> => {
   let counted = 0;
   for (let i = 1; i <= 10; i++) {
-    const employeeId = employeeIdFor(`sales-${String(i).padStart(2, '0')}@acme.example`);
+    const employeeId = employeeIds.get(`sales-${String(i).padStart(2, '0')}@acme.example`) ?? '';
     const code = linkCodeFor(shareIdFor(campaignId, employeeId, 'sandbox'));
     for (let n = 0; n < 1 + (i % 3); n++) {
       const answer = await client.call('GET', `/l/${code}`, undefined, undefined, {
@@ -89,9 +93,14 @@ const clickTrackedLinks = async (client: ApiClient, campaignId: string): Promise
 
 /**
  * 50 employees imported from an HR-style CSV, two segments defined by department, and every
- * employee connecting the sandbox and turning auto-share on, any time of day.
+ * employee connecting the sandbox and turning auto-share on, any time of day. Answers each
+ * employee's id by email: the directory draws ids, and a person learns theirs by signing in.
  */
-const seedEmployees = async (client: ApiClient, adminToken: string): Promise<void> => {
+const seedEmployees = async (
+  client: ApiClient,
+  adminToken: string,
+): Promise<Map<string, string>> => {
+  const employeeIds = new Map<string, string>();
   const people = Object.entries(DEMO_SEGMENTS).flatMap(([segment, count]) =>
     Array.from({ length: count }, (_, i) => ({
       department: `${segment[0]?.toUpperCase()}${segment.slice(1)}`,
@@ -122,10 +131,16 @@ const seedEmployees = async (client: ApiClient, adminToken: string): Promise<voi
   }
   await inParallel(people, 10, async (person) => {
     const token = await client.token('employee', person.email, person.name);
-    const connected = await client.call('PUT', '/me/connections/sandbox', token, {
-      handle: person.email.split('@')[0],
-    });
-    expectStatus(`connect sandbox for ${person.email}`, connected, 200);
+    const connected = await client.call<{ connection: { employeeId: string } }>(
+      'PUT',
+      '/me/connections/sandbox',
+      token,
+      { handle: person.email.split('@')[0] },
+    );
+    employeeIds.set(
+      person.email,
+      expectStatus(`connect sandbox for ${person.email}`, connected, 200).connection.employeeId,
+    );
     const consented = await client.call('PUT', '/me/consent', token, {
       networks: { sandbox: { autoShare: true } },
       sharingHours: {
@@ -136,6 +151,7 @@ const seedEmployees = async (client: ApiClient, adminToken: string): Promise<voi
     });
     expectStatus(`auto-share on for ${person.email}`, consented, 200);
   });
+  return employeeIds;
 };
 
 /**
@@ -155,7 +171,7 @@ export const runDemo = async (
   ]);
 
   progress('importing 50 employees, defining segments, employees opting in…');
-  await seedEmployees(client, admin);
+  const employeeIds = await seedEmployees(client, admin);
 
   const statuses: string[] = [];
   const readPost = async () => {
@@ -329,7 +345,7 @@ export const runDemo = async (
   );
 
   progress('readers click some of the tracked links…');
-  const clicksMade = await clickTrackedLinks(client, campaign.campaignId);
+  const clicksMade = await clickTrackedLinks(client, campaign.campaignId, employeeIds);
 
   progress('an hour later, the engagement poller reads the sandbox network…');
   await advanceClock(60);
