@@ -291,4 +291,15 @@ describe('the outbound guard bounds what it reads and how long it waits', () => 
     expect(Date.now() - started).toBeLessThan(2_000);
     await silent.stop();
   });
+
+  it('counts a resolver that never answers against the same deadline', async () => {
+    const error = await failureOf(
+      createOutboundClient({ resolve: () => new Promise(() => undefined) }).request({
+        method: 'GET',
+        url: 'https://slow-dns.example/',
+        timeoutMs: 300,
+      }),
+    );
+    expect(error.kind).toBe('timed_out');
+  });
 });
