@@ -15,9 +15,15 @@ import { LOCAL_NAMES, provisionQueues, provisionTable } from '#infra/local/provi
 import { startQueueConsumer } from '#infra/local/queue-consumer';
 import { runtimeInfoFile } from '#infra/local/runtime-client';
 import { startScheduler } from '#infra/local/scheduler';
-import { localClickKey, localNetworkSettings, localTokenKey } from '#infra/local/secrets';
+import {
+  configuredOrigins,
+  localClickKey,
+  localNetworkSettings,
+  localTokenKey,
+} from '#infra/local/secrets';
 import { enforceTableAccess } from '#infra/local/table-access';
 import { Role } from '#shared/auth/roles';
+import { allowLocalOutbound } from '#shared/outbound/local-seam';
 
 export interface RuntimeOptions {
   /** Folder for DynamoDB data, issuer keys and runtime.json. */
@@ -103,6 +109,9 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
     const apiPort = options.apiPort === 0 ? await freePort() : options.apiPort;
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const networkSettings = localNetworkSettings(options.dataDir);
+    // The operator's own network endpoints (local fakes on loopback, say) may be called;
+    // hosts employees name still pass every check.
+    allowLocalOutbound({ allowOrigins: configuredOrigins(networkSettings) });
 
     // The handlers' own SDK clients read these, exactly as they read AWS's defaults in the cloud.
     Object.assign(process.env, {

@@ -32,3 +32,18 @@ export const localNetworkSettings = (dataDir: string): string | undefined => {
   }
   return JSON.stringify(parsed.data);
 };
+
+/** The origins of every URL in the operator's network settings (JSON as above), for the seam. */
+export const configuredOrigins = (settings: string | undefined): string[] => {
+  const origins: string[] = [];
+  const walk = (value: unknown) => {
+    if (typeof value === 'string') {
+      const url = URL.parse(value);
+      if (url && /^https?:$/.test(url.protocol)) origins.push(url.origin);
+    } else if (value && typeof value === 'object') {
+      for (const inner of Object.values(value)) walk(inner);
+    }
+  };
+  if (settings) walk(JSON.parse(settings));
+  return [...new Set(origins)];
+};

@@ -1,13 +1,15 @@
+import { pdsOfAccount } from '#shared/networks/bluesky-identity';
 import { facetsOf, recordKeyFor } from '#shared/networks/bluesky-record';
 import { NetworkError } from '#shared/networks/errors';
 import {
   bearer,
   describe,
+  detailOf,
   field,
   type NetworkResponse,
+  networkHttp,
   ok,
   refusal,
-  send,
 } from '#shared/networks/http';
 import { NETWORK_LIMITS } from '#shared/networks/limits';
 import type {
@@ -18,6 +20,7 @@ import type {
   NetworkAdapter,
 } from '#shared/networks/network';
 import type { NetworkSettings } from '#shared/networks/settings';
+import { createOutboundClient, type OutboundClient } from '#shared/outbound/client';
 
 type BlueskySettings = NetworkSettings['bluesky'];
 
@@ -59,7 +62,11 @@ const postUrl = (handle: string, uri: string) =>
  * record key Chorus chooses, so a retry cannot make a second post. Reads go to the public
  * AppView, 25 posts at a time, without a session.
  */
-export const createBlueskyNetwork = (settings: BlueskySettings): NetworkAdapter => {
+export const createBlueskyNetwork = (
+  settings: BlueskySettings,
+  outbound: OutboundClient = createOutboundClient(),
+): NetworkAdapter => {
+  const { send } = networkHttp(outbound);
   const pds = (account: Pick<Account, 'instance'>) => account.instance ?? settings.service;
 
   const profileOf = async (
@@ -140,7 +147,7 @@ export const createBlueskyNetwork = (settings: BlueskySettings): NetworkAdapter 
           status: response.status,
         });
       }
-      if (response.status === 400 && /already exists/i.test(describe('bluesky', response))) {
+      if (response.status === 400 && /already exists/i.test(detailOf(response))) {
         // Our own record key is taken: an earlier attempt made this very post.
         throw new NetworkError('duplicate', describe('bluesky', response), {
           status: 400,
@@ -203,23 +210,26 @@ export const createBlueskyNetwork = (settings: BlueskySettings): NetworkAdapter 
     },
 
     appPassword: {
-      async login({ identifier, appPassword, instance }) {
-        const service = instance ?? settings.service;
+      /**
+       * Signs in where the account really lives: the PDS its DID document names, never a URL the
+       * employee typed (`instance` is ignored). The session must be for that same DID.
+       */
+      async login({ identifier, appPassword }) {
+        const { did, pds } = await pdsOfAccount(identifier, settings, send);
         const response = await send('bluesky', {
           method: 'POST',
-          url: `${service}/xrpc/com.atproto.server.createSession`,
+          url: `${pds}/xrpc/com.atproto.server.createSession`,
           json: { identifier, password: appPassword },
         });
-        const did = field(response.body, 'did');
-        if (!ok(response) || !did) {
-          if (response.status === 429) throw refusal('bluesky', response, new Date(), RATE);
+        if (response.status === 429) throw refusal('bluesky', response, new Date(), RATE);
+        if (!ok(response) || field(response.body, 'did') !== did) {
           throw new NetworkError('rejected', describe('bluesky', response), {
             status: response.status,
           });
         }
         return {
           credentials: sessionCredentials(response.body),
-          profile: await profileOf(did, field(response.body, 'handle') ?? identifier, service),
+          profile: await profileOf(did, field(response.body, 'handle') ?? identifier, pds),
         };
       },
     },

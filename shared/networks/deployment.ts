@@ -1,6 +1,7 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { createNetworkRegistry, type NetworkRegistry } from '#shared/networks/registry';
 import { NetworkSettings, noNetworkSettings } from '#shared/networks/settings';
+import { processOutboundClient } from '#shared/outbound/local-seam';
 import { type TokenCipher, tokenCipherFrom } from '#shared/secrets/token-cipher';
 import { createInstanceAppStore } from '#shared/store/instance-apps';
 
@@ -60,7 +61,7 @@ export const deployedNetworks = (
           registry: createNetworkRegistry(tableName, {
             settings,
             instanceApps,
-            allowInsecureInstances: process.env.CHORUS_ALLOW_INSECURE_INSTANCES === 'true',
+            outbound: processOutboundClient(),
           }),
         };
       }

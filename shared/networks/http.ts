@@ -1,5 +1,7 @@
 import { NetworkError } from '#shared/networks/errors';
 import type { Credentials } from '#shared/networks/network';
+import type { OutboundClient } from '#shared/outbound/client';
+import { isOutboundError } from '#shared/outbound/errors';
 
 /** A network's answer, read once: status, headers and the body as JSON where it is JSON. */
 export interface NetworkResponse {
@@ -22,11 +24,17 @@ export interface NetworkRequest {
 const TIMEOUT_MS = 10_000;
 
 /**
- * Sends one request to a network. A request that never got an answer (timeout, reset socket)
- * is `outcome_unknown`: for a create, the post may exist. Every answer, error statuses
- * included, comes back for the adapter to read in its network's own terms.
+ * Sends one request to a network through the outbound guard (shared/outbound/client.ts), which
+ * caps what is read and refuses private destinations. A destination refused is a definite
+ * refusal (nothing was sent); a request that never got a whole answer (timeout, reset socket,
+ * an answer over the cap) is `outcome_unknown`: for a create, the post may exist. Every answer,
+ * error statuses included, comes back for the adapter to read in its network's own terms.
  */
-export const send = async (network: string, request: NetworkRequest): Promise<NetworkResponse> => {
+export const send = async (
+  network: string,
+  request: NetworkRequest,
+  outbound: OutboundClient,
+): Promise<NetworkResponse> => {
   const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
   let body: string | undefined;
   if (request.json !== undefined) {
@@ -36,25 +44,26 @@ export const send = async (network: string, request: NetworkRequest): Promise<Ne
     headers['content-type'] = 'application/x-www-form-urlencoded';
     body = new URLSearchParams(request.form).toString();
   }
-  let response: Response;
+  let response: Awaited<ReturnType<OutboundClient['request']>>;
   try {
-    response = await fetch(request.url, {
+    response = await outbound.request({
       method: request.method,
+      url: request.url,
       headers,
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      ...(body === undefined ? {} : { body }),
+      timeoutMs: TIMEOUT_MS,
     });
   } catch (error) {
-    // The URL is safe to name (no tokens travel in URLs); the error says what broke.
-    const reason =
-      (error as Error).name === 'TimeoutError' ? 'timed out' : (error as Error).message;
+    if (!isOutboundError(error)) throw error;
+    if (error.kind === 'refused')
+      throw new NetworkError('rejected', `${network}: ${error.message}`);
+    // The path is safe to name (no tokens travel in URLs); the reason is the guard's own words.
     throw new NetworkError(
       'outcome_unknown',
-      `${network}: ${request.method} ${pathOf(request.url)} got no answer (${reason})`,
+      `${network}: ${request.method} ${pathOf(request.url)} got no answer (${error.message})`,
     );
   }
-  const text = await response.text().catch(() => '');
+  const text = response.body.toString('utf8');
   let parsed: unknown;
   if (text.length > 0) {
     try {
@@ -83,15 +92,35 @@ export const field = (body: unknown, name: string): string | undefined => {
   return undefined;
 };
 
-/** A short description of an error answer for logs and share reasons: never a token. */
+/**
+ * The network's own words in an error answer, whatever shape it chose: for an adapter to match
+ * known answers (a duplicate, a daily quota), never to pass on. A foreign reply could carry
+ * anything, so it goes into no message a caller or a log sees.
+ */
+export const detailOf = (response: NetworkResponse): string =>
+  field(response.body, 'detail') ??
+  field(response.body, 'message') ??
+  field(response.body, 'error_description') ??
+  field(response.body, 'error') ??
+  (typeof response.body === 'string' ? response.body.slice(0, 500) : '');
+
+const STATUS_WORDS: Record<number, string> = {
+  400: 'refused the request',
+  401: 'did not accept the sign-in',
+  403: 'refused access',
+  404: 'did not find it',
+  409: 'reported a conflict',
+  413: 'found it too large',
+  422: 'refused the content',
+  429: 'asked us to slow down',
+};
+
+/** A short description of an error answer for callers, logs and share reasons, in our words. */
 export const describe = (network: string, response: NetworkResponse): string => {
-  const detail =
-    field(response.body, 'detail') ??
-    field(response.body, 'message') ??
-    field(response.body, 'error_description') ??
-    field(response.body, 'error') ??
-    (typeof response.body === 'string' ? response.body.slice(0, 200) : undefined);
-  return `${network}: ${response.status}${detail ? ` ${detail}` : ''}`;
+  const words =
+    STATUS_WORDS[response.status] ??
+    (response.status >= 500 ? 'had a server error' : 'answered unexpectedly');
+  return `${network}: ${response.status} (the server ${words})`;
 };
 
 /**
@@ -177,8 +206,9 @@ export const requestTokens = async (
   network: string,
   request: Omit<NetworkRequest, 'method' | 'json'>,
   at: Date,
+  outbound: OutboundClient,
 ): Promise<Credentials> => {
-  const response = await send(network, { ...request, method: 'POST' });
+  const response = await send(network, { ...request, method: 'POST' }, outbound);
   const accessToken = field(response.body, 'access_token');
   if (!ok(response) || !accessToken) {
     throw new NetworkError('auth_expired', describe(network, response), {
@@ -193,3 +223,13 @@ export const requestTokens = async (
     refreshExpiresAt: expiresIn(response.body, 'refresh_token_expires_in', at),
   };
 };
+
+/** `send` and `requestTokens` bound to one outbound client: what an adapter calls. */
+export const networkHttp = (outbound: OutboundClient) => ({
+  send: (network: string, request: NetworkRequest) => send(network, request, outbound),
+  requestTokens: (
+    network: string,
+    request: Omit<NetworkRequest, 'method' | 'json'>,
+    at: Date,
+  ): Promise<Credentials> => requestTokens(network, request, at, outbound),
+});

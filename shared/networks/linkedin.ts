@@ -2,18 +2,19 @@ import { NetworkError } from '#shared/networks/errors';
 import {
   bearer,
   describe,
+  detailOf,
   field,
+  networkHttp,
   ok,
   refusal,
-  requestTokens,
   secondsToUtcMidnight,
-  send,
 } from '#shared/networks/http';
 import { NETWORK_LIMITS } from '#shared/networks/limits';
 import { toLittleText } from '#shared/networks/little-text';
 import type { Credentials, NetworkAdapter } from '#shared/networks/network';
 import { authorizationCodeUrl } from '#shared/networks/pkce';
 import type { NetworkSettings } from '#shared/networks/settings';
+import { createOutboundClient, type OutboundClient } from '#shared/outbound/client';
 
 type LinkedInSettings = NonNullable<NetworkSettings['linkedin']>;
 
@@ -34,7 +35,9 @@ const NO_ENGAGEMENT = 'LinkedIn gives this app no engagement figures for persona
 export const createLinkedInNetwork = (
   settings: LinkedInSettings,
   now: () => Date,
+  outbound: OutboundClient = createOutboundClient(),
 ): NetworkAdapter => {
+  const { send, requestTokens } = networkHttp(outbound);
   const restHeaders = (token: string) => ({
     ...bearer(token),
     'linkedin-version': settings.apiVersion,
@@ -91,7 +94,7 @@ export const createLinkedInNetwork = (
         return { externalId: urn, url: postUrl(urn) };
       }
       if (response.status === 422) {
-        const existing = describe('linkedin', response).match(URN)?.[0];
+        const existing = detailOf(response).match(URN)?.[0];
         if (existing) {
           throw new NetworkError('duplicate', describe('linkedin', response), {
             status: 422,
@@ -99,7 +102,7 @@ export const createLinkedInNetwork = (
           });
         }
       }
-      const daily = /\bDAY\b/.test(describe('linkedin', response));
+      const daily = /\bDAY\b/.test(detailOf(response));
       // A daily quota resets at UTC midnight; any other throttle is short.
       throw refusal('linkedin', response, at, {
         fallbackSeconds: daily ? secondsToUtcMidnight(at) : 60,

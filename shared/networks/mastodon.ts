@@ -1,9 +1,10 @@
 import { NetworkError } from '#shared/networks/errors';
-import { bearer, field, ok, refusal, requestTokens, send } from '#shared/networks/http';
+import { bearer, field, networkHttp, ok, refusal } from '#shared/networks/http';
 import { NETWORK_LIMITS } from '#shared/networks/limits';
 import type { MetricsReading, NetworkAdapter } from '#shared/networks/network';
 import { authorizationCodeUrl } from '#shared/networks/pkce';
 import type { NetworkSettings } from '#shared/networks/settings';
+import { createOutboundClient, type OutboundClient } from '#shared/outbound/client';
 
 type MastodonSettings = NetworkSettings['mastodon'];
 
@@ -26,23 +27,14 @@ const RATE = { resetHeader: 'x-ratelimit-reset', fallbackSeconds: 300 };
 const BATCH = 20;
 
 /**
- * The instance an employee names, as an origin. Requests go to a server the employee chose, so
- * only public https hosts are accepted (no IP literals, no localhost), unless the operator allows
- * plain local servers for testing.
+ * The instance an employee names, as an origin, or undefined when the outbound guard would refuse
+ * it before any lookup (not https, an IP literal that is private, `localhost.`, a single label).
+ * This is an early, clear answer only: every call still goes through the guard, which resolves
+ * the name and refuses private addresses.
  */
-export const instanceOrigin = (value: string, allowInsecure = false): string | undefined => {
-  let url: URL;
-  try {
-    url = new URL(/^[a-z]+:\/\//i.test(value) ? value : `https://${value}`);
-  } catch {
-    return undefined;
-  }
-  if (allowInsecure) return url.origin;
-  const host = url.hostname;
-  const literalIp = /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':') || host.startsWith('[');
-  if (url.protocol !== 'https:' || literalIp || host === 'localhost' || !host.includes('.')) {
-    return undefined;
-  }
+export const instanceOrigin = (value: string, outbound: OutboundClient): string | undefined => {
+  const url = URL.parse(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`);
+  if (!url || outbound.refusal(url.origin)) return undefined;
   return url.origin;
 };
 
@@ -67,11 +59,13 @@ const countsOf = (status: Record<string, unknown>): MetricsReading => {
  * `X-RateLimit-Reset`.
  */
 export const createMastodonNetwork = (
-  settings: MastodonSettings & { allowInsecureInstances?: boolean },
+  settings: MastodonSettings,
   apps: InstanceApps,
+  outbound: OutboundClient = createOutboundClient(),
 ): NetworkAdapter => {
+  const { send, requestTokens } = networkHttp(outbound);
   const origin = (instance: string | undefined) => {
-    const checked = instance && instanceOrigin(instance, settings.allowInsecureInstances);
+    const checked = instance && instanceOrigin(instance, outbound);
     if (!checked)
       throw new NetworkError('rejected', `mastodon: ${instance} is not a server Chorus may call`);
     return checked;
@@ -140,7 +134,7 @@ export const createMastodonNetwork = (
     const orphans: T[] = [];
     for (const item of items) {
       const raw = where(item);
-      const instance = raw ? instanceOrigin(raw, settings.allowInsecureInstances) : undefined;
+      const instance = raw ? instanceOrigin(raw, outbound) : undefined;
       if (!instance) orphans.push(item);
       else if (groups.has(instance)) groups.get(instance)?.push(item);
       else groups.set(instance, [item]);

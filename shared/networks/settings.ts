@@ -42,12 +42,18 @@ export const NetworkSettings = z.object({
     .default({ clientName: 'Chorus' }),
   bluesky: z
     .object({
-      /** Where accounts live unless the employee names their own PDS. */
+      /** The PDS for a connection stored without one (older data); new ones use the DID's. */
       service: Url.default('https://bsky.social'),
-      /** The public AppView that answers profile and post reads without a session. */
+      /** The public AppView: profile and post reads without a session, handle resolution. */
       appView: Url.default('https://public.api.bsky.app'),
+      /** Where did:plc documents are read, and with them each account's PDS. */
+      plcDirectory: Url.default('https://plc.directory'),
     })
-    .default({ service: 'https://bsky.social', appView: 'https://public.api.bsky.app' }),
+    .default({
+      service: 'https://bsky.social',
+      appView: 'https://public.api.bsky.app',
+      plcDirectory: 'https://plc.directory',
+    }),
 });
 export type NetworkSettings = z.infer<typeof NetworkSettings>;
 

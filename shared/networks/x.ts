@@ -2,11 +2,11 @@ import { NetworkError } from '#shared/networks/errors';
 import {
   bearer,
   describe,
+  detailOf,
   type NetworkResponse,
+  networkHttp,
   ok,
   refusal,
-  requestTokens,
-  send,
 } from '#shared/networks/http';
 import { NETWORK_LIMITS } from '#shared/networks/limits';
 import type {
@@ -17,6 +17,7 @@ import type {
 } from '#shared/networks/network';
 import { authorizationCodeUrl } from '#shared/networks/pkce';
 import type { NetworkSettings } from '#shared/networks/settings';
+import { createOutboundClient, type OutboundClient } from '#shared/outbound/client';
 
 type XSettings = NonNullable<NetworkSettings['x']>;
 
@@ -49,7 +50,12 @@ const count = (value: number | undefined) => (typeof value === 'number' ? value 
  */
 const NO_READ_TOKEN = 'no X app bearer token is configured for reading posts';
 
-export const createXNetwork = (settings: XSettings, now: () => Date): NetworkAdapter => {
+export const createXNetwork = (
+  settings: XSettings,
+  now: () => Date,
+  outbound: OutboundClient = createOutboundClient(),
+): NetworkAdapter => {
+  const { send, requestTokens } = networkHttp(outbound);
   // A confidential client proves itself with Basic auth; a public one sends only its id.
   const clientAuth = settings.clientSecret
     ? {
@@ -91,7 +97,7 @@ export const createXNetwork = (settings: XSettings, now: () => Date): NetworkAda
   };
 
   const isDuplicate = (response: NetworkResponse) =>
-    response.status === 403 && /duplicate/i.test(describe('x', response));
+    response.status === 403 && /duplicate/i.test(detailOf(response));
 
   return {
     name: 'x',

@@ -20,8 +20,10 @@ import { type FakeBluesky, startFakeBluesky } from '../fixtures/fake-networks/bl
 import { type FakeMastodon, startFakeMastodon } from '../fixtures/fake-networks/mastodon';
 import { is } from '../fixtures/fake-networks/server';
 import { type FakeX, startFakeX } from '../fixtures/fake-networks/x';
+import { outboundTo } from '../fixtures/outbound';
 import { createShareStack } from '../fixtures/share-stack';
 import { type Arranged, arrangeCampaign, optedIn } from '../fixtures/sharing';
+import { startTrap } from '../fixtures/trap';
 import { TABLE } from './setup';
 
 const events: PendingEvent[] = [];
@@ -52,10 +54,10 @@ beforeAll(async () => {
         authUrl: x.url,
         apiUrl: x.url,
       },
-      bluesky: { service: bluesky.url, appView: bluesky.url },
+      bluesky: { service: bluesky.url, appView: bluesky.url, plcDirectory: bluesky.url },
     }),
     instanceApps: createInstanceAppStore(TABLE, testCipher),
-    allowInsecureInstances: true,
+    outbound: outboundTo(x.url, mastodon.url, bluesky.url),
   });
   deps = {
     ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }),
@@ -278,6 +280,43 @@ describe('connecting networks', () => {
     });
     expect(notConfigured.statusCode).toBe(422);
     expect(json(notConfigured).error.message).toContain('not set up here');
+  });
+
+  it('never calls the Bluesky service an employee types: the PDS stored is the DID document’s', async () => {
+    const trap = await startTrap();
+    try {
+      const answer = await as('PUT /me/connections/{network}', {
+        pathParameters: { network: 'bluesky' },
+        body: JSON.stringify({
+          identifier: bluesky.account.handle,
+          appPassword: bluesky.account.appPassword,
+          service: `${trap.url}/admin/secret?x=`,
+        }),
+      });
+      expect(trap.connections).toBe(0);
+      expect(answer.body).not.toContain('TRAP-SECRET');
+      expect(answer.statusCode).toBe(200);
+      expect((await storedConnection('bluesky'))?.instance).toBe(bluesky.url);
+    } finally {
+      await trap.stop();
+    }
+  });
+
+  it('answers a refused Bluesky sign-in with a message of ours, never the PDS’s reply', async () => {
+    bluesky.script(is('POST', '/xrpc/com.atproto.server.createSession'), {
+      status: 403,
+      body: 'FOREIGN-REPLY internal stack trace and data',
+    });
+    const answer = await as('PUT /me/connections/{network}', {
+      pathParameters: { network: 'bluesky' },
+      body: JSON.stringify({
+        identifier: bluesky.account.handle,
+        appPassword: bluesky.account.appPassword,
+      }),
+    });
+    expect(answer.statusCode).toBe(422);
+    expect(json(answer).error.code).toBe('network_refused');
+    expect(answer.body).not.toContain('FOREIGN-REPLY');
   });
 
   it('publishes a share on X; a refused token is renewed once, single-flight, and the post made once', async () => {

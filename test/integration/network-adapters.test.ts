@@ -7,11 +7,14 @@ import type { Account, NetworkAdapter, OAuthClient } from '#shared/networks/netw
 import { codeChallengeOf, randomToken } from '#shared/networks/pkce';
 import { NetworkSettings } from '#shared/networks/settings';
 import { createXNetwork } from '#shared/networks/x';
+import { createOutboundClient } from '#shared/outbound/client';
 import { type FakeBluesky, startFakeBluesky } from '../fixtures/fake-networks/bluesky';
 import { type FakeLinkedIn, startFakeLinkedIn } from '../fixtures/fake-networks/linkedin';
 import { type FakeMastodon, startFakeMastodon } from '../fixtures/fake-networks/mastodon';
 import { type FakeRequest, is } from '../fixtures/fake-networks/server';
 import { type FakeX, startFakeX } from '../fixtures/fake-networks/x';
+import { outboundTo } from '../fixtures/outbound';
+import { startTrap } from '../fixtures/trap';
 
 const REDIRECT = 'https://chorus.example/oauth/callback';
 const now = () => new Date();
@@ -68,6 +71,7 @@ describe('LinkedIn adapter (Posts API)', () => {
     adapter = createLinkedInNetwork(
       settings.linkedin as NonNullable<typeof settings.linkedin>,
       now,
+      outboundTo(fake.url),
     );
     const { credentials, profile } = await signIn(adapter.oauth as OAuthClient);
     expect(profile.accountId).toMatch(/^urn:li:person:member\d+$/);
@@ -149,7 +153,11 @@ describe('X adapter (API v2, OAuth 2.0 with PKCE)', () => {
         apiUrl: fake.url,
       },
     });
-    adapter = createXNetwork(settings.x as NonNullable<typeof settings.x>, now);
+    adapter = createXNetwork(
+      settings.x as NonNullable<typeof settings.x>,
+      now,
+      outboundTo(fake.url),
+    );
     const { credentials, profile } = await signIn(adapter.oauth as OAuthClient);
     expect(credentials.refreshToken).toBeDefined();
     expect(profile).toMatchObject({
@@ -250,7 +258,10 @@ describe('Bluesky adapter (AT Protocol, app password)', () => {
   let account: Account;
   beforeAll(async () => {
     fake = await startFakeBluesky();
-    adapter = createBlueskyNetwork({ service: fake.url, appView: fake.url });
+    adapter = createBlueskyNetwork(
+      { service: fake.url, appView: fake.url, plcDirectory: fake.url },
+      outboundTo(fake.url),
+    );
     const login = await adapter.appPassword?.login({
       identifier: fake.account.handle,
       appPassword: fake.account.appPassword,
@@ -262,13 +273,38 @@ describe('Bluesky adapter (AT Protocol, app password)', () => {
   });
   afterAll(() => fake.stop());
 
-  it('refuses a wrong app password with the network’s words', async () => {
+  it('refuses a wrong app password in our words, never the network’s reply', async () => {
     const error = await failure(
       adapter.appPassword?.login({ identifier: fake.account.handle, appPassword: 'nope' }) ??
         Promise.resolve(),
     );
     expect(error.kind).toBe('rejected');
-    expect(error.message).toContain('Invalid identifier or password');
+    expect(error.message).toBe('bluesky: 401 (the server did not accept the sign-in)');
+    expect(error.message).not.toContain('Invalid identifier or password');
+  });
+
+  it('signs in at the PDS of the DID document, and refuses one on a private address', async () => {
+    const trap = await startTrap();
+    const refusing = createBlueskyNetwork(
+      { service: fake.url, appView: fake.url, plcDirectory: fake.url },
+      createOutboundClient({
+        allowOrigins: [fake.url],
+        resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+      }),
+    );
+    for (const pds of [trap.url, `https://pds.internal-host.example:${trap.port}`]) {
+      fake.account.pds = pds;
+      const error = await failure(
+        refusing.appPassword?.login({
+          identifier: fake.account.handle,
+          appPassword: fake.account.appPassword,
+        }) ?? Promise.resolve(),
+      );
+      expect(error.kind).toBe('rejected');
+    }
+    fake.account.pds = undefined;
+    expect(trap.connections).toBe(0);
+    await trap.stop();
   });
 
   it('posts with link and tag facets in UTF-8 byte offsets', async () => {
@@ -350,7 +386,7 @@ describe('Mastodon adapter (per-instance app, Idempotency-Key)', () => {
   beforeAll(async () => {
     fake = await startFakeMastodon();
     adapter = createMastodonNetwork(
-      { clientName: 'Chorus', allowInsecureInstances: true },
+      { clientName: 'Chorus' },
       {
         get: async (i) => registrations.get(i),
         keep: async (i, app) => {
@@ -358,6 +394,7 @@ describe('Mastodon adapter (per-instance app, Idempotency-Key)', () => {
           return registrations.get(i) as InstanceApp;
         },
       },
+      outboundTo(fake.url),
     );
     const { credentials, profile } = await signIn(adapter.oauth as OAuthClient, fake.url);
     expect(profile.handle).toMatch(/^@user\d+@127\.0\.0\.1:\d+$/);
@@ -427,16 +464,26 @@ describe('Mastodon adapter (per-instance app, Idempotency-Key)', () => {
     expect(fake.requests.filter((r) => r.path === `/api/v1/accounts/${id}`)).toHaveLength(1);
   });
 
-  it('calls only public https instances unless told otherwise', async () => {
+  it('calls only instances whose every address is public, and nothing reaches the others', async () => {
+    const trap = await startTrap();
     const strict = createMastodonNetwork(
       { clientName: 'Chorus' },
       { get: async () => undefined, keep: async (_, a) => a },
+      createOutboundClient({
+        resolve: async (name) =>
+          name === 'evil.example' ? [{ address: '127.0.0.1', family: 4 }] : [],
+      }),
     );
     for (const instance of [
       'http://mastodon.social',
-      'https://127.0.0.1',
-      'https://localhost',
-      'https://[::1]',
+      trap.url,
+      `https://127.0.0.1:${trap.port}`,
+      `https://localhost:${trap.port}`,
+      `https://localhost.:${trap.port}`,
+      `https://a.localhost:${trap.port}`,
+      `https://[::1]:${trap.port}`,
+      `https://[::ffff:127.0.0.1]:${trap.port}`,
+      `https://evil.example:${trap.port}`,
     ]) {
       const error = await failure(
         (strict.oauth as OAuthClient).authorizationUrl({
@@ -448,5 +495,7 @@ describe('Mastodon adapter (per-instance app, Idempotency-Key)', () => {
       );
       expect(error.kind).toBe('rejected');
     }
+    expect(trap.connections).toBe(0);
+    await trap.stop();
   });
 });

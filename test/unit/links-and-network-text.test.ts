@@ -4,6 +4,7 @@ import { facetsOf, recordKeyFor } from '#shared/networks/bluesky-record';
 import { secondsToUtcMidnight, waitSeconds } from '#shared/networks/http';
 import { toLittleText } from '#shared/networks/little-text';
 import { instanceOrigin } from '#shared/networks/mastodon';
+import { createOutboundClient } from '#shared/outbound/client';
 
 describe('tracked links', () => {
   it('gives each share one stable 10-character code', () => {
@@ -107,16 +108,21 @@ describe('what each network needs of a text', () => {
   });
 
   it('Mastodon: only public https servers are called', () => {
-    expect(instanceOrigin('mastodon.social')).toBe('https://mastodon.social');
-    expect(instanceOrigin('https://hachyderm.io/@someone')).toBe('https://hachyderm.io');
+    const strict = createOutboundClient();
+    expect(instanceOrigin('mastodon.social', strict)).toBe('https://mastodon.social');
+    expect(instanceOrigin('https://hachyderm.io/@someone', strict)).toBe('https://hachyderm.io');
     for (const bad of [
       'http://mastodon.social',
       'https://10.0.0.1',
       'https://localhost:3000',
+      'localhost.',
+      'a.localhost',
+      'https://[::ffff:127.0.0.1]',
+      'https://169.254.169.254',
       'https://intranet',
       'not a url ::',
     ]) {
-      expect(instanceOrigin(bad)).toBeUndefined();
+      expect(instanceOrigin(bad, strict)).toBeUndefined();
     }
   });
 });

@@ -33,6 +33,10 @@ const BlueskyConnectionRequest = z.strictObject({
     .string()
     .trim()
     .regex(/^[a-z0-9]{4}(-[a-z0-9]{4}){3}$/, 'an app password such as abcd-efgh-ijkl-mnop'),
+  /**
+   * Accepted for older clients and ignored: the PDS Chorus signs in at and posts to is the one
+   * the account's DID document names, never a URL from the request.
+   */
   service: Instance.optional(),
 });
 
@@ -100,7 +104,7 @@ export const connect = defineRoute({
   summary:
     'Connect the sandbox (a handle) or Bluesky (an app password); others sign in via authorize',
   description:
-    'Bluesky: the app password is used once to open a session and never stored; the session tokens are kept encrypted. LinkedIn, X and Mastodon answer 422 pointing at POST /me/connections/{network}/authorize.',
+    'Bluesky: the app password is used once to open a session and never stored; the session tokens are kept encrypted. The session is opened at the PDS the account’s DID document names (`service` is ignored). LinkedIn, X and Mastodon answer 422 pointing at POST /me/connections/{network}/authorize.',
   tag: 'me',
   roles: ['employee'],
   params: NetworkPath,
@@ -137,7 +141,6 @@ export const connect = defineRoute({
     const signedIn = await adapter.appPassword.login({
       identifier: body.identifier,
       appPassword: body.appPassword,
-      instance: body.service,
     });
     const connection = await saveConnection(
       deps,
