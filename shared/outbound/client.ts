@@ -170,7 +170,7 @@ export const createOutboundClient = (seam: OutboundSeam = {}): OutboundClient =>
     const signal = AbortSignal.timeout(timeoutMs);
     let current: OutboundRequest = request;
     for (let hop = 0; ; hop++) {
-      const destination = await destinationOf(current.url, seam);
+      const destination = await destinationOf(current.url, seam, signal);
       let answer: Awaited<ReturnType<typeof exchange>>;
       try {
         answer = await exchange(destination, { ...current, maxBytes }, signal);

@@ -68,6 +68,7 @@ export const syntacticRefusal = (value: string, seam: OutboundSeam = {}): string
 export const destinationOf = async (
   value: string,
   seam: OutboundSeam = {},
+  signal?: AbortSignal,
 ): Promise<Destination> => {
   const why = syntacticRefusal(value, seam);
   if (why) throw refuse(URL.parse(value)?.host || 'that address', why);
@@ -77,8 +78,10 @@ export const destinationOf = async (
   if (literal) return { url, hostname, address: hostname, family: literal as 4 | 6 };
   let answers: readonly { address: string; family: number }[];
   try {
-    answers = await (seam.resolve ?? systemResolver)(hostname);
+    answers = await beforeDeadline((seam.resolve ?? systemResolver)(hostname), signal);
   } catch {
+    if (signal?.aborted)
+      throw new OutboundError('timed_out', `${hostname} did not resolve in time`);
     throw new OutboundError('unreachable', `${hostname} could not be resolved`);
   }
   const first = answers[0];
@@ -89,4 +92,15 @@ export const destinationOf = async (
     if (refusal) throw refuse(hostname, `it resolves to a ${refusal} address`);
   }
   return { url, hostname, address: first.address, family: first.family === 6 ? 6 : 4 };
+};
+
+/** A resolver that never answers must not outlive the request's one deadline. */
+const beforeDeadline = <T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> => {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 };
