@@ -2,6 +2,7 @@ import type { Caller } from '#shared/auth/roles';
 import type { ComplianceResult } from '#shared/compliance/finding';
 import { ConflictError, ForbiddenError } from '#shared/errors';
 import { contentHashOf } from '#shared/posts/content-hash';
+import { isContributor, withContributor } from '#shared/posts/contributors';
 import type {
   Approval,
   Post,
@@ -79,9 +80,11 @@ const currentStage = (post: Post): ReviewStagePlan => {
   return stage;
 };
 
-/** Whoever wrote the post or its current version cannot review it. */
+/** Whoever wrote or edited any version of the post cannot review it. */
 const isOwnPost = (post: Post, caller: Caller): boolean =>
-  caller.userId === post.authorId || caller.userId === post.editedBy;
+  caller.userId === post.authorId ||
+  caller.userId === post.editedBy ||
+  isContributor(post.contributors, caller);
 
 /**
  * Who may act on the open review stage: someone with its role, named in it if it names people,
@@ -171,6 +174,7 @@ const decide = (post: Post, action: PostAction, at: Date): Post => {
         status: 'draft',
         version: post.version + 1,
         editedBy: action.by.userId,
+        contributors: withContributor(post.contributors, action.by),
       };
     case 'submit':
       return { ...post, status: 'submitted', submittedAt: now };

@@ -12,4 +12,5 @@ export const OWN_TABLES = {
   recognition: 'chorus-recognition',
   pipelinePoll: 'chorus-pipeline-poll',
   fuzz: 'chorus-fuzz',
+  fourEyes: 'chorus-four-eyes',
 } as const;

@@ -113,6 +113,36 @@ describe('post workflow', () => {
     ).toThrow(ForbiddenError);
   });
 
+  it('refuses an approval from anyone who edited an earlier version, even after the author edited last', () => {
+    // M1 writes, M2 rewrites the copy, M1 changes only the title: M2's words are still in it.
+    const m1 = caller('m1', 'marketing');
+    const m2 = caller('m2', 'marketing');
+    const v1 = draftPost({}, 'm1');
+    const v2 = transition(
+      v1,
+      { type: 'edit', by: m2, content: content({ variants: [{ text: 'Words by M2.' }] }) },
+      at(1),
+    );
+    const v3 = transition(
+      v2,
+      {
+        type: 'edit',
+        by: m1,
+        content: content({ title: 'Retitled', variants: [{ text: 'Words by M2.' }] }),
+      },
+      at(2),
+    );
+    expect(v3.editedBy).toBe('m1');
+    const inReview = reviewed(v3);
+    expect(() => transition(inReview, { type: 'approve', by: m2, version: 3 }, at(3))).toThrow(
+      ForbiddenError,
+    );
+    expect(
+      transition(inReview, { type: 'approve', by: caller('m3', 'marketing'), version: 3 }, at(3))
+        .status,
+    ).toBe('approved');
+  });
+
   it('needs legal for regulated posts and marketing for the rest', () => {
     const regulated = reviewed(draftPost(), defaultApprovalPolicy, cleanCheck({ regulated: true }));
     expect(regulated.review?.stages.map((s) => s.role)).toEqual(['legal']);
