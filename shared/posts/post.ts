@@ -99,6 +99,8 @@ export const ReviewStagePlan = z.object({
   role: Role,
   mode: z.enum(['any', 'all']),
   reviewers: z.array(z.string()),
+  /** The admin who named this post's reviewers for the stage, in place of the policy's. */
+  namedBy: z.string().optional(),
 });
 export type ReviewStagePlan = z.infer<typeof ReviewStagePlan>;
 

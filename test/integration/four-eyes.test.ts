@@ -22,11 +22,18 @@ const people = {
   mia: ['marketing'],
   max: ['marketing'],
   mo: ['marketing'],
+  lou: ['marketing', 'legal'],
+  lea: ['marketing', 'legal'],
+  lex: ['legal'],
   ada: ['admin'],
 } as const;
 type Person = keyof typeof people;
 
-const call = (who: Person, routeKey: string, options: { body?: unknown; postId?: string } = {}) =>
+const call = (
+  who: Person,
+  routeKey: string,
+  options: { body?: unknown; postId?: string; query?: Record<string, string> } = {},
+) =>
   callApi(
     apiEvent(
       routeKey,
@@ -34,6 +41,7 @@ const call = (who: Person, routeKey: string, options: { body?: unknown; postId?:
       {
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
         ...(options.postId ? { pathParameters: { postId: options.postId } } : {}),
+        ...(options.query ? { query: options.query } : {}),
       },
     ),
     deps,
@@ -119,5 +127,102 @@ describe('four eyes across every version', () => {
     // Read back, the writers are the author and every editor, as its versions say.
     const stored = await deps.posts.get(postId);
     expect(stored.contributors.map((c) => c.userId).sort()).toEqual(['user-max', 'user-mia']);
+  });
+});
+
+const email = (who: Person) => `${who}@eyes.acme.example`;
+
+describe('a stage whose every named reviewer wrote the post', () => {
+  it('waits in the queue saying so, until an admin names a reviewer who did not', async () => {
+    const current = await deps.approvalPolicies.current();
+    const policy = await call('ada', 'PUT /policies/approval', {
+      body: {
+        version: current.version,
+        stages: [
+          { id: 'brand', name: 'Brand', role: 'marketing', appliesTo: 'unregulated' },
+          {
+            id: 'counsel',
+            name: 'Counsel',
+            role: 'legal',
+            reviewers: [email('lou'), email('lea')],
+            appliesTo: 'regulated',
+          },
+        ],
+        regulated: { topics: ['funds'] },
+      },
+    });
+    expect(policy.status).toBe(200);
+    const created = await call('mia', 'POST /posts', {
+      body: { ...content('Funds', 'Our funds, explained.'), topics: ['funds'] },
+    });
+    const postId: string = created.body.post.postId;
+    for (const [version, who] of [
+      [1, 'lou'],
+      [2, 'lea'],
+    ] as const) {
+      const edited = await call(who, 'PUT /posts/{postId}', {
+        postId,
+        body: {
+          ...content('Funds', `Our funds, explained by ${who}.`),
+          topics: ['funds'],
+          version,
+        },
+      });
+      expect(edited.status).toBe(200);
+    }
+    await submitAndCheck(postId);
+
+    const queue = await call('lou', 'GET /reviews', { query: { role: 'legal' } });
+    const item = queue.body.items.find(
+      (i: { post: { postId: string } }) => i.post.postId === postId,
+    );
+    expect(item?.noEligibleReviewer).toBe(
+      'no eligible reviewer: every legal reviewer named for the Counsel stage wrote or edited this post; an admin can name others',
+    );
+    expect(
+      (await call('lou', 'POST /posts/{postId}/approve', { postId, body: { version: 3 } })).status,
+    ).toBe(403);
+
+    const name = (who: Person, reviewers: string[]) =>
+      call(who, 'PUT /posts/{postId}/reviewers', {
+        postId,
+        body: { stageId: 'counsel', reviewers, version: 3 },
+      });
+    expect((await name('mia', [email('lex')])).status).toBe(403);
+    const writer = await name('ada', [email('lex'), email('lea')]);
+    expect(writer.status).toBe(400);
+    expect(writer.body.error.fields).toEqual([
+      { field: 'reviewers', message: `${email('lea')} wrote or edited this post` },
+    ]);
+    expect((await name('ada', [email('lex')])).body.post.review.stages[0]).toMatchObject({
+      id: 'counsel',
+      reviewers: [email('lex')],
+      namedBy: 'user-ada',
+    });
+
+    const lexQueue = await call('lex', 'GET /reviews', { query: { role: 'legal' } });
+    const named = lexQueue.body.items.find(
+      (i: { post: { postId: string } }) => i.post.postId === postId,
+    );
+    expect(named).toBeDefined();
+    expect(named.noEligibleReviewer).toBeUndefined();
+    const approved = await call('lex', 'POST /posts/{postId}/approve', {
+      postId,
+      body: { version: 3 },
+    });
+    expect(approved.body.post.status).toBe('approved');
+
+    const audit = await call('ada', 'GET /audit', { query: { postId } });
+    expect(audit.body.entries).toContainEqual(
+      expect.objectContaining({
+        action: 'post.nameReviewers',
+        actor: 'user-ada',
+        after: expect.objectContaining({
+          stageId: 'counsel',
+          reviewers: [email('lex')],
+          replaced: [email('lou'), email('lea')],
+        }),
+      }),
+    );
   });
 });

@@ -8,6 +8,7 @@ import {
 import { ConflictError, ForbiddenError } from '#shared/errors';
 import { contentHashOf } from '#shared/posts/content-hash';
 import type { Post } from '#shared/posts/post';
+import { noEligibleReviewer } from '#shared/posts/reviewers';
 import { deadlineAction, isLiveAt, transition } from '#shared/posts/workflow';
 import { caller, cleanCheck, content, draftPost, T0 } from '../fixtures/posts';
 
@@ -141,6 +142,46 @@ describe('post workflow', () => {
       transition(inReview, { type: 'approve', by: caller('m3', 'marketing'), version: 3 }, at(3))
         .status,
     ).toBe('approved');
+  });
+
+  it('says when every named reviewer of the open stage wrote the post, and lets only an admin name others', () => {
+    const counsel = policy({
+      stages: [
+        {
+          id: 'counsel',
+          name: 'Counsel',
+          role: 'legal',
+          mode: 'all',
+          reviewers: ['lou@acme.example', 'lea@acme.example'],
+        },
+      ],
+    });
+    const edited = transition(
+      draftPost(),
+      { type: 'edit', by: caller('lou', 'legal', 'marketing'), content: content({ title: 'Lou' }) },
+      at(1),
+    );
+    const inReview = reviewed(edited, counsel);
+    expect(noEligibleReviewer(inReview)).toBe(
+      'no eligible reviewer: lou@acme.example, who must approve the Counsel stage, wrote or edited this post; an admin can name others',
+    );
+    const withLea = transition(
+      inReview,
+      { type: 'approve', by: caller('lea', 'legal'), version: 2 },
+      at(3),
+    );
+    const name = (by = caller('ada', 'admin'), reviewers = ['lea@acme.example']) =>
+      transition(
+        withLea,
+        { type: 'nameReviewers', by, version: 2, stageId: 'counsel', reviewers },
+        at(4),
+      );
+    expect(() => name(caller('mo', 'marketing', 'legal'))).toThrow(ForbiddenError);
+    expect(() => name(undefined, ['lou@acme.example'])).toThrow(/wrote or edited/);
+    // Lea already approved; naming her alone completes the stage.
+    const named = name();
+    expect(named.status).toBe('approved');
+    expect(noEligibleReviewer(named)).toBeUndefined();
   });
 
   it('needs legal for regulated posts and marketing for the rest', () => {
