@@ -297,6 +297,7 @@ export const routes = [
   { method: 'GET', path: '/posts/{postId}/comments', function: 'api' },
   { method: 'POST', path: '/posts/{postId}/comments', function: 'api' },
   { method: 'GET', path: '/posts/{postId}/analytics', function: 'api' },
+  { method: 'PUT', path: '/posts/{postId}/reviewers', function: 'api' },
   { method: 'GET', path: '/reviews', function: 'api' },
   { method: 'GET', path: '/library', function: 'api' },
   { method: 'GET', path: '/policies/approval', function: 'api' },

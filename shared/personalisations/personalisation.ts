@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ComplianceFinding, type ComplianceOutcome } from '#shared/compliance/finding';
+import { sha256 } from '#shared/hash';
 import { KnownNetwork } from '#shared/networks/limits';
 
 /**
@@ -22,6 +23,8 @@ export const Personalisation = z.object({
   postId: z.string(),
   network: KnownNetwork,
   text: z.string(),
+  /** What legal's decision names: the text it read, so a replaced text cannot be decided blind. */
+  textHash: z.string(),
   status: PersonalisationStatus,
   findings: z.array(ComplianceFinding),
   policyVersion: z.number().int().positive(),
@@ -32,6 +35,14 @@ export const Personalisation = z.object({
   reason: z.string().optional(),
 });
 export type Personalisation = z.infer<typeof Personalisation>;
+
+export const TextHash = z
+  .string()
+  .regex(/^[a-f0-9]{64}$/, 'the textHash the review queue showed with the text');
+
+/** Parses a stored edit; its hash is always derived from its text, never trusted as stored. */
+export const personalisationFrom = (item: Record<string, unknown>): Personalisation =>
+  Personalisation.parse({ ...item, textHash: sha256(String(item.text)) });
 
 /** One personalisation per (employee, post, network); its id says which, readably. */
 export const personalisationIdOf = (employeeId: string, postId: string, network: string) =>

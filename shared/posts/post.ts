@@ -3,6 +3,7 @@ import { Role } from '#shared/auth/roles';
 import { ComplianceResult } from '#shared/compliance/finding';
 import { SegmentId } from '#shared/employees/segment';
 import { KnownNetwork } from '#shared/networks/limits';
+import { Contributor, withContributor } from '#shared/posts/contributors';
 import { templateProblems } from '#shared/posts/template';
 
 export const POST_STATUSES = [
@@ -98,6 +99,8 @@ export const ReviewStagePlan = z.object({
   role: Role,
   mode: z.enum(['any', 'all']),
   reviewers: z.array(z.string()),
+  /** The admin who named this post's reviewers for the stage, in place of the policy's. */
+  namedBy: z.string().optional(),
 });
 export type ReviewStagePlan = z.infer<typeof ReviewStagePlan>;
 
@@ -130,6 +133,8 @@ export const Post = PostContent.extend({
   authorEmail: z.string().optional(),
   /** Who saved the current version; like the author, they cannot approve it. */
   editedBy: z.string(),
+  /** Everyone who authored or edited any version: none of them may approve it. */
+  contributors: z.array(Contributor),
   plannedFor: z.iso.datetime().optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -192,6 +197,7 @@ export const newPost = (
   authorId: ids.author.userId,
   ...(ids.author.email ? { authorEmail: ids.author.email } : {}),
   editedBy: ids.author.userId,
+  contributors: withContributor([], ids.author),
   ...(plannedFor ? { plannedFor } : {}),
   createdAt: at.toISOString(),
   updatedAt: at.toISOString(),

@@ -31,6 +31,12 @@ const detailsOf = (
       return { changed: before ? diffContent(before, after).map((c) => c.field) : [] };
     case 'approve':
       return { approval: after.approvals.at(-1) };
+    case 'nameReviewers':
+      return {
+        stageId: action.stageId,
+        reviewers: action.reviewers,
+        replaced: before?.review?.stages.find((s) => s.id === action.stageId)?.reviewers ?? [],
+      };
     case 'complianceChecked':
       return {
         outcome: action.compliance.outcome,
@@ -124,6 +130,9 @@ export const eventsOf = (
         ...(after.status === 'approved' ? [approved()] : []),
       ];
     }
+    case 'nameReviewers':
+      // Naming reviewers is on the record; it is news on the bus only if it completed the review.
+      return after.status === 'approved' ? [approved()] : [];
     case 'reject':
       return [event(DETAIL_TYPES.postRejected, base)];
     case 'requestChanges':

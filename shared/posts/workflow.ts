@@ -1,7 +1,8 @@
 import type { Caller } from '#shared/auth/roles';
 import type { ComplianceResult } from '#shared/compliance/finding';
-import { ConflictError, ForbiddenError } from '#shared/errors';
+import { ConflictError, ForbiddenError, ValidationError } from '#shared/errors';
 import { contentHashOf } from '#shared/posts/content-hash';
+import { isContributor, withContributor } from '#shared/posts/contributors';
 import type {
   Approval,
   Post,
@@ -10,6 +11,7 @@ import type {
   ReviewPlan,
   ReviewStagePlan,
 } from '#shared/posts/post';
+import { contributorsAmong } from '#shared/posts/reviewers';
 
 /**
  * The post state machine as one pure function: the post and what happened in, the next post out,
@@ -30,6 +32,13 @@ export type PostAction =
   | { type: 'schedule' }
   | { type: 'expire' }
   | { type: 'lapse' }
+  | {
+      type: 'nameReviewers';
+      by: Caller;
+      version: number;
+      stageId: string;
+      reviewers: readonly string[];
+    }
   | { type: 'withdraw'; by: Caller; reason: string }
   | { type: 'delete'; by: Caller };
 
@@ -41,6 +50,7 @@ export const allowedFrom: Record<PostAction['type'], readonly PostStatus[]> = {
   approve: ['in_review'],
   reject: ['in_review'],
   requestChanges: ['in_review'],
+  nameReviewers: ['in_review'],
   schedule: ['approved', 'scheduled'],
   expire: ['approved', 'scheduled'],
   lapse: ['approved', 'scheduled'],
@@ -79,9 +89,11 @@ const currentStage = (post: Post): ReviewStagePlan => {
   return stage;
 };
 
-/** Whoever wrote the post or its current version cannot review it. */
+/** Whoever wrote or edited any version of the post cannot review it. */
 const isOwnPost = (post: Post, caller: Caller): boolean =>
-  caller.userId === post.authorId || caller.userId === post.editedBy;
+  caller.userId === post.authorId ||
+  caller.userId === post.editedBy ||
+  isContributor(post.contributors, caller);
 
 /**
  * Who may act on the open review stage: someone with its role, named in it if it names people,
@@ -153,11 +165,52 @@ const approve = (post: Post, action: Extract<PostAction, { type: 'approve' }>, a
     approvedAt: at.toISOString(),
     ...(action.comment ? { comment: action.comment } : {}),
   };
-  const approvals = [...post.approvals, approval];
-  if (!isStageSatisfied(stage, approvals)) return { ...post, approvals };
+  return advanceIfSatisfied({ ...post, approvals: [...post.approvals, approval] }, at);
+};
+
+/** Moves past the open stage once its approvals suffice; approved after the last one. */
+const advanceIfSatisfied = (post: Post, at: Date): Post => {
+  const review = post.review as ReviewPlan;
+  if (!isStageSatisfied(currentStage(post), post.approvals)) return post;
   const next = review.currentStage + 1;
-  const advanced = { ...post, approvals, review: { ...review, currentStage: next } };
+  const advanced = { ...post, review: { ...review, currentStage: next } };
   return next >= review.stages.length ? approvedNow(advanced, at) : advanced;
+};
+
+/**
+ * An admin names who reviews a stage of this version in place of the policy's reviewers, when
+ * those wrote or edited the post. The named must not have written any of it either.
+ */
+const nameReviewers = (
+  post: Post,
+  action: Extract<PostAction, { type: 'nameReviewers' }>,
+  at: Date,
+): Post => {
+  if (!action.by.roles.includes('admin')) {
+    throw new ForbiddenError('Only an admin names the reviewers of a post');
+  }
+  assertSameVersion(post, action.version);
+  const review = post.review as ReviewPlan;
+  const index = review.stages.findIndex((s) => s.id === action.stageId);
+  if (index === -1) {
+    throw new ValidationError(`This review has no stage ${action.stageId}`, [
+      { field: 'stageId', message: `one of ${review.stages.map((s) => s.id).join(', ')}` },
+    ]);
+  }
+  if (index < review.currentStage) {
+    throw new ConflictError(`The ${action.stageId} stage of post ${post.postId} is already passed`);
+  }
+  const writers = contributorsAmong(post, action.reviewers);
+  if (writers.length > 0) {
+    throw new ValidationError('Nobody who wrote or edited the post may review it', [
+      { field: 'reviewers', message: `${writers.join(', ')} wrote or edited this post` },
+    ]);
+  }
+  const stages = review.stages.map((stage, i) =>
+    i === index ? { ...stage, reviewers: [...action.reviewers], namedBy: action.by.userId } : stage,
+  );
+  // An `all` stage whose remaining reviewer was replaced may be satisfied already.
+  return advanceIfSatisfied({ ...post, review: { ...review, stages } }, at);
 };
 
 const decide = (post: Post, action: PostAction, at: Date): Post => {
@@ -171,6 +224,7 @@ const decide = (post: Post, action: PostAction, at: Date): Post => {
         status: 'draft',
         version: post.version + 1,
         editedBy: action.by.userId,
+        contributors: withContributor(post.contributors, action.by),
       };
     case 'submit':
       return { ...post, status: 'submitted', submittedAt: now };
@@ -198,6 +252,8 @@ const decide = (post: Post, action: PostAction, at: Date): Post => {
     }
     case 'approve':
       return approve(post, action, at);
+    case 'nameReviewers':
+      return nameReviewers(post, action, at);
     case 'reject':
     case 'requestChanges': {
       assertSameVersion(post, action.version);

@@ -2,7 +2,10 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '#shared/audit/chain';
 import { dynamo } from '#shared/aws';
 import { NotFoundError } from '#shared/errors';
-import { Personalisation } from '#shared/personalisations/personalisation';
+import {
+  type Personalisation,
+  personalisationFrom,
+} from '#shared/personalisations/personalisation';
 import type { AuditStore } from '#shared/store/audit';
 import { keys, withoutKeys } from '#shared/store/keys';
 
@@ -19,17 +22,19 @@ export const createPersonalisationStore = (tableName: string, audit: AuditStore)
         ConsistentRead: true,
       }),
     );
-    return Item ? Personalisation.parse(withoutKeys(Item)) : undefined;
+    return Item ? personalisationFrom(withoutKeys(Item)) : undefined;
   },
 
   /**
    * Stores the personalisation with its audit entry; one waiting for legal carries the review
-   * index keys, and loses them once decided. `expected` is the status it replaces, if any.
+   * index keys, and loses them once decided. `expected` is the edit as the decider read it: the
+   * write only lands if that exact text, as checked then, is still the one waiting, so the check
+   * and the decision are one conditional write.
    */
   async save(
     personalisation: Personalisation,
     record: AuditRecord,
-    expected?: Personalisation['status'],
+    expected?: Pick<Personalisation, 'status' | 'text' | 'checkedAt'>,
   ): Promise<void> {
     const p = personalisation;
     await audit.commit({
@@ -51,15 +56,25 @@ export const createPersonalisationStore = (tableName: string, audit: AuditStore)
             },
             ...(expected
               ? {
-                  ConditionExpression: '#status = :expected',
-                  ExpressionAttributeNames: { '#status': 'status' },
-                  ExpressionAttributeValues: { ':expected': expected },
+                  ConditionExpression:
+                    '#status = :status AND #text = :text AND #checkedAt = :checkedAt',
+                  ExpressionAttributeNames: {
+                    '#status': 'status',
+                    '#text': 'text',
+                    '#checkedAt': 'checkedAt',
+                  },
+                  ExpressionAttributeValues: {
+                    ':status': expected.status,
+                    ':text': expected.text,
+                    ':checkedAt': expected.checkedAt,
+                  },
                 }
               : {}),
           },
         },
       ],
-      conflict: 'This personalisation was decided or changed meanwhile; reload it',
+      conflict:
+        'This edit was decided or its text changed since you read it; the queue shows what waits now',
     });
   },
 
@@ -74,7 +89,7 @@ export const createPersonalisationStore = (tableName: string, audit: AuditStore)
         Limit: limit,
       }),
     );
-    return Items.map((item) => Personalisation.parse(withoutKeys(item)));
+    return Items.map((item) => personalisationFrom(withoutKeys(item)));
   },
 
   async require(employeeId: string, postId: string, network: string): Promise<Personalisation> {

@@ -3,6 +3,7 @@ import type { AuditRecord } from '#shared/audit/chain';
 import { dynamo } from '#shared/aws';
 import { NotFoundError } from '#shared/errors';
 import { type Comment, Comment as CommentSchema } from '#shared/posts/comment';
+import { contributorsFrom } from '#shared/posts/contributors';
 import { LibraryEntry, libraryEntryOf } from '#shared/posts/library';
 import { Approval, LIVE_STATUSES, Post, PostVersion, versionOf } from '#shared/posts/post';
 import { deadlineOf } from '#shared/posts/workflow';
@@ -131,6 +132,33 @@ export const createPostStore = (tableName: string, audit: AuditStore) => {
     return [...writes, ...(change.writes ?? [])];
   };
 
+  const listVersions = (postId: string): Promise<PostVersion[]> =>
+    itemsWithPrefix(
+      tableName,
+      { pk: keys.post(postId).pk, prefix: keys.postVersionPrefix },
+      (item) => PostVersion.parse(withoutKeys(item)),
+    );
+
+  /**
+   * A post stored before contributors were kept gets them rebuilt from its versions, never
+   * guessed from the author and last editor alone; the next save stores them.
+   */
+  const postFrom = async (item: Record<string, unknown>): Promise<Post> => {
+    const stored = withoutKeys(item);
+    if (Array.isArray(stored.contributors)) return Post.parse(stored);
+    const versions = await listVersions(String(stored.postId));
+    return Post.parse({
+      ...stored,
+      contributors: contributorsFrom(
+        {
+          userId: String(stored.authorId),
+          ...(typeof stored.authorEmail === 'string' ? { email: stored.authorEmail } : {}),
+        },
+        [...versions.map((v) => v.editedBy), String(stored.editedBy)],
+      ),
+    });
+  };
+
   return {
     /** Writes the post's change, everything derived from it and its audit entries, atomically. */
     async save(next: Post, previous: Post | undefined, change: PostChange): Promise<void> {
@@ -148,7 +176,7 @@ export const createPostStore = (tableName: string, audit: AuditStore) => {
         new GetCommand({ TableName: tableName, Key: keys.post(postId), ConsistentRead: true }),
       );
       if (!Item || Item.status === 'deleted') throw new NotFoundError('Post', postId);
-      return Post.parse(withoutKeys(Item));
+      return postFrom(Item);
     },
 
     async getVersion(postId: string, version: number): Promise<PostVersion> {
@@ -163,13 +191,7 @@ export const createPostStore = (tableName: string, audit: AuditStore) => {
       return PostVersion.parse(withoutKeys(Item));
     },
 
-    listVersions(postId: string): Promise<PostVersion[]> {
-      return itemsWithPrefix(
-        tableName,
-        { pk: keys.post(postId).pk, prefix: keys.postVersionPrefix },
-        (item) => PostVersion.parse(withoutKeys(item)),
-      );
-    },
+    listVersions,
 
     /** Every approval ever given to the post, across versions, oldest version first. */
     listApprovals(postId: string): Promise<Approval[]> {
@@ -222,7 +244,7 @@ export const createPostStore = (tableName: string, audit: AuditStore) => {
       );
       const last = Items.at(-1);
       return {
-        posts: Items.map((item) => Post.parse(withoutKeys(item))),
+        posts: await Promise.all(Items.map(postFrom)),
         ...(LastEvaluatedKey && last ? { next: String(last[`${index}sk`]) } : {}),
       };
     },
@@ -241,7 +263,7 @@ export const createPostStore = (tableName: string, audit: AuditStore) => {
           Limit: limit,
         }),
       );
-      return Items.map((item) => Post.parse(withoutKeys(item)));
+      return Promise.all(Items.map(postFrom));
     },
 
     /**

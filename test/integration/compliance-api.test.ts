@@ -5,11 +5,13 @@ import { publishShare } from '#functions/share-worker/publish-share';
 import { defaultApprovalPolicy } from '#shared/approvals/policy';
 import { disclaimersOn, renderFinalText } from '#shared/compliance/engine';
 import { defaultPolicy } from '#shared/compliance/policy';
+import { ConflictError } from '#shared/errors';
 import type { PendingEvent } from '#shared/events/publisher';
 import { shareIdFor } from '#shared/ids';
 import { linkCodeFor } from '#shared/links/tracked-link';
 import { createNetworkRegistry } from '#shared/networks/registry';
 import { findSandboxPost } from '#shared/networks/sandbox';
+import type { Personalisation } from '#shared/personalisations/personalisation';
 import type { Post } from '#shared/posts/post';
 import { personValues } from '#shared/posts/template';
 import { defaultSharingPolicy } from '#shared/sharing/policy';
@@ -109,6 +111,16 @@ const personalise = (text: string) =>
     body: { text },
   });
 
+/** The queue's entry for one edit, as legal sees it. */
+const reviewItem = async (
+  personalisationId: string,
+): Promise<{ status: string; text: string; textHash: string } | undefined> => {
+  const queue = await call('lou', 'GET /reviews/personalisations', {});
+  return queue.body.personalisations.find(
+    (p: { personalisationId: string }) => p.personalisationId === personalisationId,
+  );
+};
+
 describe('employee edits, checked in their final form', () => {
   it('starts from a text that carries the disclaimer and the disclosure', () => {
     expect(startingText).toContain(TESTIMONIAL);
@@ -146,20 +158,98 @@ describe('employee edits, checked in their final form', () => {
       queue.body.personalisations.map((p: { personalisationId: string }) => p.personalisationId),
     ).toContain(id);
     expect((await call('eve', 'GET /reviews/personalisations')).status).toBe(403);
+    const { textHash } = (await reviewItem(id)) ?? {};
     const decided = await call(
       'lou',
       'POST /reviews/personalisations/{personalisationId}/approve',
       {
         pathParameters: { personalisationId: id },
-        body: {},
+        body: { textHash },
       },
     );
     expect(decided.body.personalisation.status).toBe('approved');
     const again = await call('lou', 'POST /reviews/personalisations/{personalisationId}/approve', {
       pathParameters: { personalisationId: id },
-      body: {},
+      body: { textHash },
     });
     expect(again.status).toBe(409);
+  });
+
+  it('refuses legal’s approval of a text the employee replaced after legal read it (409), and queues the new text', async () => {
+    const first = await personalise(
+      startingText.replace('Hear how', 'Guaranteed returns aside, hear how'),
+    );
+    expect(first.status).toBe(202);
+    const id = first.body.personalisation.personalisationId;
+    const shown = await reviewItem(id);
+    expect(shown?.textHash).toMatch(/^[a-f0-9]{64}$/);
+    // The employee swaps the text while legal is reading the first one.
+    const replacement = startingText.replace(
+      'Hear how',
+      'Ask me (eve@cmp.acme.example) about our pre-release Q4 earnings. Hear how',
+    );
+    const replaced = await personalise(replacement);
+    expect(replaced.status).toBe(202);
+
+    const decide = (verb: 'approve' | 'reject', body: Record<string, unknown>) =>
+      call('lou', `POST /reviews/personalisations/{personalisationId}/${verb}`, {
+        pathParameters: { personalisationId: id },
+        body,
+      });
+    const approvedBlind = await decide('approve', { textHash: shown?.textHash });
+    expect(approvedBlind.status).toBe(409);
+    expect(approvedBlind.body.error.code).toBe('conflict');
+    const rejectedBlind = await decide('reject', { textHash: shown?.textHash, reason: 'no' });
+    expect(rejectedBlind.status).toBe(409);
+
+    const waiting = await reviewItem(id);
+    expect(waiting).toMatchObject({ status: 'pending_review', text: replacement });
+    expect(waiting?.textHash).not.toBe(shown?.textHash);
+    const decided = await decide('reject', {
+      textHash: waiting?.textHash,
+      reason: 'No personal data or unreleased results, please',
+    });
+    expect(decided.status).toBe(200);
+    expect(decided.body.personalisation).toMatchObject({ status: 'rejected', text: replacement });
+  });
+
+  it('lands a decision only if the text read is still the one waiting, checked in the write itself', async () => {
+    // The race the handler's own comparison cannot close: the text changes between read and write.
+    const read = await personalise(
+      startingText.replace('Hear how', 'Guaranteed returns aside, hear how'),
+    );
+    const seen: Personalisation = read.body.personalisation;
+    const replacement = startingText.replace('Hear how', 'Guaranteed gains aside, hear how');
+    expect((await personalise(replacement)).status).toBe(202);
+    const record = {
+      at: new Date().toISOString(),
+      actor: 'user-lou',
+      action: 'personalisation.approved',
+      subject: { postId: seen.postId },
+      before: null,
+      after: {},
+    };
+    await expect(
+      deps.personalisations.save({ ...seen, status: 'approved' }, record, seen),
+    ).rejects.toThrow(ConflictError);
+    const stored = await deps.personalisations.get(seen.employeeId, seen.postId, 'sandbox');
+    expect(stored).toMatchObject({ status: 'pending_review', text: replacement });
+  });
+
+  it('needs the hash of the text legal read to decide on it', async () => {
+    const waiting = await personalise(
+      startingText.replace('Hear how', 'Guaranteed returns aside, hear how'),
+    );
+    const refused = await call(
+      'lou',
+      'POST /reviews/personalisations/{personalisationId}/approve',
+      {
+        pathParameters: { personalisationId: waiting.body.personalisation.personalisationId },
+        body: {},
+      },
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.fields.map((f: { field: string }) => f.field)).toContain('textHash');
   });
 
   it('lets a harmless edit through, and the share worker posts exactly that text (with its tracked link)', async () => {

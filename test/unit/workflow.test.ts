@@ -8,6 +8,7 @@ import {
 import { ConflictError, ForbiddenError } from '#shared/errors';
 import { contentHashOf } from '#shared/posts/content-hash';
 import type { Post } from '#shared/posts/post';
+import { noEligibleReviewer } from '#shared/posts/reviewers';
 import { deadlineAction, isLiveAt, transition } from '#shared/posts/workflow';
 import { caller, cleanCheck, content, draftPost, T0 } from '../fixtures/posts';
 
@@ -111,6 +112,76 @@ describe('post workflow', () => {
         at(3),
       ),
     ).toThrow(ForbiddenError);
+  });
+
+  it('refuses an approval from anyone who edited an earlier version, even after the author edited last', () => {
+    // M1 writes, M2 rewrites the copy, M1 changes only the title: M2's words are still in it.
+    const m1 = caller('m1', 'marketing');
+    const m2 = caller('m2', 'marketing');
+    const v1 = draftPost({}, 'm1');
+    const v2 = transition(
+      v1,
+      { type: 'edit', by: m2, content: content({ variants: [{ text: 'Words by M2.' }] }) },
+      at(1),
+    );
+    const v3 = transition(
+      v2,
+      {
+        type: 'edit',
+        by: m1,
+        content: content({ title: 'Retitled', variants: [{ text: 'Words by M2.' }] }),
+      },
+      at(2),
+    );
+    expect(v3.editedBy).toBe('m1');
+    const inReview = reviewed(v3);
+    expect(() => transition(inReview, { type: 'approve', by: m2, version: 3 }, at(3))).toThrow(
+      ForbiddenError,
+    );
+    expect(
+      transition(inReview, { type: 'approve', by: caller('m3', 'marketing'), version: 3 }, at(3))
+        .status,
+    ).toBe('approved');
+  });
+
+  it('says when every named reviewer of the open stage wrote the post, and lets only an admin name others', () => {
+    const counsel = policy({
+      stages: [
+        {
+          id: 'counsel',
+          name: 'Counsel',
+          role: 'legal',
+          mode: 'all',
+          reviewers: ['lou@acme.example', 'lea@acme.example'],
+        },
+      ],
+    });
+    const edited = transition(
+      draftPost(),
+      { type: 'edit', by: caller('lou', 'legal', 'marketing'), content: content({ title: 'Lou' }) },
+      at(1),
+    );
+    const inReview = reviewed(edited, counsel);
+    expect(noEligibleReviewer(inReview)).toBe(
+      'no eligible reviewer: lou@acme.example, who must approve the Counsel stage, wrote or edited this post; an admin can name others',
+    );
+    const withLea = transition(
+      inReview,
+      { type: 'approve', by: caller('lea', 'legal'), version: 2 },
+      at(3),
+    );
+    const name = (by = caller('ada', 'admin'), reviewers = ['lea@acme.example']) =>
+      transition(
+        withLea,
+        { type: 'nameReviewers', by, version: 2, stageId: 'counsel', reviewers },
+        at(4),
+      );
+    expect(() => name(caller('mo', 'marketing', 'legal'))).toThrow(ForbiddenError);
+    expect(() => name(undefined, ['lou@acme.example'])).toThrow(/wrote or edited/);
+    // Lea already approved; naming her alone completes the stage.
+    const named = name();
+    expect(named.status).toBe('approved');
+    expect(noEligibleReviewer(named)).toBeUndefined();
   });
 
   it('needs legal for regulated posts and marketing for the rest', () => {

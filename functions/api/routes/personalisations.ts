@@ -9,7 +9,7 @@ import type { CheckTarget } from '#shared/compliance/engine';
 import { checkText } from '#shared/compliance/engine';
 import { outcomeOf } from '#shared/compliance/finding';
 import type { Employee } from '#shared/employees/employee';
-import { ComplianceBlockedError, ForbiddenError } from '#shared/errors';
+import { ComplianceBlockedError, ConflictError, ForbiddenError } from '#shared/errors';
 import { sha256 } from '#shared/hash';
 import { KnownNetwork } from '#shared/networks/limits';
 import {
@@ -19,6 +19,7 @@ import {
   Personalisation as PersonalisationSchema,
   personalisationIdOf,
   statusFor,
+  TextHash,
 } from '#shared/personalisations/personalisation';
 import { contentHashOf } from '#shared/posts/content-hash';
 import type { Post } from '#shared/posts/post';
@@ -86,6 +87,7 @@ export const checkPersonalisation = async (
     postId: post.postId,
     network: target.network,
     text,
+    textHash: sha256(text),
     status: statusFor(outcome),
     findings,
     policyVersion: policy.version,
@@ -104,7 +106,7 @@ export const checkPersonalisation = async (
       status: personalisation.status,
       findings: findings.map((f) => `${f.severity}:${f.ruleId}`),
       policyVersion: policy.version,
-      textHash: sha256(text),
+      textHash: personalisation.textHash,
     },
   });
   return personalisation;
@@ -112,6 +114,8 @@ export const checkPersonalisation = async (
 
 export const personalisationQueue = defineRoute({
   summary: 'Employees’ edits waiting for legal, oldest first, with their findings',
+  description:
+    'Each edit carries `textHash`, the hash of the text shown; approving or rejecting it names that hash.',
   tag: 'workflow',
   roles: ['legal'],
   query: z.strictObject({ limit: Limit }),
@@ -136,8 +140,11 @@ const decide = (decision: 'approved' | 'rejected') =>
         : 'Refuse an employee’s edit, with a reason they will see',
     tag: 'workflow',
     roles: ['legal'],
+    description:
+      'Name the `textHash` the queue showed: if the employee replaced the text since, the answer is 409 and the new text waits in the queue.',
     params: z.strictObject({ personalisationId: PersonalisationId }),
     body: z.strictObject({
+      textHash: TextHash,
       reason:
         decision === 'rejected'
           ? z.string().trim().min(1).max(2000)
@@ -150,6 +157,11 @@ const decide = (decision: 'approved' | 'rejected') =>
       const current = await deps.personalisations.require(employeeId, postId, network);
       if (current.authorId === caller.userId) {
         throw new ForbiddenError('Nobody may review their own edit');
+      }
+      if (current.textHash !== body.textHash) {
+        throw new ConflictError(
+          'The employee changed this text after you opened it; the new text waits in the queue',
+        );
       }
       const decided: Personalisation = {
         ...current,
@@ -165,9 +177,15 @@ const decide = (decision: 'approved' | 'rejected') =>
           action: `personalisation.${decision}`,
           subject: { postId },
           before: { status: current.status },
-          after: { status: decision, employeeId, network, reason: body.reason ?? null },
+          after: {
+            status: decision,
+            employeeId,
+            network,
+            textHash: current.textHash,
+            reason: body.reason ?? null,
+          },
         },
-        'pending_review',
+        { status: 'pending_review', text: current.text, checkedAt: current.checkedAt },
       );
       return { status: 200, body: { personalisation: decided } };
     },

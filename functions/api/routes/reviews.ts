@@ -11,6 +11,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '#shared/errors';
 import { type Comment, CommentRequest, Comment as CommentSchema } from '#shared/posts/comment';
 import { diffContent } from '#shared/posts/diff';
 import { Approval, type Post, ReviewStagePlan } from '#shared/posts/post';
+import { noEligibleReviewer } from '#shared/posts/reviewers';
 import { authorizeReviewer } from '#shared/posts/workflow';
 
 const DecisionFields = { version: VersionField.optional() };
@@ -25,6 +26,15 @@ const RejectBody = z.strictObject({
 const ChangesBody = z.strictObject({
   ...DecisionFields,
   comment: z.string().trim().min(1).max(4000),
+});
+const NameReviewersBody = z.strictObject({
+  ...DecisionFields,
+  stageId: z.string().min(1).max(40),
+  reviewers: z
+    .array(z.email().max(254).toLowerCase())
+    .min(1)
+    .max(20)
+    .refine((emails) => new Set(emails).size === emails.length, 'each reviewer once'),
 });
 const newComment = (
   post: Post,
@@ -176,6 +186,26 @@ export const listApprovals = defineRoute({
   },
 });
 
+export const nameReviewers = postActionRoute({
+  summary: 'Name who reviews a stage of this post, when the policy’s reviewers wrote or edited it',
+  description:
+    'Admin only, for the version in review (body or If-Match). The named replace the stage’s reviewers for this version; anyone who wrote or edited the post is refused (400). On the audit record.',
+  tag: 'workflow',
+  roles: ['admin'],
+  body: NameReviewersBody,
+  ifMatch: true,
+  answer: 'The post with the stage’s new reviewers',
+  action: ({ body, caller, request }) => ({
+    action: {
+      type: 'nameReviewers',
+      by: caller,
+      version: expectedVersion(request, body.version),
+      stageId: body.stageId,
+      reviewers: body.reviewers,
+    },
+  }),
+});
+
 const REVIEW_ROLES = ['legal', 'marketing'] as const;
 
 const ReviewQuery = z.strictObject({
@@ -192,6 +222,8 @@ const ReviewItem = z.object({
   regulatedBecause: z.array(z.string()),
   findings: z.array(ComplianceFinding),
   diff: z.object({ against: z.number().int().nullable(), changes: z.array(FieldChange) }),
+  /** Set when nobody left may take the stage; an admin names reviewers for the post. */
+  noEligibleReviewer: z.string().optional(),
 });
 
 const mayReview = (post: Post, caller: Caller): boolean => {
@@ -206,8 +238,10 @@ const mayReview = (post: Post, caller: Caller): boolean => {
 
 export const reviewQueue = defineRoute({
   summary: 'Posts waiting for my review, with findings and the diff against the last approval',
+  description:
+    'Also lists posts nobody left may review (`noEligibleReviewer` says why), so they are seen; an admin reads any queue by `role` and names reviewers for them.',
   tag: 'workflow',
-  roles: ['marketing', 'legal'],
+  roles: ['marketing', 'legal', 'admin'],
   query: ReviewQuery,
   response: {
     status: 200,
@@ -215,8 +249,14 @@ export const reviewQueue = defineRoute({
     schema: z.object({ items: z.array(ReviewItem), cursor: z.string().optional() }),
   },
   async handle({ query, caller, deps }) {
+    const admin = caller.roles.includes('admin');
     const role: Role | undefined = query.role ?? REVIEW_ROLES.find((r) => caller.roles.includes(r));
-    if (!role || !caller.roles.includes(role)) {
+    if (!role && admin) {
+      throw new ValidationError('Say which queue to read', [
+        { field: 'role', message: `one of ${REVIEW_ROLES.join(', ')}` },
+      ]);
+    }
+    if (!role || !(caller.roles.includes(role) || admin)) {
       throw new ForbiddenError(`You are not a ${query.role ?? 'reviewer'}`);
     }
     const waiting: Post[] = [];
@@ -227,12 +267,18 @@ export const reviewQueue = defineRoute({
         limit: query.limit - waiting.length,
         after: cursor,
       });
-      waiting.push(...page.posts.filter((post) => mayReview(post, caller)));
+      // A stuck post shows to the whole queue, so someone sees it waits for an admin.
+      waiting.push(
+        ...page.posts.filter(
+          (post) => admin || mayReview(post, caller) || noEligibleReviewer(post) !== undefined,
+        ),
+      );
       cursor = page.next;
     } while (cursor && waiting.length < query.limit);
     const items = await Promise.all(
       waiting.map(async (post) => {
         const against = post.lastApprovedVersion ?? null;
+        const stuck = noEligibleReviewer(post);
         const changes = against
           ? diffContent(await deps.posts.getVersion(post.postId, against), post)
           : [];
@@ -243,6 +289,7 @@ export const reviewQueue = defineRoute({
           regulatedBecause: post.review?.reasons ?? [],
           findings: post.compliance?.findings ?? [],
           diff: { against, changes },
+          ...(stuck ? { noEligibleReviewer: stuck } : {}),
         };
       }),
     );
