@@ -23,10 +23,21 @@ export interface DetectedLink {
 const KNOWN_TLDS = new Set([...TLDS, 'example', 'test', 'invalid']);
 
 const isTld = (label: string): boolean => {
-  const lower = label.toLowerCase();
+  // As the URL parser maps it: `c\u00ADom` is `com` to a browser.
+  const mapped = asciiHost(label);
   return (
-    KNOWN_TLDS.has(lower) || (lower.startsWith('xn--') && KNOWN_TLDS.has(domainToUnicode(lower)))
+    KNOWN_TLDS.has(mapped) || (mapped.startsWith('xn--') && KNOWN_TLDS.has(domainToUnicode(mapped)))
   );
+};
+
+/**
+ * A host as the URL parser reads it (UTS #46: case folded, ignorable characters such as the soft
+ * hyphen dropped, IDNs in punycode). A host the parser refuses stays as written, so it matches no
+ * allow-list entry and is judged, never waved through.
+ */
+const asciiHost = (host: string): string => {
+  const lower = host.toLowerCase();
+  return domainToASCII(lower) || lower;
 };
 
 /** Characters a link does not end with, though a sentence around it may. */
@@ -35,11 +46,6 @@ const TRAILING = new Set([...'.,;:!?\'"…)]}>»”’']);
 const DOTS = ['.', '。', '．', '｡'];
 /** Where a URL's path, query or fragment begins: the link then runs to the next space. */
 const PATH_START = new Set(['/', '?', '#']);
-
-const asciiHost = (host: string): string => {
-  const lower = host.toLowerCase();
-  return domainToASCII(lower) || lower;
-};
 
 const nextSpace = (text: string, from: number): number => {
   PATTERNS.whitespace.lastIndex = from;
@@ -108,7 +114,8 @@ export const detectLinks = (text: string): DetectedLink[] => {
     if (match.index < resume) continue;
     const run = match[0];
     const after = match.index + run.length;
-    const link = text.startsWith('://', after)
+    const explicit = text.startsWith('://', after);
+    const link = explicit
       ? PATTERNS.scheme.test(run)
         ? explicitLink(text, match.index, after)
         : undefined
@@ -118,6 +125,10 @@ export const detectLinks = (text: string): DetectedLink[] => {
     if (link) {
       links.push(link);
       resume = link.end;
+    } else if (explicit) {
+      // What follows a `://` that is no URL runs to the next space: read it once, not again
+      // from every run inside it.
+      resume = nextSpace(text, after);
     }
   }
   return links;

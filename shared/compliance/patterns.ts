@@ -28,7 +28,7 @@ export const PATTERNS = {
   nonSpaceRun: /\S+/g,
 
   // Links: a dotted run of host characters; what makes it a link is decided in code.
-  hostRun: /[\p{L}\p{N}_-]+(?:[.。．｡][\p{L}\p{N}_-]+)*/gu,
+  hostRun: /[\p{L}\p{N}\p{M}\p{Cf}_·-]+(?:[.。．｡][\p{L}\p{N}\p{M}\p{Cf}_·-]+)*/gu,
   hostDot: /[.。．｡]/u,
   /** Global: the link scanner sets `lastIndex` to find the next space from a position. */
   whitespace: /\s/gu,

@@ -19,4 +19,5 @@ export const ADVERSARIAL: Record<string, (size: number) => string> = {
   'URL-ish "https://"+"a.-"×n': (size) => `https://${fill('a.-', size - 8)}`,
   'host runs "www.a"×n': (size) => fill('www.a', size),
   'open template "{{"+" "×n': (size) => `{{${fill(' ', size - 2)}`,
+  'broken URLs "a://["×n': (size) => fill('a://[', size),
 };

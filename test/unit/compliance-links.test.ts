@@ -79,6 +79,16 @@ describe('links the networks make from bare domains', () => {
     ]);
   });
 
+  it.each([
+    ['a soft hyphen', 'Apply at evil\u00ADacme.example/jobs', 'evilacme.example'],
+    ['a combining accent', 'Apply at evil\u0301acme.example', 'xn--eviacme-vhb.example'],
+    ['a middle dot', 'Apply at evil\u00B7acme.example', 'xn--evilacme-joa.example'],
+    ['a soft hyphen in the TLD', 'Apply at evil.c\u00ADom', 'evil.com'],
+  ])('reads a host hidden behind %s as the URL parser does', (_how, copy, host) => {
+    expect(detectLinks(copy).map((l) => l.host)).toEqual([host]);
+    expect(findings(copy).map((f) => f.ruleId)).toEqual(['link.domain']);
+  });
+
   it('finds the link once, and nothing in its path', () => {
     expect(detectLinks('acme.example/a/evil.com/b.co x.y').map((l) => l.host)).toEqual([
       'acme.example',
