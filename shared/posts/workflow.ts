@@ -11,7 +11,7 @@ import type {
   ReviewPlan,
   ReviewStagePlan,
 } from '#shared/posts/post';
-import { contributorsAmong } from '#shared/posts/reviewers';
+import { contributorsAmong, noEligibleReviewer } from '#shared/posts/reviewers';
 
 /**
  * The post state machine as one pure function: the post and what happened in, the next post out,
@@ -178,8 +178,12 @@ const advanceIfSatisfied = (post: Post, at: Date): Post => {
 };
 
 /**
- * An admin names who reviews a stage of this version in place of the policy's reviewers, when
- * those wrote or edited the post. The named must not have written any of it either.
+ * An admin names who reviews the open stage of this version in place of reviewers who wrote or
+ * edited the post. Only then: a stage whose named reviewers can still act is not the admin's to
+ * rewrite, and an `all` stage keeps as many approvals to collect as it had (each writer is
+ * replaced by someone new, never dropped). A stage open to its whole role may be narrowed to
+ * named people of that role; it still needs one approval. The named must not have written any
+ * of the post either.
  */
 const nameReviewers = (
   post: Post,
@@ -197,8 +201,11 @@ const nameReviewers = (
       { field: 'stageId', message: `one of ${review.stages.map((s) => s.id).join(', ')}` },
     ]);
   }
-  if (index < review.currentStage) {
-    throw new ConflictError(`The ${action.stageId} stage of post ${post.postId} is already passed`);
+  const stage = review.stages[index] as ReviewStagePlan;
+  if (index !== review.currentStage) {
+    throw new ConflictError(
+      `Only the open stage's reviewers can be named; the ${stage.name} stage is not open`,
+    );
   }
   const writers = contributorsAmong(post, action.reviewers);
   if (writers.length > 0) {
@@ -206,10 +213,30 @@ const nameReviewers = (
       { field: 'reviewers', message: `${writers.join(', ')} wrote or edited this post` },
     ]);
   }
-  const stages = review.stages.map((stage, i) =>
-    i === index ? { ...stage, reviewers: [...action.reviewers], namedBy: action.by.userId } : stage,
+  const reviewers = [...new Set(action.reviewers)];
+  if (stage.reviewers.length > 0) {
+    if (!noEligibleReviewer(post)) {
+      throw new ConflictError(
+        `The ${stage.name} stage still has eligible reviewers; an admin names others only when none is left`,
+      );
+    }
+    if (stage.mode === 'all') {
+      const replaced = contributorsAmong(post, stage.reviewers);
+      const kept = stage.reviewers.filter((email) => !replaced.includes(email));
+      const added = reviewers.filter((email) => !kept.includes(email));
+      if (added.length < replaced.length) {
+        throw new ValidationError(
+          `Name ${replaced.length} new reviewer(s) in place of ${replaced.join(', ')}: every one of them must approve`,
+          [{ field: 'reviewers', message: `at least ${replaced.length} not already in the stage` }],
+        );
+      }
+      reviewers.splice(0, reviewers.length, ...kept, ...added);
+    }
+  }
+  const stages = review.stages.map((s, i) =>
+    i === index ? { ...s, reviewers, namedBy: action.by.userId } : s,
   );
-  // An `all` stage whose remaining reviewer was replaced may be satisfied already.
+  // An `all` stage some of whose kept reviewers approved already may be satisfied now.
   return advanceIfSatisfied({ ...post, review: { ...review, stages } }, at);
 };
 

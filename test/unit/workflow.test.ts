@@ -178,10 +178,32 @@ describe('post workflow', () => {
       );
     expect(() => name(caller('mo', 'marketing', 'legal'))).toThrow(ForbiddenError);
     expect(() => name(undefined, ['lou@acme.example'])).toThrow(/wrote or edited/);
-    // Lea already approved; naming her alone completes the stage.
-    const named = name();
-    expect(named.status).toBe('approved');
+    // Lea already approved: naming her in Lou's place would drop an approval the stage needs.
+    expect(() => name()).toThrow(/in place of lou@acme.example/);
+    const named = name(undefined, ['len@acme.example']);
+    expect(named.review?.stages[0]?.reviewers).toEqual(['lea@acme.example', 'len@acme.example']);
+    expect(named.status).toBe('in_review');
     expect(noEligibleReviewer(named)).toBeUndefined();
+    // Once nobody is stuck, the stage is no longer the admin's to rewrite.
+    expect(() =>
+      transition(
+        named,
+        {
+          type: 'nameReviewers',
+          by: caller('ada', 'admin'),
+          version: 2,
+          stageId: 'counsel',
+          reviewers: ['lia@acme.example'],
+        },
+        at(5),
+      ),
+    ).toThrow(ConflictError);
+    const approved = transition(
+      named,
+      { type: 'approve', by: caller('len', 'legal'), version: 2 },
+      at(6),
+    );
+    expect(approved.status).toBe('approved');
   });
 
   it('needs legal for regulated posts and marketing for the rest', () => {
