@@ -6,10 +6,14 @@ export type ReaderHasher = (code: string, reader: string, at: Date) => Promise<s
 
 /** The shortest root secret accepted: 32 bytes, the HMAC-SHA256 block's worth of entropy. */
 const MIN_ROOT_BYTES = 32;
-/** The root is re-read at most hourly, so a rotated secret is in use within the hour. */
+/** How long a read root is trusted when a new day's key is derived. */
 const SECRET_MAX_AGE_SECONDS = 3600;
 
-/** Derives each day's key once per container and day; the root is read only then. */
+/**
+ * Derives each day's key once per container and day; the root is read only then. A rotated root
+ * is therefore used from the next UTC day on: changing keys mid-day would hash a reader anew
+ * and count them twice that day.
+ */
 export const readerHasher = (loadRoot: () => Promise<Buffer>): ReaderHasher => {
   let current: { day: string; key: Buffer } | undefined;
   return async (code, reader, at) => {
