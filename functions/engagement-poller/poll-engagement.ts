@@ -1,8 +1,18 @@
-import { randomUUID } from 'node:crypto';
+import {
+  type Hold,
+  type HoldReason,
+  openReadScopes,
+  type ReadScopes,
+} from '#functions/engagement-poller/read-scopes';
 import type { Connection } from '#shared/employees/employee';
 import { nextPollFor } from '#shared/engagement/cadence';
 import type { EngagementPolicy } from '#shared/engagement/policy';
-import { READ_BUDGETS } from '#shared/engagement/read-budget';
+import {
+  FAILED_READ_RETRY_SECONDS,
+  READ_BUDGETS,
+  readBlockEnd,
+  windowStart,
+} from '#shared/engagement/read-budget';
 import { DETAIL_TYPES } from '#shared/events/catalogue';
 import { event, type Publish } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
@@ -33,14 +43,19 @@ export interface PollerDependencies {
 export interface NetworkPollRun {
   /** Shares whose reading this run recorded. */
   polled: number;
-  /** Shares whose connection is not working: their reading moved, no call made for them. */
+  /**
+   * Shares whose reading moved on with no reading made: their connection is not working, or
+   * their server (a Mastodon instance) failed, is blocked or spent its budget in this run.
+   */
   postponed: number;
   /** Sharers whose audience this run read anew. */
   audiences: number;
   /** Calls made to the network. */
   calls: number;
-  /** Why the run left shares due for the next one. */
-  stopped?: 'blocked' | 'budget_spent' | 'rate_limited' | 'network_error' | 'another_poller';
+  /** Why the run left the network's shares due for the next one. */
+  stopped?: HoldReason;
+  /** Servers of a federated network this run read no more from, and why; the others were read. */
+  held?: Record<string, HoldReason>;
 }
 
 const PAGE_SIZE = 500;
@@ -59,41 +74,84 @@ const working = (
   (connection.status === 'active' || connection.status === 'expiring') &&
   (!connection.expiresAt || new Date(connection.expiresAt) > now);
 
-/** One call to the network within the shared budget; a refusal says why the run stops here. */
+/** What a failed call means for its scope: until when it is held, and why. */
+const holdFor = async (
+  error: unknown,
+  scope: string,
+  now: Date,
+  deps: PollerDependencies,
+): Promise<Hold> => {
+  if (!isNetworkError(error)) throw error;
+  if (error.kind !== 'rate_limited') {
+    return {
+      reason: 'network_error',
+      retryAt: new Date(now.getTime() + FAILED_READ_RETRY_SECONDS * 1000),
+    };
+  }
+  const until = readBlockEnd(now, error.details.retryAfterSeconds);
+  await deps.readBudget.block(scope, until, now);
+  return { reason: 'rate_limited', retryAt: until };
+};
+
+/**
+ * One call to `host` (undefined: the network's one API) within its shared budget; undefined when
+ * refused or failed, and the scope is then held for the rest of the run. A hold of the network's
+ * own scope stops the run; a server's holds only that server.
+ */
 const withinBudget = async <T>(
   network: NetworkAdapter,
+  host: string | undefined,
+  scopes: ReadScopes,
   now: Date,
   deps: PollerDependencies,
   run: NetworkPollRun,
   call: () => Promise<T>,
 ): Promise<T | undefined> => {
-  if (!(await deps.readBudget.take(network.name, now, READ_BUDGETS[network.name]))) {
-    run.stopped = 'budget_spent';
-    return undefined;
+  const budget = READ_BUDGETS[network.name];
+  const scope = scopes.scopeOf(host);
+  let hold: Hold;
+  if (!(await deps.readBudget.take(scope, now, budget))) {
+    const windowEnd = windowStart(now, budget).getTime() + budget.windowSeconds * 1000;
+    hold = { reason: 'budget_spent', retryAt: new Date(windowEnd) };
+  } else {
+    run.calls += 1;
+    try {
+      return await call();
+    } catch (error) {
+      hold = await holdFor(error, scope, now, deps);
+      // Nothing is recorded for this call: what it was for is read again from `retryAt` on.
+      logger.warn('Engagement read stopped', {
+        network: network.name,
+        host,
+        kind: isNetworkError(error) ? error.kind : undefined,
+        status: isNetworkError(error) ? error.details.status : undefined,
+      });
+    }
   }
-  run.calls += 1;
-  try {
-    return await call();
-  } catch (error) {
-    if (!isNetworkError(error)) throw error;
-    if (error.kind === 'rate_limited') {
-      const waitMs = (error.details.retryAfterSeconds ?? 900) * 1000;
-      await deps.readBudget.block(network.name, new Date(now.getTime() + waitMs));
-      run.stopped = 'rate_limited';
-    } else run.stopped = 'network_error';
-    // Nothing is recorded for this call: what it was for stays due and the next run catches up.
-    logger.warn('Engagement read stopped', {
-      network: network.name,
-      kind: error.kind,
-      status: error.details.status,
-    });
-    return undefined;
+  scopes.hold(host, hold);
+  if (host === undefined) run.stopped = hold.reason;
+  return undefined;
+};
+
+/** Items by the server a read of each goes to (undefined: the network's one API). */
+const byHost = <T>(
+  network: NetworkAdapter,
+  items: readonly T[],
+  where: (item: T) => string | undefined,
+): Map<string | undefined, T[]> => {
+  const groups = new Map<string | undefined, T[]>();
+  for (const item of items) {
+    const host = network.readHost?.(where(item));
+    groups.set(host, [...(groups.get(host) ?? []), item]);
   }
+  return groups;
 };
 
 const readBatch = async (
   network: NetworkAdapter,
+  host: string | undefined,
   batch: readonly Share[],
+  scopes: ReadScopes,
   now: Date,
   deps: PollerDependencies,
   run: NetworkPollRun,
@@ -104,7 +162,7 @@ const readBatch = async (
       batch.map((s) => [s.externalId ?? '', { kind: 'unavailable', reason: unavailable }]),
     );
   }
-  return withinBudget(network, now, deps, run, () =>
+  return withinBudget(network, host, scopes, now, deps, run, () =>
     network.fetchMetrics(
       batch.map((s) => ({ externalId: s.externalId ?? '', url: s.url ?? '' })),
       now,
@@ -120,6 +178,7 @@ const readBatch = async (
 const refreshAudiences = async (
   network: NetworkAdapter,
   connections: readonly Connection[],
+  scopes: ReadScopes,
   now: Date,
   deps: PollerDependencies,
   run: NetworkPollRun,
@@ -132,23 +191,25 @@ const refreshAudiences = async (
       working(c, now) &&
       Date.parse(c.audienceCheckedAt ?? c.connectedAt) <= now.getTime() - AUDIENCE_REFRESH_MS,
   );
-  for (let start = 0; start < stale.length && !run.stopped; start += network.metricsBatchSize) {
-    const batch = stale.slice(start, start + network.metricsBatchSize);
-    const refs = batch.map((c) => ({ accountId: c.accountId ?? '', instance: c.instance }));
-    const audiences = await withinBudget(network, now, deps, run, () => fetchAudiences(refs, now));
-    if (!audiences) return;
-    const refreshed = await Promise.all(
-      batch.map(async (c) => {
-        const size = audiences.get(c.accountId ?? '');
-        return size !== undefined && deps.employees.refreshAudience(c, size, now);
-      }),
-    );
-    run.audiences += refreshed.filter(Boolean).length;
+  for (const [host, onHost] of byHost(network, stale, (c) => c.instance)) {
+    for (let start = 0; start < onHost.length; start += network.metricsBatchSize) {
+      if (run.stopped || (await scopes.open(host))) break;
+      const batch = onHost.slice(start, start + network.metricsBatchSize);
+      const refs = batch.map((c) => ({ accountId: c.accountId ?? '', instance: c.instance }));
+      const audiences = await withinBudget(network, host, scopes, now, deps, run, () =>
+        fetchAudiences(refs, now),
+      );
+      if (!audiences) break;
+      const refreshed = await Promise.all(
+        batch.map(async (c) => {
+          const size = audiences.get(c.accountId ?? '');
+          return size !== undefined && deps.employees.refreshAudience(c, size, now);
+        }),
+      );
+      run.audiences += refreshed.filter(Boolean).length;
+    }
   }
 };
-
-/** Longer than the poller's 120-second timeout: a lease outlives only a poller that died. */
-const LEASE_MS = 150_000;
 
 const pollNetwork = async (
   network: NetworkAdapter,
@@ -158,15 +219,62 @@ const pollNetwork = async (
   deps: PollerDependencies,
 ): Promise<NetworkPollRun> => {
   const run: NetworkPollRun = { polled: 0, postponed: 0, audiences: 0, calls: 0 };
-  if (await deps.readBudget.blockedUntil(network.name, now)) return { ...run, stopped: 'blocked' };
-  const owner = randomUUID();
-  if (!(await deps.readBudget.lease(network.name, owner, now, LEASE_MS))) {
-    return { ...run, stopped: 'another_poller' };
-  }
+  const scopes = openReadScopes(network, now, deps.readBudget);
   try {
-    return await readDue(network, policy, rules, now, deps, run);
+    // A network with one API is opened before anything is read: blocked or leased elsewhere, the
+    // run ends here. A federated network's servers are opened as their shares come up.
+    const held = network.readHost ? undefined : await scopes.open(undefined);
+    if (held) return { ...run, stopped: held.reason };
+    await readDue(network, policy, rules, scopes, now, deps, run);
+    const hosts = scopes.heldHosts();
+    return Object.keys(hosts).length > 0 ? { ...run, held: hosts } : run;
   } finally {
-    await deps.readBudget.release(network.name, owner);
+    await scopes.release();
+  }
+};
+
+/** Moves shares that could not be read on to `retryAt`, behind what is due before then. */
+const moveOn = async (
+  shares: readonly Share[],
+  retryAt: Date,
+  deps: PollerDependencies,
+  run: NetworkPollRun,
+) => {
+  const moved = await Promise.all(shares.map((share) => deps.shares.postponePoll(share, retryAt)));
+  run.postponed += moved.filter(Boolean).length;
+};
+
+/** Reads one server's due shares (undefined: the network's one API) in batches. */
+const readHost = async (
+  network: NetworkAdapter,
+  host: string | undefined,
+  onHost: readonly Share[],
+  record: (batch: readonly Share[], readings: Map<string, MetricsReading>) => Promise<void>,
+  scopes: ReadScopes,
+  now: Date,
+  deps: PollerDependencies,
+  run: NetworkPollRun,
+) => {
+  for (let start = 0; start < onHost.length && !run.stopped; start += network.metricsBatchSize) {
+    const opened = await scopes.open(host);
+    const batch = opened ? [] : onHost.slice(start, start + network.metricsBatchSize);
+    const readings = opened
+      ? undefined
+      : await readBatch(network, host, batch, scopes, now, deps, run);
+    if (readings) {
+      await record(batch, readings);
+      continue;
+    }
+    const hold = opened ?? (await scopes.open(host));
+    if (host === undefined && !run.stopped && hold) run.stopped = hold.reason;
+    if (hold?.retryAt) {
+      // The network's one API: the failed batch moves on, the rest waits with the run stopped.
+      // A server: all its shares in this page move on, or a server that keeps failing would stay
+      // first in line and fill every page.
+      const failed = host === undefined ? batch : onHost.slice(start);
+      await moveOn(failed, hold.retryAt, deps, run);
+    }
+    return;
   }
 };
 
@@ -174,15 +282,17 @@ const readDue = async (
   network: NetworkAdapter,
   policy: EngagementPolicy,
   rules: RecognitionPolicy | undefined,
+  scopes: ReadScopes,
   now: Date,
   deps: PollerDependencies,
   run: NetworkPollRun,
-): Promise<NetworkPollRun> => {
+): Promise<void> => {
   const next = (share: Share) =>
     nextPollFor(policy, network.name, new Date(share.publishedAt ?? now), now);
   for (let page = 0; page < MAX_PAGES && !run.stopped; page++) {
     const due = await deps.shares.dueForPoll(network.name, now, PAGE_SIZE);
     if (due.length === 0) break;
+    const progress = run.polled + run.postponed;
     const connections = await deps.employees.connectionsOn(
       network.name,
       due.map((s) => s.employeeId),
@@ -198,14 +308,7 @@ const readDue = async (
       }),
     );
     const clicks = await deps.links.clicksOf(readable.map((s) => s.shareId));
-    for (
-      let start = 0;
-      start < readable.length && !run.stopped;
-      start += network.metricsBatchSize
-    ) {
-      const batch = readable.slice(start, start + network.metricsBatchSize);
-      const readings = await readBatch(network, batch, now, deps, run);
-      if (!readings) break;
+    const record = async (batch: readonly Share[], readings: Map<string, MetricsReading>) => {
       const recorded = await Promise.all(
         batch.map(async (share) => {
           // A post missing from a batch answer is gone from the network (Bluesky, Mastodon, X).
@@ -227,11 +330,16 @@ const readDue = async (
         }),
       );
       run.polled += recorded.filter(Boolean).length;
+    };
+    for (const [host, onHost] of byHost(network, readable, (s) => s.url)) {
+      await readHost(network, host, onHost, record, scopes, now, deps, run);
     }
-    if (!run.stopped) await refreshAudiences(network, [...connections.values()], now, deps, run);
-    if (due.length < PAGE_SIZE) break;
+    if (!run.stopped) {
+      await refreshAudiences(network, [...connections.values()], scopes, now, deps, run);
+    }
+    // A full page that moved nothing (its servers leased by another poller) would come back as is.
+    if (due.length < PAGE_SIZE || run.polled + run.postponed === progress) break;
   }
-  return run;
 };
 
 /**

@@ -149,6 +149,8 @@ export const createMastodonNetwork = (
     connect: 'oauth',
     retryAfterUnknownOutcome: 'idempotent',
     metricsBatchSize: BATCH,
+    // Each instance has its own limits and outages: one down must not hold the others.
+    readHost: (where) => (where ? instanceOrigin(where, outbound) : undefined),
 
     async publish({ account, text, idempotencyKey, at }) {
       const token = account.credentials?.accessToken;

@@ -145,6 +145,12 @@ export interface NetworkAdapter {
    * analytics approval, X without an app token): the poller then makes no call.
    */
   engagementUnavailable?(): string | undefined;
+  /**
+   * For a federated network, the server a read of this post or account goes to (its origin), from
+   * the post's URL or the account's instance; undefined when it has none. Absent where every read
+   * goes to the network's one API. The poller budgets, blocks and leases each server on its own.
+   */
+  readHost?(where: string | undefined): string | undefined;
   publish(input: PublishInput): Promise<PublishedPost>;
   fetchMetrics(posts: readonly PostRef[], at: Date): Promise<Map<string, MetricsReading>>;
   /**

@@ -32,9 +32,9 @@
  * | points entry      | EMPLOYEE#id            | POINTS#entryId              |                                       |                                   |
  * | board counter     | BOARD#period           | EMPLOYEE#id                 |                                       |                                   | (period: D/W/M/Q key)
  * | thanks            | EMPLOYEE#id            | THANKS#at#id                |                                       |                                   |
- * | read window       | READS#network          | WINDOW#iso start            |                                       |                                   | (ttl)
- * | read block        | READS#network          | BLOCKED                     |                                       |                                   | (ttl)
- * | poll lease        | READS#network          | LEASE                       |                                       |                                   |
+ * | read window       | READS#scope            | WINDOW#iso start            |                                       |                                   | (ttl)
+ * | read block        | READS#scope            | BLOCKED                     |                                       |                                   | (ttl)
+ * | poll lease        | READS#scope            | LEASE                       |                                       |                                   |
  * | sandbox post      | SANDBOX#externalId     | SANDBOX_POST                |                                       |                                   |
  * | sandbox key       | SANDBOX_KEY#key        | SANDBOX_KEY                 |                                       |                                   |
  */
@@ -131,8 +131,8 @@ export const keys = {
   sharesOfEmployee: (employeeId: string) => `EMPLOYEE#${employeeId}#SHARES`,
   snapshot: (shareId: string, at: string) => ({ pk: `SHARE#${shareId}`, sk: `SNAPSHOT#${at}` }),
   snapshotPrefix: 'SNAPSHOT#',
-  readWindow: (network: string, start: string) => ({
-    pk: `READS#${network}`,
+  readWindow: (scope: string, start: string) => ({
+    pk: `READS#${scope}`,
     sk: `WINDOW#${start}`,
   }),
   pointsEntry: (employeeId: string, entryId: string) => ({
@@ -150,8 +150,9 @@ export const keys = {
     sk: `THANKS#${at}#${thanksId}`,
   }),
   thanksPrefix: 'THANKS#',
-  readBlock: (network: string) => ({ pk: `READS#${network}`, sk: 'BLOCKED' }),
-  readLease: (network: string) => ({ pk: `READS#${network}`, sk: 'LEASE' }),
+  /** A read scope: a network, or `network@origin` for one server of a federated network. */
+  readBlock: (scope: string) => ({ pk: `READS#${scope}`, sk: 'BLOCKED' }),
+  readLease: (scope: string) => ({ pk: `READS#${scope}`, sk: 'LEASE' }),
   sandboxPost: (externalId: string) => ({ pk: `SANDBOX#${externalId}`, sk: 'SANDBOX_POST' }),
   sandboxKey: (idempotencyKey: string) => ({
     pk: `SANDBOX_KEY#${idempotencyKey}`,

@@ -1,35 +1,46 @@
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
-import { type ReadBudget, windowStart } from '#shared/engagement/read-budget';
+import {
+  MAX_READ_BLOCK_SECONDS,
+  type ReadBudget,
+  windowStart,
+} from '#shared/engagement/read-budget';
 import { conditionalWrite } from '#shared/store/conditional';
 import { keys } from '#shared/store/keys';
 
+/** The latest end a block recorded at `now` can have; anything later predates the cap. */
+const ceilingAt = (now: Date) => new Date(now.getTime() + MAX_READ_BLOCK_SECONDS * 1000);
+
 /**
- * A network's read budget as items every poller sees: a call counter per fixed window, taken one
- * call at a time with a conditional ADD, and the time until which the network asked us to wait.
+ * A read scope's budget (a network, or one server of a federated network: readScope) as items
+ * every poller sees: a call counter per fixed window, taken one call at a time with a conditional
+ * ADD, and the time until which the network asked us to wait.
  */
 export const createReadBudgetStore = (tableName: string) => ({
-  /** Until when the network said to stop (its 429 and reset header); undefined: go ahead. */
-  async blockedUntil(network: string, now: Date): Promise<Date | undefined> {
+  /** Until when the scope said to stop (its 429 and reset header); undefined: go ahead. */
+  async blockedUntil(scope: string, now: Date): Promise<Date | undefined> {
     const { Item } = await dynamo().send(
-      new GetCommand({ TableName: tableName, Key: keys.readBlock(network), ConsistentRead: true }),
+      new GetCommand({ TableName: tableName, Key: keys.readBlock(scope), ConsistentRead: true }),
     );
     const until = typeof Item?.until === 'string' ? new Date(Item.until) : undefined;
-    return until && until > now ? until : undefined;
+    // A block beyond the cap was recorded before there was one (`until` 2099): it is void.
+    return until && until > now && until <= ceilingAt(now) ? until : undefined;
   },
 
-  /** Records a 429: the latest reset any poller heard wins. */
-  async block(network: string, until: Date): Promise<void> {
-    // Refused when a later reset is already recorded: that one stands.
+  /** Records a 429 heard at `now`, `until` already capped: the latest reset any poller heard wins. */
+  async block(scope: string, until: Date, now: Date): Promise<void> {
+    // Refused when a later reset is already recorded: that one stands, unless it is beyond the
+    // cap (written before there was one), which this block replaces.
     await conditionalWrite(
       new UpdateCommand({
         TableName: tableName,
-        Key: keys.readBlock(network),
+        Key: keys.readBlock(scope),
         UpdateExpression: 'SET #until = :until, #ttl = :ttl',
-        ConditionExpression: 'attribute_not_exists(#until) OR #until < :until',
+        ConditionExpression: 'attribute_not_exists(#until) OR #until < :until OR #until > :ceiling',
         ExpressionAttributeNames: { '#until': 'until', '#ttl': 'ttl' },
         ExpressionAttributeValues: {
           ':until': until.toISOString(),
+          ':ceiling': ceilingAt(now).toISOString(),
           ':ttl': Math.floor(until.getTime() / 1000) + 86_400,
         },
       }),
@@ -37,7 +48,7 @@ export const createReadBudgetStore = (tableName: string) => ({
   },
 
   /**
-   * One poller per network at a time: a second one would read the same due shares and pay for
+   * One poller per scope at a time: a second one would read the same due shares and pay for
    * the same calls. The lease ends on release, or by itself if its holder died.
    */
   async lease(network: string, owner: string, now: Date, ms: number): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPollerDependencies } from '#functions/engagement-poller/dependencies';
 import {
   type PollerDependencies,
@@ -15,6 +15,8 @@ import { keys } from '#shared/store/keys';
 import { createLinkStore } from '#shared/store/links';
 import { createShareStore } from '#shared/store/shares';
 import { publishSandboxShares, sandboxTruth } from '../fixtures/engagement';
+import { type FakeMastodon, startFakeMastodon } from '../fixtures/fake-networks/mastodon';
+import { mastodonReading, publishMastodonShares } from '../fixtures/mastodon-shares';
 import { sandboxStores } from '../fixtures/share-stack';
 import { arrangeCampaign } from '../fixtures/sharing';
 import { soakSize } from '../soak';
@@ -125,7 +127,7 @@ describe('engagement poller', () => {
     );
   });
 
-  it('a 5xx mid-run loses no reading: what was read is kept, the rest is read next time', async () => {
+  it('a 5xx mid-run loses no reading: what was read is kept, the failed batch moves on, the rest is read next time', async () => {
     const world = worldOf(OWN_TABLES.pollServerError);
     const publishedAt = new Date(Date.now() - 3 * 60 * MINUTE);
     const { arranged, published } = await world.arrange(250, publishedAt);
@@ -137,11 +139,14 @@ describe('engagement poller', () => {
     const deps = { ...world.poller(), networks: { sandbox: flaky } };
     const first = await pollEngagement(at, deps);
     expect(first.sandbox).toMatchObject({ polled: 100, stopped: 'network_error' });
-    const next = new Date(at.getTime() + MINUTE);
+    // The failed batch moved its next reading on to the next run (five minutes), behind the rest.
+    const failedBatch = await world.shares.dueForPoll('sandbox', at, 500);
+    expect(failedBatch).toHaveLength(50);
+    const next = new Date(at.getTime() + 5 * MINUTE);
     expect((await pollEngagement(next, deps)).sandbox?.polled).toBe(150);
     const all = await world.sharesOf(arranged.post.postId);
     expect(all.every((s) => s.lastPolledAt)).toBe(true);
-    // The first 100 were read at `at`, the rest a minute later: each equals the truth of its time.
+    // The first 100 were read at `at`, the rest five minutes later: each the truth of its time.
     const byTime = (iso: string) =>
       published.filter((p) => all.find((s) => s.shareId === p.shareId)?.lastPolledAt === iso);
     expect(byTime(at.toISOString())).toHaveLength(100);
@@ -187,5 +192,115 @@ describe('engagement poller', () => {
     expect(Item).not.toHaveProperty('gsi2pk');
     const soon = await pollEngagement(new Date(at.getTime() + 3 * 60 * MINUTE), world.poller());
     expect(soon.sandbox).toMatchObject({ polled: 1, postponed: 0 });
+  });
+
+  describe('federated instances hold only themselves', () => {
+    let down: FakeMastodon;
+    let healthy: FakeMastodon;
+    beforeAll(async () => {
+      [down, healthy] = await Promise.all([startFakeMastodon(), startFakeMastodon()]);
+    });
+    afterAll(async () => {
+      await Promise.all([down.stop(), healthy.stop()]);
+    });
+
+    const statusReads = (instance: FakeMastodon) =>
+      instance.requests.filter((r) => r.path.startsWith('/api/v1/statuses')).length;
+
+    /** Shares on the failing instance due first, then the healthy one's: the reported order. */
+    const arrangeTwoInstances = async (table: string, publishedAt: Date) => {
+      const failing = await publishMastodonShares(
+        table,
+        down,
+        30,
+        publishedAt,
+        new Date(publishedAt.getTime() + 10 * MINUTE),
+      );
+      const fine = await publishMastodonShares(
+        table,
+        healthy,
+        5,
+        publishedAt,
+        new Date(publishedAt.getTime() + 15 * MINUTE),
+      );
+      const deps = (): PollerDependencies => ({
+        ...createPollerDependencies(
+          table,
+          { mastodon: mastodonReading(down, healthy) },
+          async () => {},
+        ),
+      });
+      return { failing, fine, deps };
+    };
+
+    it('an instance answering 503 does not stop the others: the healthy instance is read, and the failed shares move their next poll on', async () => {
+      const table = OWN_TABLES.pollInstanceDown;
+      const shares = createShareStore(table);
+      const publishedAt = new Date(Date.now() - 3 * 60 * MINUTE);
+      const { failing, fine, deps } = await arrangeTwoInstances(table, publishedAt);
+      down.outage({ status: 503, body: { error: 'Service unavailable' } });
+      const at = new Date(publishedAt.getTime() + 30 * MINUTE);
+
+      const run = await pollEngagement(at, deps());
+      expect(run.mastodon?.polled).toBe(fine.length);
+      for (const share of fine) {
+        expect((await shares.get(share.shareId))?.engagement?.reactions).toBe(11);
+      }
+      for (const share of failing)
+        expect(await shares.get(share.shareId)).not.toHaveProperty('lastPolledAt');
+
+      // The failed shares are no longer first in line: a run a moment later does not call the
+      // instance for them again, and they are still due later (nothing dropped).
+      const before = statusReads(down);
+      const again = await pollEngagement(new Date(at.getTime() + 30_000), deps());
+      expect(again.mastodon?.calls).toBe(0);
+      expect(statusReads(down)).toBe(before);
+      const { Item } = await dynamo().send(
+        new GetCommand({ TableName: table, Key: keys.share(failing[0]!.shareId) }),
+      );
+      expect(Item?.gsi2sk > at.toISOString()).toBe(true);
+
+      down.outage(undefined);
+      const recoveredAt = new Date(at.getTime() + 60 * MINUTE);
+      await pollEngagement(recoveredAt, deps());
+      for (const share of failing) {
+        expect(await shares.get(share.shareId)).toMatchObject({
+          lastPolledAt: recoveredAt.toISOString(),
+        });
+      }
+    });
+
+    it('an instance answering 429 with a reset in 2099 is blocked for at most an hour, and only itself', async () => {
+      const table = OWN_TABLES.pollInstanceLimited;
+      const shares = createShareStore(table);
+      const publishedAt = new Date(Date.now() - 3 * 60 * MINUTE);
+      const { failing, fine, deps } = await arrangeTwoInstances(table, publishedAt);
+      down.outage({
+        status: 429,
+        headers: { 'x-ratelimit-reset': '2099-01-01T00:00:00.000Z' },
+        body: { error: 'Too many requests' },
+      });
+      const at = new Date(publishedAt.getTime() + 30 * MINUTE);
+
+      const run = await pollEngagement(at, deps());
+      expect(run.mastodon?.polled).toBe(fine.length);
+      down.outage(undefined);
+
+      // Within the hour the instance is left alone...
+      const before = statusReads(down);
+      await pollEngagement(new Date(at.getTime() + 30 * MINUTE), deps());
+      expect(statusReads(down)).toBe(before);
+      for (const share of failing) {
+        expect(await shares.get(share.shareId)).not.toHaveProperty('lastPolledAt');
+      }
+      // ...and after at most an hour it is read again, whatever its header said.
+      const after = new Date(at.getTime() + 61 * MINUTE);
+      await pollEngagement(after, deps());
+      for (const share of failing) {
+        expect(await shares.get(share.shareId)).toMatchObject({
+          lastPolledAt: after.toISOString(),
+        });
+      }
+    });
   });
 });

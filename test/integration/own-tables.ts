@@ -8,6 +8,8 @@ export const OWN_TABLES = {
   pollRateLimit: 'chorus-poll-429',
   pollServerError: 'chorus-poll-5xx',
   pollConnections: 'chorus-poll-connections',
+  pollInstanceDown: 'chorus-poll-instance-down',
+  pollInstanceLimited: 'chorus-poll-instance-429',
   analytics: 'chorus-analytics',
   recognition: 'chorus-recognition',
   pipelinePoll: 'chorus-pipeline-poll',
