@@ -273,7 +273,7 @@ export const functions = {
 export type FunctionName = keyof typeof functions;
 
 export interface RouteDeclaration {
-  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   function: FunctionName;
   /** Why this route needs no JWT; every other route does. */
@@ -343,7 +343,7 @@ export const routes = [
   { method: 'POST', path: '/employees', function: 'api' },
   { method: 'POST', path: '/employees/import', function: 'api' },
   { method: 'GET', path: '/employees/{employeeId}', function: 'api' },
-  { method: 'PUT', path: '/employees/{employeeId}', function: 'api' },
+  { method: 'PATCH', path: '/employees/{employeeId}', function: 'api' },
   { method: 'PUT', path: '/employees/{employeeId}/status', function: 'api' },
   { method: 'GET', path: '/segments', function: 'api' },
   { method: 'PUT', path: '/segments/{segmentId}', function: 'api' },

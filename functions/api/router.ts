@@ -144,7 +144,7 @@ export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
   'POST /employees': createEmployee,
   'POST /employees/import': importEmployees,
   'GET /employees/{employeeId}': getEmployee,
-  'PUT /employees/{employeeId}': updateEmployee,
+  'PATCH /employees/{employeeId}': updateEmployee,
   'PUT /employees/{employeeId}/status': setEmployeeStatus,
   'GET /segments': listSegments,
   'PUT /segments/{segmentId}': putSegment,

@@ -9,21 +9,20 @@ const Label = z.string().trim().min(1).max(100);
  * What the directory knows about a person, kept by admins (by hand or from the HR export).
  * Segments are rules over exactly these attributes.
  */
+const Language = z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'a language tag such as en or de-AT');
+/** Where the employee lives (ISO country code): some disclaimers apply per jurisdiction. */
+const Jurisdiction = z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code such as GB');
+const Groups = z.array(Label).max(50);
+const Manager = z.email().max(254).toLowerCase();
+
 export const EmployeeAttributes = z.strictObject({
   department: Label.optional(),
   location: Label.optional(),
-  groups: z.array(Label).max(50).default([]),
-  language: z
-    .string()
-    .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'a language tag such as en or de-AT')
-    .optional(),
+  groups: Groups.default([]),
+  language: Language.optional(),
   timeZone: TimeZone.default('UTC'),
-  manager: z.email().max(254).toLowerCase().optional(),
-  /** Where the employee lives (ISO country code): some disclaimers apply per jurisdiction. */
-  jurisdiction: z
-    .string()
-    .regex(/^[A-Z]{2}$/, 'a two-letter country code such as GB')
-    .optional(),
+  manager: Manager.optional(),
+  jurisdiction: Jurisdiction.optional(),
 });
 export type EmployeeAttributes = z.infer<typeof EmployeeAttributes>;
 
@@ -33,9 +32,21 @@ export const EmployeeRequest = EmployeeAttributes.extend({
 });
 export type EmployeeRequest = z.infer<typeof EmployeeRequest>;
 
-/** An update names only what changes; the email is the identity and cannot. */
-export const EmployeeUpdate = EmployeeAttributes.partial().extend({
+/**
+ * A change names only what changes: no field takes a default, so what is not sent is kept (a
+ * default here once reset time zones and wiped groups). `null` clears an optional attribute.
+ * The email is the identity and cannot change; `version` may come in If-Match instead.
+ */
+export const EmployeeUpdate = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
+  department: Label.nullable().optional(),
+  location: Label.nullable().optional(),
+  groups: Groups.optional(),
+  language: Language.nullable().optional(),
+  timeZone: TimeZone.optional(),
+  manager: Manager.nullable().optional(),
+  jurisdiction: Jurisdiction.nullable().optional(),
+  version: z.number().int().positive().optional(),
 });
 export type EmployeeUpdate = z.infer<typeof EmployeeUpdate>;
 
@@ -55,6 +66,8 @@ export type ConnectionSummary = z.infer<typeof ConnectionSummary>;
 
 export const Employee = EmployeeRequest.extend({
   employeeId: z.string(),
+  /** Counts changes to the directory entry, for If-Match; entries from before it count as 1. */
+  version: z.number().int().positive().default(1),
   /** Directory status, set by admins; leaving the sharing programme is the employee's consent. */
   status: z.enum(['active', 'deactivated']),
   createdAt: z.iso.datetime(),

@@ -96,6 +96,9 @@ export const noticeKeys = (connection: Pick<Connection, 'employeeId' | 'network'
 
 export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
   // Which sub signed in as this employee is the identity store's to read, not the directory's.
+  /** Every change to the entry counts, the HR import's included, so If-Match sees it. */
+  const VERSION_BUMP = 'version = if_not_exists(version, :one) + :one';
+
   const parse = ({ signInSub: _, ...item }: Record<string, unknown>) =>
     Employee.parse(withoutKeys(item));
 
@@ -110,8 +113,8 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
     at: string,
   ): Promise<Record<string, unknown> | undefined> => {
     const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':at': at };
-    const sets = ['updatedAt = :at'];
+    const values: Record<string, unknown> = { ':at': at, ':one': 1 };
+    const sets = ['updatedAt = :at', VERSION_BUMP];
     const removes: string[] = [];
     for (const attribute of ATTRIBUTES) {
       names[`#${attribute}`] = attribute;
@@ -220,28 +223,63 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
       return new Map(items.map(parse).map((e) => [e.employeeId, e]));
     },
 
-    async update(employeeId: string, update: EmployeeUpdate, at: Date): Promise<Employee> {
-      const entries = Object.entries(update).filter(([, value]) => value !== undefined);
-      try {
-        const { Attributes } = await dynamo().send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.employee(employeeId),
-            UpdateExpression: `SET updatedAt = :at${entries.map(([k]) => `, #${k} = :${k}`).join('')}`,
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: Object.fromEntries(entries.map(([k]) => [`#${k}`, k])),
-            ExpressionAttributeValues: {
-              ':at': at.toISOString(),
-              ...Object.fromEntries(entries.map(([k, v]) => [`:${k}`, v])),
+    /**
+     * Changes only the attributes named (null removes one), if the entry is still at `version`,
+     * with its audit entry. Stale → 409; unknown → 404.
+     */
+    async update(
+      employee: Employee,
+      change: Omit<EmployeeUpdate, 'version'>,
+      actor: string,
+      at: Date,
+    ): Promise<Employee> {
+      const entries = Object.entries(change).filter(([, value]) => value !== undefined);
+      const sets = entries.filter(([, value]) => value !== null);
+      const removes = entries.filter(([, value]) => value === null);
+      const next = Employee.parse({
+        ...Object.fromEntries(Object.entries(employee).filter(([k]) => !(k in change))),
+        ...Object.fromEntries(sets),
+        version: employee.version + 1,
+        updatedAt: at.toISOString(),
+      });
+      await audit.commit({
+        stream: `employee#${employee.employeeId}`,
+        records: [
+          {
+            at: at.toISOString(),
+            actor,
+            action: 'employee.update',
+            subject: { employeeId: employee.employeeId },
+            before: Object.fromEntries(
+              entries.map(([k]) => [k, employee[k as keyof Employee] ?? null]),
+            ),
+            after: Object.fromEntries(entries),
+          },
+        ],
+        writes: [
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.employee(employee.employeeId),
+              UpdateExpression: `SET updatedAt = :at, ${VERSION_BUMP}${sets.map(([k]) => `, #${k} = :${k}`).join('')}${
+                removes.length ? ` REMOVE ${removes.map(([k]) => `#${k}`).join(', ')}` : ''
+              }`,
+              // Entries from before versions count as version 1.
+              ConditionExpression:
+                'attribute_exists(pk) AND (version = :version OR (attribute_not_exists(version) AND :version = :one))',
+              ExpressionAttributeNames: Object.fromEntries(entries.map(([k]) => [`#${k}`, k])),
+              ExpressionAttributeValues: {
+                ':at': at.toISOString(),
+                ':one': 1,
+                ':version': employee.version,
+                ...Object.fromEntries(sets.map(([k, v]) => [`:${k}`, v])),
+              },
             },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return parse(Attributes ?? {});
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) throw new NotFoundError('Employee', employeeId);
-        throw error;
-      }
+          },
+        ],
+        conflict: `Employee ${employee.employeeId} changed meanwhile (version ${employee.version} is not the latest); reload it and retry`,
+      });
+      return next;
     },
 
     /** Deactivating stops everything for them at once: every share checks the status first. */

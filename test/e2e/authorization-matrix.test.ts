@@ -85,7 +85,7 @@ const MATRIX: Record<string, Row> = {
   'POST /employees': only({ admin: 400 }),
   'POST /employees/import': only({ admin: 400 }),
   'GET /employees/{employeeId}': only({ admin: 404 }),
-  'PUT /employees/{employeeId}': only({ admin: 404 }),
+  'PATCH /employees/{employeeId}': only({ admin: 404 }),
   'PUT /employees/{employeeId}/status': only({ admin: 400 }),
   'GET /segments': only({ marketing: 200, legal: 200, admin: 200 }),
   'PUT /segments/{segmentId}': only({ marketing: 400, admin: 400 }),

@@ -212,6 +212,7 @@ describe('the directory’s ids', () => {
         TableName: TABLE,
         Item: employeeItem({
           employeeId: legacyId,
+          version: 1,
           email,
           name: 'Legacy Example',
           groups: [],

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { fieldIssues } from '#functions/api/http';
+import { etag, expectedVersion, fieldIssues } from '#functions/api/http';
 import { defineRoute } from '#functions/api/route';
 import { noConsent } from '#shared/employees/consent';
 import { parseCsv, readHeader, rowObject } from '#shared/employees/csv';
 import { Employee, EmployeeRequest, EmployeeUpdate } from '#shared/employees/employee';
-import { type FieldIssue, ValidationError } from '#shared/errors';
+import { ConflictError, type FieldIssue, ValidationError } from '#shared/errors';
 import { newEmployeeId } from '#shared/ids';
 
 const EmployeePath = z.strictObject({ employeeId: z.string().min(1).max(100) });
@@ -40,22 +40,33 @@ export const getEmployee = defineRoute({
   response: { status: 200, description: 'The employee', schema: EmployeeAnswer },
   errors: [404],
   async handle({ params, deps }) {
-    return { status: 200, body: { employee: await deps.employees.get(params.employeeId) } };
+    const employee = await deps.employees.get(params.employeeId);
+    return { status: 200, body: { employee }, headers: { etag: etag(employee.version) } };
   },
 });
 
 export const updateEmployee = defineRoute({
-  summary: 'Change directory attributes (name, department, location, groups, …)',
-  description: 'Consent and connections belong to the employee and are not changed here.',
+  summary: 'Change some directory attributes (name, department, location, groups, …)',
+  description:
+    'Only the fields sent change; `null` clears an optional one. Send the version read (`If-Match` with the ETag of `GET /employees/{employeeId}`, or `version`): a stale one is 409. Consent and connections belong to the employee and are not changed here.',
   tag: 'employees',
   roles: ['admin'],
   params: EmployeePath,
   body: EmployeeUpdate,
+  ifMatch: true,
   response: { status: 200, description: 'The employee', schema: EmployeeAnswer },
-  errors: [404],
-  async handle({ params, body, deps }) {
-    const employee = await deps.employees.update(params.employeeId, body, deps.now());
-    return { status: 200, body: { employee } };
+  errors: [404, 409],
+  async handle({ params, body, caller, deps, request }) {
+    const { version, ...change } = body;
+    const current = await deps.employees.get(params.employeeId);
+    const editing = expectedVersion(request, version);
+    if (editing !== current.version) {
+      throw new ConflictError(
+        `You changed version ${editing} but employee ${current.employeeId} is at version ${current.version}; reload it`,
+      );
+    }
+    const employee = await deps.employees.update(current, change, caller.userId, deps.now());
+    return { status: 200, body: { employee }, headers: { etag: etag(employee.version) } };
   },
 });
 
