@@ -149,13 +149,14 @@ export const functions = {
   },
   dispatcher: {
     entry: 'functions/dispatcher/handler.ts',
-    description: 'Announces due campaigns, releases deferred share jobs, sweeps deadlines',
+    description:
+      'Announces due campaigns, releases deferred share jobs, sweeps deadlines and abandoned share claims',
     memoryMb: 512,
     timeoutSeconds: 50,
     uses: {
       table: {
         access: 'readWrite',
-        partitions: [...AUDITED, 'campaign', 'deferredJob', 'employee', 'post', 'library'],
+        partitions: [...AUDITED, 'campaign', 'deferredJob', 'employee', 'post', 'library', 'share'],
         indexes: ['gsi1', 'gsi2'],
       },
       bus: 'put',
@@ -365,6 +366,8 @@ export const routes = [
   { method: 'GET', path: '/me/connections', function: 'api' },
   { method: 'GET', path: '/me/feed', function: 'api' },
   { method: 'POST', path: '/me/shares', function: 'api' },
+  { method: 'GET', path: '/shares', function: 'api' },
+  { method: 'POST', path: '/shares/{shareId}/resolve', function: 'api' },
   ...(['GET', 'HEAD'] as const).map((method) => ({
     method,
     path: '/l/{code}',

@@ -31,6 +31,7 @@ import {
 import { createPostStore, type PostStore } from '#shared/store/posts';
 import { createRecognitionStore, type RecognitionStore } from '#shared/store/recognition';
 import { createSegmentStore, type SegmentStore } from '#shared/store/segments';
+import { createShareIssueStore, type ShareIssueStore } from '#shared/store/share-issues';
 import { createShareStore, type ShareStore } from '#shared/store/shares';
 import { createSpendStore, type SpendStore } from '#shared/store/spend';
 
@@ -42,6 +43,8 @@ export interface ApiDependencies {
   /** Which employee each signed-in person (`sub`) is. */
   identities: IdentityStore;
   shares: ShareStore;
+  /** Shares that need a person (unknown, failed), and their resolution. */
+  shareIssues: ShareIssueStore;
   audit: AuditStore;
   approvalPolicies: PolicyStore<ApprovalPolicy>;
   compliancePolicies: PolicyStore<CompliancePolicy>;
@@ -89,6 +92,7 @@ export const createApiDependencies = (config: {
     identities: createIdentityStore(config.TABLE_NAME, audit),
     segments: createSegmentStore(config.TABLE_NAME, audit),
     shares: createShareStore(config.TABLE_NAME),
+    shareIssues: createShareIssueStore(config.TABLE_NAME),
     audit,
     approvalPolicies: createApprovalPolicyStore(config.TABLE_NAME, audit),
     compliancePolicies: createCompliancePolicyStore(config.TABLE_NAME, audit),

@@ -81,6 +81,7 @@ import {
   reviewQueue,
 } from '#functions/api/routes/reviews';
 import { listSegments, previewSegment, putSegment } from '#functions/api/routes/segments';
+import { listShareIssues, resolveShare } from '#functions/api/routes/shares';
 import { type Caller, hasAnyRole } from '#shared/auth/roles';
 import { ForbiddenError, NotFoundError, ValidationError } from '#shared/errors';
 import { sha256 } from '#shared/hash';
@@ -160,6 +161,8 @@ export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
   'GET /me/connections': listConnections,
   'GET /me/feed': feed,
   'POST /me/shares': shareNow,
+  'GET /shares': listShareIssues,
+  'POST /shares/{shareId}/resolve': resolveShare,
   'GET /openapi.json': openApiRoute(() => apiRoutes),
 };
 

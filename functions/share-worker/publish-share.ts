@@ -21,6 +21,7 @@ import { contentHashOf } from '#shared/posts/content-hash';
 import { type Post, variantsFor } from '#shared/posts/post';
 import { personValues } from '#shared/posts/template';
 import { isLiveAt } from '#shared/posts/workflow';
+import { createShareOutcomes } from '#shared/shares/outcome';
 import { isTerminal, type Share, type ShareJob } from '#shared/shares/share';
 import { EXCLUSION_REASONS, effectiveConsent, exclusionFor } from '#shared/sharing/eligibility';
 import type { SharingPolicy } from '#shared/sharing/policy';
@@ -225,55 +226,16 @@ export const publishShare = async (
 };
 
 /**
- * Puts the share's end on the record, once: a redelivered job that finds the share ended records
- * it again under the same dedupe key, which writes nothing, so a crash between the share's write
- * and this one loses nothing either.
+ * Puts the share's end on the record through the one share-outcome recorder, once: a redelivered
+ * job that finds the share ended records it again under the same dedupe key, which writes nothing,
+ * so a crash between the share's write and this one loses nothing either.
  */
 const recordOutcome = async (share: Share, deps: ShareWorkerDependencies): Promise<void> => {
-  if (!isTerminal(share.status)) return;
-  await deps.audit.commit({
-    // Sixteen chains per campaign, by the share id's last hex digit, so thousands of shares
-    // ending together do not all queue behind one chain head.
-    stream: `shares#${share.campaignId}#${share.shareId.slice(-1)}`,
-    records: [
-      {
-        at: share.publishedAt ?? deps.now().toISOString(),
-        actor: 'system:share-worker',
-        action: `share.${share.status}`,
-        subject: { postId: share.postId, campaignId: share.campaignId, shareId: share.shareId },
-        before: null,
-        after: {
-          status: share.status,
-          employeeId: share.employeeId,
-          network: share.network,
-          contentHash: share.contentHash,
-          attempts: share.attempt,
-          ...(share.reason ? { reason: share.reason } : {}),
-          ...(share.externalId ? { externalId: share.externalId, url: share.url } : {}),
-        },
-      },
-    ],
-    dedupeKey: `share#${share.shareId}#${share.status}`,
-  });
+  await createShareOutcomes(deps).audit(share, 'system:share-worker');
 };
 
-const announce = async (share: Share, deps: ShareWorkerDependencies): Promise<void> => {
-  const common = { shareId: share.shareId, campaignId: share.campaignId, network: share.network };
-  const reason = share.detail ? `${share.reason}: ${share.detail}` : (share.reason ?? '');
-  const pending =
-    share.status === 'published'
-      ? event(DETAIL_TYPES.sharePublished, {
-          ...common,
-          employeeId: share.employeeId,
-          externalId: share.externalId ?? '',
-        })
-      : share.status === 'skipped'
-        ? event(DETAIL_TYPES.shareSkipped, { ...common, reason })
-        : share.status === 'unknown'
-          ? event(DETAIL_TYPES.shareOutcomeUnknown, { ...common, reason })
-          : event(DETAIL_TYPES.shareFailed, { ...common, reason });
-  await deps.publish([pending]);
-};
+const announce = (share: Share, deps: ShareWorkerDependencies): Promise<void> =>
+  createShareOutcomes(deps).announce(share);
 
 const takeShare = async (
   job: ShareJob,

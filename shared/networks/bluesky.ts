@@ -19,6 +19,7 @@ import type {
   MetricsReading,
   NetworkAdapter,
 } from '#shared/networks/network';
+import { RETRY_AFTER_UNKNOWN_OUTCOME } from '#shared/networks/resend';
 import type { NetworkSettings } from '#shared/networks/settings';
 import { createOutboundClient, type OutboundClient } from '#shared/outbound/client';
 
@@ -111,7 +112,7 @@ export const createBlueskyNetwork = (
     label: 'Bluesky',
     limits: NETWORK_LIMITS.bluesky,
     connect: 'app-password',
-    retryAfterUnknownOutcome: 'idempotent',
+    retryAfterUnknownOutcome: RETRY_AFTER_UNKNOWN_OUTCOME.bluesky,
     metricsBatchSize: 25,
 
     async publish({ account, text, idempotencyKey, intentAt, at }) {

@@ -13,6 +13,7 @@ import { NETWORK_LIMITS } from '#shared/networks/limits';
 import { toLittleText } from '#shared/networks/little-text';
 import type { Credentials, NetworkAdapter } from '#shared/networks/network';
 import { authorizationCodeUrl } from '#shared/networks/pkce';
+import { RETRY_AFTER_UNKNOWN_OUTCOME } from '#shared/networks/resend';
 import type { NetworkSettings } from '#shared/networks/settings';
 import { createOutboundClient, type OutboundClient } from '#shared/outbound/client';
 
@@ -59,7 +60,7 @@ export const createLinkedInNetwork = (
     label: 'LinkedIn',
     limits: NETWORK_LIMITS.linkedin,
     connect: 'oauth',
-    retryAfterUnknownOutcome: 'duplicate-detected',
+    retryAfterUnknownOutcome: RETRY_AFTER_UNKNOWN_OUTCOME.linkedin,
     metricsBatchSize: 100,
 
     async publish({ account, text, at }) {

@@ -3,6 +3,7 @@ import { bearer, field, networkHttp, ok, refusal } from '#shared/networks/http';
 import { NETWORK_LIMITS } from '#shared/networks/limits';
 import type { MetricsReading, NetworkAdapter } from '#shared/networks/network';
 import { authorizationCodeUrl } from '#shared/networks/pkce';
+import { RETRY_AFTER_UNKNOWN_OUTCOME } from '#shared/networks/resend';
 import type { NetworkSettings } from '#shared/networks/settings';
 import { createOutboundClient, type OutboundClient } from '#shared/outbound/client';
 
@@ -147,7 +148,7 @@ export const createMastodonNetwork = (
     label: 'Mastodon',
     limits: NETWORK_LIMITS.mastodon,
     connect: 'oauth',
-    retryAfterUnknownOutcome: 'idempotent',
+    retryAfterUnknownOutcome: RETRY_AFTER_UNKNOWN_OUTCOME.mastodon,
     metricsBatchSize: BATCH,
     // Each instance has its own limits and outages: one down must not hold the others.
     readHost: (where) => (where ? instanceOrigin(where, outbound) : undefined),

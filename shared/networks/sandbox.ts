@@ -6,6 +6,7 @@ import { unitHash } from '#shared/hash';
 import { NetworkError } from '#shared/networks/errors';
 import { NETWORK_LIMITS } from '#shared/networks/limits';
 import type { EngagementCounts, MetricsReading, NetworkAdapter } from '#shared/networks/network';
+import { RETRY_AFTER_UNKNOWN_OUTCOME } from '#shared/networks/resend';
 import { batchGetItems } from '#shared/store/batch';
 import { keys } from '#shared/store/keys';
 
@@ -101,7 +102,7 @@ export const createSandboxNetwork = (
   connect: 'none',
   // Like Mastodon: a post's id is the network's own, and a repeated Idempotency-Key returns the
   // post it created first instead of a second one.
-  retryAfterUnknownOutcome: 'idempotent',
+  retryAfterUnknownOutcome: RETRY_AFTER_UNKNOWN_OUTCOME.sandbox,
   metricsBatchSize: 100,
 
   async publish({ account, text, idempotencyKey, at }) {

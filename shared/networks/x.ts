@@ -16,6 +16,7 @@ import type {
   NetworkAdapter,
 } from '#shared/networks/network';
 import { authorizationCodeUrl } from '#shared/networks/pkce';
+import { RETRY_AFTER_UNKNOWN_OUTCOME } from '#shared/networks/resend';
 import type { NetworkSettings } from '#shared/networks/settings';
 import { createOutboundClient, type OutboundClient } from '#shared/outbound/client';
 
@@ -104,7 +105,7 @@ export const createXNetwork = (
     label: 'X',
     limits: NETWORK_LIMITS.x,
     connect: 'oauth',
-    retryAfterUnknownOutcome: 'unsafe',
+    retryAfterUnknownOutcome: RETRY_AFTER_UNKNOWN_OUTCOME.x,
     metricsBatchSize: 100,
 
     async publish({ account, text, at }) {

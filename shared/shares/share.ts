@@ -61,6 +61,17 @@ export const Share = ShareJob.extend({
   engagementUnavailable: z.string().optional(),
   /** `intent`: shared in the network's own dialog and confirmed by the employee. */
   via: z.enum(['api', 'intent']).optional(),
+  /** A person looked at an `unknown` or `failed` share and said what became of it. */
+  resolution: z
+    .object({
+      outcome: z.enum(['published', 'not_published']),
+      by: z.string(),
+      at: z.iso.datetime(),
+      /** What the share was before: the status and reason a person resolved. */
+      was: z.object({ status: z.string(), reason: z.string().optional() }),
+      note: z.string().optional(),
+    })
+    .optional(),
 });
 export type Share = z.infer<typeof Share>;
 

@@ -27,7 +27,7 @@
  * | fan-out slice     | CAMPAIGN#id            | SLICE#shard                 |                                       |                                   |
  * | deferred job      | JOB#shareId            | DEFERRED                    | DEFERRED#shard / dueAt#shareId        |                                   |
  * | API spend         | SPEND#yyyy-mm          | SPEND                       |                                       |                                   |
- * | share             | SHARE#id               | SHARE                       | POST#postId#SHARES / shareId          | POLL#network / nextPollAt#id (while polled) | gsi3: SHARES_DAY#date / startedAt#id; gsi4: EMPLOYEE#id#SHARES / startedAt#id
+ * | share             | SHARE#id               | SHARE                       | POST#postId#SHARES / shareId          | POLL#network / nextPollAt#id (while polled), SHARES_CLAIMED#hex / leaseUntil#id (while publishing), SHARE_ISSUES#status / campaignId#startedAt#id (while unknown or failed, unresolved) | gsi3: SHARES_DAY#date / startedAt#id; gsi4: EMPLOYEE#id#SHARES / startedAt#id
  * | snapshot          | SHARE#id               | SNAPSHOT#iso time           |                                       |                                   |
  * | points entry      | EMPLOYEE#id            | POINTS#entryId              |                                       |                                   |
  * | board counter     | BOARD#period           | EMPLOYEE#id                 |                                       |                                   | (period: D/W/M/Q key)
@@ -127,6 +127,10 @@ export const keys = {
   share: (shareId: string) => ({ pk: `SHARE#${shareId}`, sk: 'SHARE' }),
   sharesOfPost: (postId: string) => `POST#${postId}#SHARES`,
   pollQueue: (network: string) => `POLL#${network}`,
+  /** Shares someone has to look at (`unknown`, `failed`), until a person resolves them. */
+  shareIssues: (status: string) => `SHARE_ISSUES#${status}`,
+  /** Claimed shares by lease end, in 16 shards (the id's last hex digit) so claims spread. */
+  sharesClaimed: (shard: string) => `SHARES_CLAIMED#${shard}`,
   sharesOfDay: (day: string) => `SHARES_DAY#${day}`,
   sharesOfEmployee: (employeeId: string) => `EMPLOYEE#${employeeId}#SHARES`,
   snapshot: (shareId: string, at: string) => ({ pk: `SHARE#${shareId}`, sk: `SNAPSHOT#${at}` }),

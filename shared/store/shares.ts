@@ -13,12 +13,14 @@ import { Share } from '#shared/shares/share';
 import { conditionalWrite } from '#shared/store/conditional';
 import { keys, withoutKeys } from '#shared/store/keys';
 import { queryPages } from '#shared/store/query-pages';
+import {
+  claimKeys,
+  isIssue,
+  issueKeys,
+  pollKeys,
+  statusIndexKeys,
+} from '#shared/store/share-index';
 import type { TransactItem } from '#shared/store/transact';
-
-const pollKeys = (share: Pick<Share, 'network' | 'shareId'>, at: Date) => ({
-  gsi2pk: keys.pollQueue(share.network),
-  gsi2sk: `${at.toISOString()}#${share.shareId}`,
-});
 
 async function* parsedPages(input: Parameters<typeof queryPages>[0]): AsyncGenerator<Share[]> {
   for await (const items of queryPages(input)) {
@@ -49,7 +51,8 @@ const unchangedSincePoll = (share: Pick<Share, 'lastPolledAt'>) =>
 
 /**
  * A share as stored. Found by post, by day and by employee (analytics; a share's start never
- * changes), and while published with a reading ahead, in its network's poll queue.
+ * changes), and by its status where that needs someone (share-index.ts): while published with a
+ * reading ahead, in its network's poll queue.
  */
 export const shareItem = (share: Share, nextPollAt?: Date) => ({
   ...keys.share(share.shareId),
@@ -60,8 +63,23 @@ export const shareItem = (share: Share, nextPollAt?: Date) => ({
   gsi3sk: `${share.startedAt}#${share.shareId}`,
   gsi4pk: keys.sharesOfEmployee(share.employeeId),
   gsi4sk: `${share.startedAt}#${share.shareId}`,
+  ...statusIndexKeys(share),
   ...(nextPollAt ? pollKeys(share, nextPollAt) : {}),
 });
+
+/** SET and REMOVE clauses that give a share the gsi2 entry of the status it moves to. */
+const indexUpdate = (
+  share: Pick<Share, 'shareId' | 'campaignId' | 'startedAt'>,
+  status: Share['status'],
+) => {
+  if (!isIssue(status)) return { set: '', remove: ', gsi2pk, gsi2sk', values: {} };
+  const entry = issueKeys(share, status);
+  return {
+    set: ', gsi2pk = :gsi2pk, gsi2sk = :gsi2sk',
+    remove: '',
+    values: { ':gsi2pk': entry.gsi2pk, ':gsi2sk': entry.gsi2sk },
+  };
+};
 
 export const createShareStore = (tableName: string) => {
   return {
@@ -70,6 +88,17 @@ export const createShareStore = (tableName: string) => {
         new GetCommand({ TableName: tableName, Key: keys.share(shareId), ConsistentRead: true }),
       );
       return Item ? Share.parse(withoutKeys(Item)) : undefined;
+    },
+
+    /** The first record of a share, for a transaction: only if none exists. */
+    firstRecordWrite(share: Share): TransactItem {
+      return {
+        Put: {
+          TableName: tableName,
+          Item: shareItem(share),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
     },
 
     /**
@@ -146,11 +175,13 @@ export const createShareStore = (tableName: string) => {
 
     /** Takes a share again for a new attempt; false when its status or attempt moved meanwhile. */
     async reclaim(share: Share, leaseUntil: Date): Promise<boolean> {
+      const claim = claimKeys(share, leaseUntil.toISOString());
       return conditionalWrite(
         new UpdateCommand({
           TableName: tableName,
           Key: keys.share(share.shareId),
-          UpdateExpression: 'SET #status = :publishing, attempt = :next, leaseUntil = :lease',
+          UpdateExpression:
+            'SET #status = :publishing, attempt = :next, leaseUntil = :lease, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk',
           ConditionExpression: '#status = :was AND attempt = :attempt',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -159,6 +190,8 @@ export const createShareStore = (tableName: string) => {
             ':attempt': share.attempt,
             ':next': share.attempt + 1,
             ':lease': leaseUntil.toISOString(),
+            ':gsi2pk': claim.gsi2pk,
+            ':gsi2sk': claim.gsi2sk,
           },
         }),
       );
@@ -169,20 +202,21 @@ export const createShareStore = (tableName: string) => {
      * holds it: another delivery ended the share first.
      */
     async settle(
-      share: Pick<Share, 'shareId' | 'attempt'>,
+      share: Pick<Share, 'shareId' | 'attempt' | 'campaignId' | 'startedAt'>,
       status: 'pending' | 'failed' | 'unknown',
       reason: string,
       detail: string,
     ): Promise<boolean> {
+      const index = indexUpdate(share, status);
       return conditionalWrite(
         new UpdateCommand({
           TableName: tableName,
           Key: keys.share(share.shareId),
-          UpdateExpression:
-            'SET #status = :status, reason = :reason, detail = :detail REMOVE leaseUntil',
+          UpdateExpression: `SET #status = :status, reason = :reason, detail = :detail${index.set} REMOVE leaseUntil${index.remove}`,
           ConditionExpression: '#status = :publishing AND attempt = :attempt',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
+            ...index.values,
             ':status': status,
             ':reason': reason,
             ':detail': detail,
@@ -195,19 +229,21 @@ export const createShareStore = (tableName: string) => {
 
     /** Ends a share that is `pending` (no attempt in flight), if it still is. */
     async settleUnclaimed(
-      share: Pick<Share, 'shareId' | 'attempt' | 'status'>,
+      share: Pick<Share, 'shareId' | 'attempt' | 'status' | 'campaignId' | 'startedAt'>,
       status: 'skipped' | 'failed',
       reason: string,
       detail: string,
     ): Promise<boolean> {
+      const index = indexUpdate(share, status);
       return conditionalWrite(
         new UpdateCommand({
           TableName: tableName,
           Key: keys.share(share.shareId),
-          UpdateExpression: 'SET #status = :status, reason = :reason, detail = :detail',
+          UpdateExpression: `SET #status = :status, reason = :reason, detail = :detail${index.set}${index.remove ? ` REMOVE ${index.remove.slice(2)}` : ''}`,
           ConditionExpression: '#status = :was AND attempt = :attempt',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
+            ...index.values,
             ':status': status,
             ':reason': reason,
             ':detail': detail,

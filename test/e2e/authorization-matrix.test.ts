@@ -101,6 +101,8 @@ const MATRIX: Record<string, Row> = {
   'GET /me/connections': only({ employee: 200 }),
   'GET /me/feed': only({ employee: 200 }),
   'POST /me/shares': only({ employee: 400 }),
+  'GET /shares': only({ marketing: 400, admin: 400 }),
+  'POST /shares/{shareId}/resolve': only({ marketing: 400, admin: 400 }),
   'GET /l/{code}': everyone(404),
   'HEAD /l/{code}': everyone(404),
   'GET /openapi.json': everyone(200),

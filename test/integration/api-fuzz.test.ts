@@ -108,7 +108,12 @@ const deepNesting = fc
   );
 
 const fieldsOf = (schema: unknown): string[] => {
-  const shape = (schema as { shape?: Record<string, unknown> } | undefined)?.shape;
+  const { shape, options } = (schema ?? {}) as {
+    shape?: Record<string, unknown>;
+    options?: unknown[];
+  };
+  // A union of bodies (a share's resolution): every field any of its forms has.
+  if (options) return [...new Set(options.flatMap(fieldsOf))];
   return shape ? Object.keys(shape) : [];
 };
 

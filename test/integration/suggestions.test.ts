@@ -137,6 +137,37 @@ describe('suggestion mode', () => {
     ).toHaveLength(1);
   });
 
+  it('puts a confirmed Facebook share on the audit record, once, as the worker records its shares', async () => {
+    const confirm = () =>
+      as(0, 'POST /me/shares', {
+        campaignId: arranged.campaign.campaignId,
+        network: 'facebook',
+        confirmed: true,
+      });
+    const first = await confirm();
+    expect(first.status).toBe(201);
+    await confirm();
+    const { entries } = await deps.audit.list({
+      postId: arranged.campaign.postId,
+      from: new Date(Date.now() - 3_600_000).toISOString(),
+      to: new Date(Date.now() + 60_000).toISOString(),
+      limit: 500,
+    });
+    const recorded = entries.filter(
+      (e) => e.action === 'share.published' && e.subject.shareId === first.body.share.shareId,
+    );
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({
+      actor: 'u-0',
+      after: {
+        status: 'published',
+        network: 'facebook',
+        via: 'intent',
+        employeeId: expect.any(String),
+      },
+    });
+  });
+
   it('answers 404 to someone outside the campaign’s segments', async () => {
     const stranger = await as('stranger', 'POST /me/shares', {
       campaignId: arranged.campaign.campaignId,

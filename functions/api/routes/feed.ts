@@ -7,9 +7,7 @@ import { shareablePost } from '#functions/api/shareable-post';
 import type { Campaign } from '#shared/campaigns/campaign';
 import type { Employee } from '#shared/employees/employee';
 import { segmentsOf } from '#shared/employees/segment';
-import { NotFoundError, UnprocessableError, ValidationError } from '#shared/errors';
-import { DETAIL_TYPES } from '#shared/events/catalogue';
-import { event } from '#shared/events/publisher';
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '#shared/errors';
 import { shareIdFor } from '#shared/ids';
 import { destinationWithUtm, linkCodeFor } from '#shared/links/tracked-link';
 import { NetworkName } from '#shared/networks/network';
@@ -17,6 +15,7 @@ import { Personalisation } from '#shared/personalisations/personalisation';
 import type { Post } from '#shared/posts/post';
 import { isLiveAt } from '#shared/posts/workflow';
 import { pointsForConfirmedShare } from '#shared/recognition/points';
+import { createShareOutcomes } from '#shared/shares/outcome';
 import { isTerminal, type Share, Share as ShareSchema } from '#shared/shares/share';
 import { EXCLUSION_REASONS, exclusionFor } from '#shared/sharing/eligibility';
 import { IntentNetwork, shareIntentUrl } from '#shared/sharing/intents';
@@ -214,22 +213,26 @@ export const shareNow = defineRoute({
         startedAt: now.toISOString(),
         publishedAt: now.toISOString(),
       };
-      const stored = await deps.shares.recordFirst(share);
+      // The share and its audit entry together, through the recorder every share's end uses.
+      const created = await createShareOutcomes(deps)
+        .ended(share, caller.userId, {
+          writes: [deps.shares.firstRecordWrite(share)],
+          conflict: 'already recorded',
+        })
+        .then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof ConflictError) return false;
+            throw error;
+          },
+        );
+      const stored = created
+        ? ({ created: true } as const)
+        : ({ created: false, existing: (await deps.shares.get(shareId)) ?? share } as const);
       // Never read back from the network: its points are given here, once (a confirmation
       // repeated after a failure finds the entry there).
       const entry = pointsForConfirmedShare(share, now, await deps.recognitionPolicies.current());
       if (entry) await deps.recognition.award(entry);
-      if (stored.created) {
-        await deps.publish([
-          event(DETAIL_TYPES.sharePublished, {
-            shareId,
-            campaignId: campaign.campaignId,
-            employeeId: employee.employeeId,
-            network: intent.data,
-            externalId: `intent:${shareId}`,
-          }),
-        ]);
-      }
       return {
         status: 201,
         body: {
