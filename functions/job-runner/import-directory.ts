@@ -25,7 +25,7 @@ export interface JobRunnerDependencies {
 }
 
 const SLICE_ROWS = 250;
-const ROW_CONCURRENCY = 16;
+const ROW_CONCURRENCY = 32;
 /** Stop taking slices with this much time left, and let a fresh invocation carry on. */
 export const SAFETY_MARGIN_MS = 30_000;
 
@@ -103,9 +103,12 @@ const importSlice = async (
 ): Promise<ImportCounts> => {
   const { good, rejected } = readRows(job.columns ?? [], slice);
   const counts = { ...before };
+  const holders = await deps.employees.findManyByEmail(good.map((row) => row.request.email));
   for (let start = 0; start < good.length; start += ROW_CONCURRENCY) {
     const outcomes = await Promise.all(
-      good.slice(start, start + ROW_CONCURRENCY).map((row) => importRow(job, row, deps)),
+      good
+        .slice(start, start + ROW_CONCURRENCY)
+        .map((row) => importRow(job, row, holders.get(row.request.email) ?? null, deps)),
     );
     for (const outcome of outcomes) {
       if ('rejected' in outcome) rejected.push(outcome.rejected);
@@ -121,13 +124,14 @@ const importSlice = async (
 const importRow = async (
   job: Job,
   row: GoodRow,
+  holder: string | null,
   deps: JobRunnerDependencies,
 ): Promise<{ imported: 'created' | 'updated' | 'unchanged' } | { rejected: RejectedRow }> => {
   const earlier = await deps.jobs.claimEmail(job, row.request.email, row.line);
   if (earlier !== undefined) {
     return { rejected: { line: row.line, email: row.request.email, problems: [sameAs(earlier)] } };
   }
-  return { imported: await deps.employees.importOne(row.request, deps.now()) };
+  return { imported: await deps.employees.importOne(row.request, deps.now(), holder) };
 };
 
 /** On the record once per job, whichever run finishes it. */
