@@ -57,6 +57,24 @@ const columnsOf = (text: string): NonNullable<Job['columns']> => {
 };
 
 /**
+ * What a part holds, or a 400 before anything is written: its size, and for part 1 its header.
+ */
+export const checkPart = (text: string, part: number) => {
+  if (Buffer.byteLength(text, 'utf8') > PART_MAX_BYTES) {
+    throw new ValidationError(`A part holds at most ${PART_MAX_BYTES} bytes; send more parts`, [
+      { field: 'csv', message: 'too large for one part' },
+    ]);
+  }
+  const columns = part === 1 ? columnsOf(text) : undefined;
+  const summary: PartSummary = {
+    rows: rowsOfPart(text, part, 1).length,
+    lines: lineBreaks(text),
+    sha256: sha256(text),
+  };
+  return { columns, summary };
+};
+
+/**
  * Adds part `n` of the file. Each part holds whole rows; sending a part again with the same text
  * changes nothing, with another text is refused.
  */
@@ -66,22 +84,12 @@ export const addPart = async (
   part: number,
   text: string,
 ): Promise<{ rows: number; replayed: boolean }> => {
-  if (Buffer.byteLength(text, 'utf8') > PART_MAX_BYTES) {
-    throw new ValidationError(`A part holds at most ${PART_MAX_BYTES} bytes; send more parts`, [
-      { field: 'csv', message: 'too large for one part' },
-    ]);
-  }
   if (job.partsDeclared !== undefined && part > job.partsDeclared) {
     throw new ValidationError(`This import was opened for ${job.partsDeclared} parts`, [
       { field: 'path.part', message: `at most ${job.partsDeclared}` },
     ]);
   }
-  const columns = part === 1 ? columnsOf(text) : undefined;
-  const summary: PartSummary = {
-    rows: rowsOfPart(text, part, 1).length,
-    lines: lineBreaks(text),
-    sha256: sha256(text),
-  };
+  const { columns, summary } = checkPart(text, part);
   const outcome = await deps.jobs.putPart(
     job,
     part,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addPart, openImport, startImport } from '#functions/api/jobs/directory-import';
+import { addPart, checkPart, openImport, startImport } from '#functions/api/jobs/directory-import';
 import { defineRoute } from '#functions/api/route';
 import { JobAnswer, jobAnswer } from '#functions/api/routes/jobs';
 import { noConsent } from '#shared/employees/consent';
@@ -98,6 +98,8 @@ export const importEmployees = defineRoute({
         { field: 'parts', message: 'not with csv' },
       ]);
     }
+    // A file that cannot be imported is refused before the job exists: no half-made job.
+    if (body.csv !== undefined) checkPart(body.csv, 1);
     const job = await openImport(deps, caller.userId, body.csv === undefined ? body.parts : 1);
     if (body.csv === undefined) return { status: 202, body: jobAnswer(job) };
     await addPart(deps, job, 1, body.csv);
