@@ -121,6 +121,7 @@ export const functions = {
           'spend',
           'share',
           'board',
+          'backgroundJob',
         ],
         indexes: ['gsi1', 'gsi2', 'gsi3', 'gsi4'],
       },
@@ -256,6 +257,22 @@ export const functions = {
     // Every 5 minutes, so a reading due on the 15-minute step is at most 5 minutes late.
     trigger: { kind: 'schedule', everyMinutes: 5 },
   },
+  jobRunner: {
+    entry: 'functions/job-runner/handler.ts',
+    description: 'Runs long work in the background (directory imports), slice by slice',
+    memoryMb: 1024,
+    // Lambda's longest run; a job longer than one run hands itself on to a fresh invocation.
+    timeoutSeconds: 900,
+    uses: {
+      table: {
+        access: 'readWrite',
+        partitions: [...AUDITED, 'backgroundJob', 'employee', 'employeeEmail'],
+        indexes: [],
+      },
+      bus: 'put',
+    },
+    trigger: { kind: 'event', detailTypes: [DETAIL_TYPES.jobRunDue] },
+  },
   clickRedirect: {
     entry: 'functions/click-redirect/handler.ts',
     description: 'Sends readers of a tracked link on to its destination and counts the click',
@@ -346,6 +363,9 @@ export const routes = [
   { method: 'GET', path: '/employees/{employeeId}', function: 'api' },
   { method: 'PATCH', path: '/employees/{employeeId}', function: 'api' },
   { method: 'PUT', path: '/employees/{employeeId}/status', function: 'api' },
+  { method: 'GET', path: '/jobs/{jobId}', function: 'api' },
+  { method: 'PUT', path: '/jobs/{jobId}/parts/{part}', function: 'api' },
+  { method: 'POST', path: '/jobs/{jobId}/start', function: 'api' },
   { method: 'GET', path: '/segments', function: 'api' },
   { method: 'PUT', path: '/segments/{segmentId}', function: 'api' },
   { method: 'GET', path: '/segments/{segmentId}/members', function: 'api' },

@@ -16,3 +16,5 @@ export const newEmployeeId = (): string => `emp_${randomUUID().replaceAll('-', '
  */
 export const shareIdFor = (campaignId: string, employeeId: string, network: string): string =>
   `shr_${sha256(`${campaignId}\u0000${employeeId}\u0000${network}`).slice(0, 32)}`;
+
+export const newJobId = (): string => `job_${randomUUID()}`;

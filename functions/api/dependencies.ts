@@ -14,6 +14,7 @@ import { type CredentialStore, createCredentialStore } from '#shared/store/crede
 import { createEmployeeStore, type EmployeeStore } from '#shared/store/employees';
 import { createIdempotencyStore, type IdempotencyStore } from '#shared/store/idempotency';
 import { createIdentityStore, type IdentityStore } from '#shared/store/identities';
+import { createJobStore, type JobStore } from '#shared/store/jobs';
 import { createLinkStore, type LinkStore } from '#shared/store/links';
 import { createSignInStore, type SignInStore } from '#shared/store/oauth-states';
 import {
@@ -45,6 +46,8 @@ export interface ApiDependencies {
   shares: ShareStore;
   /** Shares that need a person (unknown, failed), and their resolution. */
   shareIssues: ShareIssueStore;
+  /** Background jobs (directory imports): their parts, progress and reports. */
+  jobs: JobStore;
   audit: AuditStore;
   approvalPolicies: PolicyStore<ApprovalPolicy>;
   compliancePolicies: PolicyStore<CompliancePolicy>;
@@ -93,6 +96,7 @@ export const createApiDependencies = (config: {
     segments: createSegmentStore(config.TABLE_NAME, audit),
     shares: createShareStore(config.TABLE_NAME),
     shareIssues: createShareIssueStore(config.TABLE_NAME),
+    jobs: createJobStore(config.TABLE_NAME),
     audit,
     approvalPolicies: createApprovalPolicyStore(config.TABLE_NAME, audit),
     compliancePolicies: createCompliancePolicyStore(config.TABLE_NAME, audit),

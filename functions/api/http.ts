@@ -4,7 +4,8 @@ import type {
 } from 'aws-lambda';
 import type { z } from 'zod';
 import { type Caller, parseGroupsClaim } from '#shared/auth/roles';
-import { type FieldIssue, NotAuthenticatedError, ValidationError } from '#shared/errors';
+import { NotAuthenticatedError, ValidationError } from '#shared/errors';
+import { fieldIssues } from '#shared/field-issues';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResponse = APIGatewayProxyStructuredResultV2;
@@ -15,18 +16,8 @@ export const json = (statusCode: number, body: unknown): ApiResponse => ({
   body: JSON.stringify(body),
 });
 
-/** zod issues as the API reports them: one entry per bad field, unknown fields by name. */
-export const fieldIssues = (error: z.ZodError, prefix = ''): FieldIssue[] =>
-  error.issues.flatMap((issue) => {
-    const at = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        field: [at, key].filter(Boolean).join('.'),
-        message: 'unknown field',
-      }));
-    }
-    return [{ field: at || '(body)', message: issue.message }];
-  });
+// The background import reports row problems the same way, so the shape lives in shared/.
+export { fieldIssues } from '#shared/field-issues';
 
 const parseWith = <S extends z.ZodType>(
   schema: S,

@@ -38,6 +38,7 @@ import {
   updateEmployee,
 } from '#functions/api/routes/employees';
 import { feed, shareNow } from '#functions/api/routes/feed';
+import { getJob, putJobPart, startJob } from '#functions/api/routes/jobs';
 import { library } from '#functions/api/routes/library';
 import { getMe, join, leave, updateConsent } from '#functions/api/routes/me';
 import { myStats } from '#functions/api/routes/my-stats';
@@ -147,6 +148,9 @@ export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
   'GET /employees/{employeeId}': getEmployee,
   'PATCH /employees/{employeeId}': updateEmployee,
   'PUT /employees/{employeeId}/status': setEmployeeStatus,
+  'GET /jobs/{jobId}': getJob,
+  'PUT /jobs/{jobId}/parts/{part}': putJobPart,
+  'POST /jobs/{jobId}/start': startJob,
   'GET /segments': listSegments,
   'PUT /segments/{segmentId}': putSegment,
   'GET /segments/{segmentId}/members': previewSegment,

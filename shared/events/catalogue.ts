@@ -39,6 +39,7 @@ export const DETAIL_TYPES = {
   connectionExpired: 'ConnectionExpired',
   connectionExpiring: 'ConnectionExpiring',
   engagementUpdated: 'EngagementUpdated',
+  jobRunDue: 'JobRunDue',
 } as const;
 
 const id = z.string().min(1);
@@ -107,6 +108,8 @@ export const eventSchemas = {
     expiresAt: z.iso.datetime(),
   }),
   EngagementUpdated: z.object({ network: id, sharesPolled: z.number().int().nonnegative() }),
+  /** A background job to work on: just started, or handed on by a run whose time ran short. */
+  JobRunDue: z.object({ jobId: id }),
 } as const satisfies Record<(typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES], z.ZodType>;
 
 export type DetailType = keyof typeof eventSchemas;

@@ -171,6 +171,28 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
       return legacy?.email === email ? legacyId : undefined;
     },
 
+    /**
+     * Who holds each email, for many at once (100 keys a read): a bulk import looks a slice of
+     * rows up in a few calls instead of two reads a row. Absent: nobody holds it.
+     */
+    async findManyByEmail(emails: readonly string[]): Promise<Map<string, string>> {
+      const unique = [...new Set(emails)];
+      const items = await batchGetItems(tableName, [
+        ...unique.map((email) => keys.employeeEmail(email)),
+        ...unique.map((email) => keys.employee(legacyEmployeeIdFor(email))),
+      ]);
+      const found = new Map<string, string>();
+      for (const item of items) {
+        if (item.sk === 'PROFILE') {
+          const email = String(item.email);
+          if (!found.has(email) && legacyEmployeeIdFor(email) === item.employeeId) {
+            found.set(email, String(item.employeeId));
+          }
+        } else found.set(String(item.email), String(item.employeeId));
+      }
+      return found;
+    },
+
     /** Creates the entry and claims its email in one transaction: one email, one employee. */
     async create(employee: Employee): Promise<void> {
       const taken = await this.findByEmail(employee.email);
@@ -183,8 +205,14 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
      * Creates or updates one person, matched by email: a new person gets a new id, once, and
      * re-importing the same row changes nothing.
      */
-    async importOne(request: EmployeeRequest, at: Date): Promise<ImportOutcome> {
-      const existing = await this.findByEmail(request.email);
+    async importOne(
+      request: EmployeeRequest,
+      at: Date,
+      /** Who holds the email, when the caller looked it up already (null: nobody did). */
+      holder?: string | null,
+    ): Promise<ImportOutcome> {
+      const existing =
+        holder === undefined ? await this.findByEmail(request.email) : (holder ?? undefined);
       if (existing) {
         const before = await writeAttributes(existing, request, at.toISOString());
         return before && sameAttributes(before, request) ? 'unchanged' : 'updated';

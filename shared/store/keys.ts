@@ -37,6 +37,10 @@
  * | poll lease        | READS#scope            | LEASE                       |                                       |                                   |
  * | sandbox post      | SANDBOX#externalId     | SANDBOX_POST                |                                       |                                   |
  * | sandbox key       | SANDBOX_KEY#key        | SANDBOX_KEY                 |                                       |                                   |
+ * | background job    | BGJOB#id               | JOB                         |                                       |                                   | (ttl)
+ * | job part          | BGJOB#id               | PART#000003                 |                                       |                                   | (ttl)
+ * | job rejection     | BGJOB#id               | REJECT#000000000042 (line)  |                                       |                                   | (ttl)
+ * | job's seen email  | BGJOB#id               | EMAIL#email                 |                                       |                                   | (ttl)
  */
 export const keys = {
   post: (postId: string) => ({ pk: `POST#${postId}`, sk: 'POST' }),
@@ -162,6 +166,14 @@ export const keys = {
     pk: `SANDBOX_KEY#${idempotencyKey}`,
     sk: 'SANDBOX_KEY',
   }),
+  job: (jobId: string) => ({ pk: `BGJOB#${jobId}`, sk: 'JOB' }),
+  jobPart: (jobId: string, part: number) => ({ pk: `BGJOB#${jobId}`, sk: `PART#${pad(part, 6)}` }),
+  jobRejection: (jobId: string, line: number) => ({
+    pk: `BGJOB#${jobId}`,
+    sk: `REJECT#${pad(line, 12)}`,
+  }),
+  jobRejectionPrefix: 'REJECT#',
+  jobEmail: (jobId: string, email: string) => ({ pk: `BGJOB#${jobId}`, sk: `EMAIL#${email}` }),
 } as const;
 
 /**
@@ -197,6 +209,8 @@ export const PARTITIONS = {
   readBudget: 'READS#',
   sandboxPost: 'SANDBOX#',
   sandboxKey: 'SANDBOX_KEY#',
+  /** Long work run in the background (a directory import): its state, parts and rejections. */
+  backgroundJob: 'BGJOB#',
 } as const;
 export type Partition = keyof typeof PARTITIONS;
 

@@ -18,7 +18,14 @@ const { values } = parseArgs({
   },
 });
 
-const SECTIONS = ['compliance', 'bundles', 'share-requests', 'runtime', 'poller-calls'] as const;
+const SECTIONS = [
+  'compliance',
+  'bundles',
+  'share-requests',
+  'runtime',
+  'poller-calls',
+  'import',
+] as const;
 const chosen = values.only ? SECTIONS.filter((s) => values.only?.split(',').includes(s)) : SECTIONS;
 
 const resultsDir = join(REPO_ROOT, 'bench-results');

@@ -83,10 +83,14 @@ const MATRIX: Record<string, Row> = {
   'POST /campaigns/{campaignId}/cancel': only({ marketing: 404, admin: 404 }),
   'PUT /campaigns/{campaignId}/schedule': only({ marketing: 400, admin: 400 }),
   'POST /employees': only({ admin: 400 }),
-  'POST /employees/import': only({ admin: 400 }),
+  // No body opens an import waiting for its parts: a job, answered at once.
+  'POST /employees/import': only({ admin: 202 }),
   'GET /employees/{employeeId}': only({ admin: 404 }),
   'PATCH /employees/{employeeId}': only({ admin: 404 }),
   'PUT /employees/{employeeId}/status': only({ admin: 400 }),
+  'GET /jobs/{jobId}': only({ admin: 404 }),
+  'PUT /jobs/{jobId}/parts/{part}': only({ admin: 400 }),
+  'POST /jobs/{jobId}/start': only({ admin: 404 }),
   'GET /segments': only({ marketing: 200, legal: 200, admin: 200 }),
   'PUT /segments/{segmentId}': only({ marketing: 400, admin: 400 }),
   'GET /segments/{segmentId}/members': only({ marketing: 404, admin: 404 }),
@@ -116,6 +120,8 @@ const PATH_VALUES: Record<string, string> = {
   campaignId: 'campaign-nobody-made',
   employeeId: 'employee-nobody-made',
   segmentId: 'segment-nobody-made',
+  jobId: 'job-nobody-made',
+  part: '1',
   code: 'nocode00',
 };
 const pathOf = (path: string) =>

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiDependencies } from '#functions/api/dependencies';
+import { runDirectoryImport } from '#functions/job-runner/import-directory';
 import { dynamo } from '#shared/aws';
 import { noConsent } from '#shared/employees/consent';
 import { sha256 } from '#shared/hash';
@@ -181,10 +182,18 @@ describe('signing in', () => {
 });
 
 describe('the directory’s ids', () => {
-  const importCsv = (rows: string[]) =>
-    call(admin, 'POST /employees/import', {
+  /** The import runs as a job: started here, run to its end, its report read back. */
+  const importCsv = async (rows: string[]) => {
+    const opened = await call(admin, 'POST /employees/import', {
       body: { csv: ['email,name,department', ...rows].join('\n') },
     });
+    expect(opened.status).toBe(202);
+    const due = { jobId: opened.body.job.jobId as string };
+    expect(await runDirectoryImport(due, deps, () => 15 * 60_000)).toBe('done');
+    const job = await deps.jobs.get(due.jobId);
+    const page = await deps.jobs.rejections(due.jobId, 0, 100);
+    return { body: { ...job.counts, rejected: page.rows } };
+  };
 
   it('keeps the id drawn at creation when the import matches the person by email', async () => {
     const id = await hire('ivan');

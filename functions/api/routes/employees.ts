@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { etag, expectedVersion, fieldIssues } from '#functions/api/http';
+import { etag, expectedVersion } from '#functions/api/http';
+import { addPart, checkPart, openImport, startImport } from '#functions/api/jobs/directory-import';
 import { defineRoute } from '#functions/api/route';
+import { JobAnswer, jobAnswer } from '#functions/api/routes/jobs';
 import { noConsent } from '#shared/employees/consent';
-import { parseCsv, readHeader, rowObject } from '#shared/employees/csv';
 import { Employee, EmployeeRequest, EmployeeUpdate } from '#shared/employees/employee';
-import { ConflictError, type FieldIssue, ValidationError } from '#shared/errors';
+import { ConflictError, ValidationError } from '#shared/errors';
 import { newEmployeeId } from '#shared/ids';
+import { MAX_PARTS } from '#shared/jobs/job';
 
 const EmployeePath = z.strictObject({ employeeId: z.string().min(1).max(100) });
 const EmployeeAnswer = z.object({ employee: Employee });
@@ -88,93 +90,34 @@ export const setEmployeeStatus = defineRoute({
   },
 });
 
-/** A request handler has seconds, not minutes: bigger exports are split into files. */
-const MAX_ROWS = 5_000;
-const IMPORT_CONCURRENCY = 16;
-
-const RejectedRow = z.object({
-  line: z.number().int(),
-  email: z.string().optional(),
-  problems: z.array(z.object({ field: z.string(), message: z.string() })),
-});
-
 export const importEmployees = defineRoute({
-  summary: 'Import the directory from CSV; good rows are imported, bad rows are reported',
+  summary:
+    'Import the directory from CSV, as a background job; good rows are imported, bad rows reported',
   description:
-    'Send `text/csv` (or JSON `{"csv": "..."}`). Columns: email, name, department, location, groups (separated by `;`), language, timeZone, manager, jurisdiction. People are matched by email to their directory entry (a new person gets an id once, which never changes), so importing the same file again changes nothing; attributes left empty are removed.',
+    'Send the whole file as `text/csv` (or JSON `{"csv": "..."}`) when it is under 300,000 bytes: the job starts at once. For a bigger file send `{}` (or `{"parts": n}`), then each part to `PUT /jobs/{jobId}/parts/{n}`, then `POST /jobs/{jobId}/start`. Either way the answer is 202 with the job, followed at `GET /jobs/{jobId}`. Columns: email, name, department, location, groups (separated by `;`), language, timeZone, manager, jurisdiction. People are matched by email to their directory entry (a new person gets an id once, which never changes), so importing the same file again changes nothing; attributes left empty are removed.',
   tag: 'employees',
   roles: ['admin'],
-  body: z.strictObject({ csv: z.string().min(1).max(6_000_000) }),
-  response: {
-    status: 200,
-    description: 'What happened to each row',
-    schema: z.object({
-      created: z.number().int(),
-      updated: z.number().int(),
-      unchanged: z.number().int(),
-      rejected: z.array(RejectedRow),
-    }),
-  },
+  body: z.strictObject({
+    csv: z.string().min(1).optional(),
+    parts: z.number().int().min(1).max(MAX_PARTS).optional(),
+  }),
+  idempotent: true,
+  response: { status: 202, description: 'The import job', schema: JobAnswer },
+  errors: [409],
   async handle({ body, caller, deps }) {
-    const [header, ...rows] = parseCsv(body.csv);
-    if (!header) {
-      throw new ValidationError('The file is empty', [{ field: 'csv', message: 'no header row' }]);
-    }
-    const read = readHeader(header.fields);
-    if ('problems' in read) {
-      throw new ValidationError(
-        'The header row is not one this import understands',
-        read.problems.map((p) => ({ field: `csv.header.${p.column}`, message: p.message })),
-      );
-    }
-    if (rows.length > MAX_ROWS) {
-      throw new ValidationError(`At most ${MAX_ROWS} rows per file; split the export`, [
-        { field: 'csv', message: `${rows.length} rows` },
+    if (body.csv !== undefined && body.parts !== undefined) {
+      throw new ValidationError('Send the file, or say how many parts will follow, not both', [
+        { field: 'parts', message: 'not with csv' },
       ]);
     }
-    const rejected: z.infer<typeof RejectedRow>[] = [];
-    const good: EmployeeRequest[] = [];
-    const firstLineOf = new Map<string, number>();
-    for (const row of rows) {
-      const candidate = rowObject(read.columns, row.fields);
-      const parsed = EmployeeRequest.safeParse(candidate);
-      const email = typeof candidate.email === 'string' ? candidate.email : undefined;
-      if (!parsed.success) {
-        rejected.push({ line: row.line, email, problems: fieldIssues(parsed.error) });
-        continue;
-      }
-      const earlier = firstLineOf.get(parsed.data.email);
-      if (earlier !== undefined) {
-        const problem: FieldIssue = { field: 'email', message: `same person as line ${earlier}` };
-        rejected.push({ line: row.line, email, problems: [problem] });
-        continue;
-      }
-      firstLineOf.set(parsed.data.email, row.line);
-      good.push(parsed.data);
-    }
-    const counts = { created: 0, updated: 0, unchanged: 0 };
-    const at = deps.now();
-    for (let start = 0; start < good.length; start += IMPORT_CONCURRENCY) {
-      const outcomes = await Promise.all(
-        good
-          .slice(start, start + IMPORT_CONCURRENCY)
-          .map((request) => deps.employees.importOne(request, at)),
-      );
-      for (const outcome of outcomes) counts[outcome] += 1;
-    }
-    await deps.audit.commit({
-      stream: 'directory',
-      records: [
-        {
-          at: at.toISOString(),
-          actor: caller.userId,
-          action: 'directory.imported',
-          subject: {},
-          before: null,
-          after: { ...counts, rejected: rejected.length },
-        },
-      ],
-    });
-    return { status: 200, body: { ...counts, rejected } };
+    // A file that cannot be imported is refused before the job exists: no half-made job.
+    if (body.csv !== undefined) checkPart(body.csv, 1);
+    const job = await openImport(deps, caller.userId, body.csv === undefined ? body.parts : 1);
+    if (body.csv === undefined) return { status: 202, body: jobAnswer(job) };
+    await addPart(deps, job, 1, body.csv);
+    return {
+      status: 202,
+      body: jobAnswer(await startImport(deps, await deps.jobs.get(job.jobId))),
+    };
   },
 });

@@ -29,6 +29,11 @@ export interface DemoResult {
   seconds: number;
 }
 
+interface ImportJob {
+  job: { jobId: string; state: string; counts: { rejected: number } };
+  rejections?: unknown[];
+}
+
 export class DemoStageError extends Error {
   override readonly name = 'DemoStageError';
 }
@@ -112,14 +117,27 @@ const seedEmployees = async (
     'email,name,department,location,timeZone',
     ...people.map((p) => `${p.email},${p.name},${p.department},Berlin,Europe/Berlin`),
   ].join('\n');
-  const imported = expectStatus(
+  // The import is a background job: answered at once, followed until it is done.
+  const opened = expectStatus(
     'import the directory',
-    await client.call<{ rejected: unknown[] }>('POST', '/employees/import', adminToken, { csv }),
-    200,
+    await client.call<ImportJob>('POST', '/employees/import', adminToken, { csv }),
+    202,
   );
-  if (imported.rejected.length > 0) {
+  const imported = await waitFor(
+    'import the directory',
+    async () => {
+      const job = expectStatus(
+        'follow the import',
+        await client.call<ImportJob>('GET', `/jobs/${opened.job.jobId}`, adminToken),
+        200,
+      );
+      return job.job.state === 'done' ? job : undefined;
+    },
+    60_000,
+  );
+  if (imported.job.counts.rejected > 0) {
     throw new DemoStageError(
-      `directory import rejected rows: ${JSON.stringify(imported.rejected)}`,
+      `directory import rejected rows: ${JSON.stringify(imported.rejections)}`,
     );
   }
   for (const segment of Object.keys(DEMO_SEGMENTS)) {

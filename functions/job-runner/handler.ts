@@ -1,0 +1,31 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { runDirectoryImport } from '#functions/job-runner/import-directory';
+import { now } from '#shared/clock';
+import { loadConfig, nonEmpty } from '#shared/config';
+import { parseEvent } from '#shared/events/catalogue';
+import { publisherFor } from '#shared/events/publisher';
+import { logger } from '#shared/logger';
+import { createAuditStore } from '#shared/store/audit';
+import { createEmployeeStore } from '#shared/store/employees';
+import { createJobStore } from '#shared/store/jobs';
+
+const config = loadConfig({ TABLE_NAME: nonEmpty, EVENT_BUS_NAME: nonEmpty });
+const audit = createAuditStore(config.TABLE_NAME);
+const deps = {
+  jobs: createJobStore(config.TABLE_NAME),
+  employees: createEmployeeStore(config.TABLE_NAME, audit),
+  audit,
+  publish: publisherFor(config.EVENT_BUS_NAME),
+  now,
+};
+
+/** `JobRunDue`: work on a background job until it is done or this invocation's time runs short. */
+export const handler = middy<EventBridgeEvent<string, unknown>, void>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event, context) => {
+    await runDirectoryImport(parseEvent('JobRunDue', event), deps, () =>
+      context.getRemainingTimeInMillis(),
+    );
+  });

@@ -1,0 +1,221 @@
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '#shared/aws';
+import { NotFoundError } from '#shared/errors';
+import {
+  type ImportCounts,
+  Job,
+  type JobCheckpoint,
+  type JobState,
+  type PartSummary,
+  RejectedRow,
+} from '#shared/jobs/job';
+import { batchWriteItems } from '#shared/store/batch';
+import { conditionalWrite } from '#shared/store/conditional';
+import { keys, withoutKeys } from '#shared/store/keys';
+
+/** A job, its parts and its report are kept a month, then DynamoDB deletes them. */
+const KEEP_SECONDS = 30 * 24 * 3600;
+
+export type PartOutcome = 'stored' | 'same' | 'different' | 'closed';
+
+export interface JobProgress {
+  checkpoint: JobCheckpoint;
+  rowsDone: number;
+  counts: ImportCounts;
+  state: JobState;
+  at: string;
+}
+
+export const createJobStore = (tableName: string) => {
+  const ttlOf = (job: Pick<Job, 'createdAt'>) =>
+    Math.floor(new Date(job.createdAt).getTime() / 1000) + KEEP_SECONDS;
+  const read = async (Key: Record<string, string>) =>
+    (await dynamo().send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }))).Item;
+
+  return {
+    async create(job: Job): Promise<void> {
+      await dynamo().send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keys.job(job.jobId), ...job, ttl: ttlOf(job) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+
+    async get(jobId: string): Promise<Job> {
+      const item = await read(keys.job(jobId));
+      if (!item) throw new NotFoundError('Job', jobId);
+      return Job.parse(withoutKeys(item));
+    },
+
+    /**
+     * Stores part `n` and notes it on the job, in one transaction, while the job still takes
+     * parts. Sending the same part again changes nothing; a different text for a part already in
+     * is refused, as the rows already counted came from the first.
+     */
+    async putPart(
+      job: Job,
+      part: number,
+      text: string,
+      summary: PartSummary,
+      columns: Job['columns'],
+      at: string,
+    ): Promise<PartOutcome> {
+      const stored = await conditionalWrite(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName,
+                Item: {
+                  ...keys.jobPart(job.jobId, part),
+                  text,
+                  sha256: summary.sha256,
+                  ttl: ttlOf(job),
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.job(job.jobId),
+                UpdateExpression: `SET parts.#n = :summary, updatedAt = :at${columns ? ', #columns = :columns' : ''}`,
+                ConditionExpression: '#state = :receiving',
+                ExpressionAttributeNames: {
+                  '#n': String(part),
+                  '#state': 'state',
+                  ...(columns ? { '#columns': 'columns' } : {}),
+                },
+                ExpressionAttributeValues: {
+                  ':summary': summary,
+                  ':at': at,
+                  ':receiving': 'receiving',
+                  ...(columns ? { ':columns': columns } : {}),
+                },
+              },
+            },
+          ],
+        }),
+      );
+      if (stored) return 'stored';
+      const earlier = await read(keys.jobPart(job.jobId, part));
+      if (earlier) return earlier.sha256 === summary.sha256 ? 'same' : 'different';
+      return 'closed';
+    },
+
+    /** Receiving → queued, with the total the runner works towards; false if already started. */
+    async start(job: Job, rowsTotal: number, at: string): Promise<boolean> {
+      return conditionalWrite(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.job(job.jobId),
+          UpdateExpression:
+            'SET #state = :queued, rowsTotal = :total, startedAt = :at, updatedAt = :at',
+          ConditionExpression: '#state = :receiving',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':queued': 'queued',
+            ':receiving': 'receiving',
+            ':total': rowsTotal,
+            ':at': at,
+          },
+        }),
+      );
+    },
+
+    async partText(jobId: string, part: number): Promise<string> {
+      const item = await read(keys.jobPart(jobId, part));
+      if (!item) throw new NotFoundError('Job part', `${jobId}/${part}`);
+      return String(item.text);
+    },
+
+    /**
+     * Moves the checkpoint on, only from where this run found it: of two runs of one job, the
+     * second to finish a slice learns it lost and stops.
+     */
+    async advance(jobId: string, from: JobCheckpoint, next: JobProgress): Promise<boolean> {
+      return conditionalWrite(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.job(jobId),
+          UpdateExpression:
+            'SET checkpoint = :next, rowsDone = :done, #counts = :counts, #state = :state, updatedAt = :at' +
+            (next.state === 'done' ? ', finishedAt = :at' : ''),
+          ConditionExpression: 'checkpoint.part = :part AND checkpoint.#row = :row',
+          ExpressionAttributeNames: { '#counts': 'counts', '#state': 'state', '#row': 'row' },
+          ExpressionAttributeValues: {
+            ':next': next.checkpoint,
+            ':done': next.rowsDone,
+            ':counts': next.counts,
+            ':state': next.state,
+            ':at': next.at,
+            ':part': from.part,
+            ':row': from.row,
+          },
+        }),
+      );
+    },
+
+    /**
+     * Claims an email for the line that first holds it in this job's file. Returns the earlier
+     * line when another line has it; a rerun of the same line (after a crash) finds its own claim.
+     */
+    async claimEmail(job: Job, email: string, line: number): Promise<number | undefined> {
+      const claimed = await conditionalWrite(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keys.jobEmail(job.jobId, email), line, ttl: ttlOf(job) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      if (claimed) return undefined;
+      const earlier = Number((await read(keys.jobEmail(job.jobId, email)))?.line);
+      return earlier === line ? undefined : earlier;
+    },
+
+    /** Rejections are keyed by line, so a rerun slice writes the same items again. */
+    async putRejections(job: Job, rows: readonly RejectedRow[]): Promise<void> {
+      await batchWriteItems(
+        tableName,
+        rows.map((row) => ({
+          PutRequest: {
+            Item: { ...keys.jobRejection(job.jobId, row.line), ...row, ttl: ttlOf(job) },
+          },
+        })),
+      );
+    },
+
+    /** One page of rejections in line order, after `afterLine`. */
+    async rejections(
+      jobId: string,
+      afterLine: number,
+      limit: number,
+    ): Promise<{ rows: RejectedRow[]; next?: number }> {
+      const { Items = [], LastEvaluatedKey } = await dynamo().send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :after AND :last',
+          ExpressionAttributeValues: {
+            ':pk': keys.job(jobId).pk,
+            ':after': keys.jobRejection(jobId, afterLine + 1).sk,
+            ':last': `${keys.jobRejectionPrefix}~`,
+          },
+          Limit: limit,
+        }),
+      );
+      const rows = Items.map((item) => RejectedRow.parse(withoutKeys(item)));
+      const last = rows.at(-1);
+      return { rows, ...(LastEvaluatedKey && last ? { next: last.line } : {}) };
+    },
+  };
+};
+
+export type JobStore = ReturnType<typeof createJobStore>;

@@ -1,0 +1,149 @@
+/**
+ * Bench section, on the local runtime (`npm start`'s program, in this process): a directory
+ * import of generated rows, sent in parts through the HTTP API and run by the job runner, with
+ * its progress read while it runs. Rows per second, against the row rate DynamoDB Local's raw
+ * write rate allows, measured on the same DynamoDB Local in the same run: raw single-item writes
+ * per second (20 clients) ÷ the item writes one row took (each item of a transaction or batch
+ * counts), counted by SDK middleware. BENCH_IMPORT_ROWS overrides the size.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { MiddlewareStack } from '@smithy/types';
+import { createApiClient } from '#infra/local/demo/client';
+import { LOCAL_NAMES } from '#infra/local/provision';
+import { startLocalRuntime } from '#infra/local/runtime';
+import { PART_MAX_BYTES } from '#shared/jobs/job';
+import { type Figure, progress, quick, report } from './figures';
+
+const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? (quick ? 2_000 : 50_000));
+const RAW_WRITE_SECONDS = quick ? 2 : 5;
+const CLIENTS = 20;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'chorus-bench-import-'));
+const runtime = await startLocalRuntime({
+  dataDir,
+  persist: false,
+  reset: true,
+  apiPort: 0,
+  logLevel: 'ERROR',
+  log: () => undefined,
+});
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+const client = createApiClient(runtime.apiUrl);
+// Imported only now: its client reads the endpoint the runtime set.
+const { dynamo } = await import('#shared/aws');
+
+let writes = 0;
+let counting = false;
+const WRITE = /^(Put|Update|Delete|TransactWrite|BatchWrite)/;
+const itemsWritten = (input: any): number =>
+  input.TransactItems?.length ??
+  (input.RequestItems
+    ? Object.values(input.RequestItems as Record<string, unknown[]>).reduce(
+        (n, requests) => n + requests.length,
+        0,
+      )
+    : 1);
+(dynamo().middlewareStack as MiddlewareStack<any, any>).add(
+  (next: any, context: any) => async (args: any) => {
+    const result = await next(args);
+    if (counting && WRITE.test(context.commandName)) writes += itemsWritten(args.input);
+    return result;
+  },
+  { step: 'initialize', name: 'benchWrites' },
+);
+
+/** Whole rows, cut into parts under the part limit; part 1 starts with the header row. */
+const partsOf = (rows: number): string[] => {
+  const parts: string[] = [];
+  let part = 'email,name,department,location,timeZone\n';
+  for (let i = 0; i < rows; i++) {
+    const line = `person-${i}@bench.acme.example,Person ${i},Dept ${i % 12},Berlin,Europe/Berlin\n`;
+    if (Buffer.byteLength(part) + Buffer.byteLength(line) > PART_MAX_BYTES) {
+      parts.push(part);
+      part = '';
+    }
+    part += line;
+  }
+  parts.push(part);
+  return parts;
+};
+
+interface JobAnswer {
+  job: { jobId: string; state: string; rowsDone: number; rowsTotal: number; counts: object };
+}
+
+const figures: Figure[] = [];
+try {
+  const admin = await client.token('admin', 'bench-admin@acme.example');
+  const parts = partsOf(ROWS);
+  progress(`import: ${ROWS.toLocaleString('en')} rows in ${parts.length} parts…`);
+  const opened = await client.call<JobAnswer>('POST', '/employees/import', admin, {
+    parts: parts.length,
+  });
+  if (opened.status !== 202) throw new Error(`open import: ${opened.status}`);
+  const jobId = opened.body.job.jobId;
+  for (const [i, text] of parts.entries()) {
+    const sent = await fetch(`${runtime.apiUrl}/jobs/${jobId}/parts/${i + 1}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/csv' },
+      body: text,
+    });
+    if (sent.status !== 200) throw new Error(`part ${i + 1}: ${sent.status} ${await sent.text()}`);
+  }
+  counting = true;
+  const started = performance.now();
+  const start = await client.call<JobAnswer>('POST', `/jobs/${jobId}/start`, admin, {});
+  if (start.status !== 202) throw new Error(`start: ${start.status}`);
+  let job = start.body.job;
+  let lastShown = 0;
+  while (job.state !== 'done') {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    job = (await client.call<JobAnswer>('GET', `/jobs/${jobId}`, admin)).body.job;
+    if (performance.now() - lastShown > 15_000) {
+      progress(
+        `import: ${job.rowsDone.toLocaleString('en')} of ${job.rowsTotal.toLocaleString('en')} rows`,
+      );
+      lastShown = performance.now();
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  counting = false;
+  const rowsPerSecond = ROWS / seconds;
+  const writesPerRow = writes / ROWS;
+
+  progress('import: raw DynamoDB Local writes…');
+  let raw = 0;
+  const rawStarted = performance.now();
+  const rawUntil = rawStarted + RAW_WRITE_SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      while (performance.now() < rawUntil) {
+        await dynamo().send(
+          new PutCommand({
+            TableName: LOCAL_NAMES.table,
+            Item: { pk: `BENCH#${c}`, sk: `RAW#${raw}`, email: 'x@acme.example', name: 'Raw' },
+          }),
+        );
+        raw += 1;
+      }
+    }),
+  );
+  const rawPerSecond = raw / ((performance.now() - rawStarted) / 1000);
+  const writeBound = rawPerSecond / writesPerRow;
+  figures.push({
+    section: `directory import (${ROWS.toLocaleString('en')} rows, ${parts.length} parts)`,
+    figure: 'rows imported per second, start → done',
+    value: rowsPerSecond,
+    unit: 'rows/s',
+    against: `write-bound ${writeBound.toFixed(1)} rows/s (${rawPerSecond.toFixed(0)} raw writes/s ÷ ${writesPerRow.toFixed(1)} item writes/row); ${seconds.toFixed(0)} s in all`,
+    ratio: rowsPerSecond / writeBound,
+  });
+  report(figures);
+} finally {
+  await runtime.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
