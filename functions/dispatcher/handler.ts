@@ -4,6 +4,8 @@ import { dispatchDueCampaigns } from '#functions/dispatcher/dispatch-due';
 import { noticeExpiringConnections } from '#functions/dispatcher/notice-expiring-connections';
 import { releaseDeferredJobs } from '#functions/dispatcher/release-deferred';
 import { sweepDeadlines } from '#functions/dispatcher/sweep-deadlines';
+import { reannounceStalledSlices } from '#functions/dispatcher/sweep-stalled-slices';
+import { reannounceUncheckedPosts } from '#functions/dispatcher/sweep-unchecked-posts';
 import { loadConfig, nonEmpty } from '#shared/config';
 import { publisherFor } from '#shared/events/publisher';
 import { scheduledTimeOf } from '#shared/events/scheduled';
@@ -32,8 +34,9 @@ const deps = {
 
 /**
  * Every minute: expire and lapse what is past its deadline, announce due campaigns, hand the
- * queue the share jobs that were waiting in DynamoDB for their time, and warn of connections
- * about to expire.
+ * queue the share jobs that were waiting in DynamoDB for their time, warn of connections about
+ * to expire, and announce again the work that stopped (posts never checked, fan-out slices that
+ * stalled).
  */
 export const handler = middy<unknown, void>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -43,4 +46,6 @@ export const handler = middy<unknown, void>()
     await dispatchDueCampaigns(now, deps);
     await releaseDeferredJobs(now, deps);
     await noticeExpiringConnections(now, deps);
+    await reannounceUncheckedPosts(now, deps);
+    await reannounceStalledSlices(now, deps);
   });
