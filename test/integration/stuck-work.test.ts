@@ -84,6 +84,19 @@ describe('posts submitted but never checked', () => {
     expect(announced('PostSubmitted').filter((e) => e.postId === post.postId)).toEqual([]);
   });
 
+  it('checks a post once when the re-announced event and the original arrive together', async () => {
+    const submittedAt = new Date();
+    const post = await submittedPost(submittedAt);
+    published.length = 0;
+    const event = { postId: post.postId, version: 1, from: 'draft', to: 'submitted', actor: 'a' };
+    const runs = await Promise.allSettled([
+      checkSubmittedPost(event, checkDeps(submittedAt)),
+      checkSubmittedPost(event, checkDeps(submittedAt)),
+    ]);
+    expect(runs.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(announced('ComplianceChecked').filter((e) => e.postId === post.postId)).toHaveLength(1);
+  });
+
   it('leaves a freshly submitted post to its check, and re-announces a stuck one once per interval', async () => {
     const submittedAt = new Date();
     const post = await submittedPost(submittedAt);
