@@ -37,7 +37,20 @@ export const shareQueue = {
    * every return counts as a receive; a job that keeps failing still lands here within hours.
    */
   deadLetter: { id: 'ShareDeadLetterQueue', maxReceiveCount: 10, retentionDays: 14 },
-} as const;
+  alarms: [
+    {
+      id: 'ShareQueueOldestMessageAlarm',
+      metric: 'ApproximateAgeOfOldestMessage',
+      statistic: 'Maximum',
+      // Jobs due later wait in DynamoDB and reach the queue minutes before their time; a job
+      // an hour old means the worker is not keeping up, or is not running.
+      threshold: 3600,
+      periodMinutes: 5,
+      evaluationPeriods: 3,
+      description: 'A share job has waited on the share queue for over an hour: shares are late.',
+    },
+  ],
+} as const satisfies { alarms: readonly AlarmDeclaration[] } & Record<string, unknown>;
 
 export type IndexName = (typeof table.globalSecondaryIndexes)[number]['name'];
 
@@ -71,6 +84,23 @@ export interface FunctionUses {
   clickKey?: 'read';
 }
 
+/**
+ * A CloudWatch alarm on one metric of a declared resource (a queue, a function), sent to the
+ * alarm topic. Declared beside what it watches, so a new function or queue brings its alarms.
+ */
+export interface AlarmDeclaration {
+  id: string;
+  /** The metric's name in the resource's namespace (AWS/SQS for queues, AWS/Lambda for functions). */
+  metric: string;
+  statistic: 'Maximum' | 'Sum' | 'Average';
+  /** The alarm fires when the statistic is above this. */
+  threshold: number;
+  periodMinutes: number;
+  evaluationPeriods: number;
+  /** What it means for whoever is paged. */
+  description: string;
+}
+
 export type FunctionTrigger =
   | { kind: 'http' }
   | { kind: 'event'; detailTypes: readonly DetailType[] }
@@ -93,6 +123,8 @@ export interface FunctionDeclaration {
   trigger: FunctionTrigger;
   /** Extra environment beyond what `uses` derives. */
   environment?: Readonly<Record<string, string>>;
+  /** Alarms on the function's own metrics (AWS/Lambda), e.g. a stream consumer's IteratorAge. */
+  alarms?: readonly AlarmDeclaration[];
 }
 
 export const functions = {
@@ -416,9 +448,50 @@ export const ENV = {
   clickKey: 'CLICK_KEY_SECRET',
 } as const;
 
-/** How EventBridge delivers to its targets: retried, then parked in a dead-letter queue. */
+/**
+ * How EventBridge delivers to its targets: retried, then parked in a dead-letter queue. This
+ * covers delivery only (throttling, a missing target); a handler that throws is Lambda's to
+ * retry, below.
+ */
 export const eventDelivery = {
   retryAttempts: 4,
   maxEventAgeHours: 2,
   deadLetter: { id: 'EventDeadLetterQueue', retentionDays: 14 },
+} as const;
+
+/**
+ * What Lambda does with an asynchronous invocation (a bus event, a schedule's tick) whose handler
+ * fails: retries it, then sends the event with the error to its on-failure destination, the
+ * event dead-letter queue. One queue for every event-driven function, on purpose: each record
+ * names its function and its error, so one place to look, one redrive (`npm run dlq -- --events`)
+ * and one alarm lose nothing a queue per function would tell.
+ */
+export const asyncFailures = {
+  /** Lambda's maximum: a bus event is worth every retry. */
+  event: { retryAttempts: 2, maxEventAgeSeconds: 2 * 3600 },
+  /** A failed tick is not retried: the next tick does the same work within minutes. */
+  schedule: { retryAttempts: 0, maxEventAgeSeconds: 60 },
+  destination: eventDelivery.deadLetter.id,
+} as const;
+
+/** The retries and age of an asynchronously invoked function; none for HTTP and queue triggers. */
+export const asyncInvocationOf = (
+  trigger: FunctionTrigger,
+): { retryAttempts: number; maxEventAgeSeconds: number } | undefined =>
+  trigger.kind === 'event' || trigger.kind === 'schedule' ? asyncFailures[trigger.kind] : undefined;
+
+/**
+ * Where alarms go: a topic the deployer subscribes to (email, chat, pager). Every dead-letter
+ * queue gets the depth alarm below; other alarms are declared with what they watch (the share
+ * queue above, a function's `alarms`).
+ */
+export const alarmTopic = {
+  id: 'AlarmTopic',
+  deadLetterDepth: {
+    metric: 'ApproximateNumberOfMessagesVisible',
+    statistic: 'Maximum',
+    threshold: 0,
+    periodMinutes: 5,
+    evaluationPeriods: 1,
+  },
 } as const;

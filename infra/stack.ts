@@ -35,16 +35,20 @@ import {
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { createAlarmTopic, deadLetterAlarm, functionAlarm, queueAlarm } from '#infra/alarms';
 import { ChorusFunction } from '#infra/chorus-function';
 import {
+  asyncInvocationOf,
   bus as busDeclaration,
   ENV,
   eventDelivery,
+  type FunctionDeclaration,
   type FunctionName,
   type FunctionUses,
   functions,
@@ -115,8 +119,15 @@ export class ChorusStack extends Stack {
     const eventDeadLetterQueue = deadLetterQueue(
       eventDelivery.deadLetter.id,
       eventDelivery.deadLetter.retentionDays,
-      'bus events no target could take',
+      'events no target could take, and events whose function failed every retry',
     );
+
+    const alarmTopic = createAlarmTopic(this);
+    deadLetterAlarm(this, alarmTopic, shareDeadLetterQueue, shareQueueDeclaration.deadLetter.id);
+    deadLetterAlarm(this, alarmTopic, eventDeadLetterQueue, eventDelivery.deadLetter.id);
+    for (const alarm of shareQueueDeclaration.alarms) {
+      queueAlarm(this, alarmTopic, shareQueue, alarm);
+    }
 
     const userPool = new UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
@@ -260,6 +271,19 @@ export class ChorusStack extends Stack {
           'AWS’s basic execution policy only lets the function write its own CloudWatch logs.',
       });
       const trigger = declaration.trigger;
+      // Lambda's own retries of a failing handler; without an on-failure destination the event
+      // would be dropped after them, unseen.
+      const asyncInvocation = asyncInvocationOf(trigger);
+      if (asyncInvocation) {
+        fn.configureAsyncInvoke({
+          retryAttempts: asyncInvocation.retryAttempts,
+          maxEventAge: Duration.seconds(asyncInvocation.maxEventAgeSeconds),
+          onFailure: new SqsDestination(eventDeadLetterQueue),
+        });
+      }
+      for (const alarm of (declaration as FunctionDeclaration).alarms ?? []) {
+        functionAlarm(this, alarmTopic, fn, alarm);
+      }
       if (trigger.kind === 'event') {
         new Rule(this, `${capitalize(name)}Rule`, {
           eventBus: bus,
@@ -275,7 +299,12 @@ export class ChorusStack extends Stack {
       } else if (trigger.kind === 'schedule') {
         new Rule(this, `${capitalize(name)}Schedule`, {
           schedule: Schedule.rate(Duration.minutes(trigger.everyMinutes)),
-          targets: [new LambdaFunction(fn, { retryAttempts: eventDelivery.retryAttempts })],
+          targets: [
+            new LambdaFunction(fn, {
+              retryAttempts: eventDelivery.retryAttempts,
+              deadLetterQueue: eventDeadLetterQueue,
+            }),
+          ],
         });
       } else if (trigger.kind === 'queue') {
         fn.addEventSource(
@@ -325,6 +354,8 @@ export class ChorusStack extends Stack {
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'EventBusName', { value: bus.eventBusName });
     new CfnOutput(this, 'ShareDeadLetterQueueUrl', { value: shareDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'EventDeadLetterQueueUrl', { value: eventDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn });
     new CfnOutput(this, 'NetworkSettingsSecret', { value: networkSettings.secretName });
   }
 }

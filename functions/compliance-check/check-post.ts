@@ -1,9 +1,11 @@
 import { type ApprovalPolicy, planReview } from '#shared/approvals/policy';
 import { checkCompliance } from '#shared/compliance/engine';
 import type { CompliancePolicy } from '#shared/compliance/policy';
+import { ConflictError } from '#shared/errors';
 import type { EventDetail } from '#shared/events/catalogue';
 import type { Publish } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
+import type { Post } from '#shared/posts/post';
 import { applyActions } from '#shared/posts/transitions';
 import type { PostStore } from '#shared/store/posts';
 
@@ -36,15 +38,26 @@ export const checkSubmittedPost = async (
   const at = deps.now();
   const compliance = checkCompliance(post, policy, at);
   const plan = planReview(post, compliance, approvalPolicy);
-  const next = await applyActions(
-    deps,
-    post,
-    [
-      { type: 'complianceChecked', compliance },
-      { type: 'startReview', plan },
-    ],
-    { actor: ACTOR, at },
-  );
+  let next: Post;
+  try {
+    next = await applyActions(
+      deps,
+      post,
+      [
+        { type: 'complianceChecked', compliance },
+        { type: 'startReview', plan },
+      ],
+      { actor: ACTOR, at },
+    );
+  } catch (error) {
+    // A duplicate of this event (the dispatcher's re-announcement, a redelivery) ran at the same
+    // time and checked the post first: its result stands, and this run has nothing left to do.
+    if (!(error instanceof ConflictError)) throw error;
+    const current = await deps.posts.get(submitted.postId);
+    if (current.status === 'submitted' && current.version === submitted.version) throw error;
+    logger.info('Post checked by a concurrent run', { postId: post.postId });
+    return;
+  }
   logger.info('Compliance checked', {
     postId: post.postId,
     outcome: compliance.outcome,

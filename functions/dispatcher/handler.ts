@@ -5,6 +5,8 @@ import { noticeExpiringConnections } from '#functions/dispatcher/notice-expiring
 import { releaseDeferredJobs } from '#functions/dispatcher/release-deferred';
 import { sweepExpiredClaims } from '#functions/dispatcher/sweep-claims';
 import { sweepDeadlines } from '#functions/dispatcher/sweep-deadlines';
+import { reannounceStalledSlices } from '#functions/dispatcher/sweep-stalled-slices';
+import { reannounceUncheckedPosts } from '#functions/dispatcher/sweep-unchecked-posts';
 import { now as clock } from '#shared/clock';
 import { loadConfig, nonEmpty } from '#shared/config';
 import { publisherFor } from '#shared/events/publisher';
@@ -42,7 +44,8 @@ const deps = {
 /**
  * Every minute: expire and lapse what is past its deadline, announce due campaigns, hand the
  * queue the share jobs that were waiting in DynamoDB for their time, finish shares whose worker
- * died holding them, and warn of connections about to expire.
+ * died holding them, warn of connections about to expire, and announce again the work that
+ * stopped (posts never checked, fan-out slices that stalled).
  */
 export const handler = middy<unknown, void>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -53,4 +56,6 @@ export const handler = middy<unknown, void>()
     await releaseDeferredJobs(now, deps);
     await sweepExpiredClaims(now, deps);
     await noticeExpiringConnections(now, deps);
+    await reannounceUncheckedPosts(now, deps);
+    await reannounceStalledSlices(now, deps);
   });

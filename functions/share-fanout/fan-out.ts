@@ -113,7 +113,7 @@ export const fanOutSlice = async (
       invited: slice.invited + plan.invited,
       excluded,
     };
-    if (!(await deps.campaigns.advanceSlice(campaign.campaignId, next))) {
+    if (!(await deps.campaigns.advanceSlice(campaign.campaignId, next, deps.now()))) {
       logger.info('Another run is fanning out this slice; leaving it to that one', { ...due });
       return false;
     }

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { Invoke } from '#infra/local/lambda-runtime';
+import { invocationFailureRecord } from '#infra/dead-letters';
+import { type Invoke, localFunctionArn } from '#infra/local/lambda-runtime';
 
 export interface LocalRule {
   name: string;
@@ -27,15 +28,44 @@ interface PutEventsEntry {
 }
 
 /**
+ * Records an asynchronous invocation that failed every attempt in the event dead-letter queue,
+ * as Lambda's on-failure destination receives it: the event, the function, the error.
+ */
+export const deadLetterInvocation = async (
+  queue: { sqs: SQSClient; deadLetterQueueUrl: string },
+  functionName: string,
+  event: unknown,
+  error: unknown,
+  attempts: number,
+): Promise<void> => {
+  await queue.sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queue.deadLetterQueueUrl,
+      MessageBody: JSON.stringify(
+        invocationFailureRecord({
+          functionArn: localFunctionArn(functionName),
+          event,
+          error,
+          attempts,
+          at: new Date(),
+        }),
+      ),
+    }),
+  );
+};
+
+/**
  * EventBridge's PutEvents on the wire (JSON 1.1, `AWSEvents.PutEvents`), so handlers use the real
  * SDK client. Events are matched on source and detail-type, as the stack's rules do, and each
- * target is invoked asynchronously with retries; an event that still fails is sent to the event
- * dead-letter queue with the error, as the rule's DLQ would receive it.
+ * target is invoked asynchronously with Lambda's retries for a failing handler; an event that
+ * still fails is sent to the event dead-letter queue as Lambda's invocation record, with the
+ * error, as the function's on-failure destination receives it in AWS.
  */
 export const startLocalEventBus = async (options: {
   port: number;
   busName: string;
   rules: readonly LocalRule[];
+  /** Lambda's retries of a failed asynchronous invocation (asyncFailures.event). */
   retryAttempts: number;
   sqs: SQSClient;
   deadLetterQueueUrl: string;
@@ -55,19 +85,7 @@ export const startLocalEventBus = async (options: {
             options.log(
               `event ${event['detail-type']} to ${rule.name} failed ${attempt + 1} times: ${(error as Error).message}`,
             );
-            await options.sqs.send(
-              new SendMessageCommand({
-                QueueUrl: options.deadLetterQueueUrl,
-                MessageBody: JSON.stringify(event),
-                MessageAttributes: {
-                  RULE_ARN: { DataType: 'String', StringValue: rule.name },
-                  ERROR_MESSAGE: {
-                    DataType: 'String',
-                    StringValue: (error as Error).message.slice(0, 1000),
-                  },
-                },
-              }),
-            );
+            await deadLetterInvocation(options, rule.name, event, error, attempt + 1);
             return;
           }
           await sleep(100 * 2 ** attempt);

@@ -10,12 +10,16 @@ export class LambdaTimeoutError extends Error {
   override readonly name = 'LambdaTimeoutError';
 }
 
+/** The ARN a local function answers to, as in its context and its failure records. */
+export const localFunctionArn = (name: string) =>
+  `arn:aws:lambda:us-east-1:000000000000:function:chorus-${name}`;
+
 const contextFor = (name: string, declaration: FunctionDeclaration): Context => {
   const deadline = Date.now() + declaration.timeoutSeconds * 1000;
   return {
     functionName: `chorus-${name}`,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:chorus-${name}`,
+    invokedFunctionArn: localFunctionArn(name),
     memoryLimitInMB: String(declaration.memoryMb),
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/chorus-${name}`,

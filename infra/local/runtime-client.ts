@@ -12,6 +12,10 @@ export interface RuntimeInfo {
   sqsEndpoint: string;
   shareQueueUrl: string;
   shareDeadLetterQueueUrl: string;
+  /** Absent in the file of a runtime started before they were recorded. */
+  eventDeadLetterQueueUrl?: string;
+  eventBusEndpoint?: string;
+  busName?: string;
 }
 
 export const findRunningRuntime = async (dataDir: string): Promise<RuntimeInfo> => {

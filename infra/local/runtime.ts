@@ -4,9 +4,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import { z } from 'zod';
-import { bus, ENV, eventDelivery, type FunctionName, functions, routes } from '#infra/declaration';
+import { asyncFailures, bus, ENV, type FunctionName, functions, routes } from '#infra/declaration';
 import { startDynamoDbLocal } from '#infra/local/dynamodb-local';
-import { startLocalEventBus } from '#infra/local/event-bus';
+import { deadLetterInvocation, startLocalEventBus } from '#infra/local/event-bus';
 import { type LocalControl, startLocalHttpApi } from '#infra/local/http-api';
 import { createLocalIssuer } from '#infra/local/issuer';
 import { type Invoke, lambdaInvoker } from '#infra/local/lambda-runtime';
@@ -154,7 +154,7 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
             ]
           : [],
       ),
-      retryAttempts: eventDelivery.retryAttempts,
+      retryAttempts: asyncFailures.event.retryAttempts,
       sqs: sqsClient,
       deadLetterQueueUrl: queues.eventDeadLetterQueueUrl,
       log: options.log,
@@ -194,6 +194,15 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
           : [],
       ),
       options.log,
+      // A schedule's failed tick lands in the event DLQ, as its on-failure destination in AWS.
+      (schedule, event, error) =>
+        deadLetterInvocation(
+          { sqs: sqsClient, deadLetterQueueUrl: queues.eventDeadLetterQueueUrl },
+          schedule.name,
+          event,
+          error,
+          1 + asyncFailures.schedule.retryAttempts,
+        ),
     );
     stops.push(() => scheduler.stop());
 
@@ -287,6 +296,9 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
         sqsEndpoint: fauxqs.address,
         shareQueueUrl: queues.shareQueueUrl,
         shareDeadLetterQueueUrl: queues.shareDeadLetterQueueUrl,
+        eventDeadLetterQueueUrl: queues.eventDeadLetterQueueUrl,
+        eventBusEndpoint: eventBus.endpoint,
+        busName: LOCAL_NAMES.bus,
       }),
     );
     stops.push(() => rmSync(runtimeInfoFile(options.dataDir), { force: true }));

@@ -35,14 +35,26 @@ export const scheduledEvent = (ruleName: string, at: Date) => ({
 export const startScheduler = (
   schedules: readonly LocalSchedule[],
   log: (line: string) => void,
+  /** A tick whose handler failed (it is not retried, as declared): its on-failure destination. */
+  onFailure: (
+    schedule: LocalSchedule,
+    event: unknown,
+    error: unknown,
+  ) => Promise<void> = async () => undefined,
 ): LocalScheduler => {
   let offsetMs = 0;
   const now = () => new Date(Date.now() + offsetMs);
   const fire = async (schedule: LocalSchedule) => {
+    const event = scheduledEvent(schedule.name, now());
     try {
-      await schedule.target(scheduledEvent(schedule.name, now()));
+      await schedule.target(event);
     } catch (error) {
       log(`schedule ${schedule.name} failed: ${(error as Error).message}`);
+      await onFailure(schedule, event, error).catch((e: unknown) =>
+        log(
+          `schedule ${schedule.name}: its failure could not be recorded: ${(e as Error).message}`,
+        ),
+      );
     }
   };
   const timers = schedules.map((s) => setInterval(() => void fire(s), s.everyMinutes * 60_000));

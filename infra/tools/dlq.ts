@@ -1,81 +1,85 @@
 import { parseArgs } from 'node:util';
-import {
-  DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { bus } from '#infra/declaration';
 import { findRunningRuntime } from '#infra/local/runtime-client';
+import {
+  listEventDeadLetters,
+  listShareDeadLetters,
+  redriveEvents,
+  redriveShareJobs,
+} from '#infra/tools/dead-letter-queue';
 
 /**
- * `npm run dlq -- list` shows the share jobs parked in the dead-letter queue, each with the
- * reason when the worker gave one; `npm run dlq -- redrive` moves them back onto the share queue
- * (the worker takes each share from where it stopped, never posting twice). Against the local
- * runtime by default; against AWS with `--queue <url> --dlq <url>`.
+ * `npm run dlq -- list` shows the share jobs parked in the share dead-letter queue, each with
+ * the reason when the worker gave one; `npm run dlq -- redrive` moves them back onto the share
+ * queue (the worker takes each share from where it stopped, never posting twice).
+ * `--events` does the same for the event dead-letter queue: events whose function failed every
+ * retry (or that could not be delivered), each with its function and error; redrive puts them
+ * back on the bus. Against the local runtime by default; against AWS with
+ * `--queue <url> --dlq <url>` (share jobs) or `--events --dlq <url> --bus <name>`.
  */
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
+    events: { type: 'boolean', default: false },
     queue: { type: 'string' },
     dlq: { type: 'string' },
+    bus: { type: 'string' },
     data: { type: 'string', default: process.env.CHORUS_DATA_DIR ?? '.chorus' },
   },
 });
 const command = positionals[0] ?? 'list';
 if (command !== 'list' && command !== 'redrive') {
-  console.error('usage: npm run dlq -- list|redrive [--queue <url> --dlq <url>]');
+  console.error(
+    'usage: npm run dlq -- list|redrive [--queue <url> --dlq <url>] | [--events [--dlq <url> --bus <name>]]',
+  );
   process.exit(2);
 }
 
-let { queue, dlq } = values;
+let { queue, dlq, bus: busName } = values;
 let sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
-if (!queue || !dlq) {
+let eventBridge = new EventBridgeClient({});
+const inAws = values.events ? dlq && busName : queue && dlq;
+if (!inAws) {
   const runtime = await findRunningRuntime(values.data);
-  queue = runtime.shareQueueUrl;
-  dlq = runtime.shareDeadLetterQueueUrl;
-  sqs = new SQSClient({
-    endpoint: runtime.sqsEndpoint,
+  const local = {
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    useQueueUrlAsEndpoint: false,
-  });
-}
-
-let count = 0;
-for (;;) {
-  // Listing hides each message for a few seconds only; redriving deletes what it re-sent.
-  const { Messages = [] } = await sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl: dlq,
-      MaxNumberOfMessages: 10,
-      VisibilityTimeout: command === 'list' ? 5 : 60,
-      MessageAttributeNames: ['All'],
-      MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
-    }),
-  );
-  if (Messages.length === 0) break;
-  for (const message of Messages) {
-    const reason = message.MessageAttributes?.reason?.StringValue ?? 'failed too many receives';
-    console.log(`${message.MessageId}\t${reason}\t${message.Body}`);
+  };
+  queue = runtime.shareQueueUrl;
+  dlq = values.events ? runtime.eventDeadLetterQueueUrl : runtime.shareDeadLetterQueueUrl;
+  busName = runtime.busName;
+  if (!dlq || (values.events && (!busName || !runtime.eventBusEndpoint))) {
+    console.error('chorus: this runtime predates the event DLQ tools; restart `npm start`.');
+    process.exit(1);
   }
-  count += Messages.length;
-  if (command === 'redrive') {
-    await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: queue,
-        Entries: Messages.map((m, i) => ({ Id: String(i), MessageBody: m.Body ?? '' })),
-      }),
-    );
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: dlq,
-        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-      }),
-    );
-  } else if (count >= 1000) break;
+  sqs = new SQSClient({ ...local, endpoint: runtime.sqsEndpoint, useQueueUrlAsEndpoint: false });
+  eventBridge = new EventBridgeClient({ ...local, endpoint: runtime.eventBusEndpoint });
 }
-console.log(
-  command === 'redrive'
-    ? `${count} job(s) moved back to the share queue`
-    : `${count} job(s) in the dead-letter queue`,
-);
+const dlqUrl = dlq as string;
+
+if (values.events) {
+  if (command === 'list') {
+    const letters = await listEventDeadLetters(sqs, dlqUrl);
+    for (const l of letters)
+      console.log(`${l.id}\t${l.target}\t${l.reason}\t${JSON.stringify(l.event)}`);
+    console.log(`${letters.length} event(s) in the event dead-letter queue`);
+  } else {
+    const moved = await redriveEvents(sqs, dlqUrl, {
+      client: eventBridge,
+      name: busName as string,
+      source: bus.source,
+    });
+    console.log(
+      `${moved.redriven} event(s) put back on the bus; ${moved.dropped} schedule tick(s) dropped`,
+    );
+  }
+} else if (command === 'list') {
+  const letters = await listShareDeadLetters(sqs, dlqUrl);
+  for (const l of letters) console.log(`${l.id}\t${l.reason}\t${l.body}`);
+  console.log(`${letters.length} job(s) in the dead-letter queue`);
+} else {
+  const moved = await redriveShareJobs(sqs, dlqUrl, queue as string);
+  console.log(`${moved} job(s) moved back to the share queue`);
+}

@@ -108,13 +108,75 @@ export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
    * Moves a checkpoint one page on, if nobody else did: two runs of the same slice (a duplicate
    * event) cannot both advance it, and the loser stops.
    */
-  async advanceSlice(campaignId: string, next: FanOutSlice): Promise<boolean> {
+  async advanceSlice(campaignId: string, next: FanOutSlice, at: Date): Promise<boolean> {
     return conditionalWrite(
       new PutCommand({
         TableName: tableName,
-        Item: { ...keys.fanOutSlice(campaignId, next.shard), ...next },
+        Item: {
+          ...keys.fanOutSlice(campaignId, next.shard),
+          ...next,
+          campaignId,
+          checkpointAt: at.toISOString(),
+          // A slice not done stays findable by its last checkpoint, so one that stopped (its
+          // continuation lost, its function failing) is noticed and announced again.
+          ...(next.done ? {} : runningIndexKeys(campaignId, next.shard, at)),
+        },
         ConditionExpression: next.pages === 1 ? 'attribute_not_exists(pk)' : 'pages = :previous',
         ...(next.pages === 1 ? {} : { ExpressionAttributeValues: { ':previous': next.pages - 1 } }),
+      }),
+    );
+  },
+
+  /** Slices not done whose checkpoint (or last announcement) is at or before `before`. */
+  async stalledSlices(before: Date, limit: number): Promise<StalledSlice[]> {
+    const { Items = [] } = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :running AND gsi1sk <= :before',
+        ExpressionAttributeValues: {
+          ':running': keys.slicesRunning,
+          ':before': `${before.toISOString()}#\uffff`,
+        },
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => ({
+      campaignId: String(item.campaignId),
+      shard: Number(item.shard),
+      pages: Number(item.pages),
+    }));
+  },
+
+  /**
+   * After a stalled slice was announced again, it waits one more interval before the next;
+   * false when the slice moved on meanwhile (its own run then keeps the entry current).
+   */
+  async markSliceAnnounced(slice: StalledSlice, at: Date): Promise<boolean> {
+    return conditionalWrite(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.fanOutSlice(slice.campaignId, slice.shard),
+        UpdateExpression: 'SET gsi1sk = :sk',
+        ConditionExpression: 'gsi1pk = :running AND pages = :pages',
+        ExpressionAttributeValues: {
+          ':sk': runningIndexKeys(slice.campaignId, slice.shard, at).gsi1sk,
+          ':running': keys.slicesRunning,
+          ':pages': slice.pages,
+        },
+      }),
+    );
+  },
+
+  /** A slice that will never run on (its campaign was cancelled) leaves the sweep's index. */
+  async forgetStalledSlice(slice: StalledSlice): Promise<boolean> {
+    return conditionalWrite(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.fanOutSlice(slice.campaignId, slice.shard),
+        UpdateExpression: 'REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: 'pages = :pages',
+        ExpressionAttributeValues: { ':pages': slice.pages },
       }),
     );
   },
@@ -168,3 +230,15 @@ export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
 });
 
 export type CampaignStore = ReturnType<typeof createCampaignStore>;
+
+/** Where a slice that stopped was, enough to announce it again and to know if it moved since. */
+export interface StalledSlice {
+  campaignId: string;
+  shard: number;
+  pages: number;
+}
+
+const runningIndexKeys = (campaignId: string, shard: number, at: Date) => ({
+  gsi1pk: keys.slicesRunning,
+  gsi1sk: `${at.toISOString()}#${campaignId}#${shard}`,
+});

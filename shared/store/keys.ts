@@ -4,7 +4,7 @@
  *
  * | item              | pk                     | sk                          | gsi1                                  | gsi2                              |
  * |-------------------|------------------------|-----------------------------|---------------------------------------|-----------------------------------|
- * | post              | POST#id                | POST                        | REVIEW#role / submittedAt#id (in review), POST_DEADLINES / deadline#id (live) | REVIEW#role / plannedFor#id (in review) |
+ * | post              | POST#id                | POST                        | REVIEW#role / submittedAt#id (in review), POST_DEADLINES / deadline#id (live), POSTS_AWAITING_CHECK / lastAnnouncedAt#id (submitted) | REVIEW#role / plannedFor#id (in review) |
  * | post version      | POST#id                | VERSION#000003              |                                       |                                   |
  * | approval          | POST#id                | APPROVAL#000003#stage#user  |                                       |                                   |
  * | comment           | POST#id                | COMMENT#000003#at#id        |                                       |                                   |
@@ -24,7 +24,7 @@
  * | personalisation   | EMPLOYEE#id            | PERSONAL#postId#network     | PERSONALISATION_REVIEWS / at#id (pending) |                           |
  * | daily cap count   | EMPLOYEE#id            | CAP#network#local date      |                                   |                                   | (ttl)
  * | segment           | SEGMENTS               | SEGMENT#id                  |                                       |                                   |
- * | fan-out slice     | CAMPAIGN#id            | SLICE#shard                 |                                       |                                   |
+ * | fan-out slice     | CAMPAIGN#id            | SLICE#shard                 | FANOUT_SLICES_RUNNING / checkpointAt#id#shard (not done) |                |
  * | deferred job      | JOB#shareId            | DEFERRED                    | DEFERRED#shard / dueAt#shareId        |                                   |
  * | API spend         | SPEND#yyyy-mm          | SPEND                       |                                       |                                   |
  * | share             | SHARE#id               | SHARE                       | POST#postId#SHARES / shareId          | POLL#network / nextPollAt#id (while polled), SHARES_CLAIMED#hex / leaseUntil#id (while publishing), SHARE_ISSUES#status / campaignId#startedAt#id (while unknown or failed, unresolved) | gsi3: SHARES_DAY#date / startedAt#id; gsi4: EMPLOYEE#id#SHARES / startedAt#id
@@ -62,6 +62,8 @@ export const keys = {
     version === undefined ? 'COMMENT#' : `COMMENT#${pad(version, 6)}#`,
   reviewQueue: (role: string) => `REVIEW#${role}`,
   postDeadlines: 'POST_DEADLINES',
+  /** Submitted posts whose compliance check has not run yet: the dispatcher's sweep reads it. */
+  postsAwaitingCheck: 'POSTS_AWAITING_CHECK',
   library: (segment: string, approvedAt: string, postId: string) => ({
     pk: `LIBRARY#${segment}`,
     sk: `${approvedAt}#${postId}`,
@@ -125,6 +127,8 @@ export const keys = {
     sk: `SLICE#${pad(shard, 2)}`,
   }),
   fanOutSlicePrefix: 'SLICE#',
+  /** Fan-out slices not done yet, by their last checkpoint: the dispatcher's sweep reads it. */
+  slicesRunning: 'FANOUT_SLICES_RUNNING',
   deferredJob: (shareId: string) => ({ pk: `JOB#${shareId}`, sk: 'DEFERRED' }),
   deferredJobsDue: (shard: number) => `DEFERRED#${pad(shard, 2)}`,
   spend: (month: string) => ({ pk: `SPEND#${month}`, sk: 'SPEND' }),

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '#shared/audit/chain';
 import { dynamo } from '#shared/aws';
 import { NotFoundError } from '#shared/errors';
@@ -8,6 +8,7 @@ import { LibraryEntry, libraryEntryOf } from '#shared/posts/library';
 import { Approval, LIVE_STATUSES, Post, PostVersion, versionOf } from '#shared/posts/post';
 import { deadlineOf } from '#shared/posts/workflow';
 import type { AuditStore } from '#shared/store/audit';
+import { conditionalWrite } from '#shared/store/conditional';
 import { keys, withoutKeys } from '#shared/store/keys';
 import { itemsWithPrefix } from '#shared/store/query-pages';
 import type { TransactItem } from '#shared/store/transact';
@@ -25,6 +26,14 @@ const indexKeysOf = (post: Post) => {
       gsi2pk: keys.reviewQueue(role),
       // Posts without a planned time sort after every planned one.
       gsi2sk: `${post.plannedFor ?? '~'}#${post.postId}`,
+    };
+  }
+  // Only a submitted post lacks its compliance result; the check moves it on in one write, so
+  // it leaves this index exactly when the check has run.
+  if (post.status === 'submitted') {
+    return {
+      gsi1pk: keys.postsAwaitingCheck,
+      gsi1sk: `${post.submittedAt ?? post.updatedAt}#${post.postId}`,
     };
   }
   const deadline = LIVE_STATUSES.includes(post.status) ? deadlineOf(post) : undefined;
@@ -264,6 +273,48 @@ export const createPostStore = (tableName: string, audit: AuditStore) => {
         }),
       );
       return Promise.all(Items.map(postFrom));
+    },
+
+    /**
+     * Submitted posts still waiting for their compliance check, announced last (or submitted)
+     * at or before `announcedBefore`, oldest first.
+     */
+    async awaitingCheck(announcedBefore: Date, limit: number): Promise<Post[]> {
+      const { Items = [] } = await dynamo().send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :awaiting AND gsi1sk <= :before',
+          ExpressionAttributeValues: {
+            ':awaiting': keys.postsAwaitingCheck,
+            ':before': `${announcedBefore.toISOString()}#\uffff`,
+          },
+          Limit: limit,
+        }),
+      );
+      return Promise.all(Items.map(postFrom));
+    },
+
+    /**
+     * Moves a post that was announced again to the back of the waiting index, so the sweep
+     * looks at it once per interval; false when the post moved on meanwhile. The revision is
+     * untouched: this is bookkeeping, not a change anyone could conflict with.
+     */
+    async markAnnounced(post: Post, at: Date): Promise<boolean> {
+      return conditionalWrite(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.post(post.postId),
+          UpdateExpression: 'SET gsi1sk = :sk',
+          ConditionExpression: 'gsi1pk = :awaiting AND #revision = :revision',
+          ExpressionAttributeNames: { '#revision': 'revision' },
+          ExpressionAttributeValues: {
+            ':sk': `${at.toISOString()}#${post.postId}`,
+            ':awaiting': keys.postsAwaitingCheck,
+            ':revision': post.revision,
+          },
+        }),
+      );
     },
 
     /**

@@ -3,9 +3,13 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  alarmTopic,
+  asyncFailures,
+  asyncInvocationOf,
   bus,
   ENV,
   eventDelivery,
+  type FunctionDeclaration,
   functions,
   routeKey,
   routes,
@@ -181,6 +185,119 @@ describe('the template is exactly what infra/declaration.ts declares', () => {
     });
     const [client] = resourcesOf('AWS::Cognito::UserPoolClient');
     expect(client?.Properties.WriteAttributes).toEqual(['name']);
+  });
+});
+
+describe('failures land somewhere visible', () => {
+  const logicalIdOf = (construct: { node: { defaultChild?: unknown } }) =>
+    stack.getLogicalId(construct.node.defaultChild as never);
+  const queueIdOf = (arn: unknown) =>
+    (arn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
+  const topicIdOf = () => Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+
+  it('sends each asynchronously invoked function’s failed events, after its declared retries, to the event dead-letter queue', () => {
+    const configs = resourcesOf('AWS::Lambda::EventInvokeConfig');
+    const asyncFunctions = (Object.keys(functions) as (keyof typeof functions)[]).filter((name) =>
+      asyncInvocationOf(functions[name].trigger),
+    );
+    expect(asyncFunctions.length).toBeGreaterThan(0);
+    expect(configs).toHaveLength(asyncFunctions.length);
+    const [eventDlqId] = Object.entries(template.findResources('AWS::SQS::Queue'))
+      .filter(([id]) => id.startsWith(asyncFailures.destination))
+      .map(([id]) => id);
+    for (const name of asyncFunctions) {
+      const policy = asyncInvocationOf(functions[name].trigger);
+      const config = configs.find(
+        (c) => c.Properties.FunctionName.Ref === logicalIdOf(stack.functions[name]),
+      );
+      expect(config?.Properties, name).toMatchObject({
+        MaximumRetryAttempts: policy?.retryAttempts,
+        MaximumEventAgeInSeconds: policy?.maxEventAgeSeconds,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [eventDlqId, 'Arn'] } } },
+      });
+    }
+  });
+
+  it('has the alarm topic, encrypted with a key of its own, and outputs its ARN', () => {
+    const topicId = topicIdOf();
+    expect(topicId).toBeDefined();
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+    });
+    template.hasOutput('AlarmTopicArn', { Value: { Ref: topicId } });
+  });
+
+  it('alarms on the depth of every dead-letter queue, to the alarm topic', () => {
+    const deadLetterQueues = new Set<string | undefined>([
+      ...resourcesOf('AWS::SQS::Queue').map((q) =>
+        queueIdOf(q.Properties.RedrivePolicy?.deadLetterTargetArn),
+      ),
+      ...resourcesOf('AWS::Events::Rule').flatMap((r) =>
+        (r.Properties.Targets ?? []).map((t: any) => queueIdOf(t.DeadLetterConfig?.Arn)),
+      ),
+      ...resourcesOf('AWS::Lambda::EventInvokeConfig').map((c) =>
+        queueIdOf(c.Properties.DestinationConfig?.OnFailure?.Destination),
+      ),
+    ]);
+    deadLetterQueues.delete(undefined);
+    const topicId = topicIdOf();
+    expect(deadLetterQueues.size).toBeGreaterThan(1);
+    const alarms = resourcesOf('AWS::CloudWatch::Alarm');
+    for (const queueId of deadLetterQueues) {
+      const depth = alarms.filter(
+        (a) =>
+          a.Properties.Namespace === 'AWS/SQS' &&
+          a.Properties.MetricName === alarmTopic.deadLetterDepth.metric &&
+          queueIdOf(a.Properties.Dimensions?.[0]?.Value) === queueId,
+      );
+      expect(depth, queueId).toHaveLength(1);
+      expect(depth[0]?.Properties).toMatchObject({
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: topicId }],
+      });
+    }
+  });
+
+  it('raises every declared alarm of a queue or a function, to the alarm topic', () => {
+    const alarms = resourcesOf('AWS::CloudWatch::Alarm');
+    const topicId = topicIdOf();
+    const shareQueueId = logicalIdOf(stack.node.findChild(shareQueue.id));
+    for (const declared of shareQueue.alarms) {
+      expect(
+        alarms.find(
+          (a) =>
+            a.Properties.MetricName === declared.metric &&
+            queueIdOf(a.Properties.Dimensions?.[0]?.Value) === shareQueueId,
+        )?.Properties,
+      ).toMatchObject({
+        Threshold: declared.threshold,
+        Period: declared.periodMinutes * 60,
+        EvaluationPeriods: declared.evaluationPeriods,
+        AlarmActions: [{ Ref: topicId }],
+      });
+    }
+    for (const name of Object.keys(functions) as (keyof typeof functions)[]) {
+      for (const declared of (functions[name] as FunctionDeclaration).alarms ?? []) {
+        expect(
+          alarms.find(
+            (a) =>
+              a.Properties.Namespace === 'AWS/Lambda' &&
+              a.Properties.MetricName === declared.metric &&
+              a.Properties.Dimensions?.[0]?.Value?.Ref === logicalIdOf(stack.functions[name]),
+          )?.Properties,
+          `${name} ${declared.id}`,
+        ).toMatchObject({ Threshold: declared.threshold, AlarmActions: [{ Ref: topicId }] });
+      }
+    }
+    const declaredCount =
+      2 +
+      shareQueue.alarms.length +
+      Object.values(functions).reduce(
+        (n, f) => n + ((f as FunctionDeclaration).alarms?.length ?? 0),
+        0,
+      );
+    expect(alarms).toHaveLength(declaredCount);
   });
 });
 
