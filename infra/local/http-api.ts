@@ -78,8 +78,9 @@ const send = (
 
 /**
  * API Gateway HTTP API, locally: matches the declared routes, checks the bearer token as the JWT
- * authorizer would (401 `{"message":"Unauthorized"}` otherwise), and turns the request into a
- * payload-format 2.0 event for the same handler the cloud runs.
+ * authorizer would (401 `{"message":"Unauthorized"}` otherwise: the gateway's own answers keep
+ * its shape, as in the cloud), sends what no route matches to the `$default` route, and turns the
+ * request into a payload-format 2.0 event for the same handler the cloud runs.
  */
 export const startLocalHttpApi = async (options: {
   port: number;
