@@ -436,6 +436,18 @@ export const routes = [
 
 export const routeKey = (route: RouteDeclaration): string => `${route.method} ${route.path}`;
 
+/**
+ * The gateway's `$default` route: every request no route above matches reaches the API's handler,
+ * which answers 404 (or 405) in the API's own error shape instead of the gateway's
+ * `{"message":"Not Found"}`. Public, so a request without a token gets the same answer.
+ */
+export const defaultRoute = {
+  routeKey: '$default',
+  function: 'api',
+  public:
+    'Answers 404/405 for paths no route serves, reading nothing; the same answer with or without a token.',
+} as const satisfies { routeKey: '$default'; function: FunctionName; public: string };
+
 /** Environment variable names derived from `uses`; one place, so name and grant never drift. */
 export const ENV = {
   table: 'TABLE_NAME',

@@ -12,6 +12,8 @@ import {
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -46,6 +48,7 @@ import { ChorusFunction } from '#infra/chorus-function';
 import {
   asyncInvocationOf,
   bus as busDeclaration,
+  defaultRoute,
   ENV,
   eventDelivery,
   type FunctionDeclaration,
@@ -321,15 +324,16 @@ export class ChorusStack extends Stack {
     this.functions = built;
 
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
-    for (const route of routes) {
-      let integration = integrations.get(route.function);
+    const integrationFor = (name: FunctionName) => {
+      let integration = integrations.get(name);
       if (!integration) {
-        integration = new HttpLambdaIntegration(
-          `${capitalize(route.function)}Integration`,
-          built[route.function],
-        );
-        integrations.set(route.function, integration);
+        integration = new HttpLambdaIntegration(`${capitalize(name)}Integration`, built[name]);
+        integrations.set(name, integration);
       }
+      return integration;
+    };
+    for (const route of routes) {
+      const integration = integrationFor(route.function);
       const publicReason = 'public' in route ? route.public : undefined;
       const isPublic = publicReason !== undefined;
       const added = api.addRoutes({
@@ -347,6 +351,15 @@ export class ChorusStack extends Stack {
         }
       }
     }
+
+    // Requests no route matches reach our handler for our 404, not the gateway's bare one.
+    const fallback = new HttpRoute(this, 'DefaultRoute', {
+      httpApi: api,
+      routeKey: HttpRouteKey.DEFAULT,
+      integration: integrationFor(defaultRoute.function),
+      authorizer: new HttpNoneAuthorizer(),
+    });
+    Validations.of(fallback).acknowledge({ id: 'AwsSolutions-APIG4', reason: defaultRoute.public });
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });

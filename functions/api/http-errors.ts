@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import { type ApiEvent, type ApiResponse, json } from '#functions/api/http';
+import { MethodNotAllowedError } from '#functions/api/unknown-route';
 import {
   ComplianceBlockedError,
   ConflictError,
@@ -27,6 +28,10 @@ export const toResponse = (error: unknown): ApiResponse => {
   }
   if (error instanceof NotFoundError) {
     return json(404, { error: { code: 'not_found', message: error.message } });
+  }
+  if (error instanceof MethodNotAllowedError) {
+    const response = json(405, { error: { code: 'method_not_allowed', message: error.message } });
+    return { ...response, headers: { ...response.headers, allow: error.allow.join(', ') } };
   }
   if (error instanceof ConflictError) {
     return json(409, { error: { code: 'conflict', message: error.message } });

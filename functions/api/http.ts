@@ -4,8 +4,9 @@ import type {
 } from 'aws-lambda';
 import type { z } from 'zod';
 import { type Caller, parseGroupsClaim } from '#shared/auth/roles';
-import { NotAuthenticatedError, ValidationError } from '#shared/errors';
+import { NotAuthenticatedError, NotFoundError, ValidationError } from '#shared/errors';
 import { fieldIssues } from '#shared/field-issues';
+import { hasLoneSurrogate, hasMalformedPercentEncoding } from '#shared/text/well-formed';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResponse = APIGatewayProxyStructuredResultV2;
@@ -31,32 +32,84 @@ const parseWith = <S extends z.ZodType>(
   return result.data;
 };
 
+const notUnicode = (field: string) =>
+  new ValidationError('Text must be valid Unicode: a lone surrogate (such as \\ud800) is not', [
+    { field, message: 'contains a lone surrogate' },
+  ]);
+
+/** Every key and value of a query or path map, refused once here rather than by each route. */
+const assertWellFormed = (values: Record<string, string | undefined>, prefix: string) => {
+  for (const [key, value] of Object.entries(values)) {
+    if (hasLoneSurrogate(key) || (value !== undefined && hasLoneSurrogate(value))) {
+      throw notUnicode(`${prefix}.${hasLoneSurrogate(key) ? '(name)' : key}`);
+    }
+  }
+};
+
 /** No body reads as `{}`, so the schema names each missing field rather than "no body". */
 export const parseBody = <S extends z.ZodType>(event: ApiEvent, schema: S): z.infer<S> => {
   if (!event.body) return parseWith(schema, {}, 'request body');
   const text = event.isBase64Encoded
     ? Buffer.from(event.body, 'base64').toString('utf8')
     : event.body;
+  if (hasLoneSurrogate(text)) throw notUnicode('(body)');
   // A CSV upload (the directory import) arrives as itself; its route's schema reads `csv`.
   if (header(event, 'content-type')?.toLowerCase().startsWith('text/csv')) {
     return parseWith(schema, { csv: text }, 'request body');
   }
   let value: unknown;
+  // JSON's \ud800 escape makes a lone surrogate out of well-formed text: every key and string
+  // the parser produces is checked as it is built.
+  let surrogateAt: string | undefined;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text, (key, parsed: unknown) => {
+      if (
+        surrogateAt === undefined &&
+        (hasLoneSurrogate(key) || (typeof parsed === 'string' && hasLoneSurrogate(parsed)))
+      ) {
+        surrogateAt = hasLoneSurrogate(key) ? '(a field name)' : key || '(body)';
+      }
+      return parsed;
+    });
   } catch {
     throw new ValidationError('The body is not valid JSON', [
       { field: '(body)', message: 'malformed JSON' },
     ]);
   }
+  if (surrogateAt !== undefined) throw notUnicode(surrogateAt);
   return parseWith(schema, value, 'request body');
 };
 
-export const parsePathParameters = <S extends z.ZodType>(event: ApiEvent, schema: S): z.infer<S> =>
-  parseWith(schema, event.pathParameters ?? {}, 'path', 'path');
+/**
+ * Path values are ids: one the schema refuses cannot exist, so it is not found (404) rather
+ * than "invalid". A value that is not text at all (undecodable, not Unicode) is bad input (400).
+ */
+export const parsePathParameters = <S extends z.ZodType>(
+  event: ApiEvent,
+  schema: S,
+): z.infer<S> => {
+  const values = event.pathParameters ?? {};
+  assertWellFormed(values, 'path');
+  for (const [name, value] of Object.entries(values)) {
+    if (value !== undefined && hasMalformedPercentEncoding(value)) {
+      throw new ValidationError('The path holds a malformed percent-encoding', [
+        { field: `path.${name}`, message: 'malformed percent-encoding' },
+      ]);
+    }
+  }
+  const result = schema.safeParse(values);
+  if (!result.success) {
+    const name = String(result.error.issues[0]?.path[0] ?? 'resource');
+    const entity = name.replace(/Id$/, '');
+    throw new NotFoundError(entity.charAt(0).toUpperCase() + entity.slice(1), 'with this id');
+  }
+  return result.data;
+};
 
-export const parseQuery = <S extends z.ZodType>(event: ApiEvent, schema: S): z.infer<S> =>
-  parseWith(schema, event.queryStringParameters ?? {}, 'query', 'query');
+export const parseQuery = <S extends z.ZodType>(event: ApiEvent, schema: S): z.infer<S> => {
+  assertWellFormed(event.queryStringParameters ?? {}, 'query');
+  return parseWith(schema, event.queryStringParameters ?? {}, 'query', 'query');
+};
 
 /** HTTP API v2 lowercases header names. */
 export const header = (event: ApiEvent, name: string): string | undefined =>

@@ -9,13 +9,31 @@ const ErrorBody = z.object({
   }),
 });
 
+/** API Gateway's own answers, which an HTTP API cannot reshape: `{"message":"Unauthorized"}`. */
+const GatewayErrorBody = z.object({ message: z.string() });
+
 const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'Malformed input; `fields` names each bad field',
-  401: 'Not signed in',
+  400: 'Malformed input (also text that is not Unicode, or a path that does not decode); `fields` names each bad field',
+  401: 'Not signed in: the gateway’s JWT authorizer answers `{"message":"Unauthorized"}`; a token the API itself refuses gets `{"error":…}`',
   403: 'Signed in, but not allowed (wrong role, or your own post)',
-  404: 'Unknown id',
+  404: 'Unknown id (also an id of a shape that cannot exist)',
   409: 'The state does not allow it, or the version you sent is stale',
+  413: 'The gateway’s: the request body is too large',
   422: 'The Idempotency-Key was used for a different request',
+  429: 'The gateway’s: too many requests; retry later',
+  500: 'Our fault (`{"error":…}`), or the function crashed (the gateway’s `{"message"}`)',
+  503: 'The gateway’s: the function is unavailable or timed out; retry later',
+};
+
+const OURS = { $ref: '#/components/schemas/Error' };
+const GATEWAYS = { $ref: '#/components/schemas/GatewayError' };
+/** Which shape each status can come in: ours, the gateway's, or either. */
+const SHAPES: Record<number, object> = {
+  401: { oneOf: [GATEWAYS, OURS] },
+  413: GATEWAYS,
+  429: GATEWAYS,
+  500: { oneOf: [OURS, GATEWAYS] },
+  503: GATEWAYS,
 };
 
 type JsonSchema = Record<string, unknown>;
@@ -72,8 +90,14 @@ const operationOf = (routeKey: string, route: RouteSpec) => {
   const errors = [
     ...(route.body || route.query || route.params ? [400] : []),
     ...(route.roles === 'public' ? [] : [401, 403]),
+    ...(route.params ? [404] : []),
     ...(route.errors ?? []),
     ...(route.idempotent ? [422] : []),
+    // Any request can meet these, from the gateway.
+    413,
+    429,
+    500,
+    503,
   ];
   return {
     operationId: routeKey.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),
@@ -104,7 +128,7 @@ const operationOf = (routeKey: string, route: RouteSpec) => {
           status,
           {
             description: ERROR_DESCRIPTIONS[status],
-            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+            content: { 'application/json': { schema: SHAPES[status] ?? OURS } },
           },
         ]),
       ),
@@ -126,12 +150,15 @@ export const openApiDocument = (routes: Readonly<Record<string, RouteSpec>>) => 
       title: 'Chorus API',
       version: '1.0.0',
       description:
-        'Employee advocacy: content approval bound to exact versions, compliance checks, scheduled shares, engagement. Roles are the sign-in groups marketing, legal, employee and admin (`x-chorus-roles`).',
+        'Employee advocacy: content approval bound to exact versions, compliance checks, scheduled shares, engagement. Roles are the sign-in groups marketing, legal, employee and admin (`x-chorus-roles`).\n\nErrors come in two shapes. Every answer the API itself gives is `{"error":{"code","message",…}}` (`Error`); a path no route serves reaches the API through the gateway’s `$default` route and gets a 404 `not_found` (or 405 `method_not_allowed` with an `Allow` header) in that shape. API Gateway’s own answers cannot be reshaped on an HTTP API and are `{"message"}` (`GatewayError`): the JWT authorizer’s 401, 413, 429, and a crashed or timed-out function’s 500/503. Bad input is never a 5xx.',
     },
     security: [{ jwt: [] }],
     components: {
       securitySchemes: { jwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: { Error: jsonSchema(ErrorBody, 'output') },
+      schemas: {
+        Error: jsonSchema(ErrorBody, 'output'),
+        GatewayError: jsonSchema(GatewayErrorBody, 'output'),
+      },
     },
     paths,
   };

@@ -83,6 +83,7 @@ import {
 } from '#functions/api/routes/reviews';
 import { listSegments, previewSegment, putSegment } from '#functions/api/routes/segments';
 import { listShareIssues, resolveShare } from '#functions/api/routes/shares';
+import { DEFAULT_ROUTE_KEY, unknownRoute } from '#functions/api/unknown-route';
 import { type Caller, hasAnyRole } from '#shared/auth/roles';
 import { ForbiddenError, NotFoundError, ValidationError } from '#shared/errors';
 import { sha256 } from '#shared/hash';
@@ -233,6 +234,7 @@ export const routeRequest = async (
   event: ApiEvent,
   deps: ApiDependencies,
 ): Promise<ApiResponse> => {
+  if (event.routeKey === DEFAULT_ROUTE_KEY) unknownRoute(event, Object.keys(apiRoutes));
   const route = apiRoutes[event.routeKey];
   if (!route) throw new NotFoundError('Route', event.routeKey);
   if (route.refusalPage === undefined) return answer(route, event, deps);

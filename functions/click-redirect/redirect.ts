@@ -9,6 +9,7 @@ import type { ReaderHasher } from '#shared/links/reader-key';
 import { isLinkPreviewAgent, LinkCode } from '#shared/links/tracked-link';
 import { logger } from '#shared/logger';
 import type { ClickOutcome, LinkStore } from '#shared/store/links';
+import { hasLoneSurrogate, hasMalformedPercentEncoding } from '#shared/text/well-formed';
 
 export interface RedirectDependencies {
   links: Pick<LinkStore, 'get' | 'countClick'>;
@@ -22,6 +23,19 @@ const notFound = (): APIGatewayProxyStructuredResultV2 => ({
   statusCode: 404,
   headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
   body: JSON.stringify({ error: { code: 'not_found', message: 'This link does not exist.' } }),
+});
+
+/** A path the gateway could not decode is the caller's mistake, said in the API's shape. */
+const badPath = (): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: 400,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  body: JSON.stringify({
+    error: {
+      code: 'invalid_request',
+      message: 'The link is malformed',
+      fields: [{ field: 'path.code', message: 'malformed percent-encoding or not Unicode' }],
+    },
+  }),
 });
 
 /** Counts the click if it should; never throws, so counting can never keep a reader from the page. */
@@ -56,7 +70,9 @@ export const redirectClick = async (
   event: APIGatewayProxyEventV2,
   deps: RedirectDependencies,
 ): Promise<APIGatewayProxyStructuredResultV2> => {
-  const code = LinkCode.safeParse(event.pathParameters?.code);
+  const raw = event.pathParameters?.code ?? '';
+  if (hasMalformedPercentEncoding(raw) || hasLoneSurrogate(raw)) return badPath();
+  const code = LinkCode.safeParse(raw);
   if (!code.success) return notFound();
   const link = await deps.links.get(code.data);
   if (!link) return notFound();

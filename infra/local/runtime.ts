@@ -4,7 +4,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import { z } from 'zod';
-import { asyncFailures, bus, ENV, type FunctionName, functions, routes } from '#infra/declaration';
+import {
+  asyncFailures,
+  bus,
+  defaultRoute,
+  ENV,
+  type FunctionName,
+  functions,
+  routes,
+} from '#infra/declaration';
 import { startDynamoDbLocal } from '#infra/local/dynamodb-local';
 import { deadLetterInvocation, startLocalEventBus } from '#infra/local/event-bus';
 import { type LocalControl, startLocalHttpApi } from '#infra/local/http-api';
@@ -236,8 +244,11 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
           return {
             status: 400,
             body: {
-              message:
-                'role must be one of marketing, legal, employee, admin (sub: letters, digits, dashes)',
+              error: {
+                code: 'invalid_request',
+                message:
+                  'role must be one of marketing, legal, employee, admin (sub: letters, digits, dashes)',
+              },
             },
           };
         return { status: 200, body: await issuer.issue(request.data) };
@@ -245,7 +256,12 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
       if (method === 'POST' && path === '/_local/clock') {
         const request = parse(ClockBody);
         if (!request.success)
-          return { status: 400, body: { message: 'advanceMinutes must be a whole number' } };
+          return {
+            status: 400,
+            body: {
+              error: { code: 'invalid_request', message: 'advanceMinutes must be a whole number' },
+            },
+          };
         return {
           status: 200,
           body: { now: (await scheduler.advance(request.data.advanceMinutes)).toISOString() },
@@ -280,6 +296,7 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
         declaration,
         target: invokers[declaration.function],
       })),
+      fallback: invokers[defaultRoute.function],
       verify: (token) => issuer.verify(token),
       control,
       log: options.log,

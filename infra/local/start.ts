@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { JavaMissingError } from '#infra/local/dynamodb-local';
-import { startLocalRuntime } from '#infra/local/runtime';
+import { assertPortFree, PortUnavailableError } from '#infra/local/ports';
 
 const { values } = parseArgs({
   options: {
@@ -14,12 +14,22 @@ const { values } = parseArgs({
 
 const log = (line: string) => console.log(`chorus: ${line}`);
 
+const apiPort = Number(values.port);
+if (!Number.isInteger(apiPort) || apiPort < 0 || apiPort > 65_535) {
+  console.error(`chorus: --port must be a port number (0 picks a free one), not ${values.port}`);
+  process.exit(1);
+}
+
 try {
+  // Port 0 asks for any free port, which cannot be taken.
+  if (apiPort !== 0) await assertPortFree(apiPort);
+  // Loaded only now, so a refusal comes at once rather than after every handler's imports.
+  const { startLocalRuntime } = await import('#infra/local/runtime');
   const runtime = await startLocalRuntime({
     dataDir: values.data,
     persist: !values['in-memory'],
     reset: values.reset,
-    apiPort: Number(values.port),
+    apiPort,
     logLevel: values.verbose ? 'INFO' : 'WARN',
     log,
   });
@@ -50,7 +60,9 @@ Ctrl-C stops everything.
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 } catch (error) {
-  if (error instanceof JavaMissingError) {
+  if (error instanceof PortUnavailableError) {
+    console.error(`chorus: ${error.message}`);
+  } else if (error instanceof JavaMissingError) {
     console.error(
       `chorus: ${error.message} Install a JDK (e.g. apt-get install openjdk-17-jre-headless) and try again.`,
     );

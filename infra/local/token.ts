@@ -32,9 +32,9 @@ const response = await fetch(`${runtime.apiUrl}/_local/token`, {
     emailVerified: !values.unverified,
   }),
 });
-const body = (await response.json()) as { token?: string; message?: string };
+const body = (await response.json()) as { token?: string; error?: { message?: string } };
 if (!response.ok || !body.token) {
-  console.error(`chorus: ${body.message ?? `token request failed with ${response.status}`}`);
+  console.error(`chorus: ${body.error?.message ?? `token request failed with ${response.status}`}`);
   process.exit(1);
 }
 console.log(body.token);

@@ -5,6 +5,7 @@ import {
   ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { type AuditEntry, type AuditRecord, chainEntries } from '#shared/audit/chain';
 import { dynamo } from '#shared/aws';
 import { ConflictError, cancellationCodes, ValidationError } from '#shared/errors';
@@ -51,17 +52,60 @@ export interface AuditQuery {
   cursor?: string | undefined;
 }
 
-const encodeCursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const decodeCursor = (cursor: string): { day: number; key?: Record<string, unknown> } => {
+const encodeCursor = (value: AuditCursor) =>
+  Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** What a cursor holds: the partition reached and DynamoDB's key within it, text only. */
+const AuditCursor = z.strictObject({
+  day: z.number().int().min(0),
+  key: z.record(z.string(), z.string()).optional(),
+});
+type AuditCursor = z.infer<typeof AuditCursor>;
+
+const foreignCursor = () =>
+  new ValidationError('That cursor did not come from this API', [
+    { field: 'query.cursor', message: 'not a cursor this API returned' },
+  ]);
+
+const decodeCursor = (cursor: string): AuditCursor => {
   try {
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Number.isInteger(decoded?.day)) return decoded;
+    const parsed = AuditCursor.safeParse(
+      JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')),
+    );
+    if (parsed.success) return parsed.data;
   } catch {
     // Falls through to the same answer as a well-formed but foreign cursor.
   }
-  throw new ValidationError('That cursor did not come from this API', [
-    { field: 'query.cursor', message: 'not a cursor this API returned' },
-  ]);
+  throw foreignCursor();
+};
+
+/**
+ * A cursor is read back from the client, so it is checked against the query it claims to
+ * continue before DynamoDB sees it: a partition of this query, and exactly the key DynamoDB would
+ * have returned there (table and index keys, in this partition, within the range). Anything else
+ * is refused as foreign, never handed to DynamoDB to fail with a 500.
+ */
+const checkedStart = (
+  cursor: AuditCursor,
+  partitions: readonly { pk: string; value: string }[],
+  range: { from: string; to: string },
+): AuditCursor => {
+  const partition = partitions[cursor.day];
+  if (!partition) throw foreignCursor();
+  if (!cursor.key) return cursor;
+  const sortKey = partition.pk.replace('pk', 'sk');
+  const names = Object.keys(cursor.key).sort();
+  const expected = ['pk', 'sk', partition.pk, sortKey].sort();
+  const position = cursor.key[sortKey] ?? '';
+  if (
+    names.join() !== expected.join() ||
+    cursor.key[partition.pk] !== partition.value ||
+    position < range.from ||
+    position > range.to
+  ) {
+    throw foreignCursor();
+  }
+  return cursor;
 };
 
 const daysBetween = (from: string, to: string): string[] => {
@@ -160,7 +204,12 @@ export const createAuditStore = (tableName: string) => {
           value: keys.auditByDay(day),
         }));
       }
-      const start = query.cursor ? decodeCursor(query.cursor) : { day: 0 };
+      const start = query.cursor
+        ? checkedStart(decodeCursor(query.cursor), partitions, {
+            from: query.from,
+            to: range[':to'],
+          })
+        : { day: 0 };
       const entries: AuditEntry[] = [];
       let key = start.key;
       for (let p = start.day; p < partitions.length; p++) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routeKey, routes } from '#infra/declaration';
+import { defaultRoute, routeKey, routes } from '#infra/declaration';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '#infra/local/issuer';
 import { ROLES, type Role } from '#shared/auth/roles';
 import { type RunningRuntime, startRuntimeProcess } from './local-runtime';
@@ -74,8 +74,8 @@ const MATRIX: Record<string, Row> = {
   'POST /compliance/check': only({ marketing: 400, legal: 400, employee: 400, admin: 400 }),
   'PUT /me/personalisations/{postId}/{network}': only({ employee: 400 }),
   'GET /reviews/personalisations': only({ legal: 200 }),
-  'POST /reviews/personalisations/{personalisationId}/approve': only({ legal: 400 }),
-  'POST /reviews/personalisations/{personalisationId}/reject': only({ legal: 400 }),
+  'POST /reviews/personalisations/{personalisationId}/approve': only({ legal: 404 }),
+  'POST /reviews/personalisations/{personalisationId}/reject': only({ legal: 404 }),
   'GET /audit': only({ legal: 200, admin: 200 }),
   'POST /campaigns': only({ marketing: 400, admin: 400 }),
   'POST /campaigns/preview': only({ marketing: 400, admin: 400 }),
@@ -219,6 +219,21 @@ describe('the authorization matrix', () => {
       );
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('answers the $default route (a path no route serves) 404 to every caller alike', async () => {
+    expect(defaultRoute.routeKey).toBe('$default');
+    const callers = [...ROLES, 'expired', 'foreign', 'none'] as const;
+    const statuses = await Promise.all(
+      callers.map(async (caller) => {
+        const token = tokens.get(caller);
+        const answer = await fetch(`${runtime.apiUrl}/no-route-here/${caller}`, {
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+        });
+        return `${caller} ${answer.status}`;
+      }),
+    );
+    expect(statuses).toEqual(callers.map((caller) => `${caller} 404`));
   });
 });
 

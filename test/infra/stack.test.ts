@@ -7,6 +7,7 @@ import {
   asyncFailures,
   asyncInvocationOf,
   bus,
+  defaultRoute,
   ENV,
   eventDelivery,
   type FunctionDeclaration,
@@ -145,13 +146,15 @@ describe('the template is exactly what infra/declaration.ts declares', () => {
     );
   });
 
-  it('exposes exactly the declared routes, each behind the JWT authorizer unless public', () => {
+  it('exposes exactly the declared routes and $default, each behind the JWT authorizer unless public', () => {
     const deployed = resourcesOf('AWS::ApiGatewayV2::Route');
     expect(deployed.map((r) => r.Properties.RouteKey).sort()).toEqual(
-      routes.map((r) => `${r.method} ${r.path}`).sort(),
+      [...routes.map((r) => `${r.method} ${r.path}`), '$default'].sort(),
     );
     const publicKeys = routes.filter((r) => 'public' in r && r.public).map(routeKey);
+    publicKeys.push(defaultRoute.routeKey);
     expect(publicKeys.sort()).toEqual([
+      '$default',
       'GET /l/{code}',
       'GET /oauth/{network}/callback',
       'GET /openapi.json',

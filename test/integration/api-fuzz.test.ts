@@ -8,6 +8,7 @@ import { redirectClick } from '#functions/click-redirect/redirect';
 import { ROLES } from '#shared/auth/roles';
 import { dynamo } from '#shared/aws';
 import type { PendingEvent } from '#shared/events/publisher';
+import { hasLoneSurrogate } from '#shared/text/well-formed';
 import { apiEvent, callApi } from '../fixtures/api-events';
 import { clickDependencies } from '../fixtures/clicks';
 import { soakSize } from '../soak';
@@ -82,6 +83,27 @@ const hostileString = fc.oneof(
   fc.string({ maxLength: 5_000 }),
 );
 
+/**
+ * A path segment that does not percent-decode, as the gateway (or the local emulator) hands it
+ * on: `GET /posts/%ff` once answered 500.
+ */
+const malformedEscape = fc
+  .tuple(
+    fc.string({ maxLength: 10 }),
+    fc.constantFrom('%ff', '%E0%A4%A', '%zz', '%', '%c3%28', '%ED%A0%80', '%%41'),
+    fc.string({ maxLength: 10 }),
+  )
+  .map(([before, malformed, after]) => `${before}${malformed}${after}`);
+
+/** Text with a lone UTF-16 surrogate inside: valid JS, not Unicode. */
+const loneSurrogate = fc
+  .tuple(
+    fc.string({ maxLength: 20 }),
+    fc.integer({ min: 0xd800, max: 0xdfff }),
+    fc.string({ maxLength: 20 }),
+  )
+  .map(([before, unit, after]) => `${before}${String.fromCharCode(unit)}${after}`);
+
 /** A JSON value of any type, nested up to a few levels, with hostile strings and keys. */
 const { value: hostileValue } = fc.letrec((tie) => ({
   value: fc.oneof(
@@ -106,6 +128,29 @@ const deepNesting = fc
       ? `${'['.repeat(depth)}${']'.repeat(depth)}`
       : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
   );
+
+/**
+ * A cursor the API never handed out: base64url JSON shaped like ours with hostile days and
+ * made-up keys, any JSON, or no base64 at all. `GET /audit` once passed such keys to DynamoDB.
+ */
+const KEY_NAMES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'x'];
+const forgedCursor = fc.oneof(
+  fc
+    .record({
+      day: fc.oneof(fc.integer(), fc.double(), fc.constant(-5), fc.nat(40)),
+      key: fc.option(
+        fc.dictionary(
+          fc.constantFrom(...KEY_NAMES),
+          fc.oneof(hostileString, fc.integer(), hostileValue),
+          { maxKeys: 5 },
+        ),
+        { nil: undefined },
+      ),
+    })
+    .map((cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url')),
+  hostileValue.map((value) => Buffer.from(JSON.stringify(value) ?? '').toString('base64url')),
+  hostileString,
+);
 
 const fieldsOf = (schema: unknown): string[] => {
   const { shape, options } = (schema ?? {}) as {
@@ -170,11 +215,26 @@ const requestArbitrary = fc.constantFrom(...ROUTE_KEYS).chain((routeKey) => {
       { weight: 1, arbitrary: hostileString },
     ),
     pathParameters: fc
-      .tuple(...params.map(() => hostileString))
+      .tuple(
+        ...params.map(() =>
+          fc.oneof(
+            { weight: 3, arbitrary: hostileString },
+            { weight: 1, arbitrary: malformedEscape },
+            { weight: 1, arbitrary: loneSurrogate },
+          ),
+        ),
+      )
       .map((values) => Object.fromEntries(params.map((name, i) => [name, values[i] as string]))),
-    query: fc.option(fc.dictionary(hostileString, hostileString, { maxKeys: 4 }), {
-      nil: undefined,
-    }),
+    query: fieldsOf(spec?.query).includes('cursor')
+      ? fc.oneof(
+          fc.record({ cursor: forgedCursor }),
+          fc.record({ cursor: forgedCursor, limit: fc.constantFrom('1', '5', '100') }),
+          fc.dictionary(hostileString, fc.oneof(hostileString, loneSurrogate), { maxKeys: 4 }),
+        )
+      : fc.option(
+          fc.dictionary(hostileString, fc.oneof(hostileString, loneSurrogate), { maxKeys: 4 }),
+          { nil: undefined },
+        ),
     body: bodyFor(fieldsOf(spec?.body)),
     headers: fc.dictionary(
       fc.constantFrom('content-type', 'idempotency-key', 'if-match', 'user-agent', 'accept'),
@@ -242,6 +302,17 @@ describe(`${RUNS.toLocaleString('en')} malformed and hostile requests across eve
         const status = response.statusCode ?? 200;
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
         expect(status, request.routeKey).toBeLessThan(500);
+        // Text that is not Unicode never gets in: a route that reads the path or the query
+        // refuses a lone surrogate there rather than storing it or looking it up.
+        const spec = apiRoutes[request.routeKey];
+        const surrogateIn = (values: Record<string, string> | undefined) =>
+          Object.entries(values ?? {}).some(([k, v]) => hasLoneSurrogate(k) || hasLoneSurrogate(v));
+        if (
+          (spec?.params && surrogateIn(request.pathParameters)) ||
+          (spec?.query && surrogateIn(request.query))
+        ) {
+          expect(status, `${request.routeKey} took a lone surrogate`).toBeGreaterThanOrEqual(400);
+        }
         if (status >= 400 && String(response.headers?.['content-type']).startsWith('text/html')) {
           // A route a browser lands on refuses with a page that says why, still no 5xx.
           expect(String(response.body), request.routeKey).toMatch(/<h1>[^<]+<\/h1><p>[^<]+</);

@@ -18,10 +18,15 @@ beforeAll(async () => {
           statusCode: 200,
           body: JSON.stringify({
             sourceIp: (event as APIGatewayProxyEventV2).requestContext.http.sourceIp,
+            code: (event as APIGatewayProxyEventV2).pathParameters?.code,
           }),
         }),
       },
     ],
+    fallback: async (event) => ({
+      statusCode: 404,
+      body: JSON.stringify({ routeKey: (event as APIGatewayProxyEventV2).routeKey }),
+    }),
     verify: () => Promise.reject(new Error('no tokens here')),
     control: async () => undefined,
     log: () => {},
@@ -35,6 +40,20 @@ describe('the local HTTP API', () => {
     const response = await fetch(`${api.url}/l/AAAAAAAAAA`, {
       headers: { 'x-forwarded-for': '203.0.113.77', forwarded: 'for=203.0.113.78' },
     });
-    expect(await response.json()).toEqual({ sourceIp: '127.0.0.1' });
+    expect(await response.json()).toMatchObject({ sourceIp: '127.0.0.1' });
+  });
+
+  it('hands path parameters over decoded, and one that does not decode as it came', async () => {
+    const decoded = await fetch(`${api.url}/l/%41%42c`);
+    expect(await decoded.json()).toMatchObject({ code: 'ABc' });
+    const undecodable = await fetch(`${api.url}/l/%ff`);
+    expect(undecodable.status).toBe(200);
+    expect(await undecodable.json()).toMatchObject({ code: '%ff' });
+  });
+
+  it('sends what no route matches to the $default route', async () => {
+    const response = await fetch(`${api.url}/nothing/here`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ routeKey: '$default' });
   });
 });

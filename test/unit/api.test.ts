@@ -151,6 +151,25 @@ describe('API routing', () => {
     );
   });
 
+  it('documents both error shapes: ours, and the gateway’s own {"message"} answers', async () => {
+    const document = bodyOf(await call(apiEvent('GET /openapi.json', undefined)));
+    expect(document.components.schemas.GatewayError.required).toEqual(['message']);
+    expect(document.components.schemas.Error.properties.error.required).toEqual(
+      expect.arrayContaining(['code', 'message']),
+    );
+    const shapes = (response: { content: Record<string, { schema: object }> }) =>
+      JSON.stringify(response.content['application/json']?.schema);
+    const get = document.paths['/posts/{postId}'].get.responses;
+    // The authorizer's 401 is the gateway's; a token the API itself refuses gets ours.
+    expect(shapes(get['401'])).toContain('GatewayError');
+    expect(shapes(get['401'])).toContain('#/components/schemas/Error');
+    for (const status of ['413', '429', '503']) {
+      expect(shapes(get[status]), status).toContain('GatewayError');
+    }
+    expect(shapes(get['404'])).toContain('#/components/schemas/Error');
+    expect(document.info.description).toMatch(/\$default/);
+  });
+
   it('answers an unexpected SDK failure with a generic 500 that leaks nothing', async () => {
     dynamo.on(GetCommand).rejects(new Error('socket hang up to secret-host'));
     const response = await call(
