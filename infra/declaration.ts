@@ -21,8 +21,15 @@ export const table = {
     { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
     { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
   ],
-  /** Epoch seconds after which DynamoDB may delete the item (idempotency records). */
+  /** Epoch seconds after which DynamoDB may delete the item (idempotency records, outbox). */
   timeToLiveAttribute: 'ttl',
+  /** The outbox relay reads new images; nothing else reads the stream. */
+  stream: 'NEW_IMAGE',
+} as const;
+
+/** Where outbox records the relay could not deliver after its retries are parked. */
+export const outboxRelayDelivery = {
+  deadLetter: { id: 'OutboxRelayDeadLetterQueue', retentionDays: 14 },
 } as const;
 
 export const bus = { id: 'Bus', source: EVENT_SOURCE } as const;
@@ -75,6 +82,17 @@ export type FunctionTrigger =
   | { kind: 'http' }
   | { kind: 'event'; detailTypes: readonly DetailType[] }
   | { kind: 'schedule'; everyMinutes: number }
+  /**
+   * The table's stream (new images), read in order per shard: the outbox relay. Retried with the
+   * failed half of a batch split off, then sent to the relay's dead-letter queue.
+   */
+  | {
+      kind: 'stream';
+      batchSize: number;
+      maxBatchingWindowSeconds: number;
+      retryAttempts: number;
+      bisectOnError: boolean;
+    }
   | {
       kind: 'queue';
       queue: 'share';
@@ -106,6 +124,7 @@ export const functions = {
         access: 'readWrite',
         partitions: [
           ...AUDITED,
+          'outbox',
           'post',
           'library',
           'policy',
@@ -140,10 +159,9 @@ export const functions = {
     uses: {
       table: {
         access: 'readWrite',
-        partitions: [...AUDITED, 'post', 'library', 'policy'],
+        partitions: [...AUDITED, 'outbox', 'post', 'library', 'policy'],
         indexes: [],
       },
-      bus: 'put',
     },
     trigger: { kind: 'event', detailTypes: [DETAIL_TYPES.postSubmitted] },
   },
@@ -155,7 +173,15 @@ export const functions = {
     uses: {
       table: {
         access: 'readWrite',
-        partitions: [...AUDITED, 'campaign', 'deferredJob', 'employee', 'post', 'library'],
+        partitions: [
+          ...AUDITED,
+          'outbox',
+          'campaign',
+          'deferredJob',
+          'employee',
+          'post',
+          'library',
+        ],
         indexes: ['gsi1', 'gsi2'],
       },
       bus: 'put',
@@ -254,6 +280,21 @@ export const functions = {
     },
     // Every 5 minutes, so a reading due on the 15-minute step is at most 5 minutes late.
     trigger: { kind: 'schedule', everyMinutes: 5 },
+  },
+  outboxRelay: {
+    entry: 'functions/outbox-relay/handler.ts',
+    description: 'Puts the events committed in the outbox on the bus, from the table stream',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    // The stream only: no table reads or writes, and the bus.
+    uses: { bus: 'put' },
+    trigger: {
+      kind: 'stream',
+      batchSize: 100,
+      maxBatchingWindowSeconds: 1,
+      retryAttempts: 10,
+      bisectOnError: true,
+    },
   },
   clickRedirect: {
     entry: 'functions/click-redirect/handler.ts',

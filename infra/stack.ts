@@ -29,13 +29,21 @@ import {
   AttributeType,
   BillingMode,
   ProjectionType,
+  StreamViewType,
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import {
+  EventSourceMapping,
+  FilterCriteria,
+  FilterRule,
+  StartingPosition,
+} from 'aws-cdk-lib/aws-lambda';
+import { SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -48,6 +56,7 @@ import {
   type FunctionName,
   type FunctionUses,
   functions,
+  outboxRelayDelivery,
   ROLES,
   routes,
   shareQueue as shareQueueDeclaration,
@@ -72,6 +81,7 @@ export class ChorusStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.RETAIN,
       timeToLiveAttribute: tableDeclaration.timeToLiveAttribute,
+      stream: StreamViewType[tableDeclaration.stream],
     });
     for (const index of tableDeclaration.globalSecondaryIndexes) {
       table.addGlobalSecondaryIndex({
@@ -116,6 +126,12 @@ export class ChorusStack extends Stack {
       eventDelivery.deadLetter.id,
       eventDelivery.deadLetter.retentionDays,
       'bus events no target could take',
+    );
+
+    const outboxRelayDeadLetterQueue = deadLetterQueue(
+      outboxRelayDelivery.deadLetter.id,
+      outboxRelayDelivery.deadLetter.retentionDays,
+      'outbox records the relay could not put on the bus',
     );
 
     const userPool = new UserPool(this, 'UserPool', {
@@ -276,6 +292,37 @@ export class ChorusStack extends Stack {
         new Rule(this, `${capitalize(name)}Schedule`, {
           schedule: Schedule.rate(Duration.minutes(trigger.everyMinutes)),
           targets: [new LambdaFunction(fn, { retryAttempts: eventDelivery.retryAttempts })],
+        });
+      } else if (trigger.kind === 'stream') {
+        // By hand, not `table.grantStreamRead`: that adds dynamodb:ListStreams on `*`.
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: [
+              'dynamodb:DescribeStream',
+              'dynamodb:GetRecords',
+              'dynamodb:GetShardIterator',
+              'dynamodb:ListStreams',
+            ],
+            resources: [table.tableStreamArn ?? ''],
+          }),
+        );
+        new EventSourceMapping(this, `${capitalize(name)}StreamMapping`, {
+          target: fn,
+          eventSourceArn: table.tableStreamArn ?? '',
+          startingPosition: StartingPosition.TRIM_HORIZON,
+          batchSize: trigger.batchSize,
+          maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
+          retryAttempts: trigger.retryAttempts,
+          bisectBatchOnError: trigger.bisectOnError,
+          reportBatchItemFailures: true,
+          onFailure: new SqsDlq(outboxRelayDeadLetterQueue),
+          // Only outbox inserts wake the relay; every other write to the table is passed over.
+          filters: [
+            FilterCriteria.filter({
+              eventName: FilterRule.isEqual('INSERT'),
+              dynamodb: { NewImage: { pk: { S: FilterRule.beginsWith('OUTBOX#') } } },
+            }),
+          ],
         });
       } else if (trigger.kind === 'queue') {
         fn.addEventSource(

@@ -1,8 +1,8 @@
 import { type ApprovalPolicy, planReview } from '#shared/approvals/policy';
 import { checkCompliance } from '#shared/compliance/engine';
 import type { CompliancePolicy } from '#shared/compliance/policy';
+import { ConflictError } from '#shared/errors';
 import type { EventDetail } from '#shared/events/catalogue';
-import type { Publish } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
 import { applyActions } from '#shared/posts/transitions';
 import type { PostStore } from '#shared/store/posts';
@@ -11,7 +11,6 @@ export interface ComplianceCheckDependencies {
   posts: PostStore;
   policy: () => Promise<CompliancePolicy>;
   approvalPolicy: () => Promise<ApprovalPolicy>;
-  publish: Publish;
   now: () => Date;
 }
 
@@ -36,15 +35,24 @@ export const checkSubmittedPost = async (
   const at = deps.now();
   const compliance = checkCompliance(post, policy, at);
   const plan = planReview(post, compliance, approvalPolicy);
-  const next = await applyActions(
-    deps,
-    post,
-    [
-      { type: 'complianceChecked', compliance },
-      { type: 'startReview', plan },
-    ],
-    { actor: ACTOR, at },
-  );
+  let next: Awaited<ReturnType<typeof applyActions>>;
+  try {
+    next = await applyActions(
+      deps,
+      post,
+      [
+        { type: 'complianceChecked', compliance },
+        { type: 'startReview', plan },
+      ],
+      { actor: ACTOR, at },
+    );
+  } catch (error) {
+    // The same event delivered twice at once: the other delivery checked it first, and a
+    // check is applied once.
+    if (!(error instanceof ConflictError)) throw error;
+    logger.info('PostSubmitted already handled by a concurrent delivery', { postId: post.postId });
+    return;
+  }
   logger.info('Compliance checked', {
     postId: post.postId,
     outcome: compliance.outcome,

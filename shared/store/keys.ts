@@ -37,6 +37,7 @@
  * | poll lease        | READS#network          | LEASE                       |                                       |                                   |
  * | sandbox post      | SANDBOX#externalId     | SANDBOX_POST                |                                       |                                   |
  * | sandbox key       | SANDBOX_KEY#key        | SANDBOX_KEY                 |                                       |                                   |
+ * | outbox event      | OUTBOX#aggregate#seq   | OUTBOX                      |                                       |                                   | (ttl)
  */
 export const keys = {
   post: (postId: string) => ({ pk: `POST#${postId}`, sk: 'POST' }),
@@ -153,6 +154,11 @@ export const keys = {
   readBlock: (network: string) => ({ pk: `READS#${network}`, sk: 'BLOCKED' }),
   readLease: (network: string) => ({ pk: `READS#${network}`, sk: 'LEASE' }),
   sandboxPost: (externalId: string) => ({ pk: `SANDBOX#${externalId}`, sk: 'SANDBOX_POST' }),
+  /** An event committed with the change that caused it, until the relay has put it on the bus. */
+  outbox: (aggregate: string, sequence: number) => ({
+    pk: `OUTBOX#${aggregate}#${pad(sequence, 15)}`,
+    sk: 'OUTBOX',
+  }),
   sandboxKey: (idempotencyKey: string) => ({
     pk: `SANDBOX_KEY#${idempotencyKey}`,
     sk: 'SANDBOX_KEY',
@@ -192,6 +198,8 @@ export const PARTITIONS = {
   readBudget: 'READS#',
   sandboxPost: 'SANDBOX#',
   sandboxKey: 'SANDBOX_KEY#',
+  /** Events written in the transaction of their change; only the table's stream reads them. */
+  outbox: 'OUTBOX#',
 } as const;
 export type Partition = keyof typeof PARTITIONS;
 
