@@ -21,8 +21,15 @@ export const table = {
     { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
     { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
   ],
-  /** Epoch seconds after which DynamoDB may delete the item (idempotency records). */
+  /** Epoch seconds after which DynamoDB may delete the item (idempotency records, outbox). */
   timeToLiveAttribute: 'ttl',
+  /** The outbox relay reads new images; nothing else reads the stream. */
+  stream: 'NEW_IMAGE',
+} as const;
+
+/** Where outbox records the relay could not deliver after its retries are parked. */
+export const outboxRelayDelivery = {
+  deadLetter: { id: 'OutboxRelayDeadLetterQueue', retentionDays: 14 },
 } as const;
 
 export const bus = { id: 'Bus', source: EVENT_SOURCE } as const;
@@ -105,6 +112,17 @@ export type FunctionTrigger =
   | { kind: 'http' }
   | { kind: 'event'; detailTypes: readonly DetailType[] }
   | { kind: 'schedule'; everyMinutes: number }
+  /**
+   * The table's stream (new images), read in order per shard: the outbox relay. Retried with the
+   * failed half of a batch split off, then sent to the relay's dead-letter queue.
+   */
+  | {
+      kind: 'stream';
+      batchSize: number;
+      maxBatchingWindowSeconds: number;
+      retryAttempts: number;
+      bisectOnError: boolean;
+    }
   | {
       kind: 'queue';
       queue: 'share';
@@ -138,6 +156,7 @@ export const functions = {
         access: 'readWrite',
         partitions: [
           ...AUDITED,
+          'outbox',
           'post',
           'library',
           'policy',
@@ -173,10 +192,9 @@ export const functions = {
     uses: {
       table: {
         access: 'readWrite',
-        partitions: [...AUDITED, 'post', 'library', 'policy'],
+        partitions: [...AUDITED, 'outbox', 'post', 'library', 'policy'],
         indexes: [],
       },
-      bus: 'put',
     },
     trigger: { kind: 'event', detailTypes: [DETAIL_TYPES.postSubmitted] },
   },
@@ -189,7 +207,16 @@ export const functions = {
     uses: {
       table: {
         access: 'readWrite',
-        partitions: [...AUDITED, 'campaign', 'deferredJob', 'employee', 'post', 'library', 'share'],
+        partitions: [
+          ...AUDITED,
+          'outbox',
+          'campaign',
+          'deferredJob',
+          'employee',
+          'post',
+          'library',
+          'share',
+        ],
         indexes: ['gsi1', 'gsi2'],
       },
       bus: 'put',
@@ -304,6 +331,34 @@ export const functions = {
       bus: 'put',
     },
     trigger: { kind: 'event', detailTypes: [DETAIL_TYPES.jobRunDue] },
+  },
+  outboxRelay: {
+    entry: 'functions/outbox-relay/handler.ts',
+    description: 'Puts the events committed in the outbox on the bus, from the table stream',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    // The stream only: no table reads or writes, and the bus.
+    uses: { bus: 'put' },
+    trigger: {
+      kind: 'stream',
+      batchSize: 100,
+      maxBatchingWindowSeconds: 1,
+      retryAttempts: 10,
+      bisectOnError: true,
+    },
+    alarms: [
+      {
+        id: 'OutboxRelayIteratorAgeAlarm',
+        metric: 'IteratorAge',
+        statistic: 'Maximum',
+        // Milliseconds: events older than five minutes on the stream are late for every stage.
+        threshold: 300_000,
+        periodMinutes: 5,
+        evaluationPeriods: 2,
+        description:
+          'The outbox relay is over five minutes behind the table stream: events are late.',
+      },
+    ],
   },
   clickRedirect: {
     entry: 'functions/click-redirect/handler.ts',

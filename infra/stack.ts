@@ -31,14 +31,22 @@ import {
   AttributeType,
   BillingMode,
   ProjectionType,
+  StreamViewType,
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import {
+  EventSourceMapping,
+  FilterCriteria,
+  FilterRule,
+  StartingPosition,
+} from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -55,6 +63,7 @@ import {
   type FunctionName,
   type FunctionUses,
   functions,
+  outboxRelayDelivery,
   ROLES,
   routes,
   shareQueue as shareQueueDeclaration,
@@ -79,6 +88,7 @@ export class ChorusStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.RETAIN,
       timeToLiveAttribute: tableDeclaration.timeToLiveAttribute,
+      stream: StreamViewType[tableDeclaration.stream],
     });
     for (const index of tableDeclaration.globalSecondaryIndexes) {
       table.addGlobalSecondaryIndex({
@@ -125,9 +135,21 @@ export class ChorusStack extends Stack {
       'events no target could take, and events whose function failed every retry',
     );
 
+    const outboxRelayDeadLetterQueue = deadLetterQueue(
+      outboxRelayDelivery.deadLetter.id,
+      outboxRelayDelivery.deadLetter.retentionDays,
+      'outbox records the relay could not put on the bus',
+    );
+
     const alarmTopic = createAlarmTopic(this);
     deadLetterAlarm(this, alarmTopic, shareDeadLetterQueue, shareQueueDeclaration.deadLetter.id);
     deadLetterAlarm(this, alarmTopic, eventDeadLetterQueue, eventDelivery.deadLetter.id);
+    deadLetterAlarm(
+      this,
+      alarmTopic,
+      outboxRelayDeadLetterQueue,
+      outboxRelayDelivery.deadLetter.id,
+    );
     for (const alarm of shareQueueDeclaration.alarms) {
       queueAlarm(this, alarmTopic, shareQueue, alarm);
     }
@@ -306,6 +328,37 @@ export class ChorusStack extends Stack {
             new LambdaFunction(fn, {
               retryAttempts: eventDelivery.retryAttempts,
               deadLetterQueue: eventDeadLetterQueue,
+            }),
+          ],
+        });
+      } else if (trigger.kind === 'stream') {
+        // By hand, not `table.grantStreamRead`: that adds dynamodb:ListStreams on `*`.
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: [
+              'dynamodb:DescribeStream',
+              'dynamodb:GetRecords',
+              'dynamodb:GetShardIterator',
+              'dynamodb:ListStreams',
+            ],
+            resources: [table.tableStreamArn ?? ''],
+          }),
+        );
+        new EventSourceMapping(this, `${capitalize(name)}StreamMapping`, {
+          target: fn,
+          eventSourceArn: table.tableStreamArn ?? '',
+          startingPosition: StartingPosition.TRIM_HORIZON,
+          batchSize: trigger.batchSize,
+          maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
+          retryAttempts: trigger.retryAttempts,
+          bisectBatchOnError: trigger.bisectOnError,
+          reportBatchItemFailures: true,
+          onFailure: new SqsDlq(outboxRelayDeadLetterQueue),
+          // Only outbox inserts wake the relay; every other write to the table is passed over.
+          filters: [
+            FilterCriteria.filter({
+              eventName: FilterRule.isEqual('INSERT'),
+              dynamodb: { NewImage: { pk: { S: FilterRule.beginsWith('OUTBOX#') } } },
             }),
           ],
         });

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ApiDependencies } from '#functions/api/dependencies';
 import type { ApiEvent } from '#functions/api/http';
 import type { Caller, Role } from '#shared/auth/roles';
+import type { TransactItem } from '#shared/store/transact';
 
 export interface Reply {
   status: number;
@@ -18,6 +19,12 @@ export interface RouteInput<P, Q, B> {
   caller: Caller;
   deps: ApiDependencies;
   request: ApiEvent;
+  /**
+   * The writes that store this reply as the answer to the request's Idempotency-Key (none when
+   * it has none): an idempotent route puts them in the transaction of its effect, so a failure
+   * after the commit still leaves the answer a retry replays.
+   */
+  answerWrites(reply: Reply): TransactItem[];
 }
 
 /**

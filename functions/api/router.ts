@@ -199,13 +199,16 @@ const idempotencyScope = (event: ApiEvent, caller: Caller): IdempotencyScope | u
   };
 };
 
-/** Runs a creating request once per Idempotency-Key; a retry gets the first answer again. */
+/**
+ * Runs a creating request once per Idempotency-Key; a retry gets the first answer again. A route
+ * that stored its answer in its own transaction (`answerWrites`) is not answered a second time.
+ */
 const once = async (
   scope: IdempotencyScope | undefined,
   deps: ApiDependencies,
-  run: () => Promise<ApiResponse>,
+  run: () => Promise<{ response: ApiResponse; answered: boolean }>,
 ): Promise<ApiResponse> => {
-  if (!scope) return run();
+  if (!scope) return (await run()).response;
   const earlier = await deps.idempotency.begin(scope, deps.now());
   if (earlier) {
     return {
@@ -214,18 +217,20 @@ const once = async (
       body: earlier.body,
     };
   }
-  let response: ApiResponse;
+  let result: { response: ApiResponse; answered: boolean };
   try {
-    response = await run();
+    result = await run();
   } catch (error) {
     await deps.idempotency.abandon(scope);
     throw error;
   }
-  await deps.idempotency.complete(scope, {
-    statusCode: response.statusCode ?? 200,
-    body: String(response.body ?? ''),
-  });
-  return response;
+  if (!result.answered) {
+    await deps.idempotency.complete(scope, {
+      statusCode: result.response.statusCode ?? 200,
+      body: String(result.response.body ?? ''),
+    });
+  }
+  return result.response;
 };
 
 const ANONYMOUS: Caller = { userId: 'anonymous', email: undefined, name: undefined, roles: [] };
@@ -264,6 +269,7 @@ const answer = async (
   if (route.roles !== 'public' && !hasAnyRole(caller, route.roles)) {
     throw new ForbiddenError(`This needs one of these roles: ${route.roles.join(', ')}`);
   }
+  let answered = false;
   const input = {
     params: route.params ? parsePathParameters(event, route.params) : undefined,
     query: route.query ? parseQuery(event, route.query) : undefined,
@@ -271,7 +277,21 @@ const answer = async (
     caller,
     deps,
     request: event,
+    answerWrites: (reply: Reply) => {
+      if (!scope) return [];
+      answered = true;
+      const response = toResponse(reply);
+      return [
+        deps.idempotency.completion(scope, {
+          statusCode: response.statusCode ?? 200,
+          body: String(response.body ?? ''),
+        }),
+      ];
+    },
   };
   const scope = route.idempotent ? idempotencyScope(event, caller) : undefined;
-  return once(scope, deps, async () => toResponse(await route.handle(input)));
+  return once(scope, deps, async () => {
+    const response = toResponse(await route.handle(input));
+    return { response, answered };
+  });
 };

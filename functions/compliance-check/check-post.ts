@@ -3,9 +3,7 @@ import { checkCompliance } from '#shared/compliance/engine';
 import type { CompliancePolicy } from '#shared/compliance/policy';
 import { ConflictError } from '#shared/errors';
 import type { EventDetail } from '#shared/events/catalogue';
-import type { Publish } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
-import type { Post } from '#shared/posts/post';
 import { applyActions } from '#shared/posts/transitions';
 import type { PostStore } from '#shared/store/posts';
 
@@ -13,7 +11,6 @@ export interface ComplianceCheckDependencies {
   posts: PostStore;
   policy: () => Promise<CompliancePolicy>;
   approvalPolicy: () => Promise<ApprovalPolicy>;
-  publish: Publish;
   now: () => Date;
 }
 
@@ -38,7 +35,7 @@ export const checkSubmittedPost = async (
   const at = deps.now();
   const compliance = checkCompliance(post, policy, at);
   const plan = planReview(post, compliance, approvalPolicy);
-  let next: Post;
+  let next: Awaited<ReturnType<typeof applyActions>>;
   try {
     next = await applyActions(
       deps,

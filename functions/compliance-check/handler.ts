@@ -5,13 +5,12 @@ import { checkSubmittedPost } from '#functions/compliance-check/check-post';
 import { now } from '#shared/clock';
 import { loadConfig, nonEmpty } from '#shared/config';
 import { parseEvent } from '#shared/events/catalogue';
-import { publisherFor } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
 import { createAuditStore } from '#shared/store/audit';
 import { createApprovalPolicyStore, createCompliancePolicyStore } from '#shared/store/policies';
 import { createPostStore } from '#shared/store/posts';
 
-const config = loadConfig({ TABLE_NAME: nonEmpty, EVENT_BUS_NAME: nonEmpty });
+const config = loadConfig({ TABLE_NAME: nonEmpty });
 const audit = createAuditStore(config.TABLE_NAME);
 const approvalPolicies = createApprovalPolicyStore(config.TABLE_NAME, audit);
 const compliancePolicies = createCompliancePolicyStore(config.TABLE_NAME, audit);
@@ -19,7 +18,6 @@ const deps = {
   posts: createPostStore(config.TABLE_NAME, audit),
   policy: () => compliancePolicies.current(),
   approvalPolicy: () => approvalPolicies.current(),
-  publish: publisherFor(config.EVENT_BUS_NAME),
   now,
 };
 

@@ -1,5 +1,4 @@
 import { ConflictError } from '#shared/errors';
-import type { Publish } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
 import { applyAction } from '#shared/posts/transitions';
 import { deadlineAction } from '#shared/posts/workflow';
@@ -7,7 +6,6 @@ import type { PostStore } from '#shared/store/posts';
 
 export interface DeadlineDependencies {
   posts: PostStore;
-  publish: Publish;
 }
 
 const PAGE_SIZE = 25;

@@ -7,7 +7,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { eventDelivery, shareQueue, table } from '#infra/declaration';
+import { eventDelivery, outboxRelayDelivery, shareQueue, table } from '#infra/declaration';
 
 export const LOCAL_NAMES = {
   table: 'chorus',
@@ -15,6 +15,7 @@ export const LOCAL_NAMES = {
   shareQueue: 'chorus-share',
   shareDeadLetterQueue: 'chorus-share-dlq',
   eventDeadLetterQueue: 'chorus-event-dlq',
+  outboxRelayDeadLetterQueue: 'chorus-outbox-relay-dlq',
 } as const;
 
 /** Creates the table from the declaration unless it is there already (data persists between runs). */
@@ -40,6 +41,8 @@ export const provisionTable = async (
           { AttributeName: table.partitionKey, KeyType: 'HASH' },
           { AttributeName: table.sortKey, KeyType: 'RANGE' },
         ],
+        // The outbox relay reads it, as in AWS.
+        StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream },
         GlobalSecondaryIndexes: table.globalSecondaryIndexes.map((index) => ({
           IndexName: index.name,
           KeySchema: [
@@ -54,6 +57,7 @@ export const provisionTable = async (
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   await addMissingIndexes(client, tableName);
+  await enableStream(client, tableName);
   await client
     .send(
       new UpdateTimeToLiveCommand({
@@ -65,6 +69,18 @@ export const provisionTable = async (
       // Asking twice is refused with "already enabled"; that is the state we want.
       if (!(error instanceof Error && /already enabled/i.test(error.message))) throw error;
     });
+};
+
+/** Data kept from an older Chorus may predate the stream: without it no event leaves. */
+const enableStream = async (client: DynamoDBClient, tableName: string): Promise<void> => {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (Table?.StreamSpecification?.StreamEnabled) return;
+  await client.send(
+    new UpdateTableCommand({
+      TableName: tableName,
+      StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream },
+    }),
+  );
 };
 
 /** Data kept from an older Chorus may predate an index the declaration added since. */
@@ -102,6 +118,7 @@ export interface LocalQueues {
   shareQueueUrl: string;
   shareDeadLetterQueueUrl: string;
   eventDeadLetterQueueUrl: string;
+  outboxRelayDeadLetterQueueUrl: string;
 }
 
 /** The share queue with its redrive policy, and the dead-letter queues, as the stack declares them. */
@@ -129,5 +146,13 @@ export const provisionQueues = async (client: SQSClient): Promise<LocalQueues> =
   const eventDeadLetterQueueUrl = await create(LOCAL_NAMES.eventDeadLetterQueue, {
     MessageRetentionPeriod: days(eventDelivery.deadLetter.retentionDays),
   });
-  return { shareQueueUrl, shareDeadLetterQueueUrl, eventDeadLetterQueueUrl };
+  const outboxRelayDeadLetterQueueUrl = await create(LOCAL_NAMES.outboxRelayDeadLetterQueue, {
+    MessageRetentionPeriod: days(outboxRelayDelivery.deadLetter.retentionDays),
+  });
+  return {
+    shareQueueUrl,
+    shareDeadLetterQueueUrl,
+    eventDeadLetterQueueUrl,
+    outboxRelayDeadLetterQueueUrl,
+  };
 };

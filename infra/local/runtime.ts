@@ -29,7 +29,9 @@ import {
   localNetworkSettings,
   localTokenKey,
 } from '#infra/local/secrets';
+import { startStreamConsumer } from '#infra/local/stream-consumer';
 import { enforceTableAccess } from '#infra/local/table-access';
+import { openTableStream } from '#infra/local/table-stream';
 import { Role } from '#shared/auth/roles';
 import { allowLocalOutbound } from '#shared/outbound/local-seam';
 
@@ -170,6 +172,31 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
     stops.push(() => eventBus.stop());
     process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = eventBus.endpoint;
 
+    // The outbox relay, fed by DynamoDB Local's own stream as Lambda's mapping feeds it in AWS.
+    const streamConsumers = await Promise.all(
+      entries.flatMap(([name, declaration]) =>
+        declaration.trigger.kind === 'stream'
+          ? [
+              (async (trigger) =>
+                startStreamConsumer({
+                  reader: await openTableStream({
+                    dynamo: dynamoClient,
+                    endpoint: dynamoDb.endpoint,
+                    tableName: LOCAL_NAMES.table,
+                  }),
+                  batchSize: trigger.batchSize,
+                  retryAttempts: trigger.retryAttempts,
+                  invoke: invokers[name],
+                  sqs: sqsClient,
+                  onFailureQueueUrl: queues.outboxRelayDeadLetterQueueUrl,
+                  log: options.log,
+                }))(declaration.trigger),
+            ]
+          : [],
+      ),
+    );
+    stops.push(() => Promise.all(streamConsumers.map((c) => c.stop())).then(() => undefined));
+
     const { Attributes } = await sqsClient.send(
       new GetQueueAttributesCommand({
         QueueUrl: queues.shareQueueUrl,
@@ -273,7 +300,10 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
           queueDepth(queues.shareDeadLetterQueueUrl),
           queueDepth(queues.eventDeadLetterQueueUrl),
         ]);
-        const busy = eventBus.inFlight() + consumers.reduce((n, c) => n + c.busy(), 0);
+        const busy =
+          eventBus.inFlight() +
+          consumers.reduce((n, c) => n + c.busy(), 0) +
+          streamConsumers.filter((c) => c.busy()).length;
         const idle = busy === 0 && shareQueue.visible + shareQueue.inFlight === 0;
         return {
           status: 200,

@@ -1,6 +1,6 @@
 import type { AuditRecord } from '#shared/audit/chain';
 import { DETAIL_TYPES } from '#shared/events/catalogue';
-import { event, type PendingEvent, type Publish } from '#shared/events/publisher';
+import { event, type PendingEvent } from '#shared/events/publisher';
 import type { Comment } from '#shared/posts/comment';
 import { contentHashOf } from '#shared/posts/content-hash';
 import { diffContent } from '#shared/posts/diff';
@@ -153,12 +153,12 @@ export const eventsOf = (
 
 export interface TransitionDependencies {
   posts: PostStore;
-  publish: Publish;
 }
 
 /**
  * Applies one or more actions in a row, then stores the result with one audit entry per action
- * (all in one transaction) and announces each transition. Returns the final post.
+ * and the events announcing each transition, all in one transaction (the events as outbox items
+ * the relay delivers). Returns the final post.
  */
 export interface TransitionContext {
   actor: string;
@@ -168,6 +168,8 @@ export interface TransitionContext {
   writes?: readonly TransactItem[];
   /** Facts the audit record should carry beyond the transition itself. */
   details?: Record<string, unknown>;
+  /** Events beyond the transitions' own, such as the campaign that schedules the post. */
+  events?: readonly PendingEvent[];
 }
 
 export const applyActions = async (
@@ -194,8 +196,8 @@ export const applyActions = async (
     records,
     comment: context.comment,
     writes: context.writes,
+    events: [...events, ...(context.events ?? [])],
   });
-  await deps.publish(events);
   return current;
 };
 

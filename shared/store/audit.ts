@@ -9,6 +9,8 @@ import { z } from 'zod';
 import { type AuditEntry, type AuditRecord, chainEntries } from '#shared/audit/chain';
 import { dynamo } from '#shared/aws';
 import { ConflictError, cancellationCodes, ValidationError } from '#shared/errors';
+import { numberEvents, outboxPut } from '#shared/events/outbox';
+import type { PendingEvent } from '#shared/events/publisher';
 import { keys, withoutKeys } from '#shared/store/keys';
 import { queryPages } from '#shared/store/query-pages';
 import type { TransactItem } from '#shared/store/transact';
@@ -25,6 +27,11 @@ export interface AuditedWrite {
    * records nothing.
    */
   dedupeKey?: string;
+  /**
+   * The events the change causes, written as outbox items in the same transaction: the relay
+   * puts them on the bus from the table's stream, so a crash after the commit loses none.
+   */
+  events?: readonly PendingEvent[];
 }
 
 /** Enough for a few dozen writers racing on one stream; each attempt lets exactly one through. */
@@ -143,6 +150,13 @@ export const createAuditStore = (tableName: string) => {
       const writes = write.writes ?? [];
       for (let attempt = 1; ; attempt++) {
         const entries = chainEntries(write.stream, await tail(write.stream), write.records);
+        const chainSeq = entries.at(-1)?.seq;
+        if (write.events?.length && chainSeq === undefined) {
+          throw new Error('Events need an audit record to be numbered by');
+        }
+        const outbox = numberEvents(write.stream, chainSeq ?? 0, write.events ?? []).map((e) =>
+          outboxPut(tableName, e, new Date()),
+        );
         const items: TransactItem[] = [
           ...writes,
           ...entries.map((entry) => ({
@@ -152,6 +166,7 @@ export const createAuditStore = (tableName: string) => {
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           })),
+          ...outbox,
           ...(write.dedupeKey
             ? [
                 {
@@ -175,7 +190,8 @@ export const createAuditStore = (tableName: string) => {
             throw new ConflictError(write.conflict ?? 'The record changed meanwhile; retry');
           }
           if (write.dedupeKey && failed(items.length - 1)) return [];
-          const raced = entries.some((_, i) => failed(writes.length + i));
+          // An outbox item is keyed by the chain's seq, so it collides exactly when its entry does.
+          const raced = [...entries, ...outbox].some((_, i) => failed(writes.length + i));
           const retryable = raced || codes.includes('TransactionConflict');
           if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
           await sleep(Math.random() * Math.min(1000, 10 * 2 ** attempt));

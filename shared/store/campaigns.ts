@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { dynamo } from '#shared/aws';
 import { Campaign, FanOutSlice } from '#shared/campaigns/campaign';
 import { NotFoundError } from '#shared/errors';
+import type { PendingEvent } from '#shared/events/publisher';
 import type { AuditStore } from '#shared/store/audit';
 import { conditionalWrite } from '#shared/store/conditional';
 import { keys, withoutKeys } from '#shared/store/keys';
@@ -189,12 +190,13 @@ export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
     );
   },
 
-  /** A change to a campaign, with its audit entry, if it is still in one of `from`. */
+  /** A change to a campaign, with its audit entry and its events, if it is still in one of `from`. */
   async change(
     campaign: Campaign,
     next: Campaign,
     from: readonly Campaign['status'][],
     record: { actor: string; action: string; at: string },
+    events: readonly PendingEvent[] = [],
   ): Promise<void> {
     const scheduled = next.status === 'scheduled';
     await audit.commit({
@@ -225,6 +227,7 @@ export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
         },
       ],
       conflict: `Campaign ${campaign.campaignId} is no longer ${from.join(' or ')}`,
+      events,
     });
   },
 });

@@ -2,6 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import { dynamo } from '#shared/aws';
 import { ConflictError, isConditionalCheckFailure, UnprocessableError } from '#shared/errors';
 import { keys } from '#shared/store/keys';
+import type { TransactItem } from '#shared/store/transact';
 
 /** A client retrying within a day gets the first answer back; after that the key is free. */
 const KEEP_SECONDS = 24 * 3600;
@@ -19,10 +20,16 @@ export interface IdempotencyScope {
   requestHash: string;
 }
 
+const DONE = {
+  UpdateExpression: 'SET #state = :done, statusCode = :status, body = :body',
+  ExpressionAttributeNames: { '#state': 'state' },
+};
+
 /**
  * Idempotency-Key support for creating requests. `begin` claims the key or returns the answer
- * already given for it; `complete` stores the answer; `abandon` frees a key whose request failed,
- * so the client's retry runs again.
+ * already given for it; `completion` is the write that stores the answer inside the effect's own
+ * transaction, so an effect never stands without its answer; `abandon` frees a key whose request
+ * failed before any effect, so the client's retry runs again.
  */
 export const createIdempotencyStore = (tableName: string) => ({
   async begin(scope: IdempotencyScope, now: Date): Promise<StoredResponse | undefined> {
@@ -63,13 +70,13 @@ export const createIdempotencyStore = (tableName: string) => ({
     return { statusCode: Number(Item.statusCode), body: String(Item.body) };
   },
 
+  /** For routes whose effect is no single transaction: the answer stored after it. */
   async complete(scope: IdempotencyScope, response: StoredResponse): Promise<void> {
     await dynamo().send(
       new UpdateCommand({
         TableName: tableName,
         Key: keys.idempotency(scope.userId, scope.route, scope.key),
-        UpdateExpression: 'SET #state = :done, statusCode = :status, body = :body',
-        ExpressionAttributeNames: { '#state': 'state' },
+        ...DONE,
         ExpressionAttributeValues: {
           ':done': 'done',
           ':status': response.statusCode,
@@ -79,13 +86,47 @@ export const createIdempotencyStore = (tableName: string) => ({
     );
   },
 
-  async abandon(scope: IdempotencyScope): Promise<void> {
-    await dynamo().send(
-      new DeleteCommand({
+  /**
+   * The answer, as one write of the effect's transaction. Conditional on this request's claim,
+   * so the effect cannot commit for a key another request holds.
+   */
+  completion(scope: IdempotencyScope, response: StoredResponse): TransactItem {
+    return {
+      Update: {
         TableName: tableName,
         Key: keys.idempotency(scope.userId, scope.route, scope.key),
-      }),
-    );
+        ...DONE,
+        ConditionExpression: '#state = :claimed AND requestHash = :hash',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':done': 'done',
+          ':status': response.statusCode,
+          ':body': response.body,
+          ':claimed': 'in_progress',
+          ':hash': scope.requestHash,
+        },
+      },
+    };
+  },
+
+  /**
+   * Frees the key of a request that failed, unless its answer was committed: a failure after the
+   * commit (a lost reply, a crash) must leave the answer for the retry to replay.
+   */
+  async abandon(scope: IdempotencyScope): Promise<void> {
+    try {
+      await dynamo().send(
+        new DeleteCommand({
+          TableName: tableName,
+          Key: keys.idempotency(scope.userId, scope.route, scope.key),
+          ConditionExpression: '#state = :claimed',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':claimed': 'in_progress' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
+    }
   },
 });
 

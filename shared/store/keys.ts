@@ -41,6 +41,7 @@
  * | job part          | BGJOB#id               | PART#000003                 |                                       |                                   | (ttl)
  * | job rejection     | BGJOB#id               | REJECT#000000000042 (line)  |                                       |                                   | (ttl)
  * | job's seen email  | BGJOB#id               | EMAIL#email                 |                                       |                                   | (ttl)
+ * | outbox event      | OUTBOX#aggregate#seq   | OUTBOX                      |                                       |                                   | (ttl)
  */
 export const keys = {
   post: (postId: string) => ({ pk: `POST#${postId}`, sk: 'POST' }),
@@ -166,6 +167,11 @@ export const keys = {
   readBlock: (scope: string) => ({ pk: `READS#${scope}`, sk: 'BLOCKED' }),
   readLease: (scope: string) => ({ pk: `READS#${scope}`, sk: 'LEASE' }),
   sandboxPost: (externalId: string) => ({ pk: `SANDBOX#${externalId}`, sk: 'SANDBOX_POST' }),
+  /** An event committed with the change that caused it, until the relay has put it on the bus. */
+  outbox: (aggregate: string, sequence: number) => ({
+    pk: `OUTBOX#${aggregate}#${pad(sequence, 15)}`,
+    sk: 'OUTBOX',
+  }),
   sandboxKey: (idempotencyKey: string) => ({
     pk: `SANDBOX_KEY#${idempotencyKey}`,
     sk: 'SANDBOX_KEY',
@@ -215,6 +221,8 @@ export const PARTITIONS = {
   sandboxKey: 'SANDBOX_KEY#',
   /** Long work run in the background (a directory import): its state, parts and rejections. */
   backgroundJob: 'BGJOB#',
+  /** Events written in the transaction of their change; only the table's stream reads them. */
+  outbox: 'OUTBOX#',
 } as const;
 export type Partition = keyof typeof PARTITIONS;
 

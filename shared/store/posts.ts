@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { AuditRecord } from '#shared/audit/chain';
 import { dynamo } from '#shared/aws';
 import { NotFoundError } from '#shared/errors';
+import type { PendingEvent } from '#shared/events/publisher';
 import { type Comment, Comment as CommentSchema } from '#shared/posts/comment';
 import { contributorsFrom } from '#shared/posts/contributors';
 import { LibraryEntry, libraryEntryOf } from '#shared/posts/library';
@@ -49,6 +50,8 @@ export interface PostChange {
   /** Other writes that stand or fall with this change (a campaign scheduling the post). */
   writes?: readonly TransactItem[] | undefined;
   conflict?: string;
+  /** What the change announces: committed with it, delivered by the outbox relay. */
+  events?: readonly PendingEvent[] | undefined;
 }
 
 export type ReviewOrder = 'oldest' | 'planned';
@@ -175,6 +178,7 @@ export const createPostStore = (tableName: string, audit: AuditStore) => {
         stream: postStream(next.postId),
         records: change.records,
         writes: writesFor(next, previous, change),
+        events: change.events ?? [],
         conflict:
           change.conflict ?? `Post ${next.postId} changed while this request was handled; retry`,
       });

@@ -12,6 +12,7 @@ import {
   eventDelivery,
   type FunctionDeclaration,
   functions,
+  outboxRelayDelivery,
   routeKey,
   routes,
   shareQueue,
@@ -93,7 +94,8 @@ describe('the template is exactly what infra/declaration.ts declares', () => {
 
   it('has the share queue with its visibility timeout and redrive, and encrypted dead-letter queues', () => {
     const queues = resourcesOf('AWS::SQS::Queue');
-    expect(queues).toHaveLength(3);
+    // The share queue, its DLQ, the event DLQ and the outbox relay's DLQ.
+    expect(queues).toHaveLength(4);
     template.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: shareQueue.visibilityTimeoutSeconds,
       RedrivePolicy: {
@@ -294,7 +296,8 @@ describe('failures land somewhere visible', () => {
       }
     }
     const declaredCount =
-      2 +
+      // One depth alarm per dead-letter queue: share jobs, events, outbox relay.
+      3 +
       shareQueue.alarms.length +
       Object.values(functions).reduce(
         (n, f) => n + ((f as FunctionDeclaration).alarms?.length ?? 0),
@@ -325,10 +328,26 @@ describe('security', () => {
 
   it('lets each function touch only its declared item families and query only its declared indexes', () => {
     for (const name of Object.keys(functions) as (keyof typeof functions)[]) {
-      const access = functions[name].uses.table;
+      const uses = functions[name].uses as {
+        table?: { partitions: readonly string[]; indexes: readonly string[] };
+      };
       const statements = statementsOf(name).filter((s) =>
         [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')),
       );
+      const access = uses.table;
+      if (!access) {
+        // The relay reads the stream and nothing of the table's items.
+        for (const statement of statements) {
+          expect([statement.Action].flat().sort(), name).toEqual([
+            'dynamodb:DescribeStream',
+            'dynamodb:GetRecords',
+            'dynamodb:GetShardIterator',
+            'dynamodb:ListStreams',
+          ]);
+          expect(JSON.stringify(statement.Resource), name).toContain('StreamArn');
+        }
+        continue;
+      }
       const itemStatements = statements.filter((s) =>
         [s.Action].flat().some((a: string) => a !== 'dynamodb:Query'),
       );
@@ -336,7 +355,9 @@ describe('security', () => {
       expect(itemStatements, name).toHaveLength(1);
       expect(itemStatements[0].Condition, name).toEqual({
         'ForAllValues:StringLike': {
-          'dynamodb:LeadingKeys': access.partitions.map(leadingKeyPattern),
+          'dynamodb:LeadingKeys': access.partitions.map((p) =>
+            leadingKeyPattern(p as Parameters<typeof leadingKeyPattern>[0]),
+          ),
         },
       });
       expect([itemStatements[0].Action].flat(), name).not.toContain('dynamodb:Scan');
@@ -370,6 +391,36 @@ describe('security', () => {
         expect(statement.Condition.Null[`kms:EncryptionContext:${key}`]).toBe('false');
       }
     }
+  });
+});
+
+describe('the outbox relay', () => {
+  it('reads the table stream (new images) from an event source mapping that splits failing batches, retries a bounded number of times and parks what is left in its own DLQ', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+    });
+    const relay = functions.outboxRelay.trigger;
+    const relayId = stack.getLogicalId(stack.functions.outboxRelay.node.defaultChild as never);
+    const mappings = resourcesOf('AWS::Lambda::EventSourceMapping').filter((m) =>
+      JSON.stringify(m.Properties.FunctionName).includes(relayId),
+    );
+    expect(mappings).toHaveLength(1);
+    const mapping = mappings[0]?.Properties ?? {};
+    expect(JSON.stringify(mapping.EventSourceArn)).toContain('StreamArn');
+    expect(mapping).toMatchObject({
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: relay.batchSize,
+      MaximumRetryAttempts: relay.retryAttempts,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const dlqId = stack.getLogicalId(
+      stack.node.findChild(outboxRelayDelivery.deadLetter.id).node.defaultChild as never,
+    );
+    expect(mapping.DestinationConfig.OnFailure.Destination).toEqual({
+      'Fn::GetAtt': [dlqId, 'Arn'],
+    });
+    expect(JSON.stringify(mapping.FilterCriteria)).toContain('OUTBOX#');
   });
 });
 

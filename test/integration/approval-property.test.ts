@@ -9,6 +9,7 @@ import type { PendingEvent } from '#shared/events/publisher';
 import { contentHashOf } from '#shared/posts/content-hash';
 import type { Post } from '#shared/posts/post';
 import { apiEvent, callApi } from '../fixtures/api-events';
+import { outboxFeed } from '../fixtures/outbox';
 import { TABLE } from './setup';
 
 /**
@@ -17,18 +18,16 @@ import { TABLE } from './setup';
  * review plan asks for, none by anyone who authored or edited any of its versions, all of its
  * current version and content.
  */
-const events: PendingEvent[] = [];
 const deps = {
   ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }),
-  publish: async (published: readonly PendingEvent[]) => {
-    events.push(...published);
-  },
+  publish: async (_: readonly PendingEvent[]) => {},
 };
+/** The submissions are read from the outbox, as the relay reads them. */
+const outbox = outboxFeed(TABLE);
 const complianceDeps = {
   posts: deps.posts,
   policy: async () => defaultPolicy,
   approvalPolicy: () => deps.approvalPolicies.current(),
-  publish: deps.publish,
   now: () => new Date(),
 };
 
@@ -255,7 +254,7 @@ const editRound = async (s: Extract<Step, { kind: 'editRound' }>, postIds: reado
 
 /** Runs the compliance check for every submission announced so far. */
 const checkPending = async () => {
-  const submitted = events.splice(0).filter((e) => e.detailType === 'PostSubmitted');
+  const submitted = (await outbox.take()).filter((e) => e.detailType === 'PostSubmitted');
   for (const e of submitted) {
     await checkSubmittedPost(e.detail as never, complianceDeps).catch(() => undefined);
   }

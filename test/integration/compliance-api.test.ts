@@ -86,7 +86,6 @@ beforeAll(async () => {
       policy: () => deps.compliancePolicies.current(),
       // Not the stored policy: the property test changes that one while this file runs.
       approvalPolicy: async () => defaultApprovalPolicy,
-      publish: deps.publish,
       now: () => new Date(),
     },
   );

@@ -7,9 +7,12 @@ import { defaultPolicy } from '#shared/compliance/policy';
 import type { PendingEvent } from '#shared/events/publisher';
 import { keys } from '#shared/store/keys';
 import { apiEvent, callApi } from '../fixtures/api-events';
+import { outboxFeed } from '../fixtures/outbox';
 import { TABLE } from './setup';
 
 const events: PendingEvent[] = [];
+/** The submissions are read from the outbox, as the relay reads them. */
+const outbox = outboxFeed(TABLE);
 const deps = {
   ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }),
   publish: async (published: readonly PendingEvent[]) => {
@@ -53,12 +56,11 @@ const content = (title: string, text: string) => ({
 
 /** Runs the compliance check the bus would run for each submission so far. */
 const checkSubmissions = async () => {
-  for (const e of events.splice(0).filter((e) => e.detailType === 'PostSubmitted')) {
+  for (const e of (await outbox.take()).filter((e) => e.detailType === 'PostSubmitted')) {
     await checkSubmittedPost(e.detail as never, {
       posts: deps.posts,
       policy: async () => defaultPolicy,
       approvalPolicy: () => deps.approvalPolicies.current(),
-      publish: deps.publish,
       now: () => new Date(),
     });
   }

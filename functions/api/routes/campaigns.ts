@@ -150,7 +150,7 @@ export const createCampaign = defineRoute({
   idempotent: true,
   response: { status: 201, description: 'The scheduled campaign', schema: CampaignAnswer },
   errors: [404, 409, 422],
-  async handle({ body, caller, deps }) {
+  async handle({ body, caller, deps, answerWrites }) {
     const now = deps.now();
     const scheduledAt = new Date(body.scheduledAt);
     if (scheduledAt.getTime() < now.getTime() - PAST_TOLERANCE_MS) {
@@ -199,8 +199,10 @@ export const createCampaign = defineRoute({
         }),
       ),
     };
+    const answer = { status: 201, body: { campaign } };
     // The post is live, so its content is the approved content; the campaign, the spend it
-    // commits and the post's move to `scheduled` are one transaction.
+    // commits, the post's move to `scheduled`, the events and the answer to the request's
+    // Idempotency-Key are one transaction: a retry after any failure finds all or nothing.
     await applyAction(
       deps,
       post,
@@ -211,18 +213,19 @@ export const createCampaign = defineRoute({
         writes: [
           deps.campaigns.creation(campaign),
           ...(costUsd > 0 ? [deps.spend.commitment(month, costUsd, monthlyBudgetUsd)] : []),
+          ...answerWrites(answer),
         ],
         details: { campaignId: campaign.campaignId, scheduledAt: campaign.scheduledAt },
+        events: [
+          event(DETAIL_TYPES.campaignScheduled, {
+            campaignId: campaign.campaignId,
+            postId: post.postId,
+            scheduledAt: campaign.scheduledAt,
+          }),
+        ],
       },
     );
-    await deps.publish([
-      event(DETAIL_TYPES.campaignScheduled, {
-        campaignId: campaign.campaignId,
-        postId: post.postId,
-        scheduledAt: campaign.scheduledAt,
-      }),
-    ]);
-    return { status: 201, body: { campaign } };
+    return answer;
   },
 });
 
@@ -280,18 +283,19 @@ export const cancelCampaign = defineRoute({
     if (campaign.status === 'cancelled') return { status: 200, body: { campaign } };
     const at = deps.now().toISOString();
     const next: Campaign = { ...campaign, status: 'cancelled', cancelledAt: at };
-    await deps.campaigns.change(campaign, next, ['scheduled', 'dispatched'], {
-      actor: caller.userId,
-      action: 'campaign.cancelled',
-      at,
-    });
-    await deps.publish([
-      event(DETAIL_TYPES.campaignCancelled, {
-        campaignId: campaign.campaignId,
-        postId: campaign.postId,
-        actor: caller.userId,
-      }),
-    ]);
+    await deps.campaigns.change(
+      campaign,
+      next,
+      ['scheduled', 'dispatched'],
+      { actor: caller.userId, action: 'campaign.cancelled', at },
+      [
+        event(DETAIL_TYPES.campaignCancelled, {
+          campaignId: campaign.campaignId,
+          postId: campaign.postId,
+          actor: caller.userId,
+        }),
+      ],
+    );
     return { status: 200, body: { campaign: next } };
   },
 });
@@ -325,18 +329,19 @@ export const rescheduleCampaign = defineRoute({
       ]);
     }
     const next: Campaign = { ...campaign, scheduledAt: scheduledAt.toISOString() };
-    await deps.campaigns.change(campaign, next, ['scheduled'], {
-      actor: caller.userId,
-      action: 'campaign.rescheduled',
-      at: now.toISOString(),
-    });
-    await deps.publish([
-      event(DETAIL_TYPES.campaignRescheduled, {
-        campaignId: campaign.campaignId,
-        postId: campaign.postId,
-        scheduledAt: next.scheduledAt,
-      }),
-    ]);
+    await deps.campaigns.change(
+      campaign,
+      next,
+      ['scheduled'],
+      { actor: caller.userId, action: 'campaign.rescheduled', at: now.toISOString() },
+      [
+        event(DETAIL_TYPES.campaignRescheduled, {
+          campaignId: campaign.campaignId,
+          postId: campaign.postId,
+          scheduledAt: next.scheduledAt,
+        }),
+      ],
+    );
     return { status: 200, body: { campaign: next } };
   },
 });

@@ -20,14 +20,16 @@ export const createPost = defineRoute({
   body: PostBody,
   idempotent: true,
   response: { status: 201, description: 'The new draft', schema: PostAnswer },
-  async handle({ body, caller, deps }) {
+  async handle({ body, caller, deps, answerWrites }) {
     const { plannedFor, ...content } = body;
     const post = newPost(content, { postId: newPostId(), author: caller }, plannedFor, deps.now());
+    const answer = postAnswer(201, post);
     await deps.posts.save(post, undefined, {
       records: [auditRecordOf(undefined, post, { type: 'create' }, caller.userId)],
+      events: eventsOf(undefined, post, { type: 'create' }, caller.userId),
+      writes: answerWrites(answer),
     });
-    await deps.publish(eventsOf(undefined, post, { type: 'create' }, caller.userId));
-    return postAnswer(201, post);
+    return answer;
   },
 });
 
