@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { MiddlewareStack } from '@smithy/types';
 import { createApiClient } from '#infra/local/demo/client';
 import { LOCAL_NAMES } from '#infra/local/provision';
 import { startLocalRuntime } from '#infra/local/runtime';
 import { PART_MAX_BYTES } from '#shared/jobs/job';
 import { type Figure, progress, quick, report } from './figures';
+import { itemWriteCounter } from './item-writes';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? (quick ? 2_000 : 50_000));
 const RAW_WRITE_SECONDS = quick ? 2 : 5;
@@ -36,25 +36,7 @@ const client = createApiClient(runtime.apiUrl);
 // Imported only now: its client reads the endpoint the runtime set.
 const { dynamo } = await import('#shared/aws');
 
-let writes = 0;
-let counting = false;
-const WRITE = /^(Put|Update|Delete|TransactWrite|BatchWrite)/;
-const itemsWritten = (input: any): number =>
-  input.TransactItems?.length ??
-  (input.RequestItems
-    ? Object.values(input.RequestItems as Record<string, unknown[]>).reduce(
-        (n, requests) => n + requests.length,
-        0,
-      )
-    : 1);
-(dynamo().middlewareStack as MiddlewareStack<any, any>).add(
-  (next: any, context: any) => async (args: any) => {
-    const result = await next(args);
-    if (counting && WRITE.test(context.commandName)) writes += itemsWritten(args.input);
-    return result;
-  },
-  { step: 'initialize', name: 'benchWrites' },
-);
+const written = itemWriteCounter(dynamo());
 
 /** Whole rows, cut into parts under the part limit; part 1 starts with the header row. */
 const partsOf = (rows: number): string[] => {
@@ -94,7 +76,7 @@ try {
     });
     if (sent.status !== 200) throw new Error(`part ${i + 1}: ${sent.status} ${await sent.text()}`);
   }
-  counting = true;
+  written.counting = true;
   const started = performance.now();
   const start = await client.call<JobAnswer>('POST', `/jobs/${jobId}/start`, admin, {});
   if (start.status !== 202) throw new Error(`start: ${start.status}`);
@@ -111,9 +93,9 @@ try {
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  counting = false;
+  written.counting = false;
   const rowsPerSecond = ROWS / seconds;
-  const writesPerRow = writes / ROWS;
+  const writesPerRow = written.writes / ROWS;
 
   progress('import: raw DynamoDB Local writes…');
   let raw = 0;

@@ -18,6 +18,7 @@ import { createApiClient } from '#infra/local/demo/client';
 import { LOCAL_NAMES } from '#infra/local/provision';
 import { startLocalRuntime } from '#infra/local/runtime';
 import { type Figure, percentile, progress, quick, report } from './figures';
+import { itemWriteCounter } from './item-writes';
 
 const SHARES = Number(process.env.BENCH_RUNTIME_SHARES ?? (quick ? 120 : 2_000));
 const CLIENTS = 20;
@@ -56,30 +57,12 @@ const { createSandboxNetwork } = await import('#shared/networks/sandbox');
 const { sandboxStores } = await import('../fixtures/share-stack');
 const { arrangeCampaign } = await import('../fixtures/sharing');
 
-let writes = 0;
 let published = 0;
 /** When the first shares were recorded, and how many that first write announced. */
 let firstRecorded: { at: number; shares: number } | undefined;
 let lastRecordedAt = 0;
 let counting = false;
-const WRITE = /^(Put|Update|Delete|TransactWrite|BatchWrite)/;
-/** A transaction or batch writes several items; each is one write, as a raw PutItem is. */
-const itemsWritten = (input: any): number =>
-  input.TransactItems?.length ??
-  (input.RequestItems
-    ? Object.values(input.RequestItems as Record<string, unknown[]>).reduce(
-        (n, requests) => n + requests.length,
-        0,
-      )
-    : 1);
-(dynamo().middlewareStack as MiddlewareStack<any, any>).add(
-  (next: any, context: any) => async (args: any) => {
-    const result = await next(args);
-    if (counting && WRITE.test(context.commandName)) writes += itemsWritten(args.input);
-    return result;
-  },
-  { step: 'initialize', name: 'benchWrites' },
-);
+const written = itemWriteCounter(dynamo());
 (eventBridge().middlewareStack as MiddlewareStack<any, any>).add(
   (next: any) => async (args: any) => {
     const result = await next(args);
@@ -136,6 +119,7 @@ try {
   });
   progress('runtime: dispatch → fan-out → worker → recorded…');
   counting = true;
+  written.counting = true;
   const started = performance.now();
   // The clock moves past the schedule and every schedule fires once, the dispatcher included.
   expectStatus(
@@ -147,7 +131,8 @@ try {
   const finished = performance.now();
   const pipelineSeconds = (finished - started) / 1000;
   counting = false;
-  const writesPerShare = writes / SHARES;
+  written.counting = false;
+  const writesPerShare = written.writes / SHARES;
   // The pipeline's pace once shares flow, from the first recorded to the last: the wait for the
   // dispatcher's tick, the fan-out and the first batch is a latency, told apart below, which
   // would otherwise weigh more in a small run than in a large one.

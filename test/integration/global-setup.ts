@@ -28,7 +28,7 @@ export default async function setup(project: TestProject) {
   const sqsClient = new SQSClient({ endpoint: sqs.address, region: 'us-east-1', credentials });
   // Each file's own table is made by setup.ts; these are the extra ones some files need.
   for (const table of Object.values(OWN_TABLES)) {
-    await provisionTable(dynamoClient, table);
+    await provisionTable(dynamoClient, table, { stream: false });
   }
   const queues = await provisionQueues(sqsClient);
   project.provide('dynamoEndpoint', dynamo.endpoint);

@@ -20,8 +20,14 @@ Object.assign(process.env, {
  */
 const fileName = basename(expect.getState().testPath ?? 'unknown', '.test.ts');
 export const TABLE = `chorus-test-${fileName}`;
+/**
+ * The files that read what their stages committed to the outbox (test/fixtures/outbox.ts). Only
+ * their tables get a stream: DynamoDB Local records every write of a streamed table, which
+ * slows the suite's heavy files for nothing.
+ */
+const READS_OUTBOX = new Set(['approval-property', 'four-eyes', 'stuck-work']);
 const client = new DynamoDBClient({});
-await provisionTable(client, TABLE);
+await provisionTable(client, TABLE, { stream: READS_OUTBOX.has(fileName) });
 client.destroy();
 
 export const SHARE_QUEUE_URL = inject('shareQueueUrl');
