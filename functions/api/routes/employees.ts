@@ -90,6 +90,41 @@ export const setEmployeeStatus = defineRoute({
   },
 });
 
+/**
+ * The file is checked as part of the body, before anything is written (the Idempotency-Key's
+ * record included): a file that cannot be imported leaves no half-made job and no record.
+ */
+const ImportRequest = z
+  .strictObject({
+    csv: z.string().min(1).optional(),
+    parts: z.number().int().min(1).max(MAX_PARTS).optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.csv !== undefined && body.parts !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['parts'],
+        message: 'not with csv: send the file, or say how many parts will follow',
+      });
+      return;
+    }
+    if (body.csv === undefined) return;
+    try {
+      checkPart(body.csv, 1);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      for (const issue of error.fields) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [issue.field],
+          message: `${error.message}: ${issue.message}`,
+        });
+      }
+      if (error.fields.length === 0)
+        ctx.addIssue({ code: 'custom', path: ['csv'], message: error.message });
+    }
+  });
+
 export const importEmployees = defineRoute({
   summary:
     'Import the directory from CSV, as a background job; good rows are imported, bad rows reported',
@@ -97,21 +132,11 @@ export const importEmployees = defineRoute({
     'Send the whole file as `text/csv` (or JSON `{"csv": "..."}`) when it is under 300,000 bytes: the job starts at once. For a bigger file send `{}` (or `{"parts": n}`), then each part to `PUT /jobs/{jobId}/parts/{n}`, then `POST /jobs/{jobId}/start`. Either way the answer is 202 with the job, followed at `GET /jobs/{jobId}`. Columns: email, name, department, location, groups (separated by `;`), language, timeZone, manager, jurisdiction. People are matched by email to their directory entry (a new person gets an id once, which never changes), so importing the same file again changes nothing; attributes left empty are removed.',
   tag: 'employees',
   roles: ['admin'],
-  body: z.strictObject({
-    csv: z.string().min(1).optional(),
-    parts: z.number().int().min(1).max(MAX_PARTS).optional(),
-  }),
+  body: ImportRequest,
   idempotent: true,
   response: { status: 202, description: 'The import job', schema: JobAnswer },
   errors: [409],
   async handle({ body, caller, deps }) {
-    if (body.csv !== undefined && body.parts !== undefined) {
-      throw new ValidationError('Send the file, or say how many parts will follow, not both', [
-        { field: 'parts', message: 'not with csv' },
-      ]);
-    }
-    // A file that cannot be imported is refused before the job exists: no half-made job.
-    if (body.csv !== undefined) checkPart(body.csv, 1);
     const job = await openImport(deps, caller.userId, body.csv === undefined ? body.parts : 1);
     if (body.csv === undefined) return { status: 202, body: jobAnswer(job) };
     await addPart(deps, job, 1, body.csv);
