@@ -141,6 +141,15 @@ export const etag = (version: number): string => `"${version}"`;
 
 const SUBJECT = /^[\x21-\x7e]{1,256}$/;
 
+/**
+ * An email as the directory can hold it (at most 254 characters, as RFC 5321 allows): a longer
+ * claim is no address this API can look up, and would not fit in a key.
+ */
+const emailOf = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.length > 0 && value.length <= 254
+    ? value.toLowerCase()
+    : undefined;
+
 /** API Gateway hands every claim over as a string ("true"); the local runtime does the same. */
 const isTrue = (claim: unknown) => claim === true || claim === 'true';
 
@@ -165,7 +174,7 @@ export const callerOf = (event: ApiEvent): Caller => {
     typeof value === 'string' && value.length > 0 ? value : undefined;
   return {
     userId: sub,
-    email: isTrue(claims.email_verified) ? text(claims.email)?.toLowerCase() : undefined,
+    email: isTrue(claims.email_verified) ? emailOf(claims.email) : undefined,
     name: text(claims.name),
     roles: parseGroupsClaim(claims['cognito:groups']),
   };
