@@ -25,6 +25,7 @@ import type { AuditStore } from '#shared/store/audit';
 import { batchGetItems } from '#shared/store/batch';
 import { conditionalWrite } from '#shared/store/conditional';
 import { keys, withoutKeys } from '#shared/store/keys';
+import type { TransactItem } from '#shared/store/transact';
 
 /**
  * The directory is spread over shards of a sparse index, so a campaign's fan-out (or a segment
@@ -145,12 +146,15 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
   };
 
   /** False when the email is claimed already (or, never in practice, the id is taken). */
-  const createWithEmail = (employee: Employee) =>
+  const createWithEmail = (employee: Employee, alongside: readonly TransactItem[] = []) =>
     conditionalWrite(
       new TransactWriteCommand({
-        TransactItems: [employeeItem(employee), employeeEmailItem(employee)].map((Item) => ({
-          Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
-        })),
+        TransactItems: [
+          ...[employeeItem(employee), employeeEmailItem(employee)].map((Item) => ({
+            Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+          })),
+          ...alongside,
+        ],
       }),
     );
 
@@ -193,10 +197,13 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
       return found;
     },
 
-    /** Creates the entry and claims its email in one transaction: one email, one employee. */
-    async create(employee: Employee): Promise<void> {
+    /**
+     * Creates the entry and claims its email in one transaction: one email, one employee.
+     * `alongside` commits with them (the request's stored answer).
+     */
+    async create(employee: Employee, alongside: readonly TransactItem[] = []): Promise<void> {
       const taken = await this.findByEmail(employee.email);
-      if (taken || !(await createWithEmail(employee))) {
+      if (taken || !(await createWithEmail(employee, alongside))) {
         throw new ConflictError(`An employee with email ${employee.email} already exists`);
       }
     },

@@ -1,4 +1,9 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '#shared/audit/chain';
 import { dynamo } from '#shared/aws';
 import { NotFoundError } from '#shared/errors';
@@ -223,16 +228,18 @@ export const createPostStore = (tableName: string, audit: AuditStore) => {
       );
     },
 
-    async addComment(comment: Comment): Promise<void> {
+    /** `alongside` commits with the comment (the request's stored answer). */
+    async addComment(comment: Comment, alongside: readonly TransactItem[] = []): Promise<void> {
+      const put = {
+        TableName: tableName,
+        Item: {
+          ...keys.comment(comment.postId, comment.version, comment.at, comment.commentId),
+          ...comment,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      };
       await dynamo().send(
-        new PutCommand({
-          TableName: tableName,
-          Item: {
-            ...keys.comment(comment.postId, comment.version, comment.at, comment.commentId),
-            ...comment,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
+        new TransactWriteCommand({ TransactItems: [{ Put: put }, ...alongside] }),
       );
     },
 

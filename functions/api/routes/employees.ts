@@ -20,7 +20,7 @@ export const createEmployee = defineRoute({
   idempotent: true,
   response: { status: 201, description: 'The employee', schema: EmployeeAnswer },
   errors: [409],
-  async handle({ body, deps }) {
+  async handle({ body, deps, answerWrites }) {
     const employee = Employee.parse({
       ...body,
       employeeId: newEmployeeId(),
@@ -29,8 +29,9 @@ export const createEmployee = defineRoute({
       consent: noConsent(),
       connections: {},
     });
-    await deps.employees.create(employee);
-    return { status: 201, body: { employee } };
+    const answer = { status: 201, body: { employee } } as const;
+    await deps.employees.create(employee, answerWrites(answer));
+    return answer;
   },
 });
 

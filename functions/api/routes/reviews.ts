@@ -144,7 +144,7 @@ export const addComment = defineRoute({
     schema: z.object({ comment: CommentSchema }),
   },
   errors: [404],
-  async handle({ params, body, caller, deps }) {
+  async handle({ params, body, caller, deps, answerWrites }) {
     const post = await deps.posts.get(params.postId);
     const version = body.version ?? post.version;
     if (version > post.version) {
@@ -164,8 +164,9 @@ export const addComment = defineRoute({
       { text: body.text, kind: 'comment', replyTo: body.replyTo, version },
       deps.now(),
     );
-    await deps.posts.addComment(comment);
-    return { status: 201, body: { comment } };
+    const answer = { status: 201, body: { comment } } as const;
+    await deps.posts.addComment(comment, answerWrites(answer));
+    return answer;
   },
 });
 

@@ -1,0 +1,107 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createApiDependencies } from '#functions/api/dependencies';
+import { dynamo } from '#shared/aws';
+import type { PendingEvent } from '#shared/events/publisher';
+import { apiEvent, callApi } from '../fixtures/api-events';
+import { TABLE } from './setup';
+
+/**
+ * Every route that takes an Idempotency-Key stores its answer in the transaction of its effect:
+ * when the reply is lost after the commit, the client's retry gets the first answer back instead
+ * of a 409 ("already exists") or a second comment.
+ */
+const deps = {
+  ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }),
+  publish: async (_: readonly PendingEvent[]) => {},
+};
+const people = { mia: ['marketing'], lee: ['legal'], ada: ['admin'] } as const;
+type Person = keyof typeof people;
+
+const call = (
+  who: Person,
+  routeKey: string,
+  options: { body?: unknown; pathParameters?: Record<string, string>; key?: string } = {},
+) => {
+  const event = apiEvent(
+    routeKey,
+    { sub: `user-${who}`, email: `${who}@answers.acme.example`, groups: [...people[who]] },
+    {
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
+    },
+  );
+  const headers = { ...event.headers, ...(options.key ? { 'idempotency-key': options.key } : {}) };
+  return callApi({ ...event, headers }, deps).then((response) => ({
+    status: response.statusCode,
+    headers: response.headers ?? {},
+    body: JSON.parse(response.body ?? '{}'),
+  }));
+};
+
+/**
+ * The reply of the next write of the request's effect is lost after DynamoDB committed it (the
+ * Idempotency-Key's own claim, written first, goes through).
+ */
+const WRITES = new Set(['TransactWriteItemsCommand', 'PutItemCommand', 'UpdateItemCommand']);
+const claimsAKey = (input: unknown) =>
+  (input as { Item?: { pk?: { S?: string } } }).Item?.pk?.S?.startsWith('IDEMPOTENCY#') ?? false;
+let loseNextTransactionReply = false;
+dynamo().middlewareStack.add(
+  (next, context) => async (args) => {
+    const result = await next(args);
+    const effect = WRITES.has(context.commandName ?? '') && !claimsAKey(args.input);
+    if (loseNextTransactionReply && effect) {
+      loseNextTransactionReply = false;
+      throw new Error('socket hang up (after the commit)');
+    }
+    return result;
+  },
+  { step: 'deserialize', name: 'loseAnswerAfterCommit' },
+);
+
+/** Calls once with the reply lost after the commit, then retries with the same key. */
+const retriedAfterLostReply = async (
+  ...args: Parameters<typeof call>
+): Promise<Awaited<ReturnType<typeof call>>> => {
+  loseNextTransactionReply = true;
+  const first = await call(...args);
+  expect(first.status).toBe(500);
+  expect(loseNextTransactionReply).toBe(false);
+  const retry = await call(...args);
+  expect(retry.headers['idempotent-replayed']).toBe('true');
+  return retry;
+};
+
+let postId: string;
+beforeAll(async () => {
+  const created = await call('mia', 'POST /posts', {
+    body: { title: 'Answers', variants: [{ text: 'We launched today.' }], segments: ['everyone'] },
+  });
+  expect(created.status).toBe(201);
+  postId = created.body.post.postId;
+});
+
+describe('answers stored with their effect', () => {
+  it('POST /employees: the retry returns the person made, not a 409 for their own email', async () => {
+    const email = `new-${Math.random().toString(36).slice(2, 8)}@answers.acme.example`;
+    const retry = await retriedAfterLostReply('ada', 'POST /employees', {
+      body: { email, name: 'New Person' },
+      key: `employee-${email}`,
+    });
+    expect(retry.status).toBe(201);
+    const holder = await deps.employees.findByEmail(email);
+    expect(retry.body.employee.employeeId).toBe(holder);
+  });
+
+  it('POST /posts/{postId}/comments: the retry returns the one comment written', async () => {
+    const retry = await retriedAfterLostReply('lee', 'POST /posts/{postId}/comments', {
+      pathParameters: { postId },
+      body: { text: 'Please add the risk warning.' },
+      key: `comment-${postId}`,
+    });
+    expect(retry.status).toBe(201);
+    const comments = await deps.posts.listComments(postId, undefined);
+    expect(comments).toHaveLength(1);
+    expect(retry.body.comment.commentId).toBe(comments[0]?.commentId);
+  });
+});
