@@ -325,10 +325,10 @@ export const functions = {
     uses: {
       table: {
         access: 'readWrite',
-        partitions: [...AUDITED, 'backgroundJob', 'employee', 'employeeEmail'],
+        // A run handing the rest on commits its JobRunDue in the outbox, never on the bus.
+        partitions: [...AUDITED, 'outbox', 'backgroundJob', 'employee', 'employeeEmail'],
         indexes: [],
       },
-      bus: 'put',
     },
     trigger: { kind: 'event', detailTypes: [DETAIL_TYPES.jobRunDue] },
   },

@@ -1,11 +1,10 @@
 import { DETAIL_TYPES } from '#shared/events/catalogue';
-import { event, type Publish } from '#shared/events/publisher';
+import { event } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
 import type { CampaignStore } from '#shared/store/campaigns';
 
 export interface DispatcherDependencies {
   campaigns: CampaignStore;
-  publish: Publish;
 }
 
 const PAGE_SIZE = 25;
@@ -13,9 +12,10 @@ const PAGE_SIZE = 25;
 const MAX_PAGES = 40;
 
 /**
- * Announces every campaign whose time has come. The event goes out before the campaign leaves
- * the due index, so a crash in between means a second announcement (harmless: shares are
- * idempotent), never a lost campaign.
+ * Announces every campaign whose time has come. The campaign leaves the due index and its
+ * `CampaignDue` enters the outbox in one transaction: a crash at any point leaves it either still
+ * due (the next minute takes it) or dispatched with its announcement on the way, never
+ * dispatched unannounced; of two dispatchers racing on it, one wins and announces.
  */
 export const dispatchDueCampaigns = async (
   now: Date,
@@ -25,17 +25,15 @@ export const dispatchDueCampaigns = async (
   for (let page = 0; page < MAX_PAGES; page++) {
     const due = await deps.campaigns.findDue(now, PAGE_SIZE);
     if (due.length === 0) break;
-    await deps.publish(
-      due.map((c) =>
-        event(DETAIL_TYPES.campaignDue, {
-          campaignId: c.campaignId,
-          postId: c.postId,
-          scheduledAt: c.scheduledAt,
-        }),
-      ),
-    );
     for (const campaign of due) {
-      if (await deps.campaigns.markDispatched(campaign.campaignId, now)) dispatched += 1;
+      const announcement = event(DETAIL_TYPES.campaignDue, {
+        campaignId: campaign.campaignId,
+        postId: campaign.postId,
+        scheduledAt: campaign.scheduledAt,
+      });
+      if (await deps.campaigns.dispatch(campaign, now, 'system:dispatcher', [announcement])) {
+        dispatched += 1;
+      }
     }
     if (due.length < PAGE_SIZE) break;
   }

@@ -28,17 +28,21 @@ const config = loadConfig({
   SHARE_QUEUE_URL: nonEmpty,
 });
 const audit = createAuditStore(config.TABLE_NAME);
-const publish = publisherFor(config.EVENT_BUS_NAME);
 const deps = {
   campaigns: createCampaignStore(config.TABLE_NAME, audit),
   posts: createPostStore(config.TABLE_NAME, audit),
   deferred: createDeferredJobStore(config.TABLE_NAME),
   employees: createEmployeeStore(config.TABLE_NAME, audit),
   send: (jobs: Parameters<typeof sendShareJobs>[1]) => sendShareJobs(config.SHARE_QUEUE_URL, jobs),
-  publish,
   shares: createShareStore(config.TABLE_NAME),
   shareIssues: createShareIssueStore(config.TABLE_NAME),
-  outcomes: createShareOutcomes({ audit, publish, now: clock }),
+  // The share outcome recorder still puts its events after its write (its own change moves it
+  // to the outbox); every other sweep here commits its events with its change.
+  outcomes: createShareOutcomes({
+    audit,
+    publish: publisherFor(config.EVENT_BUS_NAME),
+    now: clock,
+  }),
 };
 
 /**

@@ -1,12 +1,11 @@
 import { nextNotice } from '#shared/employees/connection-lifetime';
 import { DETAIL_TYPES } from '#shared/events/catalogue';
-import { event, type Publish } from '#shared/events/publisher';
+import { event } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
 import type { EmployeeStore } from '#shared/store/employees';
 
 export interface ConnectionNoticeDependencies {
   employees: EmployeeStore;
-  publish: Publish;
 }
 
 const PAGE_SIZE = 100;
@@ -28,34 +27,34 @@ export const noticeExpiringConnections = async (
     for (const { connection, given, noticeKey } of due) {
       const notice = nextNotice(connection.expiresAt, given);
       const following = nextNotice(connection.expiresAt, given + 1);
-      if (!(await deps.employees.advanceNotice(connection, noticeKey, given + 1, following?.at))) {
-        continue;
-      }
       const { employeeId, network } = connection;
       const status = notice?.kind === 'expired' ? 'expired' : 'expiring';
       const reason =
         notice?.kind === 'expiring'
           ? `${notice.daysLeft} days before the token stops working`
           : 'the token stopped working';
-      await deps.employees.markConnection(
-        employeeId,
-        network,
+      // The notice, the connection's new status and the event are one transaction.
+      const gave = await deps.employees.giveNotice({
+        connection,
+        noticeKey,
+        given: given + 1,
+        next: following?.at,
         status,
         reason,
-        now,
-        'system:dispatcher',
-      );
-      await deps.publish([
-        notice?.kind === 'expiring'
-          ? event(DETAIL_TYPES.connectionExpiring, {
-              employeeId,
-              network,
-              daysLeft: notice.daysLeft,
-              expiresAt: connection.expiresAt ?? now.toISOString(),
-            })
-          : event(DETAIL_TYPES.connectionExpired, { employeeId, network }),
-      ]);
-      announced += 1;
+        at: now,
+        actor: 'system:dispatcher',
+        events: [
+          notice?.kind === 'expiring'
+            ? event(DETAIL_TYPES.connectionExpiring, {
+                employeeId,
+                network,
+                daysLeft: notice.daysLeft,
+                expiresAt: connection.expiresAt ?? now.toISOString(),
+              })
+            : event(DETAIL_TYPES.connectionExpired, { employeeId, network }),
+        ],
+      });
+      if (gave) announced += 1;
     }
     if (due.length < PAGE_SIZE) break;
   }

@@ -1,11 +1,10 @@
 import { DETAIL_TYPES } from '#shared/events/catalogue';
-import { event, type Publish } from '#shared/events/publisher';
+import { event } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
 import type { CampaignStore } from '#shared/store/campaigns';
 
 export interface StalledSliceDependencies {
   campaigns: CampaignStore;
-  publish: Publish;
 }
 
 /**
@@ -41,14 +40,18 @@ export const reannounceStalledSlices = async (
     for (const slice of stalled.filter((s) => !live.includes(s))) {
       await deps.campaigns.forgetStalledSlice(slice);
     }
-    // Announced before it is marked, so a crash in between announces twice, never zero times.
-    await deps.publish(
-      live.map((s) =>
-        event(DETAIL_TYPES.campaignSliceDue, { campaignId: s.campaignId, shard: s.shard }),
-      ),
-    );
+    // Each re-announcement is its own commit on the campaign's chain, so its CampaignSliceDue
+    // gets a new id and a later sequence: a consumer deduping by id or ignoring older sequences
+    // must not mistake it for the announcement it replaces, which never got the slice to its end.
+    // The slice's conditional checkpoint makes a run that overlaps another one stop.
     for (const slice of live) {
-      if (await deps.campaigns.markSliceAnnounced(slice, now)) announced += 1;
+      const again = event(DETAIL_TYPES.campaignSliceDue, {
+        campaignId: slice.campaignId,
+        shard: slice.shard,
+      });
+      if (await deps.campaigns.reannounceSlice(slice, before, now, 'system:dispatcher', [again])) {
+        announced += 1;
+      }
     }
     if (stalled.length < PAGE_SIZE) break;
   }

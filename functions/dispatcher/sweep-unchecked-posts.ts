@@ -1,11 +1,10 @@
 import { DETAIL_TYPES } from '#shared/events/catalogue';
-import { event, type Publish } from '#shared/events/publisher';
+import { event } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
 import type { PostStore } from '#shared/store/posts';
 
 export interface UncheckedPostDependencies {
   posts: PostStore;
-  publish: Publish;
 }
 
 /**
@@ -32,21 +31,20 @@ export const reannounceUncheckedPosts = async (
   for (let page = 0; page < MAX_PAGES; page++) {
     const stuck = await deps.posts.awaitingCheck(before, PAGE_SIZE);
     if (stuck.length === 0) break;
-    // The event goes out before the post leaves the front of the index: a crash in between
-    // announces it twice, never zero times.
-    await deps.publish(
-      stuck.map((post) =>
-        event(DETAIL_TYPES.postSubmitted, {
-          postId: post.postId,
-          version: post.version,
-          from: post.status,
-          to: post.status,
-          actor: 'system:dispatcher',
-        }),
-      ),
-    );
+    // Each re-announcement is its own commit on the post's chain (with the post's move to the
+    // back of the index), so its PostSubmitted gets a new id and a later sequence: it must not be
+    // deduped away as the submission's own event, which is the one that never led to a check.
+    // The check ignores an event for a post that moved on, so an extra one is harmless.
     for (const post of stuck) {
-      if (await deps.posts.markAnnounced(post, now)) announced += 1;
+      const again = event(DETAIL_TYPES.postSubmitted, {
+        postId: post.postId,
+        version: post.version,
+        from: post.status,
+        to: post.status,
+        actor: 'system:dispatcher',
+      });
+      if (await deps.posts.reannounce(post, before, now, 'system:dispatcher', [again]))
+        announced += 1;
     }
     if (stuck.length < PAGE_SIZE) break;
   }

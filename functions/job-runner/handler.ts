@@ -5,19 +5,17 @@ import { runDirectoryImport } from '#functions/job-runner/import-directory';
 import { now } from '#shared/clock';
 import { loadConfig, nonEmpty } from '#shared/config';
 import { parseEvent } from '#shared/events/catalogue';
-import { publisherFor } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
 import { createAuditStore } from '#shared/store/audit';
 import { createEmployeeStore } from '#shared/store/employees';
 import { createJobStore } from '#shared/store/jobs';
 
-const config = loadConfig({ TABLE_NAME: nonEmpty, EVENT_BUS_NAME: nonEmpty });
+const config = loadConfig({ TABLE_NAME: nonEmpty });
 const audit = createAuditStore(config.TABLE_NAME);
 const deps = {
   jobs: createJobStore(config.TABLE_NAME),
   employees: createEmployeeStore(config.TABLE_NAME, audit),
   audit,
-  publish: publisherFor(config.EVENT_BUS_NAME),
   now,
 };
 

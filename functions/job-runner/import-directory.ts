@@ -1,6 +1,6 @@
 import { type GoodRow, readRows, rowsOfPart, sameAs } from '#shared/employees/import-rows';
 import { DETAIL_TYPES, type EventDetail } from '#shared/events/catalogue';
-import { event, type Publish } from '#shared/events/publisher';
+import { event } from '#shared/events/publisher';
 import {
   firstLineOf,
   type ImportCounts,
@@ -18,7 +18,6 @@ export interface JobRunnerDependencies {
   jobs: JobStore;
   employees: EmployeeStore;
   audit: AuditStore;
-  publish: Publish;
   now: () => Date;
   /** Rows per slice: each slice is written, then checkpointed, before the next. */
   sliceRows?: number;
@@ -48,13 +47,31 @@ export const runDirectoryImport = async (
   const partCount = Object.keys(job.parts).length;
   let { checkpoint, counts, rowsDone } = job;
   let parsed: { part: number; rows: ReturnType<typeof rowsOfPart> } | undefined;
+  // The run that hands the rest on commits the `JobRunDue` that continues it together with its
+  // checkpoint: no gap in which the job is saved half-done with nothing to carry it on.
+  const handOn = [event(DETAIL_TYPES.jobRunDue, due)];
+  const continued = () => {
+    logger.info('Import continues in a new invocation', { ...due, checkpoint, rowsDone });
+    return 'continued' as const;
+  };
+  const lost = () => {
+    logger.info('Another run is working on this import; leaving it to that one', { ...due });
+    return 'lost' as const;
+  };
 
+  if (timeLeftMs() < SAFETY_MARGIN_MS) {
+    const progress = {
+      checkpoint,
+      rowsDone,
+      counts,
+      state: job.state,
+      at: deps.now().toISOString(),
+    };
+    return (await deps.jobs.advance(job.jobId, checkpoint, progress, handOn))
+      ? continued()
+      : lost();
+  }
   while (checkpoint.part <= partCount) {
-    if (timeLeftMs() < SAFETY_MARGIN_MS) {
-      await deps.publish([event(DETAIL_TYPES.jobRunDue, due)]);
-      logger.info('Import continues in a new invocation', { ...due, checkpoint, rowsDone });
-      return 'continued';
-    }
     if (parsed?.part !== checkpoint.part) {
       const text = await deps.jobs.partText(job.jobId, checkpoint.part);
       parsed = {
@@ -73,22 +90,26 @@ export const runDirectoryImport = async (
         : { part: checkpoint.part, row: checkpoint.row + slice.length };
     const finished = next.part > partCount;
     if (finished) await recordImport(job, done, deps);
-    const advanced = await deps.jobs.advance(job.jobId, checkpoint, {
-      checkpoint: next,
-      rowsDone: rowsDone + slice.length,
-      counts: done,
-      state: finished ? 'done' : 'running',
-      at: deps.now().toISOString(),
-    });
-    if (!advanced) {
-      logger.info('Another run is working on this import; leaving it to that one', { ...due });
-      return 'lost';
-    }
+    const handingOn = !finished && timeLeftMs() < SAFETY_MARGIN_MS;
+    const advanced = await deps.jobs.advance(
+      job.jobId,
+      checkpoint,
+      {
+        checkpoint: next,
+        rowsDone: rowsDone + slice.length,
+        counts: done,
+        state: finished ? 'done' : 'running',
+        at: deps.now().toISOString(),
+      },
+      handingOn ? handOn : [],
+    );
+    if (!advanced) return lost();
     ({ checkpoint, counts, rowsDone } = {
       checkpoint: next,
       counts: done,
       rowsDone: rowsDone + slice.length,
     });
+    if (handingOn) return continued();
   }
   logger.info('Import done', { jobId: job.jobId, counts });
   return 'done';

@@ -4,10 +4,13 @@ import { Campaign, FanOutSlice } from '#shared/campaigns/campaign';
 import { NotFoundError } from '#shared/errors';
 import type { PendingEvent } from '#shared/events/publisher';
 import type { AuditStore } from '#shared/store/audit';
-import { conditionalWrite } from '#shared/store/conditional';
+import { conditionalCommit, conditionalWrite } from '#shared/store/conditional';
 import { keys, withoutKeys } from '#shared/store/keys';
 import { itemsWithPrefix } from '#shared/store/query-pages';
 import type { TransactItem } from '#shared/store/transact';
+
+/** The campaign's audit chain, which also numbers the events it announces. */
+export const campaignStream = (campaignId: string) => `campaign#${campaignId}`;
 
 export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
   /**
@@ -75,20 +78,49 @@ export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
     return Items.map((item) => Campaign.parse(withoutKeys(item)));
   },
 
-  /** Leaves the due index; false when another dispatcher (or a cancel) got there first. */
-  async markDispatched(campaignId: string, at: Date): Promise<boolean> {
-    return conditionalWrite(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: keys.campaign(campaignId),
-        UpdateExpression: 'SET #status = :dispatched, dispatchedAt = :at REMOVE gsi1pk, gsi1sk',
-        ConditionExpression: '#status = :scheduled',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':dispatched': 'dispatched',
-          ':scheduled': 'scheduled',
-          ':at': at.toISOString(),
-        },
+  /**
+   * Scheduled → dispatched: the campaign leaves the due index, on the record, with the events
+   * that announce it (`CampaignDue`) as outbox items in the same transaction, so it can never be
+   * dispatched unannounced. False when another dispatcher (or a cancel) got there first.
+   */
+  async dispatch(
+    campaign: Campaign,
+    at: Date,
+    actor: string,
+    events: readonly PendingEvent[],
+  ): Promise<boolean> {
+    return conditionalCommit(
+      audit.commit({
+        stream: campaignStream(campaign.campaignId),
+        records: [
+          {
+            at: at.toISOString(),
+            actor,
+            action: 'campaign.dispatch',
+            subject: { campaignId: campaign.campaignId, postId: campaign.postId },
+            before: { status: 'scheduled', scheduledAt: campaign.scheduledAt },
+            after: { status: 'dispatched', scheduledAt: campaign.scheduledAt },
+          },
+        ],
+        writes: [
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.campaign(campaign.campaignId),
+              UpdateExpression:
+                'SET #status = :dispatched, dispatchedAt = :at REMOVE gsi1pk, gsi1sk',
+              ConditionExpression: '#status = :scheduled',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':dispatched': 'dispatched',
+                ':scheduled': 'scheduled',
+                ':at': at.toISOString(),
+              },
+            },
+          },
+        ],
+        conflict: `Campaign ${campaign.campaignId} is no longer scheduled`,
+        events,
       }),
     );
   },
@@ -150,21 +182,49 @@ export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
   },
 
   /**
-   * After a stalled slice was announced again, it waits one more interval before the next;
-   * false when the slice moved on meanwhile (its own run then keeps the entry current).
+   * Announces a stalled slice again: it waits one more interval before the next, and the
+   * announcement is on the campaign's record and in the outbox in the same transaction. False
+   * when the slice moved on meanwhile (its own run then keeps the entry current), or another
+   * sweep announced it since `before` (of two overlapping sweeps, one announces).
    */
-  async markSliceAnnounced(slice: StalledSlice, at: Date): Promise<boolean> {
-    return conditionalWrite(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: keys.fanOutSlice(slice.campaignId, slice.shard),
-        UpdateExpression: 'SET gsi1sk = :sk',
-        ConditionExpression: 'gsi1pk = :running AND pages = :pages',
-        ExpressionAttributeValues: {
-          ':sk': runningIndexKeys(slice.campaignId, slice.shard, at).gsi1sk,
-          ':running': keys.slicesRunning,
-          ':pages': slice.pages,
-        },
+  async reannounceSlice(
+    slice: StalledSlice,
+    before: Date,
+    at: Date,
+    actor: string,
+    events: readonly PendingEvent[],
+  ): Promise<boolean> {
+    return conditionalCommit(
+      audit.commit({
+        stream: campaignStream(slice.campaignId),
+        records: [
+          {
+            at: at.toISOString(),
+            actor,
+            action: 'campaign.slice.reannounce',
+            subject: { campaignId: slice.campaignId },
+            before: { shard: slice.shard, pages: slice.pages },
+            after: { shard: slice.shard, pages: slice.pages },
+          },
+        ],
+        writes: [
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.fanOutSlice(slice.campaignId, slice.shard),
+              UpdateExpression: 'SET gsi1sk = :sk',
+              ConditionExpression: 'gsi1pk = :running AND gsi1sk <= :due AND pages = :pages',
+              ExpressionAttributeValues: {
+                ':sk': runningIndexKeys(slice.campaignId, slice.shard, at).gsi1sk,
+                ':due': `${before.toISOString()}#\uffff`,
+                ':running': keys.slicesRunning,
+                ':pages': slice.pages,
+              },
+            },
+          },
+        ],
+        conflict: `Slice ${slice.shard} of campaign ${slice.campaignId} moved on`,
+        events,
       }),
     );
   },
@@ -200,7 +260,7 @@ export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
   ): Promise<void> {
     const scheduled = next.status === 'scheduled';
     await audit.commit({
-      stream: `campaign#${campaign.campaignId}`,
+      stream: campaignStream(campaign.campaignId),
       records: [
         {
           ...record,

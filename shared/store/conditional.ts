@@ -5,7 +5,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
-import { isConditionalCheckFailure } from '#shared/errors';
+import { ConflictError, isConditionalCheckFailure } from '#shared/errors';
 
 /**
  * Runs a conditional write (or a transaction of them); false when a condition did not hold, any
@@ -23,6 +23,20 @@ export const conditionalWrite = async (
     return true;
   } catch (error) {
     if (isConditionalCheckFailure(error)) return false;
+    throw error;
+  }
+};
+
+/**
+ * Runs an audited change (`audit.commit`); false when one of its writes found its condition
+ * false (someone else moved the item first), any other failure thrown.
+ */
+export const conditionalCommit = async (commit: Promise<unknown>): Promise<boolean> => {
+  try {
+    await commit;
+    return true;
+  } catch (error) {
+    if (error instanceof ConflictError) return false;
     throw error;
   }
 };

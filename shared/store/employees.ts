@@ -18,12 +18,13 @@ import {
 } from '#shared/employees/employee';
 import { SegmentAttribute } from '#shared/employees/segment';
 import { ConflictError, isConditionalCheckFailure, NotFoundError } from '#shared/errors';
+import type { PendingEvent } from '#shared/events/publisher';
 import { sha256 } from '#shared/hash';
 import { newEmployeeId } from '#shared/ids';
 import type { NetworkName } from '#shared/networks/network';
 import type { AuditStore } from '#shared/store/audit';
 import { batchGetItems } from '#shared/store/batch';
-import { conditionalWrite } from '#shared/store/conditional';
+import { conditionalCommit, conditionalWrite } from '#shared/store/conditional';
 import { keys, withoutKeys } from '#shared/store/keys';
 import type { TransactItem } from '#shared/store/transact';
 
@@ -580,29 +581,68 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
     },
 
     /**
-     * Moves a connection past a notice: the next one's key, or out of the index after the last.
-     * Conditional on the key it was found by, so of two sweeps only one announces the notice.
+     * Gives a connection its next expiry notice: it moves past the notice (to the next one's key,
+     * or out of the index after the last), takes its new status, and the notice is on the
+     * employee's record and in the outbox (`events`), all in one transaction. Conditional on the
+     * key it was found by, so of two sweeps only one gives the notice; false for the other.
      */
-    async advanceNotice(
-      connection: Connection,
-      noticeKey: string,
-      given: number,
-      next: Date | undefined,
-    ): Promise<boolean> {
-      const nextKeys = next ? noticeKeys(connection, next) : undefined;
-      return conditionalWrite(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.connection(connection.employeeId, connection.network),
-          UpdateExpression: nextKeys
-            ? 'SET noticesGiven = :given, gsi2sk = :next'
-            : 'SET noticesGiven = :given REMOVE gsi2pk, gsi2sk',
-          ConditionExpression: 'gsi2sk = :key',
-          ExpressionAttributeValues: {
-            ':given': given,
-            ':key': noticeKey,
-            ...(nextKeys ? { ':next': nextKeys.gsi2sk } : {}),
-          },
+    async giveNotice(notice: {
+      connection: Connection;
+      noticeKey: string;
+      given: number;
+      next: Date | undefined;
+      status: ConnectionStatus;
+      reason: string;
+      at: Date;
+      actor: string;
+      events: readonly PendingEvent[];
+    }): Promise<boolean> {
+      const { connection, status } = notice;
+      const { employeeId, network } = connection;
+      const nextKeys = notice.next ? noticeKeys(connection, notice.next) : undefined;
+      return conditionalCommit(
+        audit.commit({
+          stream: `employee#${employeeId}`,
+          records: [
+            {
+              at: notice.at.toISOString(),
+              actor: notice.actor,
+              action: `connection.${status}`,
+              subject: { employeeId },
+              before: { network, status: connection.status },
+              after: { network, status, reason: notice.reason },
+            },
+          ],
+          writes: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.connection(employeeId, network),
+                UpdateExpression: nextKeys
+                  ? 'SET noticesGiven = :given, #status = :status, gsi2sk = :next'
+                  : 'SET noticesGiven = :given, #status = :status REMOVE gsi2pk, gsi2sk',
+                ConditionExpression: 'gsi2sk = :key',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':given': notice.given,
+                  ':status': status,
+                  ':key': notice.noticeKey,
+                  ...(nextKeys ? { ':next': nextKeys.gsi2sk } : {}),
+                },
+              },
+            },
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.employee(employeeId),
+                UpdateExpression: 'SET connections.#network.#status = :status',
+                ExpressionAttributeNames: { '#network': network, '#status': 'status' },
+                ExpressionAttributeValues: { ':status': status },
+              },
+            },
+          ],
+          conflict: `The ${network} connection of ${employeeId} was given this notice already`,
+          events: notice.events,
         }),
       );
     },

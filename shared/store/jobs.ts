@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
 import { NotFoundError } from '#shared/errors';
+import type { PendingEvent } from '#shared/events/publisher';
 import {
   type ImportCounts,
   Job,
@@ -18,9 +19,13 @@ import {
 import { batchWriteItems } from '#shared/store/batch';
 import { conditionalWrite } from '#shared/store/conditional';
 import { keys, withoutKeys } from '#shared/store/keys';
+import { createVersionedOutbox, type ItemUpdate } from '#shared/store/versioned-outbox';
 
 /** A job, its parts and its report are kept a month, then DynamoDB deletes them. */
 const KEEP_SECONDS = 30 * 24 * 3600;
+
+/** The aggregate a job's events belong to: they are numbered by the job item's own counter. */
+export const jobAggregate = (jobId: string) => `job#${jobId}`;
 
 export type PartOutcome = 'stored' | 'same' | 'different' | 'closed';
 
@@ -37,6 +42,29 @@ export const createJobStore = (tableName: string) => {
     Math.floor(new Date(job.createdAt).getTime() / 1000) + KEEP_SECONDS;
   const read = async (Key: Record<string, string>) =>
     (await dynamo().send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }))).Item;
+  const outbox = createVersionedOutbox(tableName);
+  /** A change to the job item with what it announces, in one transaction (see the outbox). */
+  const commit = (
+    jobId: string,
+    update: Omit<ItemUpdate, 'Key'>,
+    events: readonly PendingEvent[],
+  ) =>
+    events.length > 0
+      ? outbox.commit({
+          aggregate: jobAggregate(jobId),
+          update: { Key: keys.job(jobId), ...update },
+          events,
+        })
+      : conditionalWrite(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.job(jobId),
+            UpdateExpression: `SET ${update.set.join(', ')}`,
+            ConditionExpression: update.condition,
+            ExpressionAttributeNames: update.names,
+            ExpressionAttributeValues: update.values,
+          }),
+        );
 
   return {
     async create(job: Job): Promise<void> {
@@ -111,23 +139,30 @@ export const createJobStore = (tableName: string) => {
       return 'closed';
     },
 
-    /** Receiving → queued, with the total the runner works towards; false if already started. */
-    async start(job: Job, rowsTotal: number, at: string): Promise<boolean> {
-      return conditionalWrite(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.job(job.jobId),
-          UpdateExpression:
-            'SET #state = :queued, rowsTotal = :total, startedAt = :at, updatedAt = :at',
-          ConditionExpression: '#state = :receiving',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
+    /**
+     * Receiving → queued, with the total the runner works towards, and what announces it (the
+     * runner's `JobRunDue`) in the same transaction; false if already started.
+     */
+    async start(
+      job: Job,
+      rowsTotal: number,
+      at: string,
+      events: readonly PendingEvent[],
+    ): Promise<boolean> {
+      return commit(
+        job.jobId,
+        {
+          set: ['#state = :queued', 'rowsTotal = :total', 'startedAt = :at', 'updatedAt = :at'],
+          condition: '#state = :receiving',
+          names: { '#state': 'state' },
+          values: {
             ':queued': 'queued',
             ':receiving': 'receiving',
             ':total': rowsTotal,
             ':at': at,
           },
-        }),
+        },
+        events,
       );
     },
 
@@ -139,19 +174,29 @@ export const createJobStore = (tableName: string) => {
 
     /**
      * Moves the checkpoint on, only from where this run found it: of two runs of one job, the
-     * second to finish a slice learns it lost and stops.
+     * second to finish a slice learns it lost and stops. A run handing the rest on commits the
+     * `JobRunDue` that continues it with its checkpoint, so the hand-over cannot be lost.
      */
-    async advance(jobId: string, from: JobCheckpoint, next: JobProgress): Promise<boolean> {
-      return conditionalWrite(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.job(jobId),
-          UpdateExpression:
-            'SET checkpoint = :next, rowsDone = :done, #counts = :counts, #state = :state, updatedAt = :at' +
-            (next.state === 'done' ? ', finishedAt = :at' : ''),
-          ConditionExpression: 'checkpoint.part = :part AND checkpoint.#row = :row',
-          ExpressionAttributeNames: { '#counts': 'counts', '#state': 'state', '#row': 'row' },
-          ExpressionAttributeValues: {
+    async advance(
+      jobId: string,
+      from: JobCheckpoint,
+      next: JobProgress,
+      events: readonly PendingEvent[] = [],
+    ): Promise<boolean> {
+      return commit(
+        jobId,
+        {
+          set: [
+            'checkpoint = :next',
+            'rowsDone = :done',
+            '#counts = :counts',
+            '#state = :state',
+            'updatedAt = :at',
+            ...(next.state === 'done' ? ['finishedAt = :at'] : []),
+          ],
+          condition: 'checkpoint.part = :part AND checkpoint.#row = :row',
+          names: { '#counts': 'counts', '#state': 'state', '#row': 'row' },
+          values: {
             ':next': next.checkpoint,
             ':done': next.rowsDone,
             ':counts': next.counts,
@@ -160,7 +205,8 @@ export const createJobStore = (tableName: string) => {
             ':part': from.part,
             ':row': from.row,
           },
-        }),
+        },
+        events,
       );
     },
 

@@ -4,6 +4,7 @@ import { ApprovalPolicy, defaultApprovalPolicy } from '#shared/approvals/policy'
 import { dynamo } from '#shared/aws';
 import { CompliancePolicy, defaultPolicy } from '#shared/compliance/policy';
 import { defaultEngagementPolicy, EngagementPolicy } from '#shared/engagement/policy';
+import type { PendingEvent } from '#shared/events/publisher';
 import { defaultRecognitionPolicy, RecognitionPolicy } from '#shared/recognition/policy';
 import { defaultSharingPolicy, SharingPolicy } from '#shared/sharing/policy';
 import type { AuditStore } from '#shared/store/audit';
@@ -68,10 +69,11 @@ export const createPolicyStore = <P extends VersionedPolicy>(
     },
 
     /**
-     * Replaces the current policy if it is still `previous`: the new version, the current pointer
-     * and the audit entry land together, so the active policy is never half-updated.
+     * Replaces the current policy if it is still `previous`: the new version, the current pointer,
+     * the audit entry and the events announcing it land together, so the active policy is never
+     * half-updated and never changed unannounced.
      */
-    async replace(next: P, previous: P): Promise<void> {
+    async replace(next: P, previous: P, events: readonly PendingEvent[] = []): Promise<void> {
       const isFirstSave = previous === fallback;
       await audit.commit({
         stream: `policy#${kind}`,
@@ -108,6 +110,7 @@ export const createPolicyStore = <P extends VersionedPolicy>(
           },
         ],
         conflict: `The ${kind} policy changed since version ${previous.version}; reload it and retry`,
+        events,
       });
     },
   };

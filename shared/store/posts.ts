@@ -1,9 +1,4 @@
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '#shared/audit/chain';
 import { dynamo } from '#shared/aws';
 import { NotFoundError } from '#shared/errors';
@@ -14,7 +9,7 @@ import { LibraryEntry, libraryEntryOf } from '#shared/posts/library';
 import { Approval, LIVE_STATUSES, Post, PostVersion, versionOf } from '#shared/posts/post';
 import { deadlineOf } from '#shared/posts/workflow';
 import type { AuditStore } from '#shared/store/audit';
-import { conditionalWrite } from '#shared/store/conditional';
+import { conditionalCommit } from '#shared/store/conditional';
 import { keys, withoutKeys } from '#shared/store/keys';
 import { itemsWithPrefix } from '#shared/store/query-pages';
 import type { TransactItem } from '#shared/store/transact';
@@ -307,23 +302,53 @@ export const createPostStore = (tableName: string, audit: AuditStore) => {
     },
 
     /**
-     * Moves a post that was announced again to the back of the waiting index, so the sweep
-     * looks at it once per interval; false when the post moved on meanwhile. The revision is
-     * untouched: this is bookkeeping, not a change anyone could conflict with.
+     * Announces a post again (its compliance check never ran): the post moves to the back of the
+     * waiting index, so the sweep looks at it once per interval, and the announcement is on the
+     * post's record and in the outbox in the same transaction. False when the post moved on
+     * meanwhile, or another sweep announced it since `announcedBefore` (of two overlapping
+     * sweeps, one announces). The revision is untouched: this is bookkeeping, not a change
+     * anyone could conflict with.
      */
-    async markAnnounced(post: Post, at: Date): Promise<boolean> {
-      return conditionalWrite(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.post(post.postId),
-          UpdateExpression: 'SET gsi1sk = :sk',
-          ConditionExpression: 'gsi1pk = :awaiting AND #revision = :revision',
-          ExpressionAttributeNames: { '#revision': 'revision' },
-          ExpressionAttributeValues: {
-            ':sk': `${at.toISOString()}#${post.postId}`,
-            ':awaiting': keys.postsAwaitingCheck,
-            ':revision': post.revision,
-          },
+    async reannounce(
+      post: Post,
+      announcedBefore: Date,
+      at: Date,
+      actor: string,
+      events: readonly PendingEvent[],
+    ): Promise<boolean> {
+      return conditionalCommit(
+        audit.commit({
+          stream: postStream(post.postId),
+          records: [
+            {
+              at: at.toISOString(),
+              actor,
+              action: 'post.reannounce',
+              subject: { postId: post.postId, version: post.version },
+              before: { status: post.status, version: post.version },
+              after: { status: post.status, version: post.version },
+            },
+          ],
+          writes: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.post(post.postId),
+                UpdateExpression: 'SET gsi1sk = :sk',
+                ConditionExpression:
+                  'gsi1pk = :awaiting AND gsi1sk <= :due AND #revision = :revision',
+                ExpressionAttributeNames: { '#revision': 'revision' },
+                ExpressionAttributeValues: {
+                  ':sk': `${at.toISOString()}#${post.postId}`,
+                  ':due': `${announcedBefore.toISOString()}#\uffff`,
+                  ':awaiting': keys.postsAwaitingCheck,
+                  ':revision': post.revision,
+                },
+              },
+            },
+          ],
+          conflict: `Post ${post.postId} moved on`,
+          events,
         }),
       );
     },

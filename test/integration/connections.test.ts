@@ -21,6 +21,7 @@ import { type FakeMastodon, startFakeMastodon } from '../fixtures/fake-networks/
 import { is } from '../fixtures/fake-networks/server';
 import { type FakeX, startFakeX } from '../fixtures/fake-networks/x';
 import { outboundTo } from '../fixtures/outbound';
+import { committedEvents } from '../fixtures/outbox-items';
 import { createShareStack } from '../fixtures/share-stack';
 import { type Arranged, arrangeCampaign, optedIn } from '../fixtures/sharing';
 import { startTrap } from '../fixtures/trap';
@@ -412,30 +413,33 @@ describe('connection expiry notices', () => {
       at,
       await credentials.seal(connection, { accessToken: 'li-token', expiresAt: end.toISOString() }),
     );
-    const notices = () =>
-      events.filter(
-        (e) =>
-          'employeeId' in e.detail &&
-          e.detail.employeeId === connection.employeeId &&
-          e.detail.network === 'linkedin',
+    // Committed with each notice, in the outbox the relay puts on the bus.
+    const notices = async () =>
+      (await committedEvents(TABLE, `employee#${connection.employeeId}`)).filter(
+        (e) => e.detail.network === 'linkedin' && e.detailType.startsWith('Connection'),
       );
+    // A bus that refuses every event changes nothing: the sweep no longer puts any.
+    const failingPublish = async () => {
+      throw new Error('PutEvents failed');
+    };
+    const sweepDeps = { employees: deps.employees, publish: failingPublish };
     const sweep = (days: number) =>
-      noticeExpiringConnections(new Date(at.getTime() + days * 86_400_000 + 60_000), {
-        employees: deps.employees,
-        publish,
-      });
+      noticeExpiringConnections(new Date(at.getTime() + days * 86_400_000 + 60_000), sweepDeps);
 
     await sweep(1);
-    expect(notices()).toHaveLength(0);
+    expect(await notices()).toHaveLength(0);
     await Promise.all([sweep(6), sweep(6)]);
     expect(
-      notices().map((e) => [e.detailType, (e.detail as { daysLeft?: number }).daysLeft]),
+      (await notices()).map((e) => [e.detailType, (e.detail as { daysLeft?: number }).daysLeft]),
     ).toEqual([['ConnectionExpiring', 3]]);
     expect((await deps.employees.getConnection(connection.employeeId, 'linkedin'))?.status).toBe(
       'expiring',
     );
     await Promise.all([sweep(9), sweep(9)]);
-    expect(notices().map((e) => e.detailType)).toEqual(['ConnectionExpiring', 'ConnectionExpired']);
+    expect((await notices()).map((e) => e.detailType)).toEqual([
+      'ConnectionExpiring',
+      'ConnectionExpired',
+    ]);
     expect((await deps.employees.get(connection.employeeId)).connections.linkedin?.status).toBe(
       'expired',
     );

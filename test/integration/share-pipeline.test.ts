@@ -26,7 +26,7 @@ import type { ShareJob } from '#shared/shares/share';
 import { defaultSharingPolicy } from '#shared/sharing/policy';
 import { sharingWindow } from '#shared/sharing/schedule';
 import { createAuditStore } from '#shared/store/audit';
-import { createCampaignStore } from '#shared/store/campaigns';
+import { campaignStream, createCampaignStore } from '#shared/store/campaigns';
 import { createDeferredJobStore, DEFERRED_SHARDS } from '#shared/store/deferred-jobs';
 import type { DirectoryCursor } from '#shared/store/employees';
 import { createEmployeeStore, DIRECTORY_SHARDS } from '#shared/store/employees';
@@ -37,6 +37,7 @@ import { createPostStore } from '#shared/store/posts';
 import { createSegmentStore } from '#shared/store/segments';
 import { createShareStore } from '#shared/store/shares';
 import { testCredentials } from '../fixtures/credentials';
+import { committedEvents } from '../fixtures/outbox-items';
 import { createShareStack } from '../fixtures/share-stack';
 import { type Arranged, arrangeCampaign, optedIn } from '../fixtures/sharing';
 import { OWN_TABLES } from './own-tables';
@@ -156,11 +157,11 @@ describe('dispatch → fan-out → worker → poll, on DynamoDB Local and fauxqs
 
   it('announces a due campaign exactly once', async () => {
     const { campaign } = await arrangeCampaign(stores, { count: 0 });
-    published.length = 0;
-    await dispatchDueCampaigns(now(), { campaigns, publish });
-    await dispatchDueCampaigns(now(), { campaigns, publish });
-    const due = published.filter(
-      (e) => e.detailType === 'CampaignDue' && campaignOf(e) === campaign.campaignId,
+    await dispatchDueCampaigns(now(), { campaigns });
+    await dispatchDueCampaigns(now(), { campaigns });
+    // Committed with the dispatch, in the outbox the relay puts on the bus.
+    const due = (await committedEvents(TABLE, campaignStream(campaign.campaignId))).filter(
+      (e) => e.detailType === 'CampaignDue',
     );
     expect(due).toHaveLength(1);
     expect((await campaigns.get(campaign.campaignId)).status).toBe('dispatched');

@@ -6,6 +6,7 @@ import { type FanOutDependencies, fanOutSlice } from '#functions/share-fanout/fa
 import { defaultApprovalPolicy } from '#shared/approvals/policy';
 import { defaultPolicy } from '#shared/compliance/policy';
 import type { EventDetail } from '#shared/events/catalogue';
+import type { EventMeta } from '#shared/events/outbox';
 import type { PendingEvent } from '#shared/events/publisher';
 import { newPostId } from '#shared/ids';
 import { newPost, type Post } from '#shared/posts/post';
@@ -19,7 +20,7 @@ import { createDeferredJobStore } from '#shared/store/deferred-jobs';
 import { createEmployeeStore } from '#shared/store/employees';
 import { createPostStore } from '#shared/store/posts';
 import { createSegmentStore } from '#shared/store/segments';
-import { outboxFeed } from '../fixtures/outbox';
+import { type CommittedEvent, outboxFeed } from '../fixtures/outbox';
 import { caller, content } from '../fixtures/posts';
 import { arrangeCampaign } from '../fixtures/sharing';
 import { createTestQueues, drainJobs } from './queues';
@@ -35,9 +36,21 @@ const outbox = outboxFeed(TABLE);
 const publish = async (events: readonly PendingEvent[]) => {
   published.push(...events);
 };
+/** A bus that refuses every event: the sweeps must not depend on it (they no longer call it). */
+const failingPublish = async (_: readonly PendingEvent[]) => {
+  throw new Error('PutEvents failed');
+};
 const minutes = (at: Date, n: number) => new Date(at.getTime() + n * 60_000);
-const announced = <T extends PendingEvent['detailType']>(type: T) =>
-  published.filter((e) => e.detailType === type).map((e) => e.detail as EventDetail<T>);
+/** Everything committed to the outbox so far, as the relay reads it. */
+const committed: CommittedEvent[] = [];
+const announced = async <T extends PendingEvent['detailType']>(type: T) => {
+  committed.push(...(await outbox.take()));
+  return committed
+    .filter((e) => e.detailType === type)
+    .map((e) => e.detail as EventDetail<T> & EventMeta);
+};
+const postSweepDeps = { posts, publish: failingPublish };
+const sliceSweepDeps = { campaigns, publish: failingPublish };
 
 /** A post submitted at `at` whose PostSubmitted never reached the compliance check. */
 const submittedPost = async (at: Date): Promise<Post> => {
@@ -64,26 +77,38 @@ const checkDeps = (at: Date) => ({
 });
 
 describe('posts submitted but never checked', () => {
-  it('re-announces PostSubmitted for a post left unchecked past the limit, and the check then runs once', async () => {
+  it('re-announces PostSubmitted through the outbox for a post left unchecked past the limit, with a new id, and the check then runs once whatever the order', async () => {
     const submittedAt = new Date();
     const post = await submittedPost(submittedAt);
-    published.length = 0;
+    const mine = async () =>
+      (await announced('PostSubmitted')).filter((e) => e.postId === post.postId);
+    const [original] = await mine();
 
-    await reannounceUncheckedPosts(minutes(submittedAt, 11), { posts, publish });
-    const again = announced('PostSubmitted').filter((e) => e.postId === post.postId);
-    expect(again).toEqual([expect.objectContaining({ postId: post.postId, version: 1 })]);
+    await reannounceUncheckedPosts(minutes(submittedAt, 11), postSweepDeps);
+    const again = (await mine()).slice(1);
+    expect(again).toEqual([
+      expect.objectContaining({ postId: post.postId, version: 1, actor: 'system:dispatcher' }),
+    ]);
+    // Not the submission's own event again: a consumer deduping by id must not drop it.
+    const event = again[0] as EventDetail<'PostSubmitted'> & EventMeta;
+    expect(event.id).not.toBe(original?.id);
+    expect(event.aggregate).toBe(original?.aggregate);
+    expect(event.sequence).toBeGreaterThan(original?.sequence ?? Infinity);
 
-    // The re-announced event runs the check; a duplicate of it changes nothing more.
-    const event = again[0] as EventDetail<'PostSubmitted'>;
+    // The re-announcement arrives first, then the late original, then both again: one check.
     await checkSubmittedPost(event, checkDeps(minutes(submittedAt, 11)));
     const checked = await posts.get(post.postId);
     expect(checked.compliance).toBeDefined();
-    await checkSubmittedPost(event, checkDeps(minutes(submittedAt, 12)));
+    for (const late of [original, event, original]) {
+      await checkSubmittedPost(late as typeof event, checkDeps(minutes(submittedAt, 12)));
+    }
     expect((await posts.get(post.postId)).revision).toBe(checked.revision);
+    expect(
+      (await announced('ComplianceChecked')).filter((e) => e.postId === post.postId),
+    ).toHaveLength(1);
 
-    published.length = 0;
-    await reannounceUncheckedPosts(minutes(submittedAt, 60), { posts, publish });
-    expect(announced('PostSubmitted').filter((e) => e.postId === post.postId)).toEqual([]);
+    await reannounceUncheckedPosts(minutes(submittedAt, 60), postSweepDeps);
+    expect(await mine()).toHaveLength(2);
   });
 
   it('checks a post once when the re-announced event and the original arrive together', async () => {
@@ -106,18 +131,25 @@ describe('posts submitted but never checked', () => {
   it('leaves a freshly submitted post to its check, and re-announces a stuck one once per interval', async () => {
     const submittedAt = new Date();
     const post = await submittedPost(submittedAt);
-    published.length = 0;
-    const mine = () => announced('PostSubmitted').filter((e) => e.postId === post.postId);
+    const mine = async () =>
+      (await announced('PostSubmitted')).filter(
+        (e) => e.postId === post.postId && e.actor === 'system:dispatcher',
+      );
 
-    await reannounceUncheckedPosts(minutes(submittedAt, 2), { posts, publish });
-    expect(mine()).toEqual([]);
+    await reannounceUncheckedPosts(minutes(submittedAt, 2), postSweepDeps);
+    expect(await mine()).toEqual([]);
 
-    await reannounceUncheckedPosts(minutes(submittedAt, 11), { posts, publish });
-    await reannounceUncheckedPosts(minutes(submittedAt, 12), { posts, publish });
-    expect(mine()).toHaveLength(1);
-    // Still unchecked a whole interval after the last announcement: announced again.
-    await reannounceUncheckedPosts(minutes(submittedAt, 22), { posts, publish });
-    expect(mine()).toHaveLength(2);
+    await Promise.all([
+      reannounceUncheckedPosts(minutes(submittedAt, 11), postSweepDeps),
+      reannounceUncheckedPosts(minutes(submittedAt, 11), postSweepDeps),
+    ]);
+    await reannounceUncheckedPosts(minutes(submittedAt, 12), postSweepDeps);
+    expect(await mine()).toHaveLength(1);
+    // Still unchecked a whole interval after the last announcement: announced again, anew.
+    await reannounceUncheckedPosts(minutes(submittedAt, 22), postSweepDeps);
+    const both = await mine();
+    expect(both).toHaveLength(2);
+    expect(new Set(both.map((e) => e.id)).size).toBe(2);
   });
 });
 
@@ -157,29 +189,45 @@ describe('campaigns whose fan-out slices stopped', () => {
       );
       if (!done) shard = s;
     }
-    published.length = 0;
-    const mine = () => announced('CampaignSliceDue').filter((e) => e.campaignId === campaignId);
+    const mine = async () =>
+      (await announced('CampaignSliceDue')).filter((e) => e.campaignId === campaignId);
 
-    await reannounceStalledSlices(minutes(startedAt, 3), { campaigns, publish });
-    expect(mine()).toEqual([]);
-    await reannounceStalledSlices(minutes(startedAt, 16), { campaigns, publish });
-    expect(mine()).toEqual([{ campaignId, shard }]);
-    await reannounceStalledSlices(minutes(startedAt, 17), { campaigns, publish });
-    expect(mine()).toHaveLength(1);
+    await reannounceStalledSlices(minutes(startedAt, 3), sliceSweepDeps);
+    expect(await mine()).toEqual([]);
+    await Promise.all([
+      reannounceStalledSlices(minutes(startedAt, 16), sliceSweepDeps),
+      reannounceStalledSlices(minutes(startedAt, 16), sliceSweepDeps),
+    ]);
+    const [again] = await mine();
+    expect(await mine()).toEqual([expect.objectContaining({ campaignId, shard })]);
+    await reannounceStalledSlices(minutes(startedAt, 17), sliceSweepDeps);
+    expect(await mine()).toHaveLength(1);
 
-    // The re-announced slice runs to its end; nothing is announced for it any more.
+    // The re-announced slice runs to its end; the same event again, or the original late, finds
+    // it done and does nothing: its jobs went out once.
     const resumedAt = minutes(startedAt, 17);
+    const event = { campaignId, shard, ...(again as EventMeta) };
     expect(
       await fanOutSlice(
-        { campaignId, shard },
+        event,
         fanOutDeps(() => resumedAt),
         () => 300_000,
       ),
     ).toBe(true);
-    expect((await campaigns.slice(campaignId, shard))?.done).toBe(true);
-    published.length = 0;
-    await reannounceStalledSlices(minutes(startedAt, 120), { campaigns, publish });
-    expect(mine()).toEqual([]);
+    const finished = await campaigns.slice(campaignId, shard);
+    expect(finished?.done).toBe(true);
+    for (const late of [event, { campaignId, shard }]) {
+      expect(
+        await fanOutSlice(
+          late,
+          fanOutDeps(() => resumedAt),
+          () => 300_000,
+        ),
+      ).toBe(true);
+    }
+    expect(await campaigns.slice(campaignId, shard)).toEqual(finished);
+    await reannounceStalledSlices(minutes(startedAt, 120), sliceSweepDeps);
+    expect(await mine()).toHaveLength(1);
     await drainJobs(queue.client, queue.queueUrl);
   });
 
@@ -204,11 +252,11 @@ describe('campaigns whose fan-out slices stopped', () => {
       ['scheduled', 'dispatched'],
       { actor: 'marketer', action: 'campaign.cancel', at: startedAt.toISOString() },
     );
-    published.length = 0;
-    const mine = () => announced('CampaignSliceDue').filter((e) => e.campaignId === campaignId);
-    await reannounceStalledSlices(minutes(startedAt, 16), { campaigns, publish });
-    await reannounceStalledSlices(minutes(startedAt, 60), { campaigns, publish });
-    expect(mine()).toEqual([]);
+    const mine = async () =>
+      (await announced('CampaignSliceDue')).filter((e) => e.campaignId === campaignId);
+    await reannounceStalledSlices(minutes(startedAt, 16), sliceSweepDeps);
+    await reannounceStalledSlices(minutes(startedAt, 60), sliceSweepDeps);
+    expect(await mine()).toEqual([]);
     await drainJobs(queue.client, queue.queueUrl);
   });
 });

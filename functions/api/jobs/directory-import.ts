@@ -108,8 +108,9 @@ export const addPart = async (
 };
 
 /**
- * Starts the import once its parts are all in. Starting again is harmless and announces the job
- * again, so a start whose announcement failed can simply be retried.
+ * Starts the import once its parts are all in. The start and the `JobRunDue` that sets the runner
+ * going are one transaction (the event as an outbox item), so a start can no longer be saved with
+ * its announcement lost; starting again changes nothing and answers the job as it stands.
  */
 export const startImport = async (deps: ApiDependencies, job: Job): Promise<Job> => {
   if (job.state === 'receiving') {
@@ -120,11 +121,9 @@ export const startImport = async (deps: ApiDependencies, job: Job): Promise<Job>
       );
     }
     const rowsTotal = Object.values(job.parts).reduce((n, p) => n + p.rows, 0);
-    await deps.jobs.start(job, rowsTotal, deps.now().toISOString());
+    await deps.jobs.start(job, rowsTotal, deps.now().toISOString(), [
+      event(DETAIL_TYPES.jobRunDue, { jobId: job.jobId }),
+    ]);
   }
-  const started = await deps.jobs.get(job.jobId);
-  if (started.state !== 'done') {
-    await deps.publish([event(DETAIL_TYPES.jobRunDue, { jobId: job.jobId })]);
-  }
-  return started;
+  return deps.jobs.get(job.jobId);
 };

@@ -91,8 +91,8 @@ const policyRoutes = <I extends object, P extends Versioned>(spec: {
           updatedBy: caller.userId,
           updatedAt: deps.now().toISOString(),
         } as unknown as P;
-        await store.replace(policy, current);
-        await deps.publish([
+        // Announced from the outbox, committed with the new version: never saved unannounced.
+        await store.replace(policy, current, [
           event(spec.detailType, { version: policy.version, actor: caller.userId }),
         ]);
         return { status: 200, body: { policy }, headers: { etag: etag(policy.version) } };
