@@ -373,6 +373,18 @@ describe('security', () => {
     expect(functions.clickRedirect.uses.table.indexes).toEqual([]);
   });
 
+  it('lets only the functions that declare the bus put events on it; the job runner commits its events in the outbox instead', () => {
+    const putters = (Object.keys(functions) as (keyof typeof functions)[]).filter((name) =>
+      statementsOf(name).some((s) => [s.Action].flat().includes('events:PutEvents')),
+    );
+    const declared = (Object.keys(functions) as (keyof typeof functions)[]).filter(
+      (name) => (functions[name].uses as { bus?: string }).bus === 'put',
+    );
+    expect(putters.sort()).toEqual(declared.sort());
+    expect(putters).not.toContain('jobRunner');
+    expect(functions.jobRunner.uses.table.partitions).toContain('outbox');
+  });
+
   it('lets the token key be used only with the encryption contexts Chorus seals with', () => {
     const kmsStatements = Object.keys(functions).flatMap((name) =>
       statementsOf(name as keyof typeof functions).filter((s) =>

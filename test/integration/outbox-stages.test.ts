@@ -1,17 +1,27 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiDependencies } from '#functions/api/dependencies';
 import { dispatchDueCampaigns } from '#functions/dispatcher/dispatch-due';
+import { sweepDeadlines } from '#functions/dispatcher/sweep-deadlines';
 import { runDirectoryImport, SAFETY_MARGIN_MS } from '#functions/job-runner/import-directory';
 import { fanOutSlice, startFanOut } from '#functions/share-fanout/fan-out';
+import { dynamo } from '#shared/aws';
 import type { EventDetail } from '#shared/events/catalogue';
 import type { PendingEvent } from '#shared/events/publisher';
+import { newPostId } from '#shared/ids';
+import { newPost } from '#shared/posts/post';
+import { auditRecordOf } from '#shared/posts/transitions';
 import { createJobScheduler } from '#shared/queue/job-scheduler';
 import { sendShareJobs } from '#shared/queue/share-queue';
 import { defaultSharingPolicy } from '#shared/sharing/policy';
 import { campaignStream } from '#shared/store/campaigns';
 import { createDeferredJobStore } from '#shared/store/deferred-jobs';
 import { jobAggregate } from '#shared/store/jobs';
+import { keys } from '#shared/store/keys';
+import { postStream } from '#shared/store/posts';
+import { createVersionedOutbox, EVENT_VERSION_ATTRIBUTE } from '#shared/store/versioned-outbox';
 import { apiEvent, callApi, type TestCaller } from '../fixtures/api-events';
+import { caller, content } from '../fixtures/posts';
 import { type BusEvent, relayedToBus } from '../fixtures/relay';
 import { arrangeCampaign } from '../fixtures/sharing';
 import { createTestQueues, drainJobs } from './queues';
@@ -121,6 +131,35 @@ describe('the dispatcher announcing a due campaign', () => {
   });
 });
 
+describe('the deadline sweep lapsing an approval', () => {
+  it('commits ApprovalLapsed and the PostSubmitted that starts the re-review with the lapse, so both reach the bus', async () => {
+    const author = caller('author', 'marketing');
+    const at = new Date(Date.now() - 60_000);
+    const draft = newPost(content(), { postId: newPostId(), author }, undefined, at);
+    const approved = {
+      ...draft,
+      status: 'approved' as const,
+      approvedAt: at.toISOString(),
+      approvalExpiresAt: at.toISOString(),
+    };
+    await deps.posts.save(approved, undefined, {
+      records: [auditRecordOf(undefined, approved, { type: 'create' }, author.userId)],
+    });
+
+    const sweeper = { posts: deps.posts, publish: failingPublish };
+    await sweepDeadlines(new Date(), sweeper);
+    expect((await deps.posts.get(draft.postId)).status).toBe('submitted');
+    const lapsed = await delivered(postStream(draft.postId), 'ApprovalLapsed');
+    const resubmitted = await delivered(postStream(draft.postId), 'PostSubmitted');
+    expect(lapsed.map((e) => e.detail)).toEqual([expect.objectContaining({ to: 'submitted' })]);
+    expect(resubmitted.map((e) => e.detail)).toEqual([
+      expect.objectContaining({ actor: 'system:dispatcher', from: 'approved' }),
+    ]);
+    // One commit, the lapse first: the re-review's start is the later sequence.
+    expect(resubmitted[0]?.detail.sequence).toBe((lapsed[0]?.detail.sequence ?? 0) + 1);
+  });
+});
+
 describe('a policy change', () => {
   it('commits its PolicyUpdated event with the new version, so it reaches the bus though PutEvents fails', async () => {
     const current = await call('GET /policies/sharing');
@@ -187,5 +226,36 @@ describe('a directory import job', () => {
       counts: { created: 5, updated: 0, unchanged: 0, rejected: 0 },
     });
     expect(await delivered(jobAggregate(jobId), 'JobRunDue')).toHaveLength(2);
+  });
+});
+
+describe('the versioned outbox (events of an aggregate with no audit chain)', () => {
+  const outbox = createVersionedOutbox(TABLE);
+  const jobId = `versioned-${run}`;
+  const change = (detail: string, condition = 'attribute_exists(pk)') => ({
+    aggregate: jobAggregate(jobId),
+    update: {
+      Key: keys.job(jobId),
+      set: ['note = :note'],
+      condition,
+      values: { ':note': detail },
+    },
+    events: [{ detailType: 'JobRunDue' as const, detail: { jobId } }],
+  });
+
+  it('numbers racing commits apart, each after the last, and writes nothing when the change no longer applies', async () => {
+    await dynamo().send(new PutCommand({ TableName: TABLE, Item: { ...keys.job(jobId) } }));
+    const results = await Promise.all(['a', 'b', 'c'].map((d) => outbox.commit(change(d))));
+    expect(results).toEqual([true, true, true]);
+    const events = await delivered(jobAggregate(jobId), 'JobRunDue');
+    expect(events.map((e) => e.detail.sequence).sort()).toEqual([100, 200, 300]);
+    expect(new Set(events.map((e) => e.detail.id)).size).toBe(3);
+
+    expect(await outbox.commit(change('d', 'attribute_not_exists(pk)'))).toBe(false);
+    const { Item } = await dynamo().send(
+      new GetCommand({ TableName: TABLE, Key: keys.job(jobId), ConsistentRead: true }),
+    );
+    expect(Item?.[EVENT_VERSION_ATTRIBUTE]).toBe(3);
+    expect(await delivered(jobAggregate(jobId), 'JobRunDue')).toHaveLength(3);
   });
 });
