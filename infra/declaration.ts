@@ -240,11 +240,12 @@ export const functions = {
           'post',
           'segments',
           'policy',
+          'spend',
+          'outbox',
         ],
         indexes: ['gsi1'],
       },
       shareQueue: 'send',
-      bus: 'put',
     },
     trigger: {
       kind: 'event',

@@ -19,6 +19,7 @@ import { createDeferredJobStore } from '#shared/store/deferred-jobs';
 import { createEmployeeStore } from '#shared/store/employees';
 import { createPostStore } from '#shared/store/posts';
 import { createSegmentStore } from '#shared/store/segments';
+import { createSpendStore } from '#shared/store/spend';
 import { outboxFeed } from '../fixtures/outbox';
 import { caller, content } from '../fixtures/posts';
 import { arrangeCampaign } from '../fixtures/sharing';
@@ -136,7 +137,7 @@ describe('campaigns whose fan-out slices stopped', () => {
       (jobs) => sendShareJobs(queue.queueUrl, jobs),
       createDeferredJobStore(TABLE),
     ),
-    publish,
+    spend: createSpendStore(TABLE),
     now,
     pageSize: 1,
   });

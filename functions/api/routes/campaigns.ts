@@ -234,7 +234,7 @@ const Progress = z.object({
   deferred: z.number().int(),
   excluded: z.record(z.string(), z.number().int()),
   slicesDone: z.number().int(),
-  slices: z.array(FanOutSlice.omit({ cursor: true })),
+  slices: z.array(FanOutSlice.omit({ cursor: true, claim: true })),
 });
 
 export const getCampaign = defineRoute({
@@ -264,7 +264,7 @@ export const getCampaign = defineRoute({
       deferred: slices.reduce((n, s) => n + s.deferred, 0),
       excluded,
       slicesDone: slices.filter((s) => s.done).length,
-      slices: slices.map(({ cursor: _cursor, ...slice }) => slice),
+      slices: slices.map(({ cursor: _cursor, claim: _claim, ...slice }) => slice),
     };
     return { status: 200, body: { campaign, fanOut } };
   },
