@@ -319,14 +319,24 @@ export const functions = {
   },
   jobRunner: {
     entry: 'functions/job-runner/handler.ts',
-    description: 'Runs long work in the background (directory imports), slice by slice',
+    description:
+      'Runs long work in the background (directory imports, campaign previews), slice by slice',
     memoryMb: 1024,
     // Lambda's longest run; a job longer than one run hands itself on to a fresh invocation.
     timeoutSeconds: 900,
     uses: {
       table: {
         access: 'readWrite',
-        partitions: [...AUDITED, 'backgroundJob', 'employee', 'employeeEmail'],
+        partitions: [
+          ...AUDITED,
+          'backgroundJob',
+          'employee',
+          'employeeEmail',
+          'post',
+          'segments',
+          'policy',
+          'outbox',
+        ],
         indexes: [],
       },
       bus: 'put',

@@ -27,6 +27,7 @@ export const TABLE = `chorus-test-${fileName}`;
  */
 const READS_OUTBOX = new Set([
   'approval-property',
+  'campaign-preview-job',
   'fan-out-deliveries',
   'four-eyes',
   'stuck-work',
