@@ -181,7 +181,7 @@ describe('campaign preview as a background job', () => {
     expect(
       (await call('marketing', 'GET /jobs/{jobId}', { pathParameters: { jobId: importId } }))
         .status,
-    ).toBe(404);
+    ).toBe(403);
   });
 
   it('creates a campaign without reading the directory in the request', async () => {

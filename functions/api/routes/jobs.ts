@@ -5,7 +5,7 @@ import { defineRoute } from '#functions/api/route';
 import { hasAnyRole } from '#shared/auth/roles';
 import { billingMonthOf } from '#shared/campaigns/cost';
 import { PreviewSample, previewResult } from '#shared/campaigns/preview';
-import { NotFoundError } from '#shared/errors';
+import { ForbiddenError } from '#shared/errors';
 import {
   ImportCounts,
   JOB_READERS,
@@ -66,14 +66,16 @@ export const JobAnswer = z.object({
   preview: PreviewAnswer.optional(),
 });
 
-/** A job the caller may follow; one of another kind is as unknown to them as a missing one. */
+/** A job the caller may follow: one of a kind only admins start (an import) is refused to others. */
 const readableJob = async (
   deps: ApiDependencies,
   jobId: string,
   caller: Parameters<typeof hasAnyRole>[0],
 ) => {
   const job = await deps.jobs.get(jobId);
-  if (!hasAnyRole(caller, JOB_READERS[job.kind])) throw new NotFoundError('Job', jobId);
+  if (!hasAnyRole(caller, JOB_READERS[job.kind])) {
+    throw new ForbiddenError(`Only ${JOB_READERS[job.kind].join(' and ')} may follow this job`);
+  }
   return job;
 };
 
