@@ -240,11 +240,12 @@ export const functions = {
           'post',
           'segments',
           'policy',
+          'spend',
+          'outbox',
         ],
         indexes: ['gsi1'],
       },
       shareQueue: 'send',
-      bus: 'put',
     },
     trigger: {
       kind: 'event',
@@ -318,7 +319,8 @@ export const functions = {
   },
   jobRunner: {
     entry: 'functions/job-runner/handler.ts',
-    description: 'Runs long work in the background (directory imports), slice by slice',
+    description:
+      'Runs long work in the background (directory imports, campaign previews), slice by slice',
     memoryMb: 1024,
     // Lambda's longest run; a job longer than one run hands itself on to a fresh invocation.
     timeoutSeconds: 900,
@@ -326,7 +328,16 @@ export const functions = {
       table: {
         access: 'readWrite',
         // A run handing the rest on commits its JobRunDue in the outbox, never on the bus.
-        partitions: [...AUDITED, 'outbox', 'backgroundJob', 'employee', 'employeeEmail'],
+        partitions: [
+          ...AUDITED,
+          'backgroundJob',
+          'employee',
+          'employeeEmail',
+          'post',
+          'segments',
+          'policy',
+          'outbox',
+        ],
         indexes: [],
       },
     },

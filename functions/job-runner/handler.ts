@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { runDirectoryImport } from '#functions/job-runner/import-directory';
+import { runCampaignPreview } from '#functions/job-runner/preview-campaign';
 import { now } from '#shared/clock';
 import { loadConfig, nonEmpty } from '#shared/config';
 import { parseEvent } from '#shared/events/catalogue';
@@ -9,21 +10,33 @@ import { logger } from '#shared/logger';
 import { createAuditStore } from '#shared/store/audit';
 import { createEmployeeStore } from '#shared/store/employees';
 import { createJobStore } from '#shared/store/jobs';
+import { createSharingPolicyStore } from '#shared/store/policies';
+import { createPostStore } from '#shared/store/posts';
+import { createSegmentStore } from '#shared/store/segments';
 
 const config = loadConfig({ TABLE_NAME: nonEmpty });
 const audit = createAuditStore(config.TABLE_NAME);
+const sharingPolicies = createSharingPolicyStore(config.TABLE_NAME, audit);
 const deps = {
   jobs: createJobStore(config.TABLE_NAME),
   employees: createEmployeeStore(config.TABLE_NAME, audit),
+  posts: createPostStore(config.TABLE_NAME, audit),
+  segments: createSegmentStore(config.TABLE_NAME, audit),
+  sharingPolicy: () => sharingPolicies.current(),
   audit,
   now,
 };
 
-/** `JobRunDue`: work on a background job until it is done or this invocation's time runs short. */
+/**
+ * `JobRunDue`: work on a background job until it is done or this invocation's time runs short;
+ * the job's kind says which work it is.
+ */
 export const handler = middy<EventBridgeEvent<string, unknown>, void>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event, context) => {
-    await runDirectoryImport(parseEvent('JobRunDue', event), deps, () =>
-      context.getRemainingTimeInMillis(),
-    );
+    const due = parseEvent('JobRunDue', event);
+    const timeLeft = () => context.getRemainingTimeInMillis();
+    const job = await deps.jobs.get(due.jobId);
+    if (job.kind === 'campaignPreview') await runCampaignPreview(due, deps, timeLeft);
+    else await runDirectoryImport(due, deps, timeLeft);
   });

@@ -1,24 +1,27 @@
-import type { Campaign, FanOutSlice } from '#shared/campaigns/campaign';
+import { randomUUID } from 'node:crypto';
+import type { Campaign, FanOutSlice, PageClaim } from '#shared/campaigns/campaign';
+import { billingMonthOf, pricePerPostUsd } from '#shared/campaigns/cost';
 import { inAnyOf } from '#shared/employees/segment';
 import { DETAIL_TYPES, type EventDetail } from '#shared/events/catalogue';
-import { event, type Publish } from '#shared/events/publisher';
+import { event } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
-import type { JobScheduler } from '#shared/queue/job-scheduler';
+import type { JobScheduler, TimedJob } from '#shared/queue/job-scheduler';
 import { planShares } from '#shared/sharing/plan';
 import type { SharingPolicy } from '#shared/sharing/policy';
 import type { CampaignStore } from '#shared/store/campaigns';
 import { DIRECTORY_SHARDS, type EmployeeStore } from '#shared/store/employees';
 import type { PostStore } from '#shared/store/posts';
 import type { SegmentStore } from '#shared/store/segments';
+import type { SpendStore } from '#shared/store/spend';
 
 export interface FanOutDependencies {
   campaigns: CampaignStore;
   posts: PostStore;
   employees: EmployeeStore;
   segments: SegmentStore;
+  spend: SpendStore;
   sharingPolicy: () => Promise<SharingPolicy>;
   schedule: JobScheduler;
-  publish: Publish;
   now: () => Date;
   /** Employees read per page; each page is planned, sent and checkpointed before the next. */
   pageSize?: number;
@@ -27,10 +30,18 @@ export interface FanOutDependencies {
 const PAGE_SIZE = 500;
 /** Stop taking pages with this much time left, and let a fresh invocation carry on. */
 const SAFETY_MARGIN_MS = 60_000;
+/**
+ * How long a run holds a page while it sends the page's jobs (seconds of work). Past it, another
+ * run may take the page over; well inside the stalled-slice sweep's 15 minutes.
+ */
+const CLAIM_MS = 5 * 60_000;
+/** Claims lost to other campaigns' spending before this run gives up and lets a retry continue. */
+const MAX_BUDGET_RACES = 10;
 
 /**
  * A due campaign becomes one slice per directory shard, each its own invocation: no single run
- * has to walk a 100,000-person company, and the slices run in parallel.
+ * has to walk a 100,000-person company, and the slices run in parallel. The slice events are
+ * committed once per campaign, with the audit entry that says fan-out started.
  */
 export const startFanOut = async (
   due: EventDetail<'CampaignDue'>,
@@ -45,12 +56,15 @@ export const startFanOut = async (
     });
     return 0;
   }
-  await deps.publish(
+  const announced = await deps.campaigns.announceSlices(
+    campaign,
+    deps.now(),
     Array.from({ length: DIRECTORY_SHARDS }, (_, shard) =>
       event(DETAIL_TYPES.campaignSliceDue, { campaignId: campaign.campaignId, shard }),
     ),
   );
-  return DIRECTORY_SHARDS;
+  if (!announced) logger.info('Fan-out already started', { campaignId: campaign.campaignId });
+  return announced ? DIRECTORY_SHARDS : 0;
 };
 
 const emptySlice = (shard: number): FanOutSlice => ({
@@ -61,13 +75,18 @@ const emptySlice = (shard: number): FanOutSlice => ({
   deferred: 0,
   invited: 0,
   excluded: {},
+  costUsd: 0,
 });
 
 /**
- * Fans out one shard of the directory, page by page. After each page the checkpoint moves on
- * (conditionally), so a retried or continued run resumes at the next page; a page whose jobs were
- * sent but whose checkpoint was not written is sent again, which the worker makes harmless.
- * Returns true when the shard is done, false when it handed the rest to a fresh invocation.
+ * Fans out one shard of the directory, page by page. Each page is first claimed by this run
+ * (with its share of the monthly budget), then its jobs are sent, then the checkpoint moves on and
+ * releases the claim. A duplicated or stale slice event therefore sends nothing: it finds the page
+ * claimed, the checkpoint moved on, or the slice done. Only a run that died holding a page has it
+ * sent again once the claim lapses, which the worker makes harmless. Jobs beyond the month's
+ * budget are not sent; they are counted as `over_budget` on the slice.
+ * Returns true when the shard is done, false when it handed the rest to a fresh invocation or
+ * left it to another run.
  */
 export const fanOutSlice = async (
   due: EventDetail<'CampaignSliceDue'>,
@@ -78,14 +97,11 @@ export const fanOutSlice = async (
   if (campaign.status === 'cancelled') return true;
   let slice = (await deps.campaigns.slice(campaign.campaignId, due.shard)) ?? emptySlice(due.shard);
   if (slice.done) return true;
-  const { isMember, postTopics, policy } = await planningContext(campaign, deps);
+  const context = await planningContext(campaign, deps);
+  const run = randomUUID();
 
+  // At least one page per run, so a run started late still makes progress.
   while (!slice.done) {
-    if (timeLeftMs() < SAFETY_MARGIN_MS) {
-      await deps.publish([event(DETAIL_TYPES.campaignSliceDue, due)]);
-      logger.info('Fan-out slice continues in a new invocation', { ...due, pages: slice.pages });
-      return false;
-    }
     const page = await deps.employees.directoryPage(
       due.shard,
       slice.cursor,
@@ -93,15 +109,27 @@ export const fanOutSlice = async (
     );
     const plan = planShares({
       campaign,
-      postTopics,
-      inCampaignSegments: isMember,
-      policy,
+      postTopics: context.postTopics,
+      inCampaignSegments: context.isMember,
+      policy: context.policy,
       employees: page.employees,
     });
-    const sent = await deps.schedule(plan.jobs, deps.now());
+    const claim = await claimPage(campaign, slice, plan.jobs, context, run, deps);
+    if (!claim) {
+      logger.info('Another run is fanning out this slice; leaving it to that one', { ...due });
+      return false;
+    }
+    const sent = await deps.schedule(plan.jobs.slice(0, claim.sendable), deps.now());
     const excluded = { ...slice.excluded };
-    for (const [reason, count] of Object.entries(plan.excluded)) {
+    const overBudget = plan.jobs.length - claim.sendable;
+    for (const [reason, count] of Object.entries({
+      ...plan.excluded,
+      ...(overBudget > 0 ? { over_budget: overBudget } : {}),
+    })) {
       excluded[reason] = (excluded[reason] ?? 0) + count;
+    }
+    if (overBudget > 0) {
+      logger.warn('Monthly budget reached: shares not sent', { ...due, overBudget });
     }
     const next: FanOutSlice = {
       shard: due.shard,
@@ -112,9 +140,24 @@ export const fanOutSlice = async (
       deferred: slice.deferred + sent.deferred,
       invited: slice.invited + plan.invited,
       excluded,
+      costUsd: roundUsd(slice.costUsd + claim.costUsd),
     };
-    if (!(await deps.campaigns.advanceSlice(campaign.campaignId, next, deps.now()))) {
-      logger.info('Another run is fanning out this slice; leaving it to that one', { ...due });
+    // Handing over is committed with the checkpoint it continues from: no checkpoint without its
+    // continuation, and no continuation for a checkpoint another run wrote.
+    const handOver = !next.done && timeLeftMs() < SAFETY_MARGIN_MS;
+    const advanced = await deps.campaigns.advanceSlice(
+      campaign.campaignId,
+      next,
+      run,
+      deps.now(),
+      handOver ? [event(DETAIL_TYPES.campaignSliceDue, due)] : [],
+    );
+    if (!advanced) {
+      logger.info('This run lost its claim on the page; leaving the slice to another', { ...due });
+      return false;
+    }
+    if (handOver) {
+      logger.info('Fan-out slice continues in a new invocation', { ...due, pages: next.pages });
       return false;
     }
     slice = next;
@@ -125,8 +168,69 @@ export const fanOutSlice = async (
     queued: slice.queued,
     deferred: slice.deferred,
     excluded: slice.excluded,
+    costUsd: slice.costUsd,
   });
   return true;
+};
+
+/** Fees are summed per job in fractions of a cent; a micro-dollar is exact enough to compare. */
+const roundUsd = (usd: number) => Math.round(usd * 1e6) / 1e6;
+
+type PlanningContext = Awaited<ReturnType<typeof planningContext>>;
+
+/**
+ * Claims the slice's next page and reserves the fees of as many of its jobs as the month's budget
+ * still allows, in plan order. A run taking over a lapsed claim of the same page keeps its
+ * reservation rather than spending twice. Undefined when another run has the page.
+ */
+const claimPage = async (
+  campaign: Campaign,
+  slice: FanOutSlice,
+  jobs: readonly TimedJob[],
+  context: PlanningContext,
+  run: string,
+  deps: FanOutDependencies,
+): Promise<PageClaim | undefined> => {
+  const now = deps.now();
+  const until = new Date(now.getTime() + CLAIM_MS).toISOString();
+  if (slice.claim) {
+    const kept = { ...slice.claim, run, until };
+    const outcome = await deps.campaigns.claimPage(
+      campaign.campaignId,
+      slice.shard,
+      slice.pages,
+      kept,
+      now,
+    );
+    return outcome === 'claimed' ? kept : undefined;
+  }
+  const month = billingMonthOf(now.toISOString());
+  const budget = context.policy.monthlyBudgetUsd;
+  for (let race = 0; race < MAX_BUDGET_RACES; race++) {
+    const room =
+      budget === null ? Number.POSITIVE_INFINITY : budget - (await deps.spend.committed(month));
+    let sendable = 0;
+    let costUsd = 0;
+    for (const { job } of jobs) {
+      const cost = pricePerPostUsd(job.network, context.hasLink);
+      if (costUsd + cost > room + 1e-9) break;
+      costUsd += cost;
+      sendable += 1;
+    }
+    costUsd = roundUsd(costUsd);
+    const claim: PageClaim = { run, until, sendable, costUsd };
+    const outcome = await deps.campaigns.claimPage(
+      campaign.campaignId,
+      slice.shard,
+      slice.pages,
+      claim,
+      now,
+      costUsd > 0 ? deps.spend.commitment(month, costUsd, budget) : undefined,
+    );
+    if (outcome === 'claimed') return claim;
+    if (outcome === 'taken') return undefined;
+  }
+  throw new Error(`Spend for ${month} kept changing while claiming a page; retry the slice`);
 };
 
 const planningContext = async (campaign: Campaign, deps: FanOutDependencies) => {
@@ -135,5 +239,10 @@ const planningContext = async (campaign: Campaign, deps: FanOutDependencies) => 
     deps.segments.all(),
     deps.sharingPolicy(),
   ]);
-  return { isMember: inAnyOf(segments, campaign.segments), postTopics: post.topics, policy };
+  return {
+    isMember: inAnyOf(segments, campaign.segments),
+    postTopics: post.topics,
+    hasLink: Boolean(post.link),
+    policy,
+  };
 };

@@ -5,7 +5,6 @@ import { fanOutSlice, startFanOut } from '#functions/share-fanout/fan-out';
 import { now } from '#shared/clock';
 import { loadConfig, nonEmpty } from '#shared/config';
 import { DETAIL_TYPES, parseEvent } from '#shared/events/catalogue';
-import { publisherFor } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
 import { createJobScheduler } from '#shared/queue/job-scheduler';
 import { sendShareJobs } from '#shared/queue/share-queue';
@@ -16,11 +15,11 @@ import { createEmployeeStore } from '#shared/store/employees';
 import { createSharingPolicyStore } from '#shared/store/policies';
 import { createPostStore } from '#shared/store/posts';
 import { createSegmentStore } from '#shared/store/segments';
+import { createSpendStore } from '#shared/store/spend';
 
 const config = loadConfig({
   TABLE_NAME: nonEmpty,
   SHARE_QUEUE_URL: nonEmpty,
-  EVENT_BUS_NAME: nonEmpty,
 });
 const audit = createAuditStore(config.TABLE_NAME);
 const sharingPolicies = createSharingPolicyStore(config.TABLE_NAME, audit);
@@ -29,12 +28,12 @@ const deps = {
   posts: createPostStore(config.TABLE_NAME, audit),
   employees: createEmployeeStore(config.TABLE_NAME, audit),
   segments: createSegmentStore(config.TABLE_NAME, audit),
+  spend: createSpendStore(config.TABLE_NAME),
   sharingPolicy: () => sharingPolicies.current(),
   schedule: createJobScheduler(
     (jobs) => sendShareJobs(config.SHARE_QUEUE_URL, jobs),
     createDeferredJobStore(config.TABLE_NAME),
   ),
-  publish: publisherFor(config.EVENT_BUS_NAME),
   now,
 };
 

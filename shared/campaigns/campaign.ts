@@ -55,6 +55,20 @@ export const Campaign = z.object({
 });
 export type Campaign = z.infer<typeof Campaign>;
 
+/**
+ * A run's hold on the next page of a slice, taken before the page's jobs are sent: a duplicate
+ * delivery of the slice's event finds it held and sends nothing. It lapses at `until`, so a run
+ * that died holding it only delays the page. `sendable` is how many of the page's jobs fit the
+ * monthly budget, reserved with the hold; a run taking over a lapsed hold keeps that reservation.
+ */
+export const PageClaim = z.object({
+  run: z.string(),
+  until: z.iso.datetime(),
+  sendable: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative(),
+});
+export type PageClaim = z.infer<typeof PageClaim>;
+
 /** How far the fan-out of one directory shard got: the checkpoint a retried run resumes from. */
 export const FanOutSlice = z.object({
   shard: z.number().int().nonnegative(),
@@ -65,6 +79,10 @@ export const FanOutSlice = z.object({
   deferred: z.number().int().nonnegative(),
   /** People in the campaign's segments, active and in the programme: offered a share or a suggestion. */
   invited: z.number().int().nonnegative().default(0),
+  /** Per reason, the people who got no share; `over_budget` when the month's budget ran out. */
   excluded: z.record(z.string(), z.number().int().nonnegative()),
+  /** Network API fees this slice's jobs committed to the month's spend. */
+  costUsd: z.number().nonnegative().default(0),
+  claim: PageClaim.optional(),
 });
 export type FanOutSlice = z.infer<typeof FanOutSlice>;

@@ -9,6 +9,13 @@ export const PUBLISH_PRICE_USD: Record<string, { post: number; postWithLink: num
   x: { post: 0.015, postWithLink: 0.2 },
 };
 
+/** What one post costs on a network, unrounded: a budget is spent one job at a time. */
+export const pricePerPostUsd = (network: NetworkName | string, hasLink: boolean): number => {
+  const price = PUBLISH_PRICE_USD[network];
+  if (!price) return 0;
+  return hasLink ? price.postWithLink : price.post;
+};
+
 export const publishCostUsd = (
   network: NetworkName | string,
   recipients: number,

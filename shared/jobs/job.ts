@@ -1,13 +1,22 @@
 import { z } from 'zod';
+import type { Role } from '#shared/auth/roles';
+import { PreviewProgress } from '#shared/campaigns/preview';
 import { EmployeeRequest } from '#shared/employees/employee';
 
 /**
- * Long work (a directory import) runs as a job: the request that starts it answers at once, the
+ * Long work (a directory import, a campaign preview) runs as a job: the request that starts it answers at once, the
  * job runner works through it in slices with a checkpoint, and anyone who may start it reads its
  * progress. A job's file arrives in parts, each under the API's body cap.
  */
-export const JOB_KINDS = ['directoryImport'] as const;
+export const JOB_KINDS = ['directoryImport', 'campaignPreview'] as const;
 export const JobKind = z.enum(JOB_KINDS);
+export type JobKind = z.infer<typeof JobKind>;
+
+/** Who may follow a job of each kind: those who may start it. */
+export const JOB_READERS: Record<JobKind, readonly Role[]> = {
+  directoryImport: ['admin'],
+  campaignPreview: ['marketing', 'admin'],
+};
 
 /** `receiving` parts → `queued` (started) → `running` → `done`; nothing else moves it. */
 export const JobState = z.enum(['receiving', 'queued', 'running', 'done']);
@@ -63,6 +72,8 @@ export const Job = z.object({
   rowsDone: z.number().int(),
   counts: ImportCounts,
   checkpoint: JobCheckpoint,
+  /** A campaign preview's request, its walk through the directory and its tallies so far. */
+  preview: PreviewProgress.optional(),
 });
 export type Job = z.infer<typeof Job>;
 

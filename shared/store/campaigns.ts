@@ -1,10 +1,16 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
-import { Campaign, FanOutSlice } from '#shared/campaigns/campaign';
-import { NotFoundError } from '#shared/errors';
+import { Campaign, FanOutSlice, type PageClaim } from '#shared/campaigns/campaign';
+import { cancellationCodes, NotFoundError } from '#shared/errors';
 import type { PendingEvent } from '#shared/events/publisher';
 import type { AuditStore } from '#shared/store/audit';
 import { conditionalCommit, conditionalWrite } from '#shared/store/conditional';
+import { countedOutboxWrites } from '#shared/store/counted-outbox';
 import { keys, withoutKeys } from '#shared/store/keys';
 import { itemsWithPrefix } from '#shared/store/query-pages';
 import type { TransactItem } from '#shared/store/transact';
@@ -138,26 +144,145 @@ export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
   },
 
   /**
-   * Moves a checkpoint one page on, if nobody else did: two runs of the same slice (a duplicate
-   * event) cannot both advance it, and the loser stops.
+   * Holds the slice's next page (the one after `pages`) for one run, with the page's share of the
+   * month's spend when `spend` is given, in one transaction. `taken`: another run holds it or moved
+   * the slice on; `over_budget`: the spend's condition failed (another campaign spent meanwhile),
+   * so the caller re-reads what is left and claims again.
    */
-  async advanceSlice(campaignId: string, next: FanOutSlice, at: Date): Promise<boolean> {
-    return conditionalWrite(
-      new PutCommand({
+  async claimPage(
+    campaignId: string,
+    shard: number,
+    pages: number,
+    claim: PageClaim,
+    at: Date,
+    spend?: TransactItem,
+  ): Promise<'claimed' | 'taken' | 'over_budget'> {
+    // Fields a first claim fills in, so the item reads as a checkpoint at page 0.
+    const defaults = {
+      pages: 0,
+      done: false,
+      queued: 0,
+      deferred: 0,
+      invited: 0,
+      excluded: {},
+      costUsd: 0,
+      checkpointAt: at.toISOString(),
+      // In the running index from the first claim, so the stalled-slice sweep finds a slice
+      // whose first run died holding its first page.
+      ...runningIndexKeys(campaignId, shard, at),
+    };
+    const names = Object.keys(defaults);
+    const slice: TransactItem = {
+      Update: {
         TableName: tableName,
-        Item: {
-          ...keys.fanOutSlice(campaignId, next.shard),
-          ...next,
-          campaignId,
-          checkpointAt: at.toISOString(),
-          // A slice not done stays findable by its last checkpoint, so one that stopped (its
-          // continuation lost, its function failing) is noticed and announced again.
-          ...(next.done ? {} : runningIndexKeys(campaignId, next.shard, at)),
+        Key: keys.fanOutSlice(campaignId, shard),
+        UpdateExpression: `SET #claim = :claim, #campaignId = :campaignId, #shard = :shard, ${names
+          .map((_, i) => `#d${i} = if_not_exists(#d${i}, :d${i})`)
+          .join(', ')}`,
+        ConditionExpression:
+          '(attribute_not_exists(pk) OR (#d0 = :pages AND #d1 = :false)) AND ' +
+          '(attribute_not_exists(#claim) OR #claim.#until < :at)',
+        ExpressionAttributeNames: {
+          '#claim': 'claim',
+          '#until': 'until',
+          '#shard': 'shard',
+          '#campaignId': 'campaignId',
+          ...Object.fromEntries(names.map((name, i) => [`#d${i}`, name])),
         },
-        ConditionExpression: next.pages === 1 ? 'attribute_not_exists(pk)' : 'pages = :previous',
-        ...(next.pages === 1 ? {} : { ExpressionAttributeValues: { ':previous': next.pages - 1 } }),
+        ExpressionAttributeValues: {
+          ':claim': claim,
+          ':campaignId': campaignId,
+          ':shard': shard,
+          ':at': at.toISOString(),
+          ':pages': pages,
+          ':false': false,
+          ...Object.fromEntries(Object.values(defaults).map((value, i) => [`:d${i}`, value])),
+        },
+      },
+    };
+    try {
+      await dynamo().send(
+        new TransactWriteCommand({ TransactItems: [slice, ...(spend ? [spend] : [])] }),
+      );
+      return 'claimed';
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes?.[0] === 'ConditionalCheckFailed') return 'taken';
+      if (codes?.[1] === 'ConditionalCheckFailed') return 'over_budget';
+      throw error;
+    }
+  },
+
+  /**
+   * Moves a checkpoint one page on, only for the run holding the page, and releases the hold; the
+   * events it causes (a hand-over to a fresh run) are committed with it, numbered by `pages`.
+   * False when the run lost its hold (it lapsed and another run took the page).
+   */
+  async advanceSlice(
+    campaignId: string,
+    next: FanOutSlice,
+    run: string,
+    at: Date,
+    events: readonly PendingEvent[] = [],
+  ): Promise<boolean> {
+    const { claim: _released, ...checkpoint } = next;
+    return conditionalWrite(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...keys.fanOutSlice(campaignId, next.shard),
+                ...checkpoint,
+                campaignId,
+                checkpointAt: at.toISOString(),
+                // A slice not done stays findable by its last checkpoint, so one that stopped (its
+                // continuation lost, its function failing) is noticed and announced again.
+                ...(next.done ? {} : runningIndexKeys(campaignId, next.shard, at)),
+              },
+              ConditionExpression: 'pages = :previous AND #claim.#run = :run',
+              ExpressionAttributeNames: { '#claim': 'claim', '#run': 'run' },
+              ExpressionAttributeValues: { ':previous': next.pages - 1, ':run': run },
+            },
+          },
+          ...countedOutboxWrites(
+            tableName,
+            sliceAggregate(campaignId, next.shard),
+            next.pages,
+            events,
+            at,
+          ),
+        ],
       }),
     );
+  },
+
+  /**
+   * Announces one slice event per directory shard, once per campaign: a duplicated `CampaignDue`
+   * finds the step done and announces nothing. The events are committed with the audit entry.
+   */
+  async announceSlices(
+    campaign: Campaign,
+    at: Date,
+    events: readonly PendingEvent[],
+  ): Promise<boolean> {
+    const entries = await audit.commit({
+      stream: `campaign#${campaign.campaignId}`,
+      records: [
+        {
+          actor: 'system',
+          action: 'campaign.fan_out_started',
+          at: at.toISOString(),
+          subject: { campaignId: campaign.campaignId, postId: campaign.postId },
+          before: null,
+          after: { slices: events.length },
+        },
+      ],
+      dedupeKey: `fanout#${campaign.campaignId}`,
+      events,
+    });
+    return entries.length > 0;
   },
 
   /** Slices not done whose checkpoint (or last announcement) is at or before `before`. */
@@ -300,6 +425,10 @@ export interface StalledSlice {
   shard: number;
   pages: number;
 }
+
+/** The aggregate a slice's own events (its hand-overs) are numbered in. */
+export const sliceAggregate = (campaignId: string, shard: number) =>
+  `fanout#${campaignId}#${shard}`;
 
 const runningIndexKeys = (campaignId: string, shard: number, at: Date) => ({
   gsi1pk: keys.slicesRunning,

@@ -6,6 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
+import type { PreviewProgress } from '#shared/campaigns/preview';
 import { NotFoundError } from '#shared/errors';
 import type { PendingEvent } from '#shared/events/publisher';
 import {
@@ -18,6 +19,7 @@ import {
 } from '#shared/jobs/job';
 import { batchWriteItems } from '#shared/store/batch';
 import { conditionalWrite } from '#shared/store/conditional';
+import { countedOutboxWrites } from '#shared/store/counted-outbox';
 import { keys, withoutKeys } from '#shared/store/keys';
 import { createVersionedOutbox, type ItemUpdate } from '#shared/store/versioned-outbox';
 
@@ -73,6 +75,66 @@ export const createJobStore = (tableName: string) => {
           TableName: tableName,
           Item: { ...keys.job(job.jobId), ...job, ttl: ttlOf(job) },
           ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+
+    /**
+     * Creates a job with the events that set it going (its `JobRunDue`), in one transaction: a
+     * job is never left waiting for an announcement that was lost.
+     */
+    async createAnnounced(job: Job, events: readonly PendingEvent[], at: Date): Promise<void> {
+      await dynamo().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName,
+                Item: { ...keys.job(job.jobId), ...job, ttl: ttlOf(job) },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...countedOutboxWrites(tableName, jobAggregate(job.jobId), 0, events, at),
+          ],
+        }),
+      );
+    },
+
+    /**
+     * Moves a preview on by one page, only from the page this run found it at; a hand-over to a
+     * fresh run is committed with it, numbered by the page count. False when another run of the
+     * same job (a duplicated event) got there first: this one stops.
+     */
+    async advancePreview(
+      jobId: string,
+      fromPages: number,
+      next: PreviewProgress,
+      state: JobState,
+      at: Date,
+      events: readonly PendingEvent[] = [],
+    ): Promise<boolean> {
+      return conditionalWrite(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.job(jobId),
+                UpdateExpression:
+                  'SET preview = :next, #state = :state, updatedAt = :at' +
+                  (state === 'done' ? ', finishedAt = :at' : ''),
+                ConditionExpression: 'preview.pages = :from',
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: {
+                  ':next': next,
+                  ':state': state,
+                  ':at': at.toISOString(),
+                  ':from': fromPages,
+                },
+              },
+            },
+            ...countedOutboxWrites(tableName, jobAggregate(jobId), next.pages, events, at),
+          ],
         }),
       );
     },

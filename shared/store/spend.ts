@@ -4,8 +4,9 @@ import { keys } from '#shared/store/keys';
 import type { TransactItem } from '#shared/store/transact';
 
 /**
- * Estimated network API fees committed per month: added when a campaign is scheduled, given back
- * when it is cancelled. The admin's monthly budget is checked against it.
+ * Network API fees committed per month: added by the fan-out, a page of share jobs at a time,
+ * before the jobs are sent. The admin's monthly budget is checked against it there (and a campaign
+ * that would pay is refused at creation once the month's budget is spent).
  */
 export const createSpendStore = (tableName: string) => ({
   async committed(month: string): Promise<number> {

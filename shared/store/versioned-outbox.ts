@@ -1,8 +1,8 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
 import { cancellationCodes } from '#shared/errors';
-import { numberEvents, outboxPut } from '#shared/events/outbox';
 import type { PendingEvent } from '#shared/events/publisher';
+import { countedOutboxWrites } from '#shared/store/counted-outbox';
 import type { TransactItem } from '#shared/store/transact';
 
 /**
@@ -37,10 +37,13 @@ export interface VersionedChange {
 const MAX_ATTEMPTS = 10;
 
 /**
- * The outbox for an aggregate with no audit chain (a background job, say): its events are
+ * The outbox for an aggregate with no audit chain whose item is only ever updated (an import
+ * job): its events are
  * numbered by a counter its own item carries, moved on in the same transaction as the change and
  * the events, so they are one commit and a later commit's events always sort after an earlier
- * one's. (An aggregate with an audit chain numbers them by the chain instead: `audit.commit`.)
+ * one's. (An aggregate with an audit chain numbers them by the chain instead: `audit.commit`; one
+ * whose writer already holds a conditional counter, such as a fan-out slice's pages, uses
+ * `countedOutboxWrites` directly. One aggregate uses one of the three, never two.)
  *
  * The counter is read just before the commit and the commit is conditional on it: a commit that
  * lost a race to another reads it again and retries; one whose own condition failed returns
@@ -91,9 +94,7 @@ export const createVersionedOutbox = (tableName: string) => {
             },
           },
           ...writes,
-          ...numberEvents(change.aggregate, next, change.events).map((e) =>
-            outboxPut(tableName, e, new Date()),
-          ),
+          ...countedOutboxWrites(tableName, change.aggregate, next, change.events, new Date()),
         ];
         try {
           await dynamo().send(new TransactWriteCommand({ TransactItems: items }));

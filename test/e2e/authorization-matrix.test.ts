@@ -88,7 +88,7 @@ const MATRIX: Record<string, Row> = {
   'GET /employees/{employeeId}': only({ admin: 404 }),
   'PATCH /employees/{employeeId}': only({ admin: 404 }),
   'PUT /employees/{employeeId}/status': only({ admin: 400 }),
-  'GET /jobs/{jobId}': only({ admin: 404 }),
+  'GET /jobs/{jobId}': only({ marketing: 404, admin: 404 }),
   'PUT /jobs/{jobId}/parts/{part}': only({ admin: 400 }),
   'POST /jobs/{jobId}/start': only({ admin: 404 }),
   'GET /segments': only({ marketing: 200, legal: 200, admin: 200 }),

@@ -25,7 +25,14 @@ export const TABLE = `chorus-test-${fileName}`;
  * their tables get a stream: DynamoDB Local records every write of a streamed table, which
  * slows the suite's heavy files for nothing.
  */
-const READS_OUTBOX = new Set(['approval-property', 'four-eyes', 'stuck-work', 'outbox-stages']);
+const READS_OUTBOX = new Set([
+  'approval-property',
+  'campaign-preview-job',
+  'fan-out-deliveries',
+  'four-eyes',
+  'outbox-stages',
+  'stuck-work',
+]);
 const client = new DynamoDBClient({});
 await provisionTable(client, TABLE, { stream: READS_OUTBOX.has(fileName) });
 client.destroy();

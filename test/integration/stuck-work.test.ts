@@ -20,6 +20,7 @@ import { createDeferredJobStore } from '#shared/store/deferred-jobs';
 import { createEmployeeStore } from '#shared/store/employees';
 import { createPostStore } from '#shared/store/posts';
 import { createSegmentStore } from '#shared/store/segments';
+import { createSpendStore } from '#shared/store/spend';
 import { type CommittedEvent, outboxFeed } from '../fixtures/outbox';
 import { caller, content } from '../fixtures/posts';
 import { arrangeCampaign } from '../fixtures/sharing';
@@ -168,7 +169,7 @@ describe('campaigns whose fan-out slices stopped', () => {
       (jobs) => sendShareJobs(queue.queueUrl, jobs),
       createDeferredJobStore(TABLE),
     ),
-    publish,
+    spend: createSpendStore(TABLE),
     now,
     pageSize: 1,
   });

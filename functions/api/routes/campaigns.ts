@@ -1,14 +1,11 @@
 import { z } from 'zod';
 import type { ApiDependencies } from '#functions/api/dependencies';
+import { checkSegmentsDefined, openPreview } from '#functions/api/jobs/campaign-preview';
 import { defineRoute } from '#functions/api/route';
-import {
-  Campaign,
-  CampaignRequest,
-  FanOutSlice,
-  type NetworkEstimate,
-} from '#shared/campaigns/campaign';
-import { billingMonthOf, publishCostUsd } from '#shared/campaigns/cost';
-import { inAnyOf } from '#shared/employees/segment';
+import { JobAnswer, jobAnswer } from '#functions/api/routes/jobs';
+import { Campaign, CampaignRequest, FanOutSlice } from '#shared/campaigns/campaign';
+import { billingMonthOf, pricePerPostUsd } from '#shared/campaigns/cost';
+import { PreviewRequest } from '#shared/campaigns/preview';
 import { ConflictError, UnprocessableError, ValidationError } from '#shared/errors';
 import { DETAIL_TYPES } from '#shared/events/catalogue';
 import { event } from '#shared/events/publisher';
@@ -18,32 +15,26 @@ import { contentHashOf } from '#shared/posts/content-hash';
 import { LIVE_STATUSES, type Post, variantsFor } from '#shared/posts/post';
 import { applyAction } from '#shared/posts/transitions';
 import { isLiveAt } from '#shared/posts/workflow';
-import { planShares } from '#shared/sharing/plan';
+
+/** A month whose budget is spent takes no campaign that would pay a network: a 422, at once. */
+const checkBudgetLeft = async (deps: ApiDependencies, month: string): Promise<void> => {
+  const [policy, committedUsd] = await Promise.all([
+    deps.sharingPolicies.current(),
+    deps.spend.committed(month),
+  ]);
+  const budget = policy.monthlyBudgetUsd;
+  if (budget !== null && committedUsd >= budget) {
+    throw new UnprocessableError(
+      `The ${month} budget of $${budget.toFixed(2)} for network API fees is spent; raise it or wait for next month`,
+    );
+  }
+};
 
 const CampaignPath = z.strictObject({ campaignId: z.string().min(1).max(100) });
 const CampaignAnswer = z.object({ campaign: Campaign });
 
 /** A little slack for clocks and typing: "now" is a valid time for a campaign. */
 const PAST_TOLERANCE_MS = 60_000;
-
-const Preview = z.object({
-  networks: z.array(
-    z.object({
-      network: z.string(),
-      recipients: z.number().int(),
-      costUsd: z.number(),
-      excluded: z.record(z.string(), z.number().int()),
-    }),
-  ),
-  inSegments: z.number().int(),
-  costUsd: z.number(),
-  budget: z.object({
-    month: z.string(),
-    monthlyBudgetUsd: z.number().nullable(),
-    committedUsd: z.number(),
-  }),
-});
-type Preview = z.infer<typeof Preview>;
 
 /** The live post a campaign may send, its networks covered by its copy; else a clear 4xx. */
 const schedulablePost = async (
@@ -68,77 +59,21 @@ const schedulablePost = async (
   return post;
 };
 
-/**
- * Who would receive the post on each network if it went out now, why the others would not, and
- * what the networks would charge: the same planning the fan-out does, over the whole directory.
- */
-const preview = async (
-  deps: ApiDependencies,
-  post: Post,
-  networks: readonly NetworkName[],
-  at: string,
-): Promise<Preview> => {
-  const [segments, policy] = await Promise.all([
-    deps.segments.all(),
-    deps.sharingPolicies.current(),
-  ]);
-  const unknown = post.segments.filter((id) => !segments.some((s) => s.segmentId === id));
-  if (unknown.length > 0) {
-    throw new UnprocessableError(
-      `The post targets segments that are not defined: ${unknown.join(', ')}; define them first`,
-    );
-  }
-  const employees = await deps.employees.everyone(inAnyOf(segments, post.segments));
-  const perNetwork = networks.map((network) => {
-    const plan = planShares({
-      campaign: {
-        campaignId: 'preview',
-        postId: post.postId,
-        networks: [network],
-        scheduledAt: at,
-        staggerMinutes: 0,
-      },
-      postTopics: post.topics,
-      inCampaignSegments: () => true,
-      policy,
-      employees,
-    });
-    const recipients = plan.jobs.length;
-    return {
-      network,
-      recipients,
-      costUsd: publishCostUsd(network, recipients, Boolean(post.link)),
-      excluded: plan.excluded as Record<string, number>,
-    };
-  });
-  const month = billingMonthOf(at);
-  return {
-    networks: perNetwork,
-    inSegments: employees.length,
-    costUsd: Math.round(perNetwork.reduce((sum, n) => sum + n.costUsd, 0) * 100) / 100,
-    budget: {
-      month,
-      monthlyBudgetUsd: policy.monthlyBudgetUsd,
-      committedUsd: await deps.spend.committed(month),
-    },
-  };
-};
-
 export const previewCampaign = defineRoute({
-  summary: 'How many employees a campaign would reach per network, and what it would cost',
+  summary:
+    'Start working out how many employees a campaign would reach per network, and what it would cost',
   description:
-    'Recipients are the employees of the post’s segments who opted in (auto-share on, connected, not paused, topic followed); the rest are counted by reason. Costs are the networks’ API fees (X charges per post, more with a link).',
+    'The preview runs in the background over the whole directory: follow it at `GET /jobs/{jobId}`, whose `preview` gives, per network, the recipients (the employees of the post’s segments who opted in: auto-share on, connected, not paused, topic followed), the others counted by reason, the networks’ API fees (X charges per post, more with a link), the month’s budget and a sample of recipients.',
   tag: 'campaigns',
   roles: ['marketing', 'admin'],
-  body: CampaignRequest.pick({ postId: true, networks: true, scheduledAt: true }).partial({
-    scheduledAt: true,
-  }),
-  response: { status: 200, description: 'The preview', schema: Preview },
+  body: PreviewRequest,
+  response: { status: 202, description: 'The preview job, started', schema: JobAnswer },
   errors: [404, 409, 422],
-  async handle({ body, deps }) {
+  async handle({ body, caller, deps }) {
     const post = await schedulablePost(deps, body);
     const at = new Date(body.scheduledAt ?? deps.now()).toISOString();
-    return { status: 200, body: await preview(deps, post, body.networks, at) };
+    const job = await openPreview(deps, caller.userId, post, body.networks, at);
+    return { status: 202, body: jobAnswer(job) };
   },
 });
 
@@ -169,14 +104,14 @@ export const createCampaign = defineRoute({
         { field: 'scheduledAt', message: `must be before the post expires (${post.expiresAt})` },
       ]);
     }
-    const forecast = await preview(deps, post, body.networks, scheduledAt.toISOString());
-    const { monthlyBudgetUsd, committedUsd, month } = forecast.budget;
-    const costUsd = body.mode === 'suggest' ? 0 : forecast.costUsd;
-    if (monthlyBudgetUsd !== null && committedUsd + costUsd > monthlyBudgetUsd) {
-      throw new UnprocessableError(
-        `This campaign would cost about $${costUsd.toFixed(2)} in network API fees; ${month} has $${(monthlyBudgetUsd - committedUsd).toFixed(2)} of its $${monthlyBudgetUsd.toFixed(2)} budget left`,
-      );
-    }
+    // Who receives it, and what it costs, is worked out page by page at fan-out, which keeps to
+    // the month's budget there; here only what one read can tell: the segments exist, and the
+    // budget is not already spent for a campaign that would pay.
+    await checkSegmentsDefined(deps, post);
+    const paying =
+      body.mode !== 'suggest' &&
+      body.networks.some((n) => pricePerPostUsd(n, Boolean(post.link)) > 0);
+    if (paying) await checkBudgetLeft(deps, billingMonthOf(scheduledAt.toISOString()));
     const campaign: Campaign = {
       campaignId: newCampaignId(),
       postId: post.postId,
@@ -191,18 +126,12 @@ export const createCampaign = defineRoute({
       status: 'scheduled',
       createdBy: caller.userId,
       createdAt: now.toISOString(),
-      estimates: forecast.networks.map(
-        ({ network, recipients, costUsd }): NetworkEstimate => ({
-          network: network as NetworkName,
-          recipients,
-          costUsd,
-        }),
-      ),
+      estimates: [],
     };
     const answer = { status: 201, body: { campaign } };
-    // The post is live, so its content is the approved content; the campaign, the spend it
-    // commits, the post's move to `scheduled`, the events and the answer to the request's
-    // Idempotency-Key are one transaction: a retry after any failure finds all or nothing.
+    // The post is live, so its content is the approved content; the campaign, the post's move to
+    // `scheduled`, the events and the answer to the request's Idempotency-Key are one
+    // transaction: a retry after any failure finds all or nothing.
     await applyAction(
       deps,
       post,
@@ -210,11 +139,7 @@ export const createCampaign = defineRoute({
       {
         actor: caller.userId,
         at: now,
-        writes: [
-          deps.campaigns.creation(campaign),
-          ...(costUsd > 0 ? [deps.spend.commitment(month, costUsd, monthlyBudgetUsd)] : []),
-          ...answerWrites(answer),
-        ],
+        writes: [deps.campaigns.creation(campaign), ...answerWrites(answer)],
         details: { campaignId: campaign.campaignId, scheduledAt: campaign.scheduledAt },
         events: [
           event(DETAIL_TYPES.campaignScheduled, {
@@ -234,7 +159,7 @@ const Progress = z.object({
   deferred: z.number().int(),
   excluded: z.record(z.string(), z.number().int()),
   slicesDone: z.number().int(),
-  slices: z.array(FanOutSlice.omit({ cursor: true })),
+  slices: z.array(FanOutSlice.omit({ cursor: true, claim: true })),
 });
 
 export const getCampaign = defineRoute({
@@ -264,7 +189,7 @@ export const getCampaign = defineRoute({
       deferred: slices.reduce((n, s) => n + s.deferred, 0),
       excluded,
       slicesDone: slices.filter((s) => s.done).length,
-      slices: slices.map(({ cursor: _cursor, ...slice }) => slice),
+      slices: slices.map(({ cursor: _cursor, claim: _claim, ...slice }) => slice),
     };
     return { status: 200, body: { campaign, fanOut } };
   },

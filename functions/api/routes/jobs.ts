@@ -1,8 +1,14 @@
 import { z } from 'zod';
+import type { ApiDependencies } from '#functions/api/dependencies';
 import { addPart, startImport } from '#functions/api/jobs/directory-import';
 import { defineRoute } from '#functions/api/route';
+import { hasAnyRole } from '#shared/auth/roles';
+import { billingMonthOf } from '#shared/campaigns/cost';
+import { PreviewSample, previewResult } from '#shared/campaigns/preview';
+import { ForbiddenError } from '#shared/errors';
 import {
   ImportCounts,
+  JOB_READERS,
   type Job,
   JobKind,
   JobState,
@@ -10,10 +16,38 @@ import {
   PartNumber,
   RejectedRow,
 } from '#shared/jobs/job';
+import { NetworkName } from '#shared/networks/network';
 
 const JobPath = z.strictObject({ jobId: z.string().min(1).max(100) });
 const PartPath = JobPath.extend({ part: PartNumber });
 const REJECTIONS_PER_PAGE = 100;
+
+/** A campaign preview's answer so far: final once the job is `done`. */
+const PreviewAnswer = z.object({
+  postId: z.string(),
+  at: z.string(),
+  month: z.string(),
+  shardsDone: z.number().int(),
+  shardsTotal: z.number().int(),
+  employeesRead: z.number().int(),
+  inSegments: z.number().int(),
+  networks: z.array(
+    z.object({
+      network: NetworkName,
+      recipients: z.number().int(),
+      costUsd: z.number(),
+      excluded: z.record(z.string(), z.number().int()),
+    }),
+  ),
+  costUsd: z.number(),
+  /** At most 20 of the recipients, to check the audience is the one meant. */
+  sample: z.array(PreviewSample),
+  budget: z.object({
+    month: z.string(),
+    monthlyBudgetUsd: z.number().nullable(),
+    committedUsd: z.number(),
+  }),
+});
 
 export const JobAnswer = z.object({
   job: z.object({
@@ -29,14 +63,45 @@ export const JobAnswer = z.object({
     rowsDone: z.number().int(),
     counts: ImportCounts,
   }),
+  preview: PreviewAnswer.optional(),
 });
 
+/** A job the caller may follow: one of a kind only admins start (an import) is refused to others. */
+const readableJob = async (
+  deps: ApiDependencies,
+  jobId: string,
+  caller: Parameters<typeof hasAnyRole>[0],
+) => {
+  const job = await deps.jobs.get(jobId);
+  if (!hasAnyRole(caller, JOB_READERS[job.kind])) {
+    throw new ForbiddenError(`Only ${JOB_READERS[job.kind].join(' and ')} may follow this job`);
+  }
+  return job;
+};
+
+const previewAnswer = async (deps: ApiDependencies, job: Job) => {
+  if (!job.preview) return {};
+  const result = previewResult(job.preview);
+  const month = billingMonthOf(job.preview.at);
+  const [policy, committedUsd] = await Promise.all([
+    deps.sharingPolicies.current(),
+    deps.spend.committed(month),
+  ]);
+  return {
+    preview: {
+      ...result,
+      budget: { month, monthlyBudgetUsd: policy.monthlyBudgetUsd, committedUsd },
+    },
+  };
+};
+
 export const getJob = defineRoute({
-  summary: 'How far a background job (a directory import) got, and the rows it rejected',
+  summary:
+    'How far a background job (a directory import, a campaign preview) got, and what it found',
   description:
-    'Rejections come in line order, a page at a time: pass `after` (the `nextAfter` of the previous page). The first 1,000 rejections are kept with their reasons; `counts.rejected` counts them all.',
+    'A directory import (admins) reports its rows and rejections: these come in line order, a page at a time: pass `after` (the `nextAfter` of the previous page). The first 1,000 rejections are kept with their reasons; `counts.rejected` counts them all. A campaign preview (marketing, admins) reports `preview`: the directory shards walked so far, recipients and exclusions per network, the fees, the month’s budget and a sample of at most 20 recipients; final when `state` is `done`.',
   tag: 'jobs',
-  roles: ['admin'],
+  roles: ['marketing', 'admin'],
   params: JobPath,
   query: z.strictObject({ after: z.coerce.number().int().min(0).max(1e12).optional() }),
   response: {
@@ -48,13 +113,17 @@ export const getJob = defineRoute({
     }),
   },
   errors: [404],
-  async handle({ params, query, deps }) {
-    const job = await deps.jobs.get(params.jobId);
-    const page = await deps.jobs.rejections(job.jobId, query.after ?? 0, REJECTIONS_PER_PAGE);
+  async handle({ params, query, caller, deps }) {
+    const job = await readableJob(deps, params.jobId, caller);
+    const page =
+      job.kind === 'directoryImport'
+        ? await deps.jobs.rejections(job.jobId, query.after ?? 0, REJECTIONS_PER_PAGE)
+        : { rows: [] };
     return {
       status: 200,
       body: {
         ...jobAnswer(job),
+        ...(await previewAnswer(deps, job)),
         rejections: page.rows,
         ...(page.next === undefined ? {} : { nextAfter: page.next }),
       },

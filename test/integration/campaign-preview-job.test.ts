@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiDependencies } from '#functions/api/dependencies';
+import {
+  type PreviewRunnerDependencies,
+  runCampaignPreview,
+} from '#functions/job-runner/preview-campaign';
+import { dynamo } from '#shared/aws';
+import type { PendingEvent } from '#shared/events/publisher';
+import { defaultSharingPolicy } from '#shared/sharing/policy';
+import { DIRECTORY_SHARDS } from '#shared/store/employees';
+import { jobAggregate } from '#shared/store/jobs';
+import { apiEvent, callApi } from '../fixtures/api-events';
+import { outboxFeed } from '../fixtures/outbox';
+import { type Arranged, arrangeCampaign, optedIn } from '../fixtures/sharing';
+import { TABLE } from './setup';
+
+const deps = {
+  ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }),
+  publish: async (_: readonly PendingEvent[]) => {
+    throw new Error('Nothing here may publish after a write: events leave through the outbox');
+  },
+};
+const outbox = outboxFeed(TABLE);
+const call = (
+  who: 'marketing' | 'admin' | 'legal',
+  routeKey: string,
+  options: { body?: unknown; pathParameters?: Record<string, string> } = {},
+) =>
+  callApi(
+    apiEvent(
+      routeKey,
+      { sub: `user-${who}`, email: `${who}@preview.acme.example`, groups: [who] },
+      {
+        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+        ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
+      },
+    ),
+    deps,
+  ).then((response) => ({
+    status: response.statusCode,
+    body: JSON.parse(response.body ?? '{}'),
+  }));
+
+const runnerDeps = (pageSize: number): PreviewRunnerDependencies => ({
+  jobs: deps.jobs,
+  employees: deps.employees,
+  posts: deps.posts,
+  segments: deps.segments,
+  sharingPolicy: async () => defaultSharingPolicy,
+  now: () => new Date(),
+  pageSize,
+});
+
+/** Every directory query (the whole-directory read) made while `watching` is on. */
+let watching = false;
+const directoryReads: string[] = [];
+dynamo().middlewareStack.add(
+  (next, context) => async (args) => {
+    const input = args.input as { ExpressionAttributeValues?: Record<string, unknown> };
+    const pk = input.ExpressionAttributeValues?.[':pk'];
+    if (watching && context.commandName === 'QueryCommand' && String(pk).startsWith('DIRECTORY#')) {
+      directoryReads.push(String(pk));
+    }
+    return next(args);
+  },
+  { step: 'initialize', name: 'watchDirectoryReads' },
+);
+
+let arranged: Arranged;
+beforeAll(async () => {
+  // 30 people: 20 opted in, 5 with auto-share off, 5 who left the programme.
+  arranged = await arrangeCampaign(
+    {
+      table: TABLE,
+      posts: deps.posts,
+      campaigns: deps.campaigns,
+      segments: deps.segments,
+      publish: deps.publish,
+    },
+    {
+      count: 30,
+      person: (i, e) =>
+        i < 20
+          ? e
+          : i < 25
+            ? { ...e, consent: optedIn({ networks: { sandbox: { autoShare: false } } }) }
+            : { ...e, consent: { ...optedIn(), leftAt: new Date().toISOString() } },
+    },
+  );
+});
+afterAll(() => outbox.close());
+
+describe('campaign preview as a background job', () => {
+  it('answers 202 with a job, reads no directory in the request, and commits the job’s JobRunDue with it', async () => {
+    await outbox.take();
+    watching = true;
+    const started = await call('marketing', 'POST /campaigns/preview', {
+      body: { postId: arranged.post.postId, networks: ['sandbox'] },
+    });
+    watching = false;
+    expect(started.status).toBe(202);
+    expect(started.body.job).toMatchObject({ kind: 'campaignPreview', state: 'queued' });
+    expect(directoryReads).toEqual([]);
+    const jobId = started.body.job.jobId;
+    const committed = (await outbox.take()).filter((e) => e.detailType === 'JobRunDue');
+    expect(committed.map((e) => e.detail)).toEqual([
+      expect.objectContaining({ jobId, aggregate: jobAggregate(jobId), sequence: 0 }),
+    ]);
+  });
+
+  it('reports progress while it runs, survives duplicated runs, and ends with counts per network and a bounded sample', async () => {
+    const started = await call('marketing', 'POST /campaigns/preview', {
+      body: { postId: arranged.post.postId, networks: ['sandbox'] },
+    });
+    const jobId: string = started.body.job.jobId;
+    await outbox.take();
+    // The first run reads one page, then its time is up: it hands over to a fresh run.
+    let pagesLeft = 1;
+    // The watch sees the runner's directory reads: its silence in the requests means something.
+    watching = true;
+    expect(
+      await runCampaignPreview({ jobId }, runnerDeps(1000), () => (pagesLeft-- > 0 ? 300_000 : 0)),
+    ).toBe('continued');
+    watching = false;
+    expect(directoryReads.length).toBeGreaterThan(0);
+    directoryReads.length = 0;
+    const handOvers = (await outbox.take()).filter(
+      (e) => e.detailType === 'JobRunDue' && e.detail.jobId === jobId,
+    );
+    expect(handOvers).toHaveLength(1);
+    const midway = await call('marketing', 'GET /jobs/{jobId}', { pathParameters: { jobId } });
+    expect(midway.status).toBe(200);
+    expect(midway.body.job.state).toBe('running');
+    expect(midway.body.preview.shardsDone).toBeGreaterThan(0);
+    expect(midway.body.preview.shardsDone).toBeLessThan(DIRECTORY_SHARDS);
+
+    // The hand-over delivered twice at once: one run finishes, the other stops.
+    const outcomes = await Promise.all([
+      runCampaignPreview({ jobId }, runnerDeps(3), () => 300_000),
+      runCampaignPreview({ jobId }, runnerDeps(3), () => 300_000),
+    ]);
+    expect(outcomes).toContain('done');
+    // And once more, stale: nothing changes.
+    expect(await runCampaignPreview({ jobId }, runnerDeps(3), () => 300_000)).toBe('done');
+
+    const done = await call('marketing', 'GET /jobs/{jobId}', { pathParameters: { jobId } });
+    expect(done.body.job.state).toBe('done');
+    const { preview } = done.body;
+    expect(preview.shardsDone).toBe(DIRECTORY_SHARDS);
+    expect(preview.inSegments).toBe(30);
+    expect(preview.networks).toEqual([
+      {
+        network: 'sandbox',
+        recipients: 20,
+        costUsd: 0,
+        excluded: { auto_share_off: 5, left_programme: 5 },
+      },
+    ]);
+    expect(preview.sample).toHaveLength(20);
+    const recipients = new Set(arranged.people.slice(0, 20).map((p) => p.employeeId));
+    expect(preview.sample.every((s: { employeeId: string }) => recipients.has(s.employeeId))).toBe(
+      true,
+    );
+    expect(preview.budget).toMatchObject({ monthlyBudgetUsd: null });
+  });
+
+  it('shows a preview to marketing but an import only to admins', async () => {
+    const preview = await call('marketing', 'POST /campaigns/preview', {
+      body: { postId: arranged.post.postId },
+    });
+    const jobId = preview.body.job.jobId;
+    expect((await call('admin', 'GET /jobs/{jobId}', { pathParameters: { jobId } })).status).toBe(
+      200,
+    );
+    expect((await call('legal', 'GET /jobs/{jobId}', { pathParameters: { jobId } })).status).toBe(
+      403,
+    );
+    const importJob = await call('admin', 'POST /employees/import', { body: { parts: 1 } });
+    expect(importJob.status).toBeLessThan(300);
+    const importId = importJob.body.job.jobId;
+    expect(
+      (await call('marketing', 'GET /jobs/{jobId}', { pathParameters: { jobId: importId } }))
+        .status,
+    ).toBe(403);
+  });
+
+  it('creates a campaign without reading the directory in the request', async () => {
+    watching = true;
+    const created = await call('marketing', 'POST /campaigns', {
+      body: {
+        postId: arranged.post.postId,
+        scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
+        networks: ['sandbox'],
+      },
+    });
+    watching = false;
+    expect(created.status).toBe(201);
+    expect(directoryReads).toEqual([]);
+  });
+});
