@@ -261,6 +261,7 @@ export const functions = {
         access: 'readWrite',
         partitions: [
           ...AUDITED,
+          'outbox',
           'campaign',
           'policy',
           'employee',
@@ -274,7 +275,7 @@ export const functions = {
         ],
         indexes: [],
       },
-      bus: 'put',
+      // No bus: a share's events leave through the outbox, committed with the share's write.
       shareQueue: 'send',
       shareDeadLetterQueue: 'send',
       tokenKey: 'sealAndOpen',
@@ -299,6 +300,7 @@ export const functions = {
         access: 'readWrite',
         partitions: [
           ...AUDITED,
+          'outbox',
           'employee',
           'policy',
           'trackedLink',
@@ -310,7 +312,7 @@ export const functions = {
         ],
         indexes: ['gsi2'],
       },
-      bus: 'put',
+      // No bus: a run's EngagementUpdated leaves through the outbox, committed with its record.
       networkSettings: 'read',
     },
     // Every 5 minutes, so a reading due on the 15-minute step is at most 5 minutes late.
