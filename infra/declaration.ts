@@ -262,6 +262,7 @@ export const functions = {
         access: 'readWrite',
         partitions: [
           ...AUDITED,
+          'outbox',
           'campaign',
           'policy',
           'employee',
@@ -275,7 +276,7 @@ export const functions = {
         ],
         indexes: [],
       },
-      bus: 'put',
+      // No bus: a share's events leave through the outbox, committed with the share's write.
       shareQueue: 'send',
       shareDeadLetterQueue: 'send',
       tokenKey: 'sealAndOpen',
@@ -300,6 +301,7 @@ export const functions = {
         access: 'readWrite',
         partitions: [
           ...AUDITED,
+          'outbox',
           'employee',
           'policy',
           'trackedLink',
@@ -311,7 +313,7 @@ export const functions = {
         ],
         indexes: ['gsi2'],
       },
-      bus: 'put',
+      // No bus: a run's EngagementUpdated leaves through the outbox, committed with its record.
       networkSettings: 'read',
     },
     // Every 5 minutes, so a reading due on the 15-minute step is at most 5 minutes late.

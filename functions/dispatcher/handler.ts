@@ -9,7 +9,6 @@ import { reannounceStalledSlices } from '#functions/dispatcher/sweep-stalled-sli
 import { reannounceUncheckedPosts } from '#functions/dispatcher/sweep-unchecked-posts';
 import { now as clock } from '#shared/clock';
 import { loadConfig, nonEmpty } from '#shared/config';
-import { publisherFor } from '#shared/events/publisher';
 import { scheduledTimeOf } from '#shared/events/scheduled';
 import { logger } from '#shared/logger';
 import { sendShareJobs } from '#shared/queue/share-queue';
@@ -36,13 +35,7 @@ const deps = {
   send: (jobs: Parameters<typeof sendShareJobs>[1]) => sendShareJobs(config.SHARE_QUEUE_URL, jobs),
   shares: createShareStore(config.TABLE_NAME),
   shareIssues: createShareIssueStore(config.TABLE_NAME),
-  // The share outcome recorder still puts its events after its write (its own change moves it
-  // to the outbox); every other sweep here commits its events with its change.
-  outcomes: createShareOutcomes({
-    audit,
-    publish: publisherFor(config.EVENT_BUS_NAME),
-    now: clock,
-  }),
+  outcomes: createShareOutcomes({ audit, now: clock }),
 };
 
 /**

@@ -1,10 +1,10 @@
 import type { PollerDependencies } from '#functions/engagement-poller/poll-engagement';
-import type { Publish } from '#shared/events/publisher';
 import type { NetworkRegistry } from '#shared/networks/registry';
 import { createAuditStore } from '#shared/store/audit';
 import { createEmployeeStore } from '#shared/store/employees';
 import { createLinkStore } from '#shared/store/links';
 import { createEngagementPolicyStore, createRecognitionPolicyStore } from '#shared/store/policies';
+import { createPollRunStore } from '#shared/store/poll-runs';
 import { createReadBudgetStore } from '#shared/store/read-budget';
 import { createRecognitionStore } from '#shared/store/recognition';
 import { createShareStore } from '#shared/store/shares';
@@ -13,7 +13,6 @@ import { createShareStore } from '#shared/store/shares';
 export const createPollerDependencies = (
   tableName: string,
   networks: NetworkRegistry,
-  publish: Publish,
 ): PollerDependencies => {
   const audit = createAuditStore(tableName);
   const policies = createEngagementPolicyStore(tableName, audit);
@@ -30,6 +29,6 @@ export const createPollerDependencies = (
       policy: () => recognitionPolicies.current(),
     },
     networks,
-    publish,
+    runs: createPollRunStore(tableName),
   };
 };

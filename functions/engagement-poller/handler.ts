@@ -3,15 +3,13 @@ import middy from '@middy/core';
 import { createPollerDependencies } from '#functions/engagement-poller/dependencies';
 import { pollEngagement } from '#functions/engagement-poller/poll-engagement';
 import { loadConfig, nonEmpty } from '#shared/config';
-import { publisherFor } from '#shared/events/publisher';
 import { scheduledTimeOf } from '#shared/events/scheduled';
 import { logger } from '#shared/logger';
 import { deployedNetworks } from '#shared/networks/deployment';
 
-const config = loadConfig({ TABLE_NAME: nonEmpty, EVENT_BUS_NAME: nonEmpty });
+const config = loadConfig({ TABLE_NAME: nonEmpty });
 // No token key: reading public engagement never opens an employee's tokens.
 const networks = deployedNetworks(config.TABLE_NAME, undefined);
-const publish = publisherFor(config.EVENT_BUS_NAME);
 
 export const handler = middy<unknown, void>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -19,6 +17,6 @@ export const handler = middy<unknown, void>()
     const registry = await networks.registry();
     await pollEngagement(
       scheduledTimeOf(event),
-      createPollerDependencies(config.TABLE_NAME, registry, publish),
+      createPollerDependencies(config.TABLE_NAME, registry),
     );
   });

@@ -13,8 +13,6 @@ import {
   readBlockEnd,
   windowStart,
 } from '#shared/engagement/read-budget';
-import { DETAIL_TYPES } from '#shared/events/catalogue';
-import { event, type Publish } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
 import { isNetworkError } from '#shared/networks/errors';
 import type { MetricsReading, NetworkAdapter } from '#shared/networks/network';
@@ -24,6 +22,7 @@ import type { RecognitionPolicy } from '#shared/recognition/policy';
 import type { Share } from '#shared/shares/share';
 import type { EmployeeStore } from '#shared/store/employees';
 import type { LinkStore } from '#shared/store/links';
+import type { PollRunStore } from '#shared/store/poll-runs';
 import type { ReadBudgetStore } from '#shared/store/read-budget';
 import type { RecognitionStore } from '#shared/store/recognition';
 import type { ShareStore } from '#shared/store/shares';
@@ -35,7 +34,8 @@ export interface PollerDependencies {
   readBudget: ReadBudgetStore;
   engagementPolicy: () => Promise<EngagementPolicy>;
   networks: NetworkRegistry;
-  publish: Publish;
+  /** Where a run that read anything is put on record, with its EngagementUpdated. */
+  runs: Pick<PollRunStore, 'finished'>;
   /** Points a reading earns its sharer, written in the reading's own transaction. */
   recognition?: Pick<RecognitionStore, 'awardItems'> & { policy: () => Promise<RecognitionPolicy> };
 }
@@ -355,11 +355,7 @@ export const pollEngagement = async (
   for (const network of Object.values(deps.networks).filter((n) => n !== undefined)) {
     const run = await pollNetwork(network, policy, rules, now, deps);
     runs[network.name] = run;
-    if (run.polled > 0) {
-      await deps.publish([
-        event(DETAIL_TYPES.engagementUpdated, { network: network.name, sharesPolled: run.polled }),
-      ]);
-    }
+    if (run.polled > 0) await deps.runs.finished(network.name, run.polled, now);
   }
   logger.info('Engagement polled', { at: now.toISOString(), runs });
   return runs;

@@ -5,7 +5,6 @@ import type { ShareWorkerDependencies } from '#functions/share-worker/publish-sh
 import { createShareWorker, type ShareQueueAccess } from '#functions/share-worker/worker';
 import { now } from '#shared/clock';
 import { loadConfig, nonEmpty } from '#shared/config';
-import { publisherFor } from '#shared/events/publisher';
 import { logger } from '#shared/logger';
 import { deployedNetworks } from '#shared/networks/deployment';
 import { createJobScheduler } from '#shared/queue/job-scheduler';
@@ -23,7 +22,6 @@ import { createShareStore } from '#shared/store/shares';
 
 const config = loadConfig({
   TABLE_NAME: nonEmpty,
-  EVENT_BUS_NAME: nonEmpty,
   SHARE_QUEUE_URL: nonEmpty,
   SHARE_DLQ_URL: nonEmpty,
   TOKEN_KEY: nonEmpty,
@@ -50,7 +48,6 @@ const dependencies: Omit<ShareWorkerDependencies, 'networks'> = {
   credentials: createCredentialStore(config.TABLE_NAME, networks.cipher),
   links: createLinkStore(config.TABLE_NAME),
   linkBase: config.API_URL,
-  publish: publisherFor(config.EVENT_BUS_NAME),
   now,
   leaseMs: LEASE_MS,
 };

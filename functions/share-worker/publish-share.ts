@@ -10,7 +10,7 @@ import type { Connection, Employee } from '#shared/employees/employee';
 import { localTime } from '#shared/employees/time';
 import { engagementPollAfterPublish } from '#shared/engagement/cadence';
 import { DETAIL_TYPES } from '#shared/events/catalogue';
-import { event, type Publish } from '#shared/events/publisher';
+import { event } from '#shared/events/publisher';
 import { sha256 } from '#shared/hash';
 import { destinationWithUtm, linkCodeFor } from '#shared/links/tracked-link';
 import { logger } from '#shared/logger';
@@ -46,7 +46,6 @@ export interface ShareWorkerDependencies {
   links: LinkStore;
   /** Where tracked links point: `${linkBase}/l/{code}` (the API's address). */
   linkBase: string;
-  publish: Publish;
   now: () => Date;
   audit: AuditStore;
   personalisations: PersonalisationStore;
@@ -231,11 +230,8 @@ export const publishShare = async (
  * so a crash between the share's write and this one loses nothing either.
  */
 const recordOutcome = async (share: Share, deps: ShareWorkerDependencies): Promise<void> => {
-  await createShareOutcomes(deps).audit(share, 'system:share-worker');
+  await createShareOutcomes(deps).ended(share, 'system:share-worker');
 };
-
-const announce = (share: Share, deps: ShareWorkerDependencies): Promise<void> =>
-  createShareOutcomes(deps).announce(share);
 
 const takeShare = async (
   job: ShareJob,
@@ -279,8 +275,8 @@ const takeShare = async (
         ? ended
         : await deps.shares.get(job.shareId)
       : await deps.shares.recordFirst(ended).then(async (r) => (r.created ? ended : r.existing));
+    // The share's write carried the event of its end (the share store commits them together).
     if (stored === ended) {
-      await announce(ended, deps);
       logger.info('Share ended without publishing', { shareId: job.shareId, status, reason });
     }
     return stored ? done(stored) : later(now, 'the share changed meanwhile');
@@ -366,9 +362,7 @@ const settleHeld = async (
   deps: ShareWorkerDependencies,
 ): Promise<ShareResult> => {
   if (await deps.shares.settle(share, status, reason, detail)) {
-    const settled: Share = { ...share, status, reason, detail };
-    if (status !== 'pending') await announce(settled, deps);
-    return done(settled);
+    return done({ ...share, status, reason, detail });
   }
   const stored = await deps.shares.get(share.shareId);
   return stored ? done(stored) : later(deps.now(), 'the share vanished', true);
@@ -462,7 +456,6 @@ const recordPublished = async (
     const stored = await deps.shares.get(share.shareId);
     return stored ? done(stored) : later(deps.now(), 'the share vanished', true);
   }
-  await announce(published, deps);
   return done(published);
 };
 
@@ -499,19 +492,21 @@ const afterRefusal = async (
       return later(new Date(now.getTime() + seconds * 1000), 'rate limited by the network');
     }
     case 'auth_expired': {
+      // Announced with the connection's change, once, whichever of the person's shares found it.
       await deps.employees.markConnection(
         share.employeeId,
         network.name,
         'expired',
         error.message,
         now,
+        'system:share-worker',
+        [
+          event(DETAIL_TYPES.connectionExpired, {
+            employeeId: share.employeeId,
+            network: network.name,
+          }),
+        ],
       );
-      await deps.publish([
-        event(DETAIL_TYPES.connectionExpired, {
-          employeeId: share.employeeId,
-          network: share.network,
-        }),
-      ]);
       return settleHeld(share, 'failed', 'reconnect_needed', error.message, deps);
     }
     case 'rejected':

@@ -1,13 +1,10 @@
 import type { AuditRecord } from '#shared/audit/chain';
-import { DETAIL_TYPES } from '#shared/events/catalogue';
-import { event, type PendingEvent, type Publish } from '#shared/events/publisher';
 import { isTerminal, type Share } from '#shared/shares/share';
 import type { AuditedWrite, AuditStore } from '#shared/store/audit';
 import type { TransactItem } from '#shared/store/transact';
 
 export interface ShareOutcomeDependencies {
   audit: AuditStore;
-  publish: Publish;
   now: () => Date;
 }
 
@@ -43,36 +40,20 @@ const outcomeRecord = (share: Share, actor: string, at: string): AuditRecord => 
   },
 });
 
-/** The event that tells the other stages how a share ended. */
-export const outcomeEvent = (share: Share): PendingEvent => {
-  const common = { shareId: share.shareId, campaignId: share.campaignId, network: share.network };
-  const reason = share.detail ? `${share.reason}: ${share.detail}` : (share.reason ?? '');
-  if (share.status === 'published') {
-    return event(DETAIL_TYPES.sharePublished, {
-      ...common,
-      employeeId: share.employeeId,
-      externalId: share.externalId ?? (share.via === 'intent' ? `intent:${share.shareId}` : ''),
-    });
-  }
-  if (share.status === 'skipped') return event(DETAIL_TYPES.shareSkipped, { ...common, reason });
-  if (share.status === 'unknown') {
-    return event(DETAIL_TYPES.shareOutcomeUnknown, { ...common, reason });
-  }
-  return event(DETAIL_TYPES.shareFailed, { ...common, reason });
-};
-
 /**
- * The one place a share's end is put on the record and announced, whoever ended it: the share
- * worker, an employee confirming a share made in a network's own dialog, the dispatcher giving up
- * on a claim whose worker died, or a person resolving what nobody could know.
+ * The one place a share's end is put on the record, whoever ended it: the share worker, an
+ * employee confirming a share made in a network's own dialog, the dispatcher giving up on a claim
+ * whose worker died, or a person resolving what nobody could know. Its announcement is not made
+ * here: the share store commits the event of an end (or a resolution) with the share's own write
+ * (`announcedChange`), so no end is ever on the record without its event, or the other way round.
  */
 export const createShareOutcomes = (deps: ShareOutcomeDependencies) => ({
   /**
    * The audit entry of a share's end, once: a second call for the same end (a redelivered job)
-   * writes nothing. With `writes`, the share's own state change commits in the same transaction,
-   * and a false condition in them throws a ConflictError with `conflict`.
+   * writes nothing. With `writes`, the share's own state change (and its event) commits in the
+   * same transaction, and a false condition in them throws a ConflictError with `conflict`.
    */
-  async audit(
+  async ended(
     share: Share,
     actor: string,
     options: { writes?: readonly TransactItem[]; conflict?: string } = {},
@@ -87,25 +68,17 @@ export const createShareOutcomes = (deps: ShareOutcomeDependencies) => ({
     return (await deps.audit.commit(write)).length > 0;
   },
 
-  async announce(share: Share): Promise<void> {
-    await deps.publish([outcomeEvent(share)]);
-  },
-
-  /** Both: for a share this caller has just ended. */
-  async ended(
-    share: Share,
-    actor: string,
-    options: { writes?: readonly TransactItem[]; conflict?: string } = {},
-  ): Promise<void> {
-    const written = await this.audit(share, actor, options);
-    if (written || !options.writes) await this.announce(share);
-  },
-
   /**
    * A person's resolution of an `unknown` or `failed` share, with its audit entry in the same
-   * transaction as `write` (conditional on the share being as the person saw it).
+   * transaction as `writes` (conditional on the share being as the person saw it, and carrying
+   * the event of a published resolution).
    */
-  async resolved(before: Share, after: Share, actor: string, write: TransactItem): Promise<void> {
+  async resolved(
+    before: Share,
+    after: Share,
+    actor: string,
+    writes: readonly TransactItem[],
+  ): Promise<void> {
     await deps.audit.commit({
       stream: streamOf(before),
       records: [
@@ -123,11 +96,10 @@ export const createShareOutcomes = (deps: ShareOutcomeDependencies) => ({
           },
         },
       ],
-      writes: [write],
+      writes,
       conflict: `Share ${before.shareId} is no longer ${before.status}: someone resolved it or it moved on`,
       dedupeKey: `share#${before.shareId}#resolved`,
     });
-    if (after.status === 'published') await this.announce(after);
   },
 });
 

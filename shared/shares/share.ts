@@ -61,6 +61,11 @@ export const Share = ShareJob.extend({
   engagementUnavailable: z.string().optional(),
   /** `intent`: shared in the network's own dialog and confirmed by the employee. */
   via: z.enum(['api', 'intent']).optional(),
+  /**
+   * How many of the share's changes were announced (its end, a person's resolution): its events
+   * are numbered by it, so a consumer can tell the newer of two. Absent: none yet.
+   */
+  outcomeVersion: z.number().int().positive().optional(),
   /** A person looked at an `unknown` or `failed` share and said what became of it. */
   resolution: z
     .object({

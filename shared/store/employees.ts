@@ -516,6 +516,8 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
       reason: string,
       at: Date,
       actor = 'system:share-worker',
+      /** What the change announces, committed with it (nothing when there is no change). */
+      events: readonly PendingEvent[] = [],
     ): Promise<void> {
       const connection = await this.getConnection(employeeId, network);
       if (!connection || connection.status === status) return;
@@ -553,6 +555,7 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
           },
         ],
         dedupeKey: `connection#${employeeId}#${network}#${connection.connectedAt}#${status}`,
+        events,
       });
     },
 

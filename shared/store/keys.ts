@@ -35,6 +35,7 @@
  * | read window       | READS#scope            | WINDOW#iso start            |                                       |                                   | (ttl)
  * | read block        | READS#scope            | BLOCKED                     |                                       |                                   | (ttl)
  * | poll lease        | READS#scope            | LEASE                       |                                       |                                   |
+ * | poll runs         | READS#network          | RUNS                        |                                       |                                   |
  * | sandbox post      | SANDBOX#externalId     | SANDBOX_POST                |                                       |                                   |
  * | sandbox key       | SANDBOX_KEY#key        | SANDBOX_KEY                 |                                       |                                   |
  * | background job    | BGJOB#id               | JOB                         |                                       |                                   | (ttl)
@@ -166,6 +167,8 @@ export const keys = {
   /** A read scope: a network, or `network@origin` for one server of a federated network. */
   readBlock: (scope: string) => ({ pk: `READS#${scope}`, sk: 'BLOCKED' }),
   readLease: (scope: string) => ({ pk: `READS#${scope}`, sk: 'LEASE' }),
+  /** A network's finished poll runs, counted: their EngagementUpdated events are numbered by it. */
+  pollRuns: (network: string) => ({ pk: `READS#${network}`, sk: 'RUNS' }),
   sandboxPost: (externalId: string) => ({ pk: `SANDBOX#${externalId}`, sk: 'SANDBOX_POST' }),
   /** An event committed with the change that caused it, until the relay has put it on the bus. */
   outbox: (aggregate: string, sequence: number) => ({

@@ -5,7 +5,9 @@ import { ValidationError } from '#shared/errors';
 import { Share } from '#shared/shares/share';
 import { conditionalWrite } from '#shared/store/conditional';
 import { keys, withoutKeys } from '#shared/store/keys';
+import { versionedOutbox } from '#shared/store/outbox-commit';
 import { CLAIM_SHARDS, claimKeys, type IssueStatus, issueKeys } from '#shared/store/share-index';
+import { announcedChange } from '#shared/store/shares';
 import type { TransactItem } from '#shared/store/transact';
 
 export interface IssuePage {
@@ -80,15 +82,16 @@ export const createShareIssueStore = (tableName: string) => ({
   },
 
   /**
-   * The write that resolves a share, for a transaction with its audit entry: only while the share
+   * The writes that resolve a share, for a transaction with its audit entry: only while the share
    * is still what the person saw (same status, not resolved). It leaves the issues; a published
-   * one counts as published from then on.
+   * one counts as published from then on, and is announced (SharePublished, numbered after the
+   * event of its end) in the same writes.
    */
-  resolveWrite(
+  resolveWrites(
     share: Share,
     resolution: ShareResolution,
     by: { actor: string; at: string },
-  ): TransactItem {
+  ): TransactItem[] {
     const record = {
       outcome: resolution.outcome,
       by: by.actor,
@@ -97,12 +100,23 @@ export const createShareIssueStore = (tableName: string) => ({
       ...(resolution.outcome === 'not_published' ? { note: resolution.note } : {}),
     };
     const published = resolution.outcome === 'published';
-    return {
+    const { reason: _, detail: __, ...rest } = share;
+    const announced =
+      resolution.outcome === 'published'
+        ? announcedChange(share, {
+            ...rest,
+            status: 'published',
+            url: resolution.url,
+            publishedAt: resolution.publishedAt,
+            resolution: record,
+          })
+        : undefined;
+    const update: TransactItem = {
       Update: {
         TableName: tableName,
         Key: keys.share(share.shareId),
         UpdateExpression: published
-          ? 'SET #status = :published, #url = :url, publishedAt = :publishedAt, resolution = :resolution REMOVE gsi2pk, gsi2sk, reason, detail'
+          ? 'SET #status = :published, #url = :url, publishedAt = :publishedAt, resolution = :resolution, outcomeVersion = :outcomeVersion REMOVE gsi2pk, gsi2sk, reason, detail'
           : 'SET #status = :failed, reason = :reason, detail = :detail, resolution = :resolution REMOVE gsi2pk, gsi2sk',
         ConditionExpression: '#status = :was AND attribute_not_exists(resolution)',
         ExpressionAttributeNames: published
@@ -122,9 +136,12 @@ export const createShareIssueStore = (tableName: string) => ({
                 ':reason': 'not_published',
                 ':detail': resolution.note,
               }),
+          ...(announced ? { ':outcomeVersion': announced.versioned.version } : {}),
         },
       },
     };
+    if (!announced) return [update];
+    return [update, ...versionedOutbox(tableName, announced.versioned)];
   },
 
   /** Claims whose lease ended before `before`, oldest first, at most `limit` per shard. */

@@ -9,9 +9,15 @@ import {
 import { dynamo } from '#shared/aws';
 import { cancellationCodes, isConditionalCheckFailure } from '#shared/errors';
 import type { MetricsReading } from '#shared/networks/network';
-import { Share } from '#shared/shares/share';
+import { nextOutcomeVersion, outcomeEvent, shareAggregate } from '#shared/shares/events';
+import { isTerminal, Share } from '#shared/shares/share';
 import { conditionalWrite } from '#shared/store/conditional';
 import { keys, withoutKeys } from '#shared/store/keys';
+import {
+  commitVersioned,
+  type VersionedEvents,
+  versionedOutbox,
+} from '#shared/store/outbox-commit';
 import { queryPages } from '#shared/store/query-pages';
 import {
   claimKeys,
@@ -67,6 +73,31 @@ export const shareItem = (share: Share, nextPollAt?: Date) => ({
   ...(nextPollAt ? pollKeys(share, nextPollAt) : {}),
 });
 
+/**
+ * A share's end (or its resolution) with the event that announces it, numbered by the share's
+ * next outcome version: `share` as it is stored, `versioned` for its transaction.
+ */
+export const announcedChange = (
+  before: Pick<Share, 'outcomeVersion'> | undefined,
+  after: Share,
+): { share: Share; versioned: VersionedEvents } => {
+  const version = nextOutcomeVersion(before);
+  const share = { ...after, outcomeVersion: version };
+  return {
+    share,
+    versioned: { aggregate: shareAggregate(share.shareId), version, events: [outcomeEvent(share)] },
+  };
+};
+
+type ShareUpdate = {
+  TableName: string;
+  Key: Record<string, string>;
+  UpdateExpression: string;
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+};
+
 /** SET and REMOVE clauses that give a share the gsi2 entry of the status it moves to. */
 const indexUpdate = (
   share: Pick<Share, 'shareId' | 'campaignId' | 'startedAt'>,
@@ -82,6 +113,34 @@ const indexUpdate = (
 };
 
 export const createShareStore = (tableName: string) => {
+  /**
+   * Ends a share: `update` moves it from `before` to `after`, and the event that announces the end
+   * commits with it, numbered by the outcome version the same update sets. False when the
+   * update's condition no longer holds (another delivery ended it first): nothing is written.
+   */
+  const endWith = (update: ShareUpdate, before: Share, after: Share): Promise<boolean> => {
+    const { versioned } = announcedChange(before, after);
+    return commitVersioned(
+      tableName,
+      [
+        {
+          Update: {
+            ...update,
+            UpdateExpression: update.UpdateExpression.replace(
+              /^SET /,
+              'SET outcomeVersion = :outcomeVersion, ',
+            ),
+            ExpressionAttributeValues: {
+              ...update.ExpressionAttributeValues,
+              ':outcomeVersion': versioned.version,
+            },
+          },
+        },
+      ],
+      versioned,
+    );
+  };
+
   return {
     async get(shareId: string): Promise<Share | undefined> {
       const { Item } = await dynamo().send(
@@ -90,15 +149,21 @@ export const createShareStore = (tableName: string) => {
       return Item ? Share.parse(withoutKeys(Item)) : undefined;
     },
 
-    /** The first record of a share, for a transaction: only if none exists. */
-    firstRecordWrite(share: Share): TransactItem {
-      return {
+    /**
+     * The first record of a share, for a transaction: only if none exists. A share recorded
+     * already ended (a confirmed dialog share) carries the event of its end in the same writes.
+     */
+    firstRecordWrites(share: Share): TransactItem[] {
+      const put = (stored: Share): TransactItem => ({
         Put: {
           TableName: tableName,
-          Item: shareItem(share),
+          Item: shareItem(stored),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
-      };
+      });
+      if (!isTerminal(share.status)) return [put(share)];
+      const ended = announcedChange(undefined, share);
+      return [put(ended.share), ...versionedOutbox(tableName, ended.versioned)];
     },
 
     /**
@@ -108,21 +173,17 @@ export const createShareStore = (tableName: string) => {
     async recordFirst(
       share: Share,
     ): Promise<{ created: true } | { created: false; existing: Share }> {
-      try {
-        await dynamo().send(
-          new PutCommand({
-            TableName: tableName,
-            Item: shareItem(share),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return { created: true };
-      } catch (error) {
-        if (!isConditionalCheckFailure(error)) throw error;
-        const existing = await this.get(share.shareId);
-        if (!existing) throw error;
-        return { created: false, existing };
-      }
+      const [first, ...outbox] = this.firstRecordWrites(share);
+      const created =
+        outbox.length === 0
+          ? await conditionalWrite(new PutCommand(first?.Put as NonNullable<TransactItem['Put']>))
+          : await conditionalWrite(
+              new TransactWriteCommand({ TransactItems: [first as TransactItem, ...outbox] }),
+            );
+      if (created) return { created: true };
+      const existing = await this.get(share.shareId);
+      if (!existing) throw new Error(`Share ${share.shareId} was refused but is not there`);
+      return { created: false, existing };
     },
 
     /**
@@ -202,41 +263,43 @@ export const createShareStore = (tableName: string) => {
      * holds it: another delivery ended the share first.
      */
     async settle(
-      share: Pick<Share, 'shareId' | 'attempt' | 'campaignId' | 'startedAt'>,
+      share: Share,
       status: 'pending' | 'failed' | 'unknown',
       reason: string,
       detail: string,
     ): Promise<boolean> {
       const index = indexUpdate(share, status);
-      return conditionalWrite(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.share(share.shareId),
-          UpdateExpression: `SET #status = :status, reason = :reason, detail = :detail${index.set} REMOVE leaseUntil${index.remove}`,
-          ConditionExpression: '#status = :publishing AND attempt = :attempt',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ...index.values,
-            ':status': status,
-            ':reason': reason,
-            ':detail': detail,
-            ':publishing': 'publishing',
-            ':attempt': share.attempt,
-          },
-        }),
-      );
+      const update: ShareUpdate = {
+        TableName: tableName,
+        Key: keys.share(share.shareId),
+        UpdateExpression: `SET #status = :status, reason = :reason, detail = :detail${index.set} REMOVE leaseUntil${index.remove}`,
+        ConditionExpression: '#status = :publishing AND attempt = :attempt',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ...index.values,
+          ':status': status,
+          ':reason': reason,
+          ':detail': detail,
+          ':publishing': 'publishing',
+          ':attempt': share.attempt,
+        },
+      };
+      // Handed back, not ended: nothing to announce.
+      if (status === 'pending') return conditionalWrite(new UpdateCommand(update));
+      const { leaseUntil: _, ...rest } = share;
+      return endWith(update, share, { ...rest, status, reason, detail });
     },
 
     /** Ends a share that is `pending` (no attempt in flight), if it still is. */
     async settleUnclaimed(
-      share: Pick<Share, 'shareId' | 'attempt' | 'status' | 'campaignId' | 'startedAt'>,
+      share: Share,
       status: 'skipped' | 'failed',
       reason: string,
       detail: string,
     ): Promise<boolean> {
       const index = indexUpdate(share, status);
-      return conditionalWrite(
-        new UpdateCommand({
+      return endWith(
+        {
           TableName: tableName,
           Key: keys.share(share.shareId),
           UpdateExpression: `SET #status = :status, reason = :reason, detail = :detail${index.set}${index.remove ? ` REMOVE ${index.remove.slice(2)}` : ''}`,
@@ -250,7 +313,9 @@ export const createShareStore = (tableName: string) => {
             ':was': share.status,
             ':attempt': share.attempt,
           },
-        }),
+        },
+        share,
+        { ...share, status, reason, detail },
       );
     },
 
@@ -274,12 +339,13 @@ export const createShareStore = (tableName: string) => {
 
     /** False when this worker no longer holds the attempt: another delivery ended it first. */
     async markPublished(
-      share: Pick<Share, 'shareId' | 'network' | 'attempt'>,
+      share: Share,
       result: { externalId: string; url: string; publishedAt: Date; firstPollAt: Date },
     ): Promise<boolean> {
       const poll = pollKeys(share, result.firstPollAt);
-      return conditionalWrite(
-        new UpdateCommand({
+      const { leaseUntil: _, reason: __, ...rest } = share;
+      return endWith(
+        {
           TableName: tableName,
           Key: keys.share(share.shareId),
           UpdateExpression:
@@ -296,7 +362,15 @@ export const createShareStore = (tableName: string) => {
             ':gsi2pk': poll.gsi2pk,
             ':gsi2sk': poll.gsi2sk,
           },
-        }),
+        },
+        share,
+        {
+          ...rest,
+          status: 'published',
+          externalId: result.externalId,
+          url: result.url,
+          publishedAt: result.publishedAt.toISOString(),
+        },
       );
     },
 

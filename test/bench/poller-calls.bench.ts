@@ -70,7 +70,7 @@ const main = async () => {
   }
 
   const deps = {
-    ...createPollerDependencies(table, { sandbox: counted }, async () => {}),
+    ...createPollerDependencies(table, { sandbox: counted }),
     recognition: undefined,
   };
   const nextDue = async (): Promise<Date | undefined> => {

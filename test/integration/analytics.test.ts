@@ -55,10 +55,7 @@ beforeAll(async () => {
       await visitLink(readers, linkCodeFor(published[index]!.shareId), { sourceIp: readerIp(n) });
   }
   polledAt = new Date(publishedAt.getTime() + 2 * HOUR);
-  await pollEngagement(
-    polledAt,
-    createPollerDependencies(TABLE, { sandbox }, async () => {}),
-  );
+  await pollEngagement(polledAt, createPollerDependencies(TABLE, { sandbox }));
 });
 
 describe('analytics API', () => {

@@ -367,7 +367,7 @@ describe('connecting networks', () => {
     const { employeeId } = employee();
     const connection = await deps.employees.getConnection(employeeId, 'x');
     x.followers.set(connection?.accountId ?? '', 4_321);
-    const poller = createPollerDependencies(TABLE, { x: (await deps.networks()).x }, publish);
+    const poller = createPollerDependencies(TABLE, { x: (await deps.networks()).x });
     const userReads = () => x.requests.filter(is('GET', '/2/users')).length;
     const before = userReads();
     const dayLater = new Date(Date.now() + 25 * 3_600_000);

@@ -35,7 +35,7 @@ const worldOf = (table: string) => {
     table,
     shares,
     employees: createEmployeeStore(table, createAuditStore(table)),
-    poller: (): PollerDependencies => createPollerDependencies(table, { sandbox }, async () => {}),
+    poller: (): PollerDependencies => createPollerDependencies(table, { sandbox }),
     arrange: async (count: number, publishedAt: Date) => {
       const arranged = await arrangeCampaign(stores, { count });
       const published = await publishSandboxShares(table, arranged, publishedAt);
@@ -231,11 +231,7 @@ describe('engagement poller', () => {
         new Date(publishedAt.getTime() + 15 * MINUTE),
       );
       const deps = (): PollerDependencies => ({
-        ...createPollerDependencies(
-          table,
-          { mastodon: mastodonReading(down, healthy) },
-          async () => {},
-        ),
+        ...createPollerDependencies(table, { mastodon: mastodonReading(down, healthy) }),
       });
       return { failing, fine, deps };
     };

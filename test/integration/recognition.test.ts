@@ -88,7 +88,7 @@ beforeAll(async () => {
       visitLink(readers, third ?? '', { sourceIp: readerIp(100 + n) }),
     ),
   );
-  const poller = createPollerDependencies(TABLE, { sandbox }, async () => {});
+  const poller = createPollerDependencies(TABLE, { sandbox });
   // A first reading an hour after sharing, the second a day later: engagement has grown.
   await pollEngagement(new Date(Date.now() - 29 * HOUR), poller);
   await pollEngagement(new Date(), poller);

@@ -31,6 +31,7 @@ const READS_OUTBOX = new Set([
   'fan-out-deliveries',
   'four-eyes',
   'outbox-stages',
+  'share-outbox',
   'stuck-work',
 ]);
 const client = new DynamoDBClient({});

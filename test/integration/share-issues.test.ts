@@ -10,6 +10,7 @@ import type { QueuedJob } from '#shared/queue/share-queue';
 import { createShareOutcomes } from '#shared/shares/outcome';
 import type { Share } from '#shared/shares/share';
 import { apiEvent, callApi } from '../fixtures/api-events';
+import { committedEvents } from '../fixtures/outbox-items';
 import { createShareStack } from '../fixtures/share-stack';
 import { type Arranged, arrangeCampaign } from '../fixtures/sharing';
 import { TABLE } from './setup';
@@ -31,7 +32,7 @@ const sent: QueuedJob[] = [];
 const sweepDeps = {
   shares: deps.shares,
   shareIssues: deps.shareIssues,
-  outcomes: createShareOutcomes({ audit: deps.audit, publish, now: () => new Date() }),
+  outcomes: createShareOutcomes({ audit: deps.audit, now: () => new Date() }),
   send: async (jobs: readonly QueuedJob[]) => {
     sent.push(...jobs);
     return jobs.length;
@@ -119,14 +120,10 @@ describe('shares whose worker died holding them (the dispatcher’s sweep)', () 
     expect((await auditOf(share.shareId)).map((e) => [e.action, e.actor])).toEqual([
       ['share.unknown', 'system:dispatcher'],
     ]);
+    // Committed with the share's write, for the relay to deliver.
     expect(
-      events.filter(
-        (e) =>
-          e.detailType === 'ShareOutcomeUnknown' &&
-          'shareId' in e.detail &&
-          e.detail.shareId === share.shareId,
-      ),
-    ).toHaveLength(1);
+      (await committedEvents(TABLE, `share#${share.shareId}`)).map((e) => e.detailType),
+    ).toEqual(['ShareOutcomeUnknown']);
     // A later minute finds nothing more to do with it.
     await sweepExpiredClaims(new Date(now.getTime() + 60_000), sweepDeps);
     expect(sent.filter((j) => j.job.shareId === share.shareId)).toEqual([]);

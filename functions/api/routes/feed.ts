@@ -213,10 +213,17 @@ export const shareNow = defineRoute({
         startedAt: now.toISOString(),
         publishedAt: now.toISOString(),
       };
-      // The share and its audit entry together, through the recorder every share's end uses.
+      // Never read back from the network: its points are given here, once.
+      const entry = pointsForConfirmedShare(share, now, await deps.recognitionPolicies.current());
+      // The share, its SharePublished, its points and its audit entry together, through the
+      // recorder every share's end uses: a confirmation retried after any failure (even one after
+      // the commit) finds them all, or none.
       const created = await createShareOutcomes(deps)
         .ended(share, caller.userId, {
-          writes: [deps.shares.firstRecordWrite(share)],
+          writes: [
+            ...deps.shares.firstRecordWrites(share),
+            ...(entry ? deps.recognition.awardItems(entry) : []),
+          ],
           conflict: 'already recorded',
         })
         .then(
@@ -229,10 +236,6 @@ export const shareNow = defineRoute({
       const stored = created
         ? ({ created: true } as const)
         : ({ created: false, existing: (await deps.shares.get(shareId)) ?? share } as const);
-      // Never read back from the network: its points are given here, once (a confirmation
-      // repeated after a failure finds the entry there).
-      const entry = pointsForConfirmedShare(share, now, await deps.recognitionPolicies.current());
-      if (entry) await deps.recognition.award(entry);
       return {
         status: 201,
         body: {

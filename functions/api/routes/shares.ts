@@ -161,7 +161,7 @@ export const resolveShare = defineRoute({
       share,
       after,
       caller.userId,
-      deps.shareIssues.resolveWrite(share, resolution, { actor: caller.userId, at }),
+      deps.shareIssues.resolveWrites(share, resolution, { actor: caller.userId, at }),
     );
     return {
       status: 200,
