@@ -25,7 +25,7 @@ export const TABLE = `chorus-test-${fileName}`;
  * their tables get a stream: DynamoDB Local records every write of a streamed table, which
  * slows the suite's heavy files for nothing.
  */
-const READS_OUTBOX = new Set(['approval-property', 'four-eyes', 'stuck-work']);
+const READS_OUTBOX = new Set(['approval-property', 'four-eyes', 'outbox-relay', 'stuck-work']);
 const client = new DynamoDBClient({});
 await provisionTable(client, TABLE, { stream: READS_OUTBOX.has(fileName) });
 client.destroy();
