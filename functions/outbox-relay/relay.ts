@@ -71,12 +71,17 @@ export const relayOutbox = async (
   return { batchItemFailures: [] };
 };
 
-/** The index of the first record of the chunk that did not reach the bus, if any. */
+/**
+ * The index of the first record of the chunk that did not reach the bus, if any. The event source
+ * checkpoints every record before the one reported, so all of those must have been put: an
+ * invalid record ends the chunk, but the valid ones before it are still sent.
+ */
 const putChunk = async (
   chunk: readonly DynamoDBRecord[],
   deps: RelayDependencies,
 ): Promise<number | undefined> => {
   const entries: PutEventsRequestEntry[] = [];
+  let invalidAt: number | undefined;
   for (const [index, record] of chunk.entries()) {
     try {
       entries.push(entryOf(record, deps.busName));
@@ -86,15 +91,18 @@ const putChunk = async (
         sequenceNumber: record.dynamodb?.SequenceNumber,
         reason: error instanceof Error ? error.message : String(error),
       });
-      return index;
+      invalidAt = index;
+      break;
     }
   }
+  if (entries.length === 0) return invalidAt;
   try {
     const results = await deps.put(entries);
-    const failed = results.findIndex((result) => result.ErrorCode);
-    if (failed === -1) return undefined;
+    // Results answer entries in order; an entry with no result is not known to have arrived.
+    const failed = entries.findIndex((_, i) => !results[i] || results[i]?.ErrorCode);
+    if (failed === -1) return invalidAt;
     logger.warn('EventBridge refused an outbox event', {
-      errorCode: results[failed]?.ErrorCode,
+      errorCode: results[failed]?.ErrorCode ?? 'no result',
       detailType: entries[failed]?.DetailType,
     });
     return failed;

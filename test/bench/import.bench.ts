@@ -6,33 +6,22 @@
  * per second (20 clients) ÷ the item writes one row took (each item of a transaction or batch
  * counts), counted by SDK middleware. BENCH_IMPORT_ROWS overrides the size.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createApiClient } from '#infra/local/demo/client';
 import { LOCAL_NAMES } from '#infra/local/provision';
-import { startLocalRuntime } from '#infra/local/runtime';
 import { PART_MAX_BYTES } from '#shared/jobs/job';
 import { type Figure, progress, quick, report } from './figures';
 import { itemWriteCounter } from './item-writes';
+import { rawWriteRate, startBenchRuntime } from './local-runtime';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? (quick ? 2_000 : 50_000));
 const RAW_WRITE_SECONDS = quick ? 2 : 5;
 const CLIENTS = 20;
 
-const dataDir = mkdtempSync(join(tmpdir(), 'chorus-bench-import-'));
-const runtime = await startLocalRuntime({
-  dataDir,
-  persist: false,
-  reset: true,
-  apiPort: 0,
-  logLevel: 'ERROR',
-  log: () => undefined,
-});
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-const client = createApiClient(runtime.apiUrl);
+/** Progress is read with GET /jobs/{id} this often, and shown at every tenth of the rows. */
+const POLL_MS = 1000;
+
+const runtime = await startBenchRuntime('import');
+const { client } = runtime;
 // Imported only now: its client reads the endpoint the runtime set.
 const { dynamo } = await import('#shared/aws');
 
@@ -81,15 +70,19 @@ try {
   const start = await client.call<JobAnswer>('POST', `/jobs/${jobId}/start`, admin, {});
   if (start.status !== 202) throw new Error(`start: ${start.status}`);
   let job = start.body.job;
-  let lastShown = 0;
+  let shownTenths = 0;
   while (job.state !== 'done') {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    job = (await client.call<JobAnswer>('GET', `/jobs/${jobId}`, admin)).body.job;
-    if (performance.now() - lastShown > 15_000) {
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    const read = await client.call<JobAnswer>('GET', `/jobs/${jobId}`, admin);
+    if (read.status !== 200) throw new Error(`progress: ${read.status}`);
+    job = read.body.job;
+    const tenths = Math.floor((10 * job.rowsDone) / job.rowsTotal);
+    if (tenths > shownTenths && job.state !== 'done') {
+      shownTenths = tenths;
+      const elapsed = (performance.now() - started) / 1000;
       progress(
-        `import: ${job.rowsDone.toLocaleString('en')} of ${job.rowsTotal.toLocaleString('en')} rows`,
+        `import: GET /jobs/${jobId} → ${job.state}, ${job.rowsDone.toLocaleString('en')} of ${job.rowsTotal.toLocaleString('en')} rows after ${elapsed.toFixed(0)} s (${(job.rowsDone / elapsed).toFixed(0)} rows/s)`,
       );
-      lastShown = performance.now();
     }
   }
   const seconds = (performance.now() - started) / 1000;
@@ -98,23 +91,12 @@ try {
   const writesPerRow = written.writes / ROWS;
 
   progress('import: raw DynamoDB Local writes…');
-  let raw = 0;
-  const rawStarted = performance.now();
-  const rawUntil = rawStarted + RAW_WRITE_SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async (_, c) => {
-      while (performance.now() < rawUntil) {
-        await dynamo().send(
-          new PutCommand({
-            TableName: LOCAL_NAMES.table,
-            Item: { pk: `BENCH#${c}`, sk: `RAW#${raw}`, email: 'x@acme.example', name: 'Raw' },
-          }),
-        );
-        raw += 1;
-      }
-    }),
-  );
-  const rawPerSecond = raw / ((performance.now() - rawStarted) / 1000);
+  const rawPerSecond = await rawWriteRate({
+    table: LOCAL_NAMES.table,
+    clients: CLIENTS,
+    seconds: RAW_WRITE_SECONDS,
+    item: { email: 'x@acme.example', name: 'Raw' },
+  });
   const writeBound = rawPerSecond / writesPerRow;
   figures.push({
     section: `directory import (${ROWS.toLocaleString('en')} rows, ${parts.length} parts)`,
@@ -127,5 +109,4 @@ try {
   report(figures);
 } finally {
   await runtime.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 }

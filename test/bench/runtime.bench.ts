@@ -8,17 +8,13 @@
  *   clients, against a bare GetItem round trip to the same DynamoDB Local under 20 clients.
  * BENCH_RUNTIME_SHARES and BENCH_API_ROUNDS override the sizes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { MiddlewareStack } from '@smithy/types';
-import { createApiClient } from '#infra/local/demo/client';
 import { LOCAL_NAMES } from '#infra/local/provision';
-import { startLocalRuntime } from '#infra/local/runtime';
 import { type Figure, percentile, progress, quick, report } from './figures';
 import { itemWriteCounter } from './item-writes';
+import { rawWriteRate, startBenchRuntime } from './local-runtime';
 
 const SHARES = Number(process.env.BENCH_RUNTIME_SHARES ?? (quick ? 120 : 2_000));
 const CLIENTS = 20;
@@ -39,17 +35,8 @@ const MIN_SHARE_OF_WRITE_BOUND = 0.2;
 const MAX_GETITEMS_PER_ANSWER = 35;
 
 const table = LOCAL_NAMES.table;
-const dataDir = mkdtempSync(join(tmpdir(), 'chorus-bench-runtime-'));
-const runtime = await startLocalRuntime({
-  dataDir,
-  persist: false,
-  reset: true,
-  apiPort: 0,
-  logLevel: 'ERROR',
-  log: () => undefined,
-});
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-const client = createApiClient(runtime.apiUrl);
+const runtime = await startBenchRuntime('runtime');
+const { client } = runtime;
 
 // Imported only now: their clients read the endpoints the runtime set.
 const { dynamo, eventBridge } = await import('#shared/aws');
@@ -140,24 +127,12 @@ try {
   const sharesPerSecond = (SHARES - first.shares) / ((lastRecordedAt - first.at) / 1000);
 
   progress('runtime: raw DynamoDB Local writes…');
-  const item = { ...arranged.people[0], padding: 'x'.repeat(600) };
-  let raw = 0;
-  const rawUntil = performance.now() + RAW_WRITE_SECONDS * 1000;
-  const rawStarted = performance.now();
-  await Promise.all(
-    Array.from({ length: 8 }, async (_, c) => {
-      while (performance.now() < rawUntil) {
-        await dynamo().send(
-          new PutCommand({
-            TableName: table,
-            Item: { ...item, pk: `BENCH#${c}`, sk: `RAW#${raw}` },
-          }),
-        );
-        raw += 1;
-      }
-    }),
-  );
-  const rawPerSecond = raw / ((performance.now() - rawStarted) / 1000);
+  const rawPerSecond = await rawWriteRate({
+    table,
+    clients: 8,
+    seconds: RAW_WRITE_SECONDS,
+    item: { ...arranged.people[0], padding: 'x'.repeat(600) },
+  });
   const writeBound = rawPerSecond / writesPerShare;
   const runtimeSection = `local runtime (${SHARES.toLocaleString('en')} shares)`;
   figures.push({
@@ -251,5 +226,4 @@ try {
   report(figures);
 } finally {
   await runtime.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 }

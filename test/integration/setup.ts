@@ -30,6 +30,7 @@ const READS_OUTBOX = new Set([
   'campaign-preview-job',
   'fan-out-deliveries',
   'four-eyes',
+  'outbox-relay',
   'outbox-stages',
   'share-outbox',
   'stuck-work',
