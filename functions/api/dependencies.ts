@@ -2,7 +2,6 @@ import type { ApprovalPolicy } from '#shared/approvals/policy';
 import { now } from '#shared/clock';
 import type { CompliancePolicy } from '#shared/compliance/policy';
 import type { EngagementPolicy } from '#shared/engagement/policy';
-import { type Publish, publisherFor } from '#shared/events/publisher';
 import { deployedNetworks } from '#shared/networks/deployment';
 import type { NetworkRegistry } from '#shared/networks/registry';
 import { type QueuedJob, sendShareJobs } from '#shared/queue/share-queue';
@@ -68,13 +67,11 @@ export interface ApiDependencies {
   queueShares: (jobs: readonly QueuedJob[]) => Promise<unknown>;
   /** The API's own address: networks send employees back to `${apiUrl}/oauth/{network}/callback`. */
   apiUrl: string;
-  publish: Publish;
   now: () => Date;
 }
 
 export const createApiDependencies = (config: {
   TABLE_NAME: string;
-  EVENT_BUS_NAME: string;
   TOKEN_KEY?: string | undefined;
   SHARE_QUEUE_URL?: string | undefined;
   API_URL?: string | undefined;
@@ -106,7 +103,6 @@ export const createApiDependencies = (config: {
     recognition: createRecognitionStore(config.TABLE_NAME, audit),
     idempotency: createIdempotencyStore(config.TABLE_NAME),
     personalisations: createPersonalisationStore(config.TABLE_NAME, audit),
-    publish: publisherFor(config.EVENT_BUS_NAME),
     now,
   };
 };

@@ -9,7 +9,6 @@ import { logger } from '#shared/logger';
 
 const config = loadConfig({
   TABLE_NAME: nonEmpty,
-  EVENT_BUS_NAME: nonEmpty,
   TOKEN_KEY: nonEmpty,
   API_URL: nonEmpty,
   SHARE_QUEUE_URL: nonEmpty,

@@ -23,7 +23,6 @@ import { createShareStore } from '#shared/store/shares';
 
 const config = loadConfig({
   TABLE_NAME: nonEmpty,
-  EVENT_BUS_NAME: nonEmpty,
   SHARE_QUEUE_URL: nonEmpty,
 });
 const audit = createAuditStore(config.TABLE_NAME);

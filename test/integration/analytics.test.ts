@@ -19,7 +19,7 @@ const HOUR = 3_600_000;
 const _shares = createShareStore(TABLE);
 const readers = clickDependencies(TABLE);
 const sandbox = createSandboxNetwork(TABLE);
-const deps = createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' });
+const deps = createApiDependencies({ TABLE_NAME: TABLE });
 const marketer = { sub: 'm-1', email: 'marketer@acme.example', groups: ['marketing'] };
 
 let arranged: Arranged;

@@ -7,7 +7,6 @@ import { apiRoutes } from '#functions/api/router';
 import { redirectClick } from '#functions/click-redirect/redirect';
 import { ROLES } from '#shared/auth/roles';
 import { dynamo } from '#shared/aws';
-import type { PendingEvent } from '#shared/events/publisher';
 import { hasLoneSurrogate } from '#shared/text/well-formed';
 import { apiEvent, callApi } from '../fixtures/api-events';
 import { clickDependencies } from '../fixtures/clicks';
@@ -27,12 +26,8 @@ const RUNS = soakSize('FUZZ_RUNS', 3_000, 10_000);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 const table = TABLE;
 
-const events: PendingEvent[] = [];
 const deps = {
-  ...createApiDependencies({ TABLE_NAME: table, EVENT_BUS_NAME: 'unused' }),
-  publish: async (published: readonly PendingEvent[]) => {
-    events.push(...published);
-  },
+  ...createApiDependencies({ TABLE_NAME: table }),
   queueShares: async () => {},
 };
 const links = clickDependencies(table);

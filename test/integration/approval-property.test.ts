@@ -5,7 +5,6 @@ import type { ApiEvent } from '#functions/api/http';
 import { checkSubmittedPost } from '#functions/compliance-check/check-post';
 import type { Role } from '#shared/auth/roles';
 import { defaultPolicy } from '#shared/compliance/policy';
-import type { PendingEvent } from '#shared/events/publisher';
 import { contentHashOf } from '#shared/posts/content-hash';
 import type { Post } from '#shared/posts/post';
 import { apiEvent, callApi } from '../fixtures/api-events';
@@ -19,8 +18,7 @@ import { TABLE } from './setup';
  * current version and content.
  */
 const deps = {
-  ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }),
-  publish: async (_: readonly PendingEvent[]) => {},
+  ...createApiDependencies({ TABLE_NAME: TABLE }),
 };
 /** The submissions are read from the outbox, as the relay reads them. */
 const outbox = outboxFeed(TABLE);

@@ -14,8 +14,7 @@ import { TABLE } from './setup';
  * ids that cannot exist.
  */
 const deps = {
-  ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }),
-  publish: async () => {},
+  ...createApiDependencies({ TABLE_NAME: TABLE }),
   queueShares: async () => {},
 };
 const legal = { sub: 'bad-input-legal', email: 'legal@acme.example', groups: ['legal'] };

@@ -15,7 +15,7 @@ import { type Arranged, arrangeCampaign, optedIn } from '../fixtures/sharing';
 import { TABLE } from './setup';
 
 const deps = {
-  ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }),
+  ...createApiDependencies({ TABLE_NAME: TABLE }),
   publish: async (_: readonly PendingEvent[]) => {
     throw new Error('Nothing here may publish after a write: events leave through the outbox');
   },

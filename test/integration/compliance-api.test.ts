@@ -6,7 +6,6 @@ import { defaultApprovalPolicy } from '#shared/approvals/policy';
 import { disclaimersOn, renderFinalText } from '#shared/compliance/engine';
 import { defaultPolicy } from '#shared/compliance/policy';
 import { ConflictError } from '#shared/errors';
-import type { PendingEvent } from '#shared/events/publisher';
 import { shareIdFor } from '#shared/ids';
 import { linkCodeFor } from '#shared/links/tracked-link';
 import { createNetworkRegistry } from '#shared/networks/registry';
@@ -21,12 +20,8 @@ import { testCredentials } from '../fixtures/credentials';
 import { optedIn } from '../fixtures/sharing';
 import { TABLE } from './setup';
 
-const events: PendingEvent[] = [];
 const deps = {
-  ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }),
-  publish: async (published: readonly PendingEvent[]) => {
-    events.push(...published);
-  },
+  ...createApiDependencies({ TABLE_NAME: TABLE }),
 };
 const people = {
   mia: { groups: ['marketing'] },

@@ -61,11 +61,10 @@ beforeAll(async () => {
     outbound: outboundTo(x.url, mastodon.url, bluesky.url),
   });
   deps = {
-    ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }),
+    ...createApiDependencies({ TABLE_NAME: TABLE }),
     networks: async () => networks,
     credentials,
     apiUrl: 'https://chorus.example',
-    publish,
   };
   stack = createShareStack({
     table: TABLE,

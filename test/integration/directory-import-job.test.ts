@@ -15,7 +15,7 @@ import { TABLE } from './setup';
  * time runs short), and its progress and rejections are readable while it runs.
  */
 const deps = {
-  ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }),
+  ...createApiDependencies({ TABLE_NAME: TABLE }),
   // Nothing here puts events on the bus: the start and each hand-on commit theirs in the outbox.
   publish: async (_: readonly PendingEvent[]) => {
     throw new Error('PutEvents failed');

@@ -5,8 +5,7 @@ import { apiEvent, callApi } from '../fixtures/api-events';
 import { TABLE } from './setup';
 
 const deps = {
-  ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }),
-  publish: async () => undefined,
+  ...createApiDependencies({ TABLE_NAME: TABLE }),
 };
 const admin = { sub: 'user-admin', email: 'admin@acme.example', groups: ['admin'] };
 

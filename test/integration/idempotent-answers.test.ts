@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiDependencies } from '#functions/api/dependencies';
 import { dynamo } from '#shared/aws';
-import type { PendingEvent } from '#shared/events/publisher';
 import { apiEvent, callApi } from '../fixtures/api-events';
 import { TABLE } from './setup';
 
@@ -11,8 +10,7 @@ import { TABLE } from './setup';
  * of a 409 ("already exists") or a second comment.
  */
 const deps = {
-  ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }),
-  publish: async (_: readonly PendingEvent[]) => {},
+  ...createApiDependencies({ TABLE_NAME: TABLE }),
 };
 const people = { mia: ['marketing'], lee: ['legal'], ada: ['admin'] } as const;
 type Person = keyof typeof people;

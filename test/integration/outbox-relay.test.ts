@@ -35,7 +35,7 @@ if (relayTrigger.kind !== 'stream') throw new Error('the outbox relay is stream-
 
 /** Nothing on these paths may put an event on the bus after its write: only the relay does. */
 const deps = {
-  ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }),
+  ...createApiDependencies({ TABLE_NAME: TABLE }),
   publish: async () => {
     throw new Error('published after the write, not through the outbox');
   },

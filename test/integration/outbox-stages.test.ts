@@ -38,7 +38,7 @@ const failingPublish = async (_: readonly PendingEvent[]) => {
   throw new Error('PutEvents failed after the write');
 };
 const deps = {
-  ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }),
+  ...createApiDependencies({ TABLE_NAME: TABLE }),
   publish: failingPublish,
 };
 const relay = relayedToBus(TABLE);

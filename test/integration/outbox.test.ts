@@ -3,13 +3,11 @@ import { createApiDependencies } from '#functions/api/dependencies';
 import { checkSubmittedPost } from '#functions/compliance-check/check-post';
 import { defaultApprovalPolicy } from '#shared/approvals/policy';
 import { dynamo } from '#shared/aws';
-import type { PendingEvent } from '#shared/events/publisher';
 import { apiEvent, callApi } from '../fixtures/api-events';
 import { TABLE } from './setup';
 
 const deps = {
-  ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }),
-  publish: async (_: readonly PendingEvent[]) => {},
+  ...createApiDependencies({ TABLE_NAME: TABLE }),
 };
 const people = {
   mia: ['marketing'],

@@ -24,7 +24,7 @@ const TABLE = OWN_TABLES.recognition;
 const HOUR = 3_600_000;
 const sandbox = createSandboxNetwork(TABLE);
 const shares = createShareStore(TABLE);
-const deps = createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' });
+const deps = createApiDependencies({ TABLE_NAME: TABLE });
 const marketer = { sub: 'm-1', email: 'marketer@acme.example', groups: ['marketing'] };
 let arranged: Arranged;
 let published: Share[];

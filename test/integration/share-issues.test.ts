@@ -19,7 +19,7 @@ const events: PendingEvent[] = [];
 const publish = async (e: readonly PendingEvent[]) => {
   events.push(...e);
 };
-const deps = { ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }), publish };
+const deps = { ...createApiDependencies({ TABLE_NAME: TABLE }), publish };
 const stack = createShareStack({
   table: TABLE,
   queueUrl: 'unused',

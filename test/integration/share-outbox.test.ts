@@ -166,7 +166,7 @@ describe('share worker: the outcome and its event are one commit', () => {
 });
 
 describe('API share paths: the outcome and its event are one commit', () => {
-  const api = createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' });
+  const api = createApiDependencies({ TABLE_NAME: TABLE });
   const deps = { ...api, publish: async (_: readonly PendingEvent[]) => {} };
   const call = (
     who: { sub: string; email: string; groups: string[] },

@@ -17,7 +17,7 @@ const publish = async (e: readonly PendingEvent[]) => {
   events.push(...e);
 };
 const deps = {
-  ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }),
+  ...createApiDependencies({ TABLE_NAME: TABLE }),
   apiUrl: 'https://chorus.example',
   publish,
   queueShares: async (jobs: readonly QueuedJob[]) => {

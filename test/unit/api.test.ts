@@ -41,7 +41,7 @@ afterEach(() => {
 
 /** The routes the API function serves; tracked links have a function of their own. */
 const apiServed = routes.filter((r) => r.function === 'api');
-const deps = createApiDependencies({ TABLE_NAME: 'chorus', EVENT_BUS_NAME: 'chorus' });
+const deps = createApiDependencies({ TABLE_NAME: 'chorus' });
 
 const request = (
   key: string,
