@@ -374,6 +374,70 @@ describe('personalisation: my words, Chorus’s locked parts', () => {
   });
 });
 
+describe('the audit log searched by email', () => {
+  const audit = (query: Record<string, string>) => call('lou', 'GET /audit', { query });
+  const from = new Date(Date.now() - 86_400_000).toISOString();
+
+  it('finds what the person did, by the email the directory holds (any case)', async () => {
+    for (const email of [emailOf('eve'), emailOf('eve').toUpperCase()]) {
+      const found = await audit({ email, from });
+      expect(found.status, JSON.stringify(found.body)).toBe(200);
+      const actions = found.body.entries.map((e: { action: string }) => e.action);
+      expect(actions).toContain('identity.linked');
+      expect(actions).toContain('personalisation.checked');
+      expect(new Set(found.body.entries.map((e: { actor: string }) => e.actor))).toEqual(
+        new Set([subOf('eve')]),
+      );
+    }
+  });
+
+  it('pages with the cursors it hands out, and narrows to a post', async () => {
+    const seen: unknown[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await audit({
+        email: emailOf('eve'),
+        from,
+        limit: '1',
+        ...(cursor ? { cursor } : {}),
+      });
+      expect(page.status).toBe(200);
+      seen.push(...page.body.entries);
+      cursor = page.body.cursor;
+    } while (cursor && seen.length < 100);
+    const all = await audit({ email: emailOf('eve'), from });
+    expect(seen).toEqual(all.body.entries);
+    const onPost = await audit({ email: emailOf('eve'), from, postId: post.postId });
+    expect(onPost.body.entries.length).toBeGreaterThan(0);
+    expect(
+      onPost.body.entries.every(
+        (e: { subject: { postId?: string } }) => e.subject.postId === post.postId,
+      ),
+    ).toBe(true);
+  });
+
+  it('answers an unknown email and a never-signed-in one alike: nothing on the record', async () => {
+    for (const email of [`nobody-${run}@console.acme.example`, emailOf('ian')]) {
+      const found = await audit({ email, from });
+      expect(found.status).toBe(200);
+      expect(found.body.entries).toEqual([]);
+      expect(found.body.cursor).toBeUndefined();
+    }
+  });
+
+  it('refuses a forged cursor (400) whether or not the email is known, and email with actor', async () => {
+    const forged = Buffer.from(JSON.stringify({ day: 0, key: { pk: 'x' } })).toString('base64url');
+    for (const email of [emailOf('eve'), `nobody-${run}@console.acme.example`]) {
+      const refused = await audit({ email, from, cursor: forged });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.code).toBe('invalid_request');
+    }
+    const both = await audit({ email: emailOf('eve'), actor: subOf('eve') });
+    expect(both.status).toBe(400);
+    expect((await audit({ email: 'not an email' })).status).toBe(400);
+  });
+});
+
 describe('the diff against the last approved version', () => {
   it('shows what changed since the approval, word by word', async () => {
     const edited = await call('mia', 'PUT /posts/{postId}', {
