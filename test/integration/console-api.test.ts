@@ -350,6 +350,24 @@ describe('personalisation: my words, Chorus’s locked parts', () => {
     expect(waiting.body.personalisation.findings).toEqual(rendered.findings);
   });
 
+  it('shows legal the waiting edit as posted, findings spanned, beside the approved original', async () => {
+    const queue = await call('lou', 'GET /reviews/personalisations', { query: { limit: '100' } });
+    expect(queue.status).toBe(200);
+    const item = queue.body.personalisations.find(
+      (p: { employeeId: string; postId: string }) =>
+        p.employeeId === eveId && p.postId === post.postId,
+    );
+    const rendered: RenderedText = item.rendered;
+    expect(rendered.text.replace(STAND_IN, LINK)).toBe(item.text);
+    expect(rendered.parts[0] && slice(rendered, rendered.parts[0])).toBe(
+      'Guarantee yourself a look at our new fund.',
+    );
+    const finding = rendered.findings.find((f) => f.ruleId === 'lexicon.guarantee');
+    expect(finding?.span && slice(rendered, finding.span)).toBe('Guarantee');
+    expect(item.original.text).toContain('Eve here: our Global Equity Fund opens today.');
+    expect(item.original.text).toContain(UK);
+  });
+
   it('refuses a blocked edit (422) with the text its findings’ spans point into', async () => {
     const refused = await personalise("With this fund you can't lose.");
     expect(refused.status).toBe(422);

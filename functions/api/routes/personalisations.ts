@@ -6,6 +6,7 @@ import { Limit } from '#functions/api/schemas';
 import { shareablePost } from '#functions/api/shareable-post';
 import type { Caller } from '#shared/auth/roles';
 import type { CheckTarget } from '#shared/compliance/engine';
+import type { CompliancePolicy } from '#shared/compliance/policy';
 import { quote } from '#shared/compliance/rules/rule';
 import type { Employee } from '#shared/employees/employee';
 import {
@@ -27,7 +28,12 @@ import {
 } from '#shared/personalisations/personalisation';
 import { contentHashOf } from '#shared/posts/content-hash';
 import { type CopyVariant, type Post, variantsFor } from '#shared/posts/post';
-import { RenderedText, renderForNetwork, standInLink } from '#shared/shares/final-text';
+import {
+  RenderedText,
+  renderForNetwork,
+  renderPersonalised,
+  standInLink,
+} from '#shared/shares/final-text';
 
 const Answer = z.object({ personalisation: PersonalisationSchema });
 const PersonaliseAnswer = Answer.extend({
@@ -180,23 +186,60 @@ export const checkPersonalisation = async (
 ): Promise<Personalisation> =>
   (await personaliseText(deps, caller, employee, post, target, ownWords)).personalisation;
 
+const QueueItem = PersonalisationSchema.extend({
+  /**
+   * The edit as the network would receive it: the very text `textHash` names, with a stand-in
+   * of the tracked link's shape, findings spanned in it.
+   */
+  rendered: RenderedText.optional(),
+  /** The approved original as the same employee would share it on the same network. */
+  original: RenderedText.optional(),
+});
+
+/** The edit and the approved original, both as this employee's share would post them. */
+const besideOriginal = async (
+  deps: ApiDependencies,
+  p: Personalisation,
+  policy: CompliancePolicy,
+): Promise<Pick<z.infer<typeof QueueItem>, 'rendered' | 'original'>> => {
+  const [post, employee] = await Promise.all([
+    deps.posts.get(p.postId).catch(() => undefined),
+    deps.employees.get(p.employeeId).catch(() => undefined),
+  ]);
+  const variant = post ? variantsFor(post, p.network)[0] : undefined;
+  if (!post || !employee || !variant) return {};
+  const request = {
+    post,
+    variant: post.variants.indexOf(variant),
+    network: p.network,
+    policy,
+    reader: { name: employee.name, jurisdiction: employee.jurisdiction },
+    postedLink: standInLink(deps.apiUrl),
+  };
+  return { rendered: renderPersonalised(request, p), original: renderForNetwork(request) };
+};
+
 export const personalisationQueue = defineRoute({
   summary: 'Employees’ edits waiting for legal, oldest first, with their findings',
   description:
-    'Each edit carries `textHash`, the hash of the text shown; approving or rejecting it names that hash.',
+    'Each edit carries `textHash`, the hash of the text shown; approving or rejecting it names that hash. Beside it, `rendered`: that text as the network would receive it, findings spanned in it; and `original`: the approved post as the same employee would share it there.',
   tag: 'workflow',
   roles: ['legal'],
   query: z.strictObject({ limit: Limit }),
   response: {
     status: 200,
     description: 'The waiting edits',
-    schema: z.object({ personalisations: z.array(PersonalisationSchema) }),
+    schema: z.object({ personalisations: z.array(QueueItem) }),
   },
   async handle({ query, deps }) {
-    return {
-      status: 200,
-      body: { personalisations: await deps.personalisations.pendingReview(query.limit) },
-    };
+    const [waiting, policy] = await Promise.all([
+      deps.personalisations.pendingReview(query.limit),
+      deps.compliancePolicies.current(),
+    ]);
+    const personalisations = await Promise.all(
+      waiting.map(async (p) => ({ ...p, ...(await besideOriginal(deps, p, policy)) })),
+    );
+    return { status: 200, body: { personalisations } };
   },
 });
 
