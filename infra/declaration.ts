@@ -410,6 +410,7 @@ export const routes = [
   { method: 'POST', path: '/posts/{postId}/reject', function: 'api' },
   { method: 'POST', path: '/posts/{postId}/request-changes', function: 'api' },
   { method: 'GET', path: '/posts/{postId}/approvals', function: 'api' },
+  { method: 'GET', path: '/posts/{postId}/review', function: 'api' },
   { method: 'GET', path: '/posts/{postId}/comments', function: 'api' },
   { method: 'POST', path: '/posts/{postId}/comments', function: 'api' },
   { method: 'GET', path: '/posts/{postId}/analytics', function: 'api' },

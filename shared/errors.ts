@@ -51,6 +51,8 @@ export class ComplianceBlockedError extends Error {
   constructor(
     message: string,
     readonly findings: readonly unknown[],
+    /** The text the findings' spans point into, when the caller did not send it whole. */
+    readonly text?: string,
   ) {
     super(message);
   }

@@ -38,7 +38,12 @@ export const toResponse = (error: unknown): ApiResponse => {
   }
   if (error instanceof ComplianceBlockedError) {
     return json(422, {
-      error: { code: 'compliance_blocked', message: error.message, findings: error.findings },
+      error: {
+        code: 'compliance_blocked',
+        message: error.message,
+        findings: error.findings,
+        ...(error.text === undefined ? {} : { text: error.text }),
+      },
     });
   }
   if (error instanceof UnprocessableError) {

@@ -74,6 +74,7 @@ import {
 import {
   addComment,
   approvePost,
+  getReview,
   listApprovals,
   listComments,
   nameReviewers,
@@ -106,6 +107,7 @@ export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
   'POST /posts/{postId}/reject': rejectPost,
   'POST /posts/{postId}/request-changes': requestChanges,
   'GET /posts/{postId}/approvals': listApprovals,
+  'GET /posts/{postId}/review': getReview,
   'GET /posts/{postId}/comments': listComments,
   'POST /posts/{postId}/comments': addComment,
   'GET /posts/{postId}/analytics': getPostAnalytics,

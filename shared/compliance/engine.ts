@@ -19,6 +19,8 @@ import type { CopyVariant, PostContent } from '#shared/posts/post';
 import type { TemplateValues } from '#shared/posts/template';
 import {
   type PlacedDisclaimer,
+  type RenderedShareText,
+  renderShareParts,
   renderShareText,
   sampleTemplateValues,
 } from '#shared/shares/render';
@@ -89,22 +91,26 @@ export const checkText = (
 /**
  * The final text of one variant for one network, as the share worker renders it: the required
  * disclaimers placed, and the employment disclosure added unless the copy already carries one.
+ * With where each part sits, for showing which parts are Chorus's and which the author's.
  */
-export const renderFinalText = (input: {
+export const renderFinalParts = (input: {
   copy: string;
   link?: string | undefined;
   values: TemplateValues;
   disclaimers: readonly PlacedDisclaimer[];
   policy: CompliancePolicy;
   personalised?: string | undefined;
-}): string => {
+}): RenderedShareText => {
   const copy = renderShareText({ copy: input.copy, values: input.values, disclaimers: [] });
   const discloses = compilePolicy(input.policy).disclosure.find(copy).length > 0;
-  return renderShareText({
+  return renderShareParts({
     ...input,
     disclosure: discloses ? undefined : input.policy.disclosure.append,
   });
 };
+
+export const renderFinalText = (input: Parameters<typeof renderFinalParts>[0]): string =>
+  renderFinalParts(input).text;
 
 /**
  * Disclaimers that depend on where the employee is: not part of the post's approval (no

@@ -11,6 +11,10 @@ import { KnownNetwork } from '#shared/networks/limits';
 export const PersonalisationStatus = z.enum(['approved', 'pending_review', 'rejected']);
 export type PersonalisationStatus = z.infer<typeof PersonalisationStatus>;
 
+/**
+ * What the employee writes: their own words only. Chorus places the locked parts (disclaimers,
+ * the employment disclosure, the tracked link) around them itself, as for any share.
+ */
 export const PersonalisationRequest = z.strictObject({
   text: z.string().trim().min(1).max(5000),
 });
@@ -22,7 +26,10 @@ export const Personalisation = z.object({
   authorId: z.string(),
   postId: z.string(),
   network: KnownNetwork,
+  /** The whole text as checked: the employee's words with the locked parts placed around them. */
   text: z.string(),
+  /** The employee's own words, what they edit; absent on edits written whole, before Chorus placed the locked parts. */
+  ownText: z.string().optional(),
   /** What legal's decision names: the text it read, so a replaced text cannot be decided blind. */
   textHash: z.string(),
   status: PersonalisationStatus,

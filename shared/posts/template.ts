@@ -36,11 +36,34 @@ export const templateProblems = (text: string): string[] => {
   return problems;
 };
 
+/** Where a field's value landed in a filled text. */
+export interface FilledField {
+  field: TemplateField;
+  start: number;
+  end: number;
+}
+
+/** Fills the known fields and says where each value landed, so a reader can see what was filled. */
+export const fillTemplateFields = (
+  text: string,
+  values: TemplateValues,
+): { text: string; fields: FilledField[] } => {
+  const fields: FilledField[] = [];
+  let filled = '';
+  let from = 0;
+  for (const match of text.matchAll(PLACEHOLDER)) {
+    const name = (match[1] ?? '').trim();
+    if (!isTemplateField(name)) continue;
+    filled += text.slice(from, match.index);
+    fields.push({ field: name, start: filled.length, end: filled.length + values[name].length });
+    filled += values[name];
+    from = match.index + match[0].length;
+  }
+  return { text: filled + text.slice(from), fields };
+};
+
 export const fillTemplate = (text: string, values: TemplateValues): string =>
-  text.replace(PLACEHOLDER, (whole, raw: string) => {
-    const name = raw.trim();
-    return isTemplateField(name) ? values[name] : whole;
-  });
+  fillTemplateFields(text, values).text;
 
 /** A person's name split the way templates use it; one-word names have no last name. */
 export const personValues = (fullName: string): Omit<TemplateValues, 'company'> => {

@@ -1,7 +1,9 @@
-import { fillTemplate, type TemplateValues } from '#shared/posts/template';
+import { type FilledField, fillTemplateFields, type TemplateValues } from '#shared/posts/template';
 
 /** A disclaimer as rendering places it. */
 export interface PlacedDisclaimer {
+  /** The policy's id for it, when it came from one: named in the rendered text's parts. */
+  id?: string | undefined;
   text: string;
   placement: 'anywhere' | 'start' | 'end';
 }
@@ -27,22 +29,65 @@ export interface RenderInput {
   personalised?: string | undefined;
 }
 
-export const renderShareText = (input: RenderInput): string => {
-  if (input.personalised !== undefined)
-    return fillTemplate(input.personalised.trim(), input.values);
+/**
+ * One piece of a rendered text and where it sits. Everything but `copy` is placed by Chorus, and
+ * is what an employee's edit can neither drop nor change.
+ */
+export interface RenderedPart {
+  kind: 'disclaimer' | 'copy' | 'disclosure' | 'link';
+  /** The disclaimer's policy id, for a disclaimer that has one. */
+  id?: string;
+  start: number;
+  end: number;
+}
+
+export interface RenderedShareText {
+  text: string;
+  parts: RenderedPart[];
+  /** Where template fields were filled, in `text`. */
+  fields: FilledField[];
+}
+
+const SEPARATOR = '\n\n';
+
+/** The rendered text with where each part and each filled field sits in it. */
+export const renderShareParts = (input: RenderInput): RenderedShareText => {
+  if (input.personalised !== undefined) {
+    const { text, fields } = fillTemplateFields(input.personalised.trim(), input.values);
+    return { text, parts: [{ kind: 'copy', start: 0, end: text.length }], fields };
+  }
   const at = (placement: PlacedDisclaimer['placement']) =>
-    input.disclaimers.filter((d) => d.placement === placement).map((d) => d.text);
-  return [
+    input.disclaimers
+      .filter((d) => d.placement === placement)
+      .map((d) => ({ kind: 'disclaimer' as const, id: d.id, text: d.text, fields: [] }));
+  const copy = fillTemplateFields(input.copy.trim(), input.values);
+  const pieces = [
     ...at('start'),
-    fillTemplate(input.copy.trim(), input.values),
-    input.disclosure,
-    input.link,
+    { kind: 'copy' as const, id: undefined, ...copy },
+    { kind: 'disclosure' as const, id: undefined, text: input.disclosure ?? '', fields: [] },
+    { kind: 'link' as const, id: undefined, text: input.link ?? '', fields: [] },
     ...at('anywhere'),
     ...at('end'),
-  ]
-    .filter((part): part is string => Boolean(part))
-    .join('\n\n');
+  ].filter((piece) => Boolean(piece.text));
+  let text = '';
+  const parts: RenderedPart[] = [];
+  const fields: FilledField[] = [];
+  for (const piece of pieces) {
+    if (text) text += SEPARATOR;
+    const start = text.length;
+    text += piece.text;
+    parts.push({
+      kind: piece.kind,
+      ...(piece.id ? { id: piece.id } : {}),
+      start,
+      end: text.length,
+    });
+    fields.push(...piece.fields.map((f) => ({ ...f, start: f.start + start, end: f.end + start })));
+  }
+  return { text, parts, fields };
 };
+
+export const renderShareText = (input: RenderInput): string => renderShareParts(input).text;
 
 /**
  * Values a check renders with before any employee is known: long enough that a real name rarely

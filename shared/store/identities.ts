@@ -26,6 +26,22 @@ export const createIdentityStore = (tableName: string, audit: AuditStore) => ({
     return Item ? String(Item.employeeId) : undefined;
   },
 
+  /**
+   * The sub an employee signed in with, if they ever did: what their own steps are recorded
+   * under. Written once, with the link, on the directory entry.
+   */
+  async subOf(employeeId: string): Promise<string | undefined> {
+    const { Item } = await dynamo().send(
+      new GetCommand({
+        TableName: tableName,
+        Key: keys.employee(employeeId),
+        ProjectionExpression: 'signInSub',
+        ConsistentRead: true,
+      }),
+    );
+    return typeof Item?.signInSub === 'string' ? Item.signInSub : undefined;
+  },
+
   /** False when the sub or the employee was linked already (to this or another). */
   async link(link: IdentityLink): Promise<boolean> {
     try {

@@ -44,6 +44,7 @@ const MATRIX: Record<string, Row> = {
   'POST /posts/{postId}/reject': only({ marketing: 400, legal: 400 }),
   'POST /posts/{postId}/request-changes': only({ marketing: 400, legal: 400 }),
   'GET /posts/{postId}/approvals': only({ marketing: 404, legal: 404, admin: 404 }),
+  'GET /posts/{postId}/review': only({ marketing: 404, legal: 404, admin: 404 }),
   'GET /posts/{postId}/comments': only({ marketing: 404, legal: 404, admin: 404 }),
   'POST /posts/{postId}/comments': only({ marketing: 400, legal: 400, admin: 400 }),
   'GET /posts/{postId}/analytics': only({ marketing: 404, admin: 404 }),

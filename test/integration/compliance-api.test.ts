@@ -3,8 +3,6 @@ import { createApiDependencies } from '#functions/api/dependencies';
 import { checkSubmittedPost } from '#functions/compliance-check/check-post';
 import { publishShare } from '#functions/share-worker/publish-share';
 import { defaultApprovalPolicy } from '#shared/approvals/policy';
-import { disclaimersOn, renderFinalText } from '#shared/compliance/engine';
-import { defaultPolicy } from '#shared/compliance/policy';
 import { ConflictError } from '#shared/errors';
 import { shareIdFor } from '#shared/ids';
 import { linkCodeFor } from '#shared/links/tracked-link';
@@ -12,7 +10,6 @@ import { createNetworkRegistry } from '#shared/networks/registry';
 import { findSandboxPost } from '#shared/networks/sandbox';
 import type { Personalisation } from '#shared/personalisations/personalisation';
 import type { Post } from '#shared/posts/post';
-import { personValues } from '#shared/posts/template';
 import { defaultSharingPolicy } from '#shared/sharing/policy';
 import { createLinkStore } from '#shared/store/links';
 import { apiEvent, callApi } from '../fixtures/api-events';
@@ -51,7 +48,8 @@ const call = (
 const segment = `cmp-${Math.random().toString(36).slice(2, 8)}`;
 const TESTIMONIAL = 'Testimonial from a client; results vary and were not paid for.';
 let post: Post;
-let startingText: string;
+/** What the employee edits: the copy, their own words; Chorus places the rest. */
+let ownWords: string;
 
 /** An approved post with a testimonial disclaimer, and the text an employee starts from. */
 beforeAll(async () => {
@@ -90,13 +88,7 @@ beforeAll(async () => {
   });
   expect(approved.status).toBe(200);
   post = approved.body.post;
-  startingText = renderFinalText({
-    copy: post.variants[0]?.text ?? '',
-    link: post.link,
-    values: { ...personValues('Eve Example'), company: 'Acme' },
-    disclaimers: disclaimersOn(post.compliance?.disclaimers ?? [], 'sandbox'),
-    policy: defaultPolicy,
-  });
+  ownWords = post.variants[0]?.text ?? '';
 });
 
 const personalise = (text: string) =>
@@ -116,30 +108,25 @@ const reviewItem = async (
 };
 
 describe('employee edits, checked in their final form', () => {
-  it('starts from a text that carries the disclaimer and the disclosure', () => {
-    expect(startingText).toContain(TESTIMONIAL);
-    expect(startingText).toContain('#AcmeEmployee');
+  it('places the disclaimer and the disclosure itself: an edit can neither drop nor need to retype them', async () => {
+    const clean = await personalise(ownWords.replace('Hear how', 'Proud to share: hear how'));
+    expect(clean.status).toBe(200);
+    expect(clean.body.personalisation.text).toContain(TESTIMONIAL);
+    expect(clean.body.personalisation.text).toContain('#AcmeEmployee — views my own.');
+    expect(clean.body.rendered.text).toContain(TESTIMONIAL);
   });
 
-  it('refuses an edit that removes a required disclaimer, saying which', async () => {
-    const refused = await personalise(startingText.replace(TESTIMONIAL, ''));
-    expect(refused.status).toBe(422);
-    expect(refused.body.error.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual([
-      'disclaimer.missing',
-    ]);
-  });
-
-  it('refuses an edit that removes the employment disclosure', async () => {
-    const refused = await personalise(startingText.replace('#AcmeEmployee — views my own.', ''));
-    expect(refused.status).toBe(422);
-    expect(refused.body.error.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual([
-      'disclosure.missing',
+  it('refuses words that repeat the disclaimer, saying it is placed anyway', async () => {
+    const refused = await personalise(`${ownWords} ${TESTIMONIAL}`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.fields).toEqual([
+      { field: 'text', message: expect.stringContaining('added for you') },
     ]);
   });
 
   it('sends an edit that adds "guaranteed returns" to legal, who can let it through', async () => {
     const waiting = await personalise(
-      startingText.replace('Hear how', 'Guaranteed returns aside, hear how'),
+      ownWords.replace('Hear how', 'Guaranteed returns aside, hear how'),
     );
     expect(waiting.status).toBe(202);
     expect(waiting.body.personalisation).toMatchObject({
@@ -171,14 +158,14 @@ describe('employee edits, checked in their final form', () => {
 
   it('refuses legal’s approval of a text the employee replaced after legal read it (409), and queues the new text', async () => {
     const first = await personalise(
-      startingText.replace('Hear how', 'Guaranteed returns aside, hear how'),
+      ownWords.replace('Hear how', 'Guaranteed returns aside, hear how'),
     );
     expect(first.status).toBe(202);
     const id = first.body.personalisation.personalisationId;
     const shown = await reviewItem(id);
     expect(shown?.textHash).toMatch(/^[a-f0-9]{64}$/);
     // The employee swaps the text while legal is reading the first one.
-    const replacement = startingText.replace(
+    const replacement = ownWords.replace(
       'Hear how',
       'Ask me (eve@cmp.acme.example) about our pre-release Q4 earnings. Hear how',
     );
@@ -197,23 +184,26 @@ describe('employee edits, checked in their final form', () => {
     expect(rejectedBlind.status).toBe(409);
 
     const waiting = await reviewItem(id);
-    expect(waiting).toMatchObject({ status: 'pending_review', text: replacement });
+    expect(waiting).toMatchObject({ status: 'pending_review', ownText: replacement });
     expect(waiting?.textHash).not.toBe(shown?.textHash);
     const decided = await decide('reject', {
       textHash: waiting?.textHash,
       reason: 'No personal data or unreleased results, please',
     });
     expect(decided.status).toBe(200);
-    expect(decided.body.personalisation).toMatchObject({ status: 'rejected', text: replacement });
+    expect(decided.body.personalisation).toMatchObject({
+      status: 'rejected',
+      ownText: replacement,
+    });
   });
 
   it('lands a decision only if the text read is still the one waiting, checked in the write itself', async () => {
     // The race the handler's own comparison cannot close: the text changes between read and write.
     const read = await personalise(
-      startingText.replace('Hear how', 'Guaranteed returns aside, hear how'),
+      ownWords.replace('Hear how', 'Guaranteed returns aside, hear how'),
     );
     const seen: Personalisation = read.body.personalisation;
-    const replacement = startingText.replace('Hear how', 'Guaranteed gains aside, hear how');
+    const replacement = ownWords.replace('Hear how', 'Guaranteed gains aside, hear how');
     expect((await personalise(replacement)).status).toBe(202);
     const record = {
       at: new Date().toISOString(),
@@ -227,12 +217,12 @@ describe('employee edits, checked in their final form', () => {
       deps.personalisations.save({ ...seen, status: 'approved' }, record, seen),
     ).rejects.toThrow(ConflictError);
     const stored = await deps.personalisations.get(seen.employeeId, seen.postId, 'sandbox');
-    expect(stored).toMatchObject({ status: 'pending_review', text: replacement });
+    expect(stored).toMatchObject({ status: 'pending_review', ownText: replacement });
   });
 
   it('needs the hash of the text legal read to decide on it', async () => {
     const waiting = await personalise(
-      startingText.replace('Hear how', 'Guaranteed returns aside, hear how'),
+      ownWords.replace('Hear how', 'Guaranteed returns aside, hear how'),
     );
     const refused = await call(
       'lou',
@@ -247,8 +237,8 @@ describe('employee edits, checked in their final form', () => {
   });
 
   it('lets a harmless edit through, and the share worker posts exactly that text (with its tracked link)', async () => {
-    const ownWords = startingText.replace('Hear how', 'So proud of the team! Hear how');
-    const passed = await personalise(ownWords);
+    const mine = ownWords.replace('Hear how', 'So proud of the team! Hear how');
+    const passed = await personalise(mine);
     expect(passed.status).toBe(200);
     expect(passed.body.personalisation.status).toBe('approved');
 
@@ -294,9 +284,11 @@ describe('employee edits, checked in their final form', () => {
     );
     expect(result.kind === 'done' && result.share.status).toBe('published');
     const tracked = `https://chorus.example/l/${linkCodeFor(shareId)}`;
-    expect(post.link && ownWords.includes(post.link)).toBe(true);
+    const whole: string = passed.body.personalisation.text;
+    expect(whole).toContain(mine);
+    expect(post.link && whole.includes(post.link)).toBe(true);
     expect((await findSandboxPost(TABLE, shareId))?.text).toBe(
-      ownWords.replaceAll(post.link ?? '', tracked),
+      whole.replaceAll(post.link ?? '', tracked),
     );
   });
 
@@ -337,7 +329,7 @@ describe('the dry run, bounded', () => {
       share: {
         postId: post.postId,
         network: 'sandbox',
-        text: startingText.replace('Hear how', 'Apply at evil.example! Hear how'),
+        text: ownWords.replace('Hear how', 'Apply at evil.example! Hear how'),
       },
     });
     expect(own.status).toBe(200);

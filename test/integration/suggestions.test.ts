@@ -62,8 +62,8 @@ describe('suggestion mode', () => {
     const item = feed.body.items.find(
       (i: { campaignId: string }) => i.campaignId === arranged.campaign.campaignId,
     );
-    expect(item.networks).toEqual([
-      { network: 'sandbox', action: 'share' },
+    expect(item.networks).toMatchObject([
+      { network: 'sandbox', action: 'share', rendered: { reader: 'employee' } },
       {
         network: 'facebook',
         action: 'intent',
@@ -102,7 +102,8 @@ describe('suggestion mode', () => {
     const refused = await as(1, 'POST /me/shares', {
       campaignId: arranged.campaign.campaignId,
       network: 'sandbox',
-      text: 'Guaranteed returns, risk-free! https://acme.example/jobs',
+      // Own words only (the link is placed for them), here with a shortener that hides where it goes.
+      text: 'Guaranteed returns, risk-free! https://bit.ly/jobs',
     });
     expect(refused.status).toBe(422);
     expect(refused.body.error.code).toBe('compliance_blocked');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ApiDependencies } from '#functions/api/dependencies';
 import { defineRoute } from '#functions/api/route';
 import { AuditEntry } from '#shared/audit/chain';
 import { ValidationError } from '#shared/errors';
@@ -7,19 +8,35 @@ const DAY_MS = 86_400_000;
 /** Without a post or an actor the log is read day by day; a month is plenty for one request. */
 const MAX_UNFILTERED_DAYS = 31;
 
-const AuditQuery = z.strictObject({
-  postId: z.string().min(1).max(100).optional(),
-  actor: z.string().min(1).max(200).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().max(2000).optional(),
-});
+const AuditQuery = z
+  .strictObject({
+    postId: z.string().min(1).max(100).optional(),
+    actor: z.string().min(1).max(200).optional(),
+    /** A person by their email in the directory, instead of by their internal actor id. */
+    email: z.email().max(254).toLowerCase().optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.string().max(2000).optional(),
+  })
+  .refine((query) => !(query.actor && query.email), {
+    message: 'name a person by `actor` or by `email`, not both',
+    path: ['email'],
+  });
+
+/**
+ * The actor a person's own steps are recorded under: the sub their directory entry was linked to
+ * when they first signed in. `null` for an email nobody in the directory signed in with.
+ */
+const actorOfEmail = async (deps: ApiDependencies, email: string): Promise<string | null> => {
+  const employeeId = await deps.employees.findByEmail(email);
+  return (employeeId && (await deps.identities.subOf(employeeId))) || null;
+};
 
 export const listAudit = defineRoute({
-  summary: 'Read the audit log, filtered by post, actor and time (oldest first)',
+  summary: 'Read the audit log, filtered by post, person (actor or email) and time (oldest first)',
   description:
-    'Without postId or actor the range is at most 31 days; it defaults to the last 7 days.',
+    'Without postId, actor or email the range is at most 31 days; it defaults to the last 7 days. `email` finds what a person did through the directory (the sign-in their entry is linked to); an email no one signed in with answers an empty page, exactly like a person who did nothing, so the log tells nobody who is in the directory.',
   tag: 'audit',
   roles: ['legal', 'admin'],
   query: AuditQuery,
@@ -44,16 +61,17 @@ export const listAudit = defineRoute({
     if (
       !query.postId &&
       !query.actor &&
+      !query.email &&
       to.getTime() - from.getTime() > MAX_UNFILTERED_DAYS * DAY_MS
     ) {
       throw new ValidationError(
-        `Without postId or actor, ask for at most ${MAX_UNFILTERED_DAYS} days`,
+        `Without postId, actor or email, ask for at most ${MAX_UNFILTERED_DAYS} days`,
         [{ field: 'query.from', message: `more than ${MAX_UNFILTERED_DAYS} days before to` }],
       );
     }
     const page = await deps.audit.list({
       postId: query.postId,
-      actor: query.actor,
+      actor: query.email ? await actorOfEmail(deps, query.email) : query.actor,
       from: from.toISOString(),
       to: to.toISOString(),
       limit: query.limit,

@@ -1,20 +1,17 @@
 import { z } from 'zod';
 import { currentEmployee } from '#functions/api/current-employee';
 import { defineRoute } from '#functions/api/route';
+import { renderOwnWords } from '#functions/api/routes/personalisations';
 import { shareablePost } from '#functions/api/shareable-post';
 import { hasAnyRole } from '#shared/auth/roles';
 import { DRAFT_CHECKERS, DRY_RUN_TEXT_BUDGET, dryRunTextLength } from '#shared/compliance/dry-run';
-import { checkCompliance, checkText } from '#shared/compliance/engine';
-import {
-  ComplianceFinding,
-  ComplianceOutcome,
-  ComplianceResult,
-  outcomeOf,
-} from '#shared/compliance/finding';
+import { checkCompliance } from '#shared/compliance/engine';
+import { ComplianceFinding, ComplianceOutcome, ComplianceResult } from '#shared/compliance/finding';
 import { SegmentId } from '#shared/employees/segment';
 import { ForbiddenError, UnprocessableError } from '#shared/errors';
 import { KnownNetwork } from '#shared/networks/limits';
 import { PostContent } from '#shared/posts/post';
+import { RenderedText } from '#shared/shares/final-text';
 
 const DraftToCheck = z.strictObject({
   variants: PostContent.shape.variants,
@@ -27,7 +24,7 @@ const DraftToCheck = z.strictObject({
 const ShareToCheck = z.strictObject({
   postId: z.string().min(1).max(100),
   network: KnownNetwork,
-  /** The whole text the employee would post, disclaimers and disclosure included. */
+  /** The employee's own words, as for a personalisation: Chorus places the locked parts. */
   text: z.string().trim().min(1).max(5000),
 });
 
@@ -44,7 +41,7 @@ const CheckBody = z
  */
 export const dryRunCheck = defineRoute({
   summary: 'Check a draft or an employee’s edited text without saving anything',
-  description: `Answers in milliseconds with the outcome (pass, review, blocked) and every finding: rule, severity, span, an explanation and a suggested fix. Whole drafts (\`post\`) are for marketing, legal and admin; an employee checks their own text (\`share\`) for a post they may share. At most ${DRY_RUN_TEXT_BUDGET.toLocaleString('en')} characters of text per request (422 beyond).`,
+  description: `Answers in milliseconds with the outcome (pass, review, blocked) and every finding: rule, severity, span, an explanation and a suggested fix. Whole drafts (\`post\`) are for marketing, legal and admin; an employee checks their own words (\`share\`) for a post they may share, and gets the whole text as the network would receive it (\`rendered\`), the findings spanned in it. At most ${DRY_RUN_TEXT_BUDGET.toLocaleString('en')} characters of text per request (422 beyond).`,
   tag: 'compliance',
   roles: ['marketing', 'legal', 'admin', 'employee'],
   body: CheckBody,
@@ -53,7 +50,12 @@ export const dryRunCheck = defineRoute({
     description: 'What the check found',
     schema: z.union([
       z.object({ result: ComplianceResult }),
-      z.object({ outcome: ComplianceOutcome, findings: z.array(ComplianceFinding) }),
+      z.object({
+        outcome: ComplianceOutcome,
+        findings: z.array(ComplianceFinding),
+        /** The whole text as the network would receive it; the findings' spans are in it. */
+        rendered: RenderedText,
+      }),
     ]),
   },
   errors: [404, 422],
@@ -79,7 +81,17 @@ export const dryRunCheck = defineRoute({
       ...share,
       networkField: 'share.network',
     });
-    const findings = checkText(share.text, post, target, policy);
-    return { status: 200, body: { outcome: outcomeOf(findings), findings } };
+    const { rendered } = await renderOwnWords(
+      deps,
+      employee,
+      post,
+      target,
+      share.text,
+      'share.text',
+    );
+    return {
+      status: 200,
+      body: { outcome: rendered.outcome, findings: rendered.findings, rendered },
+    };
   },
 });

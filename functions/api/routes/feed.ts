@@ -5,16 +5,24 @@ import { defineRoute } from '#functions/api/route';
 import { checkPersonalisation } from '#functions/api/routes/personalisations';
 import { shareablePost } from '#functions/api/shareable-post';
 import type { Campaign } from '#shared/campaigns/campaign';
+import type { CompliancePolicy } from '#shared/compliance/policy';
 import type { Employee } from '#shared/employees/employee';
 import { segmentsOf } from '#shared/employees/segment';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '#shared/errors';
 import { shareIdFor } from '#shared/ids';
 import { destinationWithUtm, linkCodeFor } from '#shared/links/tracked-link';
 import { NetworkName } from '#shared/networks/network';
-import { Personalisation } from '#shared/personalisations/personalisation';
+import { Personalisation, PersonalisationStatus } from '#shared/personalisations/personalisation';
 import type { Post } from '#shared/posts/post';
 import { isLiveAt } from '#shared/posts/workflow';
 import { pointsForConfirmedShare } from '#shared/recognition/points';
+import {
+  RenderedText,
+  renderForNetwork,
+  renderPersonalised,
+  trackedLinkOf,
+  variantForShare,
+} from '#shared/shares/final-text';
 import { createShareOutcomes } from '#shared/shares/outcome';
 import { isTerminal, type Share, Share as ShareSchema } from '#shared/shares/share';
 import { EXCLUSION_REASONS, exclusionFor } from '#shared/sharing/eligibility';
@@ -29,6 +37,19 @@ const FeedNetwork = z.object({
   share: z.object({ shareId: z.string(), status: z.string() }).optional(),
   /** For `intent`: the network's share dialog with this share's tracked link. */
   intentUrl: z.string().optional(),
+  /**
+   * The exact text this network would receive from me: my variant, my data in its fields, the
+   * disclaimers and disclosure in place, my tracked link, my approved wording if I have one.
+   */
+  rendered: RenderedText.optional(),
+  /** My own wording of the post for this network, if I wrote one. */
+  personalisation: z
+    .object({
+      personalisationId: z.string(),
+      status: PersonalisationStatus,
+      ownText: z.string().optional(),
+    })
+    .optional(),
 });
 
 const FeedItem = z.object({
@@ -67,21 +88,69 @@ const trackedLinkFor = async (
   return `${deps.apiUrl}/l/${code}`;
 };
 
+/** What one network would receive from this employee for this campaign, and their own wording. */
+const renderedFor = async (
+  deps: ApiDependencies,
+  employee: Employee,
+  campaign: Campaign,
+  post: Post,
+  network: NetworkName,
+  policy: CompliancePolicy,
+): Promise<Pick<z.infer<typeof FeedNetwork>, 'rendered' | 'personalisation'>> => {
+  const shareId = shareIdFor(campaign.campaignId, employee.employeeId, network);
+  const variant = variantForShare(post, network, shareId);
+  if (variant === undefined) return {};
+  const own = await deps.personalisations.get(employee.employeeId, post.postId, network);
+  const request = {
+    post,
+    variant,
+    network,
+    policy,
+    reader: { name: employee.name, jurisdiction: employee.jurisdiction },
+    postedLink: trackedLinkOf(deps.apiUrl, shareId),
+  };
+  // The worker posts the employee's wording only once legal-clean and written from this content.
+  const usable = own?.status === 'approved' && own.baseHash === campaign.contentHash;
+  return {
+    rendered: usable ? renderPersonalised(request, own) : renderForNetwork(request),
+    ...(own
+      ? {
+          personalisation: {
+            personalisationId: own.personalisationId,
+            status: own.status,
+            ...(own.ownText ? { ownText: own.ownText } : {}),
+          },
+        }
+      : {}),
+  };
+};
+
 const feedNetworks = async (
   deps: ApiDependencies,
   employee: Employee,
   campaign: Campaign,
   post: Post,
+  policy: CompliancePolicy,
 ): Promise<z.infer<typeof FeedNetwork>[]> => {
   const networks = [...campaign.networks, ...IntentNetwork.options];
   return Promise.all(
     networks.map(async (network) => {
       const shareId = shareIdFor(campaign.campaignId, employee.employeeId, network);
-      const existing = await deps.shares.get(shareId);
-      if (existing) {
-        return { network, action: 'shared' as const, share: { shareId, status: existing.status } };
-      }
       const intent = IntentNetwork.safeParse(network);
+      const [existing, text] = await Promise.all([
+        deps.shares.get(shareId),
+        intent.success
+          ? {}
+          : renderedFor(deps, employee, campaign, post, network as NetworkName, policy),
+      ]);
+      if (existing) {
+        return {
+          network,
+          action: 'shared' as const,
+          share: { shareId, status: existing.status },
+          ...text,
+        };
+      }
       if (intent.success) {
         const link = await trackedLinkFor(deps, post, {
           shareId,
@@ -99,7 +168,7 @@ const feedNetworks = async (
         : connection.status === 'expired' || connection.status === 'revoked'
           ? ('reconnect' as const)
           : ('share' as const);
-      return { network, action };
+      return { network, action, ...text };
     }),
   );
 };
@@ -115,7 +184,10 @@ export const feed = defineRoute({
     const employee = await currentEmployee(caller, deps);
     const mine = segmentsOf(employee, await deps.segments.all());
     const now = deps.now();
-    const { entries } = await deps.posts.library(mine, { limit: FEED_POSTS });
+    const [{ entries }, policy] = await Promise.all([
+      deps.posts.library(mine, { limit: FEED_POSTS }),
+      deps.compliancePolicies.current(),
+    ]);
     const items = await Promise.all(
       entries.map(async (entry) => {
         const campaign = (await deps.campaigns.ofPost(entry.postId)).find((c) =>
@@ -131,7 +203,7 @@ export const feed = defineRoute({
           topics: post.topics,
           ...(post.link ? { link: post.link } : {}),
           ...(campaign.expiresAt ? { expiresAt: campaign.expiresAt } : {}),
-          networks: await feedNetworks(deps, employee, campaign, post),
+          networks: await feedNetworks(deps, employee, campaign, post, policy),
         };
       }),
     );

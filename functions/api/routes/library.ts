@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import { currentEmployee } from '#functions/api/current-employee';
+import { deployedNetworks } from '#functions/api/deployed-networks';
 import { defineRoute } from '#functions/api/route';
 import { Limit } from '#functions/api/schemas';
 import { segmentsOf } from '#shared/employees/segment';
 import { LibraryEntry } from '#shared/posts/library';
 import { Topic } from '#shared/posts/post';
+import {
+  RenderedText,
+  renderForNetwork,
+  standInLink,
+  variantsOnNetworks,
+} from '#shared/shares/final-text';
 
 const LibraryQuery = z.strictObject({
   topic: Topic.optional(),
@@ -12,19 +19,28 @@ const LibraryQuery = z.strictObject({
   cursor: z.string().max(300).optional(),
 });
 
+const LibraryItem = LibraryEntry.extend({
+  /**
+   * Each variant as each network of this deployment would receive it from me: my data in the
+   * fields, disclaimers and disclosure in place, a stand-in of my tracked link's shape (a share
+   * gets its own; the feed shows it), findings spanned in the text.
+   */
+  rendered: z.array(RenderedText),
+});
+
 /**
  * Approved, unexpired posts for the employee's segments, newest first. A topic narrows the list;
  * without one, the employee's chosen topics do (posts without topics are for everyone).
  */
 export const library = defineRoute({
-  summary: 'Approved content for me: my segments and topics, newest first',
+  summary: 'Approved content for me: my segments and topics, newest first, each text as sent',
   tag: 'library',
   roles: ['employee'],
   query: LibraryQuery,
   response: {
     status: 200,
     description: 'One page of the library; pass `cursor` back for the next',
-    schema: z.object({ posts: z.array(LibraryEntry), cursor: z.string().optional() }),
+    schema: z.object({ posts: z.array(LibraryItem), cursor: z.string().optional() }),
   },
   async handle({ query, caller, deps }) {
     const employee = await currentEmployee(caller, deps);
@@ -49,6 +65,20 @@ export const library = defineRoute({
       );
       cursor = page.next;
     } while (cursor && posts.length < query.limit);
-    return { status: 200, body: { posts, ...(cursor ? { cursor } : {}) } };
+    const [policy, networks] = await Promise.all([
+      deps.compliancePolicies.current(),
+      deployedNetworks(deps),
+    ]);
+    const reader = { name: employee.name, jurisdiction: employee.jurisdiction };
+    const items = posts.map((entry) => {
+      const post = { ...entry, compliance: { disclaimers: entry.disclaimers } };
+      return {
+        ...entry,
+        rendered: variantsOnNetworks(entry, networks).map((at) =>
+          renderForNetwork({ post, ...at, policy, reader, postedLink: standInLink(deps.apiUrl) }),
+        ),
+      };
+    });
+    return { status: 200, body: { posts: items, ...(cursor ? { cursor } : {}) } };
   },
 });

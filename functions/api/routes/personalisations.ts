@@ -6,10 +6,15 @@ import { Limit } from '#functions/api/schemas';
 import { shareablePost } from '#functions/api/shareable-post';
 import type { Caller } from '#shared/auth/roles';
 import type { CheckTarget } from '#shared/compliance/engine';
-import { checkText } from '#shared/compliance/engine';
-import { outcomeOf } from '#shared/compliance/finding';
+import type { CompliancePolicy } from '#shared/compliance/policy';
+import { quote } from '#shared/compliance/rules/rule';
 import type { Employee } from '#shared/employees/employee';
-import { ComplianceBlockedError, ConflictError, ForbiddenError } from '#shared/errors';
+import {
+  ComplianceBlockedError,
+  ConflictError,
+  ForbiddenError,
+  ValidationError,
+} from '#shared/errors';
 import { sha256 } from '#shared/hash';
 import { KnownNetwork } from '#shared/networks/limits';
 import {
@@ -22,19 +27,29 @@ import {
   TextHash,
 } from '#shared/personalisations/personalisation';
 import { contentHashOf } from '#shared/posts/content-hash';
-import type { Post } from '#shared/posts/post';
+import { type CopyVariant, type Post, variantsFor } from '#shared/posts/post';
+import {
+  RenderedText,
+  renderForNetwork,
+  renderPersonalised,
+  standInLink,
+} from '#shared/shares/final-text';
 
 const Answer = z.object({ personalisation: PersonalisationSchema });
+const PersonaliseAnswer = Answer.extend({
+  /** The text as the network would receive it, the locked parts in place, findings in it. */
+  rendered: RenderedText,
+});
 
 export const personalise = defineRoute({
   summary: 'Share an approved post in my own words on one network (checked like any post)',
   description:
-    'The text is the whole post as it would appear, disclaimers and disclosure included. A clean edit is ready to share (200); one with a `review` finding waits for legal (202); one with a `block` finding is refused (422) with every finding, and nothing is stored.',
+    'Send only your own words: Chorus places the disclaimers, the employment disclosure and the tracked link around them, as for any share, and answers the whole text as the network would receive it (`rendered`, findings spanned in it). A clean edit is ready to share (200); one with a `review` finding waits for legal (202); one with a `block` finding is refused (422) with every finding and the text they point into, and nothing is stored. Words that repeat a locked part are refused (400): it is placed for you.',
   tag: 'me',
   roles: ['employee'],
   params: z.strictObject({ postId: z.string().min(1).max(100), network: KnownNetwork }),
   body: PersonalisationRequest,
-  response: { status: 200, description: 'The stored personalisation', schema: Answer },
+  response: { status: 200, description: 'The stored personalisation', schema: PersonaliseAnswer },
   errors: [404, 409, 422],
   async handle({ params, body, caller, deps }) {
     const employee = await currentEmployee(caller, deps);
@@ -42,42 +57,89 @@ export const personalise = defineRoute({
       ...params,
       networkField: 'path.network',
     });
-    const personalisation = await checkPersonalisation(
-      deps,
-      caller,
-      employee,
-      post,
-      target,
-      body.text,
-    );
+    const checked = await personaliseText(deps, caller, employee, post, target, body.text);
     return {
-      status: personalisation.status === 'approved' ? 200 : 202,
-      body: { personalisation },
+      status: checked.personalisation.status === 'approved' ? 200 : 202,
+      body: checked,
     };
   },
 });
 
 /**
- * Checks an employee's own wording of a post for one network, as the compliance engine checks any
- * post, and keeps it with its audit entry: clean → approved, `review` → waits for legal, `block`
- * → refused with every finding and nothing stored.
+ * An employee's own words for one network, the locked parts placed around them exactly as the
+ * share worker places them, checked as the share worker checks: the whole text, its findings with
+ * spans in it. Words that repeat a locked part are refused, since it is placed anyway.
  */
-export const checkPersonalisation = async (
+export const renderOwnWords = async (
+  deps: ApiDependencies,
+  employee: Employee,
+  post: Post,
+  target: CheckTarget,
+  ownWords: string,
+  field = 'text',
+): Promise<{ rendered: RenderedText; whole: string; policyVersion: number }> => {
+  const policy = await deps.compliancePolicies.current();
+  const variant = post.variants.indexOf(variantsFor(post, target.network)[0] as CopyVariant);
+  const request = {
+    post,
+    variant,
+    network: target.network,
+    policy,
+    reader: { name: employee.name, jurisdiction: employee.jurisdiction },
+    ownWords,
+  };
+  const rendered = renderForNetwork({ ...request, postedLink: standInLink(deps.apiUrl) });
+  const locked = rendered.parts
+    .filter((part) => part.kind === 'disclaimer' || part.kind === 'link')
+    .map((part) => ({ part, text: rendered.text.slice(part.start, part.end) }));
+  const repeated = locked.filter(
+    ({ part, text }) =>
+      ownWords.includes(text) ||
+      (part.kind === 'link' && post.link && ownWords.includes(post.link)),
+  );
+  if (repeated.length > 0) {
+    throw new ValidationError('Send only your own words: Chorus places the locked parts itself', [
+      ...repeated.map(({ part, text }) => ({
+        field,
+        message:
+          part.kind === 'link'
+            ? 'repeats the post’s link, which is added (as your tracked link) for you'
+            : `repeats the disclaimer ${quote(text)}, which is added for you`,
+      })),
+    ]);
+  }
+  // What the share worker posts: the whole text with the post's link, swapped for the tracked one.
+  const whole = renderForNetwork(request).text;
+  return { rendered, whole, policyVersion: policy.version };
+};
+
+/**
+ * Checks an employee's own wording of a post for one network, as the share worker checks any
+ * share, and keeps it with its audit entry: clean → approved, `review` → waits for legal,
+ * `block` → refused with every finding and nothing stored.
+ */
+export const personaliseText = async (
   deps: ApiDependencies,
   caller: Caller,
   employee: Employee,
   post: Post,
   target: CheckTarget,
-  text: string,
-): Promise<Personalisation> => {
+  ownWords: string,
+): Promise<{ personalisation: Personalisation; rendered: RenderedText }> => {
   const at = deps.now();
-  const policy = await deps.compliancePolicies.current();
-  const findings = checkText(text, post, target, policy);
-  const outcome = outcomeOf(findings);
+  const { rendered, whole, policyVersion } = await renderOwnWords(
+    deps,
+    employee,
+    post,
+    target,
+    ownWords,
+  );
+  const { findings, outcome } = rendered;
   if (outcome === 'blocked') {
     throw new ComplianceBlockedError(
       'Your text cannot be shared: see each finding for what to change',
       findings,
+      rendered.text,
     );
   }
   const personalisation: Personalisation = {
@@ -86,11 +148,12 @@ export const checkPersonalisation = async (
     authorId: caller.userId,
     postId: post.postId,
     network: target.network,
-    text,
-    textHash: sha256(text),
+    text: whole,
+    ownText: ownWords,
+    textHash: sha256(whole),
     status: statusFor(outcome),
     findings,
-    policyVersion: policy.version,
+    policyVersion,
     baseHash: contentHashOf(post),
     checkedAt: at.toISOString(),
   };
@@ -105,30 +168,78 @@ export const checkPersonalisation = async (
       network: target.network,
       status: personalisation.status,
       findings: findings.map((f) => `${f.severity}:${f.ruleId}`),
-      policyVersion: policy.version,
+      policyVersion,
       textHash: personalisation.textHash,
     },
   });
-  return personalisation;
+  return { personalisation, rendered };
+};
+
+/** The same check, for a caller that needs only the stored personalisation. */
+export const checkPersonalisation = async (
+  deps: ApiDependencies,
+  caller: Caller,
+  employee: Employee,
+  post: Post,
+  target: CheckTarget,
+  ownWords: string,
+): Promise<Personalisation> =>
+  (await personaliseText(deps, caller, employee, post, target, ownWords)).personalisation;
+
+const QueueItem = PersonalisationSchema.extend({
+  /**
+   * The edit as the network would receive it: the very text `textHash` names, with a stand-in
+   * of the tracked link's shape, findings spanned in it.
+   */
+  rendered: RenderedText.optional(),
+  /** The approved original as the same employee would share it on the same network. */
+  original: RenderedText.optional(),
+});
+
+/** The edit and the approved original, both as this employee's share would post them. */
+const besideOriginal = async (
+  deps: ApiDependencies,
+  p: Personalisation,
+  policy: CompliancePolicy,
+): Promise<Pick<z.infer<typeof QueueItem>, 'rendered' | 'original'>> => {
+  const [post, employee] = await Promise.all([
+    deps.posts.get(p.postId).catch(() => undefined),
+    deps.employees.get(p.employeeId).catch(() => undefined),
+  ]);
+  const variant = post ? variantsFor(post, p.network)[0] : undefined;
+  if (!post || !employee || !variant) return {};
+  const request = {
+    post,
+    variant: post.variants.indexOf(variant),
+    network: p.network,
+    policy,
+    reader: { name: employee.name, jurisdiction: employee.jurisdiction },
+    postedLink: standInLink(deps.apiUrl),
+  };
+  return { rendered: renderPersonalised(request, p), original: renderForNetwork(request) };
 };
 
 export const personalisationQueue = defineRoute({
   summary: 'Employees’ edits waiting for legal, oldest first, with their findings',
   description:
-    'Each edit carries `textHash`, the hash of the text shown; approving or rejecting it names that hash.',
+    'Each edit carries `textHash`, the hash of the text shown; approving or rejecting it names that hash. Beside it, `rendered`: that text as the network would receive it, findings spanned in it; and `original`: the approved post as the same employee would share it there.',
   tag: 'workflow',
   roles: ['legal'],
   query: z.strictObject({ limit: Limit }),
   response: {
     status: 200,
     description: 'The waiting edits',
-    schema: z.object({ personalisations: z.array(PersonalisationSchema) }),
+    schema: z.object({ personalisations: z.array(QueueItem) }),
   },
   async handle({ query, deps }) {
-    return {
-      status: 200,
-      body: { personalisations: await deps.personalisations.pendingReview(query.limit) },
-    };
+    const [waiting, policy] = await Promise.all([
+      deps.personalisations.pendingReview(query.limit),
+      deps.compliancePolicies.current(),
+    ]);
+    const personalisations = await Promise.all(
+      waiting.map(async (p) => ({ ...p, ...(await besideOriginal(deps, p, policy)) })),
+    );
+    return { status: 200, body: { personalisations } };
   },
 });
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import type { ApiDependencies } from '#functions/api/dependencies';
+import { deployedNetworks } from '#functions/api/deployed-networks';
 import { expectedVersion } from '#functions/api/http';
 import { postActionRoute } from '#functions/api/post-action-route';
 import { defineRoute } from '#functions/api/route';
@@ -7,12 +9,20 @@ import { FieldChange } from '#functions/api/routes/posts';
 import { Limit, PostPath, PostView, postView, VersionField } from '#functions/api/schemas';
 import type { Caller, Role } from '#shared/auth/roles';
 import { ComplianceFinding } from '#shared/compliance/finding';
+import type { CompliancePolicy } from '#shared/compliance/policy';
 import { ForbiddenError, NotFoundError, ValidationError } from '#shared/errors';
+import type { KnownNetwork } from '#shared/networks/limits';
 import { type Comment, CommentRequest, Comment as CommentSchema } from '#shared/posts/comment';
 import { diffContent } from '#shared/posts/diff';
 import { Approval, type Post, ReviewStagePlan } from '#shared/posts/post';
 import { noEligibleReviewer } from '#shared/posts/reviewers';
 import { authorizeReviewer } from '#shared/posts/workflow';
+import {
+  RenderedText,
+  renderForNetwork,
+  standInLink,
+  variantsOnNetworks,
+} from '#shared/shares/final-text';
 
 const DecisionFields = { version: VersionField.optional() };
 const ApproveBody = z.strictObject({
@@ -218,14 +228,50 @@ const ReviewQuery = z.strictObject({
 
 const ReviewItem = z.object({
   post: PostView,
-  stage: ReviewStagePlan,
+  stage: ReviewStagePlan.optional(),
   waitingSince: z.string(),
+  /** Why the post needs legal (regulated topic, a finding that needs review...); empty if not. */
   regulatedBecause: z.array(z.string()),
+  /** The compliance check's record for this version, as it was run. */
   findings: z.array(ComplianceFinding),
+  /**
+   * Every variant as each network of this deployment would receive it, findings' spans in that
+   * very text. No employee reads it yet: a sample person fills the fields (`reader: sample`) and
+   * a stand-in of a tracked link's shape holds the link's place.
+   */
+  rendered: z.array(RenderedText),
   diff: z.object({ against: z.number().int().nullable(), changes: z.array(FieldChange) }),
   /** Set when nobody left may take the stage; an admin names reviewers for the post. */
   noEligibleReviewer: z.string().optional(),
 });
+
+/** A post as its reviewer reads it: each text as sent, why it is regulated, what changed. */
+const reviewItemOf = async (
+  deps: ApiDependencies,
+  post: Post,
+  policy: CompliancePolicy,
+  networks: readonly KnownNetwork[],
+): Promise<z.infer<typeof ReviewItem>> => {
+  const against = post.lastApprovedVersion ?? null;
+  const stuck = noEligibleReviewer(post);
+  const changes =
+    against && against !== post.version
+      ? diffContent(await deps.posts.getVersion(post.postId, against), post)
+      : [];
+  const stage = post.review?.stages[post.review.currentStage];
+  return {
+    post: postView(post),
+    ...(stage ? { stage } : {}),
+    waitingSince: post.submittedAt ?? post.updatedAt,
+    regulatedBecause: post.review?.reasons ?? [],
+    findings: post.compliance?.findings ?? [],
+    rendered: variantsOnNetworks(post, networks).map((at) =>
+      renderForNetwork({ post, ...at, policy, postedLink: standInLink(deps.apiUrl) }),
+    ),
+    diff: { against, changes },
+    ...(stuck ? { noEligibleReviewer: stuck } : {}),
+  };
+};
 
 const mayReview = (post: Post, caller: Caller): boolean => {
   try {
@@ -276,24 +322,33 @@ export const reviewQueue = defineRoute({
       );
       cursor = page.next;
     } while (cursor && waiting.length < query.limit);
+    const [policy, networks] = await Promise.all([
+      deps.compliancePolicies.current(),
+      deployedNetworks(deps),
+    ]);
     const items = await Promise.all(
-      waiting.map(async (post) => {
-        const against = post.lastApprovedVersion ?? null;
-        const stuck = noEligibleReviewer(post);
-        const changes = against
-          ? diffContent(await deps.posts.getVersion(post.postId, against), post)
-          : [];
-        return {
-          post: postView(post),
-          stage: post.review?.stages[post.review.currentStage],
-          waitingSince: post.submittedAt ?? post.updatedAt,
-          regulatedBecause: post.review?.reasons ?? [],
-          findings: post.compliance?.findings ?? [],
-          diff: { against, changes },
-          ...(stuck ? { noEligibleReviewer: stuck } : {}),
-        };
-      }),
+      waiting.map((post) => reviewItemOf(deps, post, policy, networks)),
     );
     return { status: 200, body: { items, ...(cursor ? { cursor } : {}) } };
+  },
+});
+
+export const getReview = defineRoute({
+  summary:
+    'One post as its reviewer reads it: each text as sent, findings, why regulated, the diff',
+  description:
+    'The same item the review queue lists, for one post (a link from an email, a reload of the review page). Any version in any state: `post.version` is what an approval must name.',
+  tag: 'workflow',
+  roles: ['marketing', 'legal', 'admin'],
+  params: PostPath,
+  response: { status: 200, description: 'The review', schema: ReviewItem },
+  errors: [404],
+  async handle({ params, deps }) {
+    const post = await deps.posts.get(params.postId);
+    const [policy, networks] = await Promise.all([
+      deps.compliancePolicies.current(),
+      deployedNetworks(deps),
+    ]);
+    return { status: 200, body: await reviewItemOf(deps, post, policy, networks) };
   },
 });

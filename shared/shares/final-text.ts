@@ -1,0 +1,234 @@
+import { z } from 'zod';
+import {
+  type CheckSubject,
+  checkText,
+  disclaimersOn,
+  jurisdictionDisclaimers,
+  renderFinalParts,
+} from '#shared/compliance/engine';
+import {
+  ComplianceFinding,
+  ComplianceOutcome,
+  outcomeOf,
+  type RequiredDisclaimer,
+} from '#shared/compliance/finding';
+import type { CompliancePolicy } from '#shared/compliance/policy';
+import { sha256 } from '#shared/hash';
+import { linkCodeFor } from '#shared/links/tracked-link';
+import { KnownNetwork, measuredLength, NETWORK_LIMITS } from '#shared/networks/limits';
+import { type CopyVariant, type PostContent, variantsFor } from '#shared/posts/post';
+import { personValues, TEMPLATE_FIELDS } from '#shared/posts/template';
+import { sampleTemplateValues } from '#shared/shares/render';
+
+const Span = { start: z.number().int().nonnegative(), end: z.number().int().nonnegative() };
+
+/**
+ * One variant of a post as one network would receive it, with what a reader of the console needs
+ * to make sense of it: which parts Chorus places (locked), where the reader's data was filled,
+ * how long the network counts it, and every finding with its span in exactly this text.
+ */
+export const RenderedText = z.object({
+  variant: z.number().int().nonnegative(),
+  network: KnownNetwork,
+  text: z.string(),
+  /** `copy` is the author's (or the employee's) words; every other part is placed by Chorus. */
+  parts: z.array(
+    z.object({
+      kind: z.enum(['disclaimer', 'copy', 'disclosure', 'link']),
+      id: z.string().optional(),
+      ...Span,
+    }),
+  ),
+  /** Whose data fills the template fields: the employee's, or a sample person's (no reader yet). */
+  reader: z.enum(['employee', 'sample']),
+  fields: z.array(z.object({ field: z.enum(TEMPLATE_FIELDS), ...Span })),
+  /**
+   * The link part: `tracked` is the share's own tracked link; `stand-in` has the shape and length
+   * of one (no share exists yet), so length limits apply as they will.
+   */
+  link: z.object({ destination: z.string(), posted: z.enum(['tracked', 'stand-in']) }).optional(),
+  length: z.object({
+    counted: z.number().int().nonnegative(),
+    limit: z.number().int().positive(),
+    unit: z.enum(['codePoints', 'graphemes']),
+  }),
+  outcome: ComplianceOutcome,
+  /** Every finding on this text; a span is a [start, end) range of `text`. */
+  findings: z.array(ComplianceFinding),
+  policyVersion: z.number().int().positive(),
+});
+export type RenderedText = z.infer<typeof RenderedText>;
+
+/** What a post brings to its rendering. */
+export type RenderablePost = Pick<PostContent, 'variants' | 'link'> &
+  CheckSubject & { compliance?: { disclaimers: RequiredDisclaimer[] } | undefined };
+
+export interface RenderRequest {
+  post: RenderablePost;
+  variant: number;
+  network: KnownNetwork;
+  policy: CompliancePolicy;
+  /** The employee the text is for; without one, a sample person fills the fields. */
+  reader?: { name: string; jurisdiction?: string | undefined } | undefined;
+  /** The link as posted: the share's tracked link, or a stand-in of its shape. */
+  postedLink?: { url: string; standIn: boolean } | undefined;
+  /** The employee's own words in place of the copy; Chorus places everything else. */
+  ownWords?: string | undefined;
+  /** A whole text an employee wrote before Chorus placed the locked parts itself. */
+  personalised?: string | undefined;
+}
+
+/**
+ * Where `from` and `to` differ only where `before` became `after`: maps a span of `from` to the
+ * same words in `to`, a span inside a replaced link to the whole replacement.
+ */
+const spanMapper = (from: string, to: string, before: string, after: string) => {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < from.length) {
+    if (before && from.startsWith(before, i) && to.startsWith(after, j)) {
+      for (let k = 0; k < before.length; k++) {
+        starts[i + k] = j;
+        ends[i + k + 1] = j + after.length;
+      }
+      i += before.length;
+      j += after.length;
+    } else {
+      starts[i] = j;
+      ends[i + 1] = j + 1;
+      i += 1;
+      j += 1;
+    }
+  }
+  starts[from.length] = to.length;
+  ends[0] = 0;
+  const clamp = (n: number | undefined) => Math.min(Math.max(n ?? 0, 0), to.length);
+  return (span: { start: number; end: number }) => ({
+    start: clamp(starts[span.start]),
+    end: clamp(ends[span.end]),
+  });
+};
+
+/**
+ * The text one network would receive for one variant, and every finding on it, rendered and
+ * checked exactly as the share worker does: the approved disclaimers for that network and those
+ * of the reader's jurisdiction, the disclosure, the tracked link; the link rules judge where the
+ * reader lands, every other rule (length above all) the text as posted. Spans are in that text.
+ */
+export const renderForNetwork = (request: RenderRequest): RenderedText => {
+  const { post, network, policy } = request;
+  const variant = post.variants[request.variant] as CopyVariant;
+  const target = { network, jurisdiction: request.reader?.jurisdiction };
+  const values = request.reader
+    ? { ...personValues(request.reader.name), company: policy.company }
+    : sampleTemplateValues(policy.company);
+  const posted = request.postedLink?.url ?? post.link;
+  const render = (link: string | undefined) =>
+    renderFinalParts({
+      copy: request.ownWords ?? variant.text,
+      link,
+      values,
+      disclaimers: [
+        ...disclaimersOn(post.compliance?.disclaimers ?? [], network),
+        ...jurisdictionDisclaimers(policy, post, target),
+      ],
+      policy,
+      personalised:
+        request.personalised && post.link && link
+          ? request.personalised.replaceAll(post.link, link)
+          : request.personalised,
+    });
+  const shown = render(posted);
+  const atDestination = render(post.link);
+  const toShown = spanMapper(atDestination.text, shown.text, post.link ?? '', posted ?? '');
+  const within = (f: ComplianceFinding): ComplianceFinding => ({
+    ...f,
+    network,
+    variant: request.variant,
+  });
+  const findings = [
+    ...checkText(atDestination.text, post, target, policy)
+      .filter((f) => f.ruleId.startsWith('link.'))
+      .map((f) => within(f.span ? { ...f, span: toShown(f.span) } : f)),
+    ...checkText(shown.text, post, target, policy)
+      .filter((f) => !f.ruleId.startsWith('link.'))
+      .map(within),
+  ];
+  const limits = NETWORK_LIMITS[network];
+  return {
+    variant: request.variant,
+    network,
+    text: shown.text,
+    parts: shown.parts,
+    reader: request.reader ? 'employee' : 'sample',
+    fields: shown.fields,
+    ...(post.link
+      ? {
+          link: {
+            destination: post.link,
+            posted: request.postedLink && !request.postedLink.standIn ? 'tracked' : 'stand-in',
+          },
+        }
+      : {}),
+    length: {
+      counted: measuredLength(shown.text, limits),
+      limit: limits.maxLength,
+      unit: limits.unit,
+    },
+    outcome: outcomeOf(findings),
+    findings,
+    policyVersion: policy.version,
+  };
+};
+
+/**
+ * A text with the employee's approved personalisation, as the share worker posts it (the whole
+ * text they approved, the tracked link in place). Rendered from their own words when that gives
+ * the very same text, so the locked parts show as such; otherwise the whole text, as posted.
+ */
+export const renderPersonalised = (
+  request: RenderRequest,
+  own: { text: string; ownText?: string | undefined },
+): RenderedText => {
+  const whole = renderForNetwork({ ...request, personalised: own.text });
+  if (own.ownText === undefined) return whole;
+  const parted = renderForNetwork({ ...request, ownWords: own.ownText });
+  return parted.text === whole.text ? parted : whole;
+};
+
+/** Employees in one campaign get different variants, but each always the same one. */
+export const variantForShare = (
+  post: Pick<PostContent, 'variants'>,
+  network: string,
+  shareId: string,
+): number | undefined => {
+  const variants = variantsFor(post, network);
+  const chosen = variants[Number.parseInt(sha256(shareId).slice(0, 8), 16) % variants.length];
+  return chosen ? post.variants.indexOf(chosen) : undefined;
+};
+
+/** Every (variant, network) pair the post would send on these networks. */
+export const variantsOnNetworks = (
+  post: Pick<PostContent, 'variants'>,
+  networks: readonly KnownNetwork[],
+): { variant: number; network: KnownNetwork }[] =>
+  networks.flatMap((network) =>
+    variantsFor(post, network).map((v) => ({ variant: post.variants.indexOf(v), network })),
+  );
+
+/** A link with a tracked link's shape and length, for a text no share exists for yet. */
+export const standInLink = (linkBase: string): { url: string; standIn: true } => ({
+  url: `${linkBase}/l/${'0'.repeat(10)}`,
+  standIn: true,
+});
+
+/** The share's own tracked link, as the share worker posts it. */
+export const trackedLinkOf = (
+  linkBase: string,
+  shareId: string,
+): { url: string; standIn: false } => ({
+  url: `${linkBase}/l/${linkCodeFor(shareId)}`,
+  standIn: false,
+});
