@@ -23,9 +23,8 @@ import { TABLE } from './setup';
  */
 const API = 'https://chorus.example';
 const deps = {
-  ...createApiDependencies({ TABLE_NAME: TABLE, EVENT_BUS_NAME: 'unused' }),
+  ...createApiDependencies({ TABLE_NAME: TABLE }),
   apiUrl: API,
-  publish: async () => {},
   queueShares: async () => {},
 };
 const run = Math.random().toString(36).slice(2, 8);
