@@ -30,6 +30,7 @@ import {
   listConnections,
   oauthCallback,
 } from '#functions/api/routes/connections';
+import { declineCampaign } from '#functions/api/routes/decline';
 import {
   createEmployee,
   getEmployee,
@@ -168,6 +169,7 @@ export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
   'GET /me/connections': listConnections,
   'GET /me/feed': feed,
   'POST /me/shares': shareNow,
+  'POST /me/feed/{campaignId}/decline': declineCampaign,
   'GET /shares': listShareIssues,
   'POST /shares/{shareId}/resolve': resolveShare,
   'GET /openapi.json': openApiRoute(() => apiRoutes),

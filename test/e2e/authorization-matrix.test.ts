@@ -106,6 +106,7 @@ const MATRIX: Record<string, Row> = {
   'GET /me/connections': only({ employee: 200 }),
   'GET /me/feed': only({ employee: 200 }),
   'POST /me/shares': only({ employee: 400 }),
+  'POST /me/feed/{campaignId}/decline': only({ employee: 404 }),
   'GET /shares': only({ marketing: 400, admin: 400 }),
   'POST /shares/{shareId}/resolve': only({ marketing: 400, admin: 400 }),
   'GET /l/{code}': everyone(404),

@@ -27,13 +27,22 @@ import { createShareOutcomes } from '#shared/shares/outcome';
 import { isTerminal, type Share, Share as ShareSchema } from '#shared/shares/share';
 import { EXCLUSION_REASONS, exclusionFor } from '#shared/sharing/eligibility';
 import { IntentNetwork, shareIntentUrl } from '#shared/sharing/intents';
+import { autoShares, suggests } from '#shared/sharing/offers';
+import { plannedShare } from '#shared/sharing/plan';
+import type { SharingPolicy } from '#shared/sharing/policy';
 
 const FEED_POSTS = 20;
 
 const FeedNetwork = z.object({
   network: z.union([NetworkName, IntentNetwork]),
-  /** What the employee can do: share with one call, connect first, share in the network's own dialog, or nothing (done). */
-  action: z.enum(['share', 'connect', 'reconnect', 'intent', 'shared']),
+  /**
+   * What the employee can do: share with one call, connect first, share in the network's own
+   * dialog, nothing (done, or declined), or `auto`: auto-share will post it at `autoShareAt`
+   * unless they decline it (`POST /me/feed/{campaignId}/decline`).
+   */
+  action: z.enum(['share', 'connect', 'reconnect', 'intent', 'shared', 'auto', 'declined']),
+  /** When auto-share will post this for me (it also does when I do not press Share). */
+  autoShareAt: z.iso.datetime().optional(),
   share: z.object({ shareId: z.string(), status: z.string() }).optional(),
   /** For `intent`: the network's share dialog with this share's tracked link. */
   intentUrl: z.string().optional(),
@@ -61,14 +70,6 @@ const FeedItem = z.object({
   expiresAt: z.string().optional(),
   networks: z.array(FeedNetwork),
 });
-
-/** A campaign offers its post to the employee when it suggests, has started and has not ended. */
-const suggests = (campaign: Campaign, mine: readonly string[], now: Date) =>
-  campaign.mode !== 'auto' &&
-  campaign.status !== 'cancelled' &&
-  campaign.scheduledAt <= now.toISOString() &&
-  (!campaign.expiresAt || campaign.expiresAt > now.toISOString()) &&
-  campaign.segments.some((s) => mine.includes(s));
 
 /** The share's tracked link, made now when the employee will share it through a dialog. */
 const trackedLinkFor = async (
@@ -125,32 +126,71 @@ const renderedFor = async (
   };
 };
 
+/** A share the employee declined in the feed: skipped before any attempt, on their word. */
+export const DECLINED = 'declined';
+
+/** When auto-share posts this campaign for the employee on this network, if it will. */
+const autoShareTime = (
+  campaign: Campaign,
+  employee: Employee,
+  network: string,
+  post: Post,
+  sharing: SharingPolicy,
+): string | undefined => {
+  const name = NetworkName.safeParse(network);
+  if (campaign.mode === 'suggest' || !name.success || !campaign.networks.includes(name.data)) {
+    return undefined;
+  }
+  const planned = plannedShare({
+    campaign,
+    employee,
+    network: name.data,
+    postTopics: post.topics,
+    policy: sharing,
+  });
+  return 'at' in planned ? planned.at.toISOString() : undefined;
+};
+
 const feedNetworks = async (
   deps: ApiDependencies,
   employee: Employee,
   campaign: Campaign,
   post: Post,
-  policy: CompliancePolicy,
+  policies: { compliance: CompliancePolicy; sharing: SharingPolicy },
+  suggested: boolean,
 ): Promise<z.infer<typeof FeedNetwork>[]> => {
-  const networks = [...campaign.networks, ...IntentNetwork.options];
-  return Promise.all(
+  const networks = [...campaign.networks, ...(suggested ? IntentNetwork.options : [])];
+  const answers = await Promise.all(
     networks.map(async (network) => {
       const shareId = shareIdFor(campaign.campaignId, employee.employeeId, network);
       const intent = IntentNetwork.safeParse(network);
+      const autoShareAt = autoShareTime(campaign, employee, network, post, policies.sharing);
+      // Not suggested: only what auto-share will post is shown (there is no Share button).
+      if (!suggested && !autoShareAt) return undefined;
       const [existing, text] = await Promise.all([
         deps.shares.get(shareId),
         intent.success
           ? {}
-          : renderedFor(deps, employee, campaign, post, network as NetworkName, policy),
+          : renderedFor(
+              deps,
+              employee,
+              campaign,
+              post,
+              network as NetworkName,
+              policies.compliance,
+            ),
       ]);
       if (existing) {
+        const declined = existing.status === 'skipped' && existing.reason === DECLINED;
         return {
           network,
-          action: 'shared' as const,
+          action: declined ? ('declined' as const) : ('shared' as const),
           share: { shareId, status: existing.status },
           ...text,
         };
       }
+      const auto = autoShareAt ? { autoShareAt } : {};
+      if (!suggested) return { network, action: 'auto' as const, ...auto, ...text };
       if (intent.success) {
         const link = await trackedLinkFor(deps, post, {
           shareId,
@@ -168,15 +208,16 @@ const feedNetworks = async (
         : connection.status === 'expired' || connection.status === 'revoked'
           ? ('reconnect' as const)
           : ('share' as const);
-      return { network, action, ...text };
+      return { network, action, ...auto, ...text };
     }),
   );
+  return answers.filter((a) => a !== undefined);
 };
 
 export const feed = defineRoute({
   summary: 'Posts suggested to me, newest first, with what I can do on each network',
   description:
-    'Campaigns in `suggest` or `both` mode for my segments. `share`: one call to POST /me/shares; `intent`: open `intentUrl` (Facebook has no posting API) and then confirm; `shared`: done, with its status.',
+    'Campaigns in `suggest` or `both` mode for my segments once they start, and campaigns that will auto-share for me from before they start. `share`: one call to POST /me/shares; `intent`: open `intentUrl` (Facebook has no posting API) and then confirm; `shared`: done, with its status; `auto`: auto-share posts it at `autoShareAt` unless I decline it (POST /me/feed/{campaignId}/decline); `declined`: I said not this one.',
   tag: 'me',
   roles: ['employee'],
   response: { status: 200, description: 'My feed', schema: z.object({ items: z.array(FeedItem) }) },
@@ -184,18 +225,28 @@ export const feed = defineRoute({
     const employee = await currentEmployee(caller, deps);
     const mine = segmentsOf(employee, await deps.segments.all());
     const now = deps.now();
-    const [{ entries }, policy] = await Promise.all([
+    const [{ entries }, compliance, sharing] = await Promise.all([
       deps.posts.library(mine, { limit: FEED_POSTS }),
       deps.compliancePolicies.current(),
+      deps.sharingPolicies.current(),
     ]);
     const items = await Promise.all(
       entries.map(async (entry) => {
-        const campaign = (await deps.campaigns.ofPost(entry.postId)).find((c) =>
-          suggests(c, mine, now),
+        const campaign = (await deps.campaigns.ofPost(entry.postId)).find(
+          (c) => suggests(c, mine, now) || autoShares(c, mine, now),
         );
         if (!campaign) return undefined;
         const post = await deps.posts.get(entry.postId);
         if (!isLiveAt(post, now)) return undefined;
+        const networks = await feedNetworks(
+          deps,
+          employee,
+          campaign,
+          post,
+          { compliance, sharing },
+          suggests(campaign, mine, now),
+        );
+        if (networks.length === 0) return undefined;
         return {
           campaignId: campaign.campaignId,
           postId: post.postId,
@@ -203,7 +254,7 @@ export const feed = defineRoute({
           topics: post.topics,
           ...(post.link ? { link: post.link } : {}),
           ...(campaign.expiresAt ? { expiresAt: campaign.expiresAt } : {}),
-          networks: await feedNetworks(deps, employee, campaign, post, policy),
+          networks,
         };
       }),
     );
