@@ -16,6 +16,8 @@ export interface TestBrowser {
   page: Page;
   /** Uncaught errors, console errors and Content-Security-Policy violations, as they came. */
   problems: string[];
+  /** The problems so far, forgotten once read (a test that causes some expects exactly those). */
+  takeProblems(): string[];
   screenshot(name: string, size: { width: number; height: number }): Promise<void>;
   close(): Promise<void>;
 }
@@ -50,6 +52,7 @@ export const openBrowser = async (): Promise<TestBrowser> => {
     context,
     page,
     problems,
+    takeProblems: () => problems.splice(0),
     async screenshot(name, size) {
       await page.setViewportSize(size);
       await page.screenshot({ path: join(ARTEFACTS, `${name}.png`), fullPage: true });

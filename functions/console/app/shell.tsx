@@ -1,14 +1,22 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { Link, usePath } from './router';
+import { Feed } from './screens/feed';
 import { Home } from './screens/home';
 import { NotFound } from './screens/not-found';
 import { type Person, signOut } from './sign-in';
 
-/** Which screen a path shows. */
+const isEmployee = (person: Person) => person.roles.includes('employee');
+
+/** Where each screen lives, and who sees it in the navigation. */
+const SCREENS = [
+  { path: '/console/feed', label: 'Feed', for: isEmployee, render: () => <Feed /> },
+] as const;
+
+/** Which screen a path shows: an employee starts on their feed, others on the welcome page. */
 const screenFor = (path: string, person: Person) => {
   const route = path.replace(/\/+$/, '') || '/console';
-  if (route === '/console') return <Home person={person} />;
-  return <NotFound />;
+  if (route === '/console') return isEmployee(person) ? <Feed /> : <Home person={person} />;
+  return SCREENS.find((screen) => screen.path === route)?.render() ?? <NotFound />;
 };
 
 /** The frame around every screen: who is signed in, where to go, sign out. */
@@ -36,11 +44,13 @@ export const Shell = ({ person }: { person: Person }) => {
         </Link>
         <nav aria-label="Console">
           <ul>
-            <li>
-              <Link href="/console" aria-current={path === '/console' ? 'page' : undefined}>
-                Home
-              </Link>
-            </li>
+            {SCREENS.filter((screen) => screen.for(person)).map((screen) => (
+              <li key={screen.path}>
+                <Link href={screen.path} aria-current={path === screen.path ? 'page' : undefined}>
+                  {screen.label}
+                </Link>
+              </li>
+            ))}
           </ul>
         </nav>
         <div class="who">
