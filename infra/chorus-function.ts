@@ -4,7 +4,7 @@ import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { FunctionDeclaration } from '#infra/declaration';
+import { BROWSER_APP_DIR, type FunctionDeclaration } from '#infra/declaration';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -18,6 +18,21 @@ export const LAMBDA_BUNDLING = {
   banner:
     "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
 } as const;
+
+const browserAppHooks = (app: { entry: string }) => ({
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (inputDir: string, outputDir: string) => [
+    [
+      `${inputDir}/node_modules/.bin/tsx`,
+      `${inputDir}/infra/tools/build-browser-app.ts`,
+      app.entry,
+      `${outputDir}/${BROWSER_APP_DIR}`,
+    ]
+      .map((word) => `'${word.replaceAll("'", "'\\''")}'`)
+      .join(' '),
+  ],
+});
 
 /**
  * The team's Lambda defaults in one place: Node.js 24 on Graviton, ESM bundled and minified by
@@ -54,6 +69,10 @@ export class ChorusFunction extends NodejsFunction {
         // The SDK is bundled rather than taken from the runtime, so every deploy runs the
         // versions the tests ran.
         externalModules: [],
+        // A browser app is built into the same asset, beside the handler that serves it.
+        ...(declaration.browserApp
+          ? { commandHooks: browserAppHooks(declaration.browserApp) }
+          : {}),
       },
     });
   }

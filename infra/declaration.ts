@@ -89,6 +89,11 @@ export interface FunctionUses {
   apiUrl?: true;
   /** The secret whose daily derived keys hash click readers (never stored as addresses). */
   clickKey?: 'read';
+  /**
+   * Where people sign in (Cognito's hosted sign-in domain in AWS, the local issuer locally) and
+   * the app client the browser signs in with: the console hands both to the browser.
+   */
+  signIn?: true;
 }
 
 /**
@@ -143,7 +148,15 @@ export interface FunctionDeclaration {
   environment?: Readonly<Record<string, string>>;
   /** Alarms on the function's own metrics (AWS/Lambda), e.g. a stream consumer's IteratorAge. */
   alarms?: readonly AlarmDeclaration[];
+  /**
+   * A browser app the function serves, built by esbuild beside the handler's bundle (in the
+   * folder `BROWSER_APP_DIR`): by the CDK when it bundles, by the local runtime when it starts.
+   */
+  browserApp?: { entry: string };
 }
+
+/** The folder, beside a function's bundle, that holds its built browser app. */
+export const BROWSER_APP_DIR = 'browser-app';
 
 export const functions = {
   api: {
@@ -384,6 +397,16 @@ export const functions = {
     },
     trigger: { kind: 'http' },
   },
+  console: {
+    entry: 'functions/console/handler.ts',
+    description: 'Serves the web console: its page, its hashed assets and its sign-in settings',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    // No table, no bus: the console reads nothing but its own files and where sign-in is.
+    uses: { signIn: true },
+    trigger: { kind: 'http' },
+    browserApp: { entry: 'functions/console/app/main.tsx' },
+  },
 } as const satisfies Record<string, FunctionDeclaration>;
 
 export type FunctionName = keyof typeof functions;
@@ -493,6 +516,13 @@ export const routes = [
     function: 'clickRedirect' as const,
     public: 'A tracked link in a public post: whoever reads the post follows it, signed in or not.',
   })),
+  ...['/console', '/console/{path+}'].map((path) => ({
+    method: 'GET' as const,
+    path,
+    function: 'console' as const,
+    public:
+      'The console’s page, scripts and sign-in settings hold no data; the browser signs in after loading them, and every API call it makes carries the token.',
+  })),
   {
     method: 'GET',
     path: '/openapi.json',
@@ -525,6 +555,8 @@ export const ENV = {
   networkSettings: 'NETWORK_SETTINGS_SECRET',
   apiUrl: 'API_URL',
   clickKey: 'CLICK_KEY_SECRET',
+  /** JSON `{ "url": sign-in base URL, "clientId": app client id }`. */
+  signIn: 'SIGN_IN',
 } as const;
 
 /**

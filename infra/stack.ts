@@ -1,6 +1,8 @@
 import {
   CfnOutput,
   Duration,
+  Fn,
+  Lazy,
   RemovalPolicy,
   SecretValue,
   Stack,
@@ -22,10 +24,13 @@ import {
   CfnUserPoolGroup,
   ClientAttributes,
   FeaturePlan,
+  ManagedLoginVersion,
   Mfa,
+  OAuthScope,
   StandardThreatProtectionMode,
   UserPool,
   UserPoolClient,
+  UserPoolClientIdentityProvider,
 } from 'aws-cdk-lib/aws-cognito';
 import {
   AttributeType,
@@ -179,12 +184,30 @@ export class ChorusStack extends Stack {
       standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // The console signs people in through the pool's hosted sign-in (MFA included): code flow
+    // with PKCE, from the browser, so the client has no secret. The API is made below; its URL
+    // is only read when the template is written.
+    let consoleUrl = '';
+    const signInDomain = userPool.addDomain('SignInDomain', {
+      // Unique per stack and stable across deploys: the stack id's UUID.
+      cognitoDomain: {
+        domainPrefix: Fn.join('-', ['chorus', Fn.select(2, Fn.split('/', this.stackId))]),
+      },
+      managedLoginVersion: ManagedLoginVersion.CLASSIC_HOSTED_UI,
+    });
     const userPoolClient = new UserPoolClient(this, 'UserPoolClient', {
       userPool,
       authFlows: { userSrp: true },
       generateSecret: false,
       // People may change their name, never their email: admins set it, from the directory.
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [Lazy.string({ produce: () => `${consoleUrl}/callback` })],
+        logoutUrls: [Lazy.string({ produce: () => `${consoleUrl}/signed-out` })],
+      },
     });
     for (const role of ROLES) {
       new CfnUserPoolGroup(this, `${capitalize(role)}Group`, {
@@ -207,6 +230,7 @@ export class ChorusStack extends Stack {
       defaultAuthorizer: authorizer,
       createDefaultStage: false,
     });
+    consoleUrl = `${api.apiEndpoint}/console`;
     const stage = api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
@@ -280,6 +304,15 @@ export class ChorusStack extends Stack {
       if (uses.clickKey) {
         fn.addEnvironment(ENV.clickKey, clickKey.secretArn);
         clickKey.grantRead(fn);
+      }
+      if (uses.signIn) {
+        fn.addEnvironment(
+          ENV.signIn,
+          this.toJsonString({
+            url: signInDomain.baseUrl(),
+            clientId: userPoolClient.userPoolClientId,
+          }),
+        );
       }
     };
 
@@ -416,6 +449,8 @@ export class ChorusStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
+    new CfnOutput(this, 'ConsoleUrl', { value: consoleUrl });
+    new CfnOutput(this, 'SignInUrl', { value: signInDomain.baseUrl() });
     new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'EventBusName', { value: bus.eventBusName });

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -17,12 +23,18 @@ export interface LocalRoute {
   target: Invoke;
 }
 
-/** Runtime-only endpoints under /_local (token, clock, status): no JWT, never in the cloud. */
+/**
+ * Runtime-only endpoints under /_local (token, clock, status, the issuer's sign-in pages): no JWT,
+ * never in the cloud. A string body goes out as it is (a page), anything else as JSON.
+ */
 export type LocalControl = (
   method: string,
   path: string,
   body: string,
-) => Promise<{ status: number; body: unknown } | undefined>;
+  request: { query: URLSearchParams; headers: IncomingHttpHeaders },
+) => Promise<
+  { status: number; body: unknown; headers?: Record<string, string | string[]> } | undefined
+>;
 
 /** The answers that are ours, not the gateway's: in the API's own error shape. */
 const ourError = (code: string, message: string) => ({ error: { code, message } });
@@ -32,14 +44,21 @@ export interface LocalHttpApi {
   stop(): Promise<void>;
 }
 
+/**
+ * A route's path as a pattern: `{name}` is one segment, `{name+}` (greedy, last) the rest of the
+ * path, one segment or more, as API Gateway has them.
+ */
 const compile = (path: string) => {
   const names: string[] = [];
-  const pattern = path.replace(/\{(\w+)\}/g, (_, name: string) => {
+  const pattern = path.replace(/\{(\w+)(\+?)\}/g, (_, name: string, greedy: string) => {
     names.push(name);
-    return '([^/]+)';
+    return greedy ? '(.+)' : '([^/]+)';
   });
-  return { regex: new RegExp(`^${pattern}$`), names };
+  return { regex: new RegExp(`^${pattern}$`), names, greedy: path.includes('+}') };
 };
+
+/** Decoded segment by segment, so an encoded slash stays part of its segment's value. */
+const decodeParameter = (raw: string) => raw.split('/').map(decodePathSegment).join('/');
 
 /** API Gateway hands every claim over as a string: `true` becomes "true", arrays "[a b]". */
 const flattenClaims = (payload: JWTPayload): Record<string, string> =>
@@ -70,7 +89,7 @@ const send = (
   response: ServerResponse,
   status: number,
   body: unknown,
-  headers: Record<string, string> = {},
+  headers: Record<string, string | string[]> = {},
 ) => {
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(typeof body === 'string' ? body : JSON.stringify(body));
@@ -91,7 +110,10 @@ export const startLocalHttpApi = async (options: {
   control: LocalControl;
   log: (line: string) => void;
 }): Promise<LocalHttpApi> => {
-  const compiled = options.routes.map((route) => ({ route, ...compile(route.declaration.path) }));
+  // As in API Gateway, a route with a greedy parameter takes only what no other route matches.
+  const compiled = options.routes
+    .map((route) => ({ route, ...compile(route.declaration.path) }))
+    .sort((a, b) => Number(a.greedy) - Number(b.greedy));
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -101,9 +123,12 @@ export const startLocalHttpApi = async (options: {
     const body = raw.toString('utf8');
 
     if (url.pathname.startsWith('/_local/')) {
-      const answer = await options.control(method, url.pathname, body);
+      const answer = await options.control(method, url.pathname, body, {
+        query: url.searchParams,
+        headers: request.headers,
+      });
       return answer
-        ? send(response, answer.status, answer.body)
+        ? send(response, answer.status, answer.body, answer.headers)
         : send(response, 404, ourError('not_found', `No local control at ${url.pathname}`));
     }
 
@@ -115,7 +140,7 @@ export const startLocalHttpApi = async (options: {
         // Decoded as API Gateway hands path parameters over; a segment that does not decode
         // goes on as it came, for the handler to refuse (never a crash here).
         const params = Object.fromEntries(
-          candidate.names.map((n, i) => [n, decodePathSegment(match[i + 1] ?? '')]),
+          candidate.names.map((n, i) => [n, decodeParameter(match[i + 1] ?? '')]),
         );
         matched = { route: candidate.route, params };
         break;

@@ -19,6 +19,10 @@ const TOKEN_LIFETIME_SECONDS = 8 * 3600;
 
 export interface TokenRequest {
   role: Role;
+  /** All the person's groups, when more than `role` (which is then among them). */
+  roles?: readonly Role[];
+  /** An ID token (the API's) by default; an access token as Cognito's sign-in also returns. */
+  tokenUse?: 'id' | 'access';
   email?: string;
   name?: string;
   /**
@@ -69,18 +73,24 @@ export const createLocalIssuer = async (keyFile?: string): Promise<LocalIssuer> 
   const privateKey = await importJWK(keys.privateJwk, 'RS256');
   const jwks = createLocalJWKSet({ keys: [{ ...keys.publicJwk, kid: keys.kid, alg: 'RS256' }] });
   return {
-    async issue({ role, email, name, sub: person, emailVerified = true }) {
+    async issue({ role, roles, tokenUse = 'id', email, name, sub: person, emailVerified = true }) {
       const address = (email ?? `${role}@chorus.local`).toLowerCase();
       const sub = person ?? localSubFor(address);
       const expires = Math.floor(Date.now() / 1000) + TOKEN_LIFETIME_SECONDS;
-      // An ID token as Cognito issues it: the API takes no other kind.
-      const token = await new SignJWT({
-        'cognito:groups': [role],
-        email: address,
-        email_verified: emailVerified,
-        name: name ?? address,
-        token_use: 'id',
-      })
+      const groups = [...new Set([role, ...(roles ?? [])])];
+      // An ID token as Cognito issues it: the API takes no other kind. The access token carries
+      // no profile, as Cognito's does not.
+      const claims =
+        tokenUse === 'id'
+          ? {
+              'cognito:groups': groups,
+              email: address,
+              email_verified: emailVerified,
+              name: name ?? address,
+              token_use: 'id',
+            }
+          : { 'cognito:groups': groups, token_use: 'access', scope: 'openid email profile' };
+      const token = await new SignJWT(claims)
         .setProtectedHeader({ alg: 'RS256', kid: keys.kid })
         .setIssuer(LOCAL_ISSUER)
         .setAudience(LOCAL_AUDIENCE)

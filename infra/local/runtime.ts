@@ -4,11 +4,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import { z } from 'zod';
+import { buildBrowserApp } from '#infra/browser-app';
 import {
   asyncFailures,
+  BROWSER_APP_DIR,
   bus,
   defaultRoute,
   ENV,
+  type FunctionDeclaration,
   type FunctionName,
   functions,
   routes,
@@ -16,7 +19,7 @@ import {
 import { startDynamoDbLocal } from '#infra/local/dynamodb-local';
 import { deadLetterInvocation, startLocalEventBus } from '#infra/local/event-bus';
 import { type LocalControl, startLocalHttpApi } from '#infra/local/http-api';
-import { createLocalIssuer } from '#infra/local/issuer';
+import { createLocalIssuer, LOCAL_AUDIENCE } from '#infra/local/issuer';
 import { type Invoke, lambdaInvoker } from '#infra/local/lambda-runtime';
 import { freePort } from '#infra/local/ports';
 import { LOCAL_NAMES, provisionQueues, provisionTable } from '#infra/local/provision';
@@ -29,11 +32,14 @@ import {
   localNetworkSettings,
   localTokenKey,
 } from '#infra/local/secrets';
+import { createLocalSignIn, LOCAL_SIGN_IN_PATH } from '#infra/local/sign-in';
 import { startStreamConsumer } from '#infra/local/stream-consumer';
 import { enforceTableAccess } from '#infra/local/table-access';
 import { openTableStream } from '#infra/local/table-stream';
 import { Role } from '#shared/auth/roles';
 import { allowLocalOutbound } from '#shared/outbound/local-seam';
+import { createAuditStore } from '#shared/store/audit';
+import { createEmployeeStore } from '#shared/store/employees';
 
 export interface RuntimeOptions {
   /** Folder for DynamoDB data, issuer keys and runtime.json. */
@@ -141,7 +147,21 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
       // The secret's value itself: there is no Secrets Manager here to name.
       CLICK_KEY: localClickKey(options.dataDir),
       ...(networkSettings ? { NETWORK_SETTINGS: networkSettings } : {}),
+      // People sign in to the console through the local issuer's pages, under this base URL.
+      [ENV.signIn]: JSON.stringify({
+        url: `${apiUrl}${LOCAL_SIGN_IN_PATH}`,
+        clientId: LOCAL_AUDIENCE,
+      }),
     });
+
+    // A browser app is built now, as the CDK builds it when bundling; its function reads it from
+    // here (in AWS, from beside its bundle).
+    for (const declaration of Object.values(functions) as FunctionDeclaration[]) {
+      if (!declaration.browserApp) continue;
+      const appDir = join(resolve(options.dataDir), BROWSER_APP_DIR);
+      await buildBrowserApp(declaration.browserApp.entry, appDir);
+      process.env.BROWSER_APP_PATH = appDir;
+    }
 
     enforceTableAccess();
     const entries = Object.entries(functions) as [FunctionName, (typeof functions)[FunctionName]][];
@@ -242,6 +262,17 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
     stops.push(() => scheduler.stop());
 
     const issuer = await createLocalIssuer(join(options.dataDir, 'issuer-keys.json'));
+    const directory = createEmployeeStore(LOCAL_NAMES.table, createAuditStore(LOCAL_NAMES.table));
+    const signIn = createLocalSignIn({
+      apiUrl,
+      issuer,
+      // The page lists the directory's first people; anyone else is typed in.
+      directory: async () =>
+        (await directory.everyone((employee) => employee.status === 'active'))
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .slice(0, 50)
+          .map(({ email, name }) => ({ email, name })),
+    });
 
     const queueDepth = async (queueUrl: string) => {
       const { Attributes: a } = await sqsClient.send(
@@ -256,7 +287,9 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
       };
     };
 
-    const control: LocalControl = async (method, path, body) => {
+    const control: LocalControl = async (method, path, body, request) => {
+      const signInAnswer = await signIn.control(method, path, body, request);
+      if (signInAnswer) return signInAnswer;
       const parse = <S extends z.ZodType>(schema: S) => {
         try {
           return schema.safeParse(body ? JSON.parse(body) : {});

@@ -37,6 +37,7 @@ try {
 Chorus is running locally.
 
   API            ${runtime.apiUrl}
+  Console        ${runtime.apiUrl}/console   (sign in as anyone: pick a person or type an email)
   data           ${values['in-memory'] ? 'in memory (gone when stopped)' : `${values.data}/ (npm start -- --reset wipes it)`}
 
 Get a token for a role (marketing, legal, employee, admin):

@@ -1,19 +1,24 @@
 /**
  * Bench section: each Lambda's bundle, built with the stack's own esbuild settings, and how long
  * its module takes to load in a fresh Node process (the init part of a cold start), against an
- * empty module loaded the same way in the same run.
+ * empty module loaded the same way in the same run; and each browser app's gzipped JavaScript,
+ * built as the stack builds it, against its budget.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { buildBrowserApp } from '#infra/browser-app';
 import { LAMBDA_BUNDLING, REPO_ROOT } from '#infra/chorus-function';
-import { ENV, functions } from '#infra/declaration';
+import { ENV, type FunctionDeclaration, functions } from '#infra/declaration';
 import { type Figure, percentile, progress, quick, report } from './figures';
 
 const SIZE_LIMIT_KB = 1_500;
 const INIT_LIMIT_MS = 400;
+/** What a phone on a slow connection loads quickly: the console's budget. */
+const BROWSER_JS_LIMIT_KB = 60;
 /** Fresh processes per module: the median damps a noisy machine. */
 const SAMPLES = quick ? 2 : 7;
 
@@ -93,6 +98,24 @@ for (const [name, declaration] of Object.entries(functions)) {
       met: ms <= INIT_LIMIT_MS,
     },
   );
+}
+for (const [name, declaration] of Object.entries(functions) as [string, FunctionDeclaration][]) {
+  if (!declaration.browserApp) continue;
+  progress(`bundles: ${name} browser app`);
+  const appDir = join(out, `${name}-app`);
+  const built = await buildBrowserApp(declaration.browserApp.entry, appDir);
+  const kb =
+    built.scripts
+      .map((file) => gzipSync(readFileSync(join(appDir, 'assets', file)), { level: 9 }).length)
+      .reduce((a, b) => a + b, 0) / 1024;
+  figures.push({
+    section: 'Browser apps',
+    figure: `${name} JavaScript, gzipped`,
+    value: kb,
+    unit: 'KiB',
+    against: `limit ${BROWSER_JS_LIMIT_KB} KiB (all scripts, minified, gzip -9 as served)`,
+    met: kb <= BROWSER_JS_LIMIT_KB,
+  });
 }
 rmSync(out, { recursive: true, force: true });
 report(figures);

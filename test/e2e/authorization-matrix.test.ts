@@ -112,6 +112,9 @@ const MATRIX: Record<string, Row> = {
   'GET /l/{code}': everyone(404),
   'HEAD /l/{code}': everyone(404),
   'GET /openapi.json': everyone(200),
+  // The console's page and files: the same for everyone; its API calls carry the token.
+  'GET /console': everyone(200),
+  'GET /console/{path+}': everyone(200),
 };
 
 /** Ids no one created, shaped as the route expects, so an admitted caller meets a 404 or 400. */
@@ -125,9 +128,10 @@ const PATH_VALUES: Record<string, string> = {
   jobId: 'job-nobody-made',
   part: '1',
   code: 'nocode00',
+  path: 'reviews/post-nobody-made',
 };
 const pathOf = (path: string) =>
-  path.replace(/\{(\w+)\}/g, (_, name: string) => PATH_VALUES[name] ?? 'x');
+  path.replace(/\{(\w+)\+?\}/g, (_, name: string) => PATH_VALUES[name] ?? 'x');
 
 let runtime: RunningRuntime;
 const tokens = new Map<Role | 'expired' | 'foreign' | 'none', string | undefined>();

@@ -157,6 +157,8 @@ describe('the template is exactly what infra/declaration.ts declares', () => {
     publicKeys.push(defaultRoute.routeKey);
     expect(publicKeys.sort()).toEqual([
       '$default',
+      'GET /console',
+      'GET /console/{path+}',
       'GET /l/{code}',
       'GET /oauth/{network}/callback',
       'GET /openapi.json',
@@ -190,6 +192,51 @@ describe('the template is exactly what infra/declaration.ts declares', () => {
     });
     const [client] = resourcesOf('AWS::Cognito::UserPoolClient');
     expect(client?.Properties.WriteAttributes).toEqual(['name']);
+  });
+
+  it('serves the console from its own function, on a greedy route, with the sign-in settings it hands the browser', () => {
+    const integrationOf = (key: string) => {
+      const route = resourcesOf('AWS::ApiGatewayV2::Route').find(
+        (r) => r.Properties.RouteKey === key,
+      );
+      return JSON.stringify(route?.Properties.Target);
+    };
+    const consoleIntegration = integrationOf('GET /console');
+    expect(consoleIntegration).toContain('ConsoleIntegration');
+    expect(integrationOf('GET /console/{path+}')).toBe(consoleIntegration);
+    const variables = functionProps('console').Environment.Variables;
+    const signIn = JSON.stringify(variables[ENV.signIn]);
+    // The hosted sign-in domain's URL and the app client, resolved when deployed.
+    expect(signIn).toContain('amazoncognito.com');
+    expect(signIn).toContain(
+      stack.getLogicalId(stack.node.findChild('UserPoolClient').node.defaultChild as never),
+    );
+    // The console's grants are its logs; it reads nothing of the table.
+    expect(
+      statementsOf('console').filter((s) =>
+        [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')),
+      ),
+    ).toEqual([]);
+  });
+
+  it('lets the console sign people in through the hosted sign-in: code flow with PKCE, no secret, its own callback', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      ManagedLoginVersion: 1,
+    });
+    const [client] = resourcesOf('AWS::Cognito::UserPoolClient');
+    expect(client?.Properties).toMatchObject({
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: expect.arrayContaining(['openid', 'email', 'profile']),
+      SupportedIdentityProviders: ['COGNITO'],
+      GenerateSecret: false,
+    });
+    const urls = JSON.stringify([client?.Properties.CallbackURLs, client?.Properties.LogoutURLs]);
+    expect(urls).toContain('/console/callback');
+    expect(urls).toContain('/console/signed-out');
+    expect(urls).toContain(
+      stack.getLogicalId(stack.node.findChild('HttpApi').node.defaultChild as never),
+    );
   });
 });
 
