@@ -119,10 +119,17 @@ const operationOf = (routeKey: string, route: RouteSpec) => {
         }
       : {}),
     responses: {
-      [route.response.status]: {
-        description: route.response.description,
-        content: { 'application/json': { schema: jsonSchema(route.response.schema, 'output') } },
-      },
+      ...Object.fromEntries(
+        [route.response, ...(route.response.alternative ? [route.response.alternative] : [])].map(
+          (answer) => [
+            answer.status,
+            {
+              description: answer.description,
+              content: { 'application/json': { schema: jsonSchema(answer.schema, 'output') } },
+            },
+          ],
+        ),
+      ),
       ...Object.fromEntries(
         [...new Set(errors)].map((status) => [
           status,

@@ -12,6 +12,12 @@ export interface Reply {
   cookies?: string[];
 }
 
+export interface RouteAnswer {
+  status: number;
+  description: string;
+  schema: z.ZodType;
+}
+
 export interface RouteInput<P, Q, B> {
   params: P;
   query: Q;
@@ -45,7 +51,10 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   idempotent?: boolean;
   /** The version being edited may come in an If-Match header instead of the body. */
   ifMatch?: boolean;
-  response: { status: number; description: string; schema: z.ZodType };
+  response: RouteAnswer & {
+    /** Another success the route gives for some requests (202 when the work became a job). */
+    alternative?: RouteAnswer;
+  };
   /**
    * A route a person's browser lands on (an OAuth callback) answers every refusal, bad input
    * included, as a page with this title rather than as JSON.

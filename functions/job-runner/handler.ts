@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { runDirectoryImport } from '#functions/job-runner/import-directory';
 import { runCampaignPreview } from '#functions/job-runner/preview-campaign';
+import { runSegmentThanks } from '#functions/job-runner/thank-segment';
 import { now } from '#shared/clock';
 import { loadConfig, nonEmpty } from '#shared/config';
 import { parseEvent } from '#shared/events/catalogue';
@@ -12,6 +13,7 @@ import { createEmployeeStore } from '#shared/store/employees';
 import { createJobStore } from '#shared/store/jobs';
 import { createSharingPolicyStore } from '#shared/store/policies';
 import { createPostStore } from '#shared/store/posts';
+import { createRecognitionStore } from '#shared/store/recognition';
 import { createSegmentStore } from '#shared/store/segments';
 
 const config = loadConfig({ TABLE_NAME: nonEmpty });
@@ -22,6 +24,7 @@ const deps = {
   employees: createEmployeeStore(config.TABLE_NAME, audit),
   posts: createPostStore(config.TABLE_NAME, audit),
   segments: createSegmentStore(config.TABLE_NAME, audit),
+  recognition: createRecognitionStore(config.TABLE_NAME, audit),
   sharingPolicy: () => sharingPolicies.current(),
   audit,
   now,
@@ -37,6 +40,10 @@ export const handler = middy<EventBridgeEvent<string, unknown>, void>()
     const due = parseEvent('JobRunDue', event);
     const timeLeft = () => context.getRemainingTimeInMillis();
     const job = await deps.jobs.get(due.jobId);
-    if (job.kind === 'campaignPreview') await runCampaignPreview(due, deps, timeLeft);
-    else await runDirectoryImport(due, deps, timeLeft);
+    const run = {
+      directoryImport: runDirectoryImport,
+      campaignPreview: runCampaignPreview,
+      segmentThanks: runSegmentThanks,
+    }[job.kind];
+    await run(due, deps, timeLeft);
   });

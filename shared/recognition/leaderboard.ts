@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import type { Employee } from '#shared/employees/employee';
+
+/** Who takes part in recognition: an active person still in the programme (boards, thanks). */
+export const onBoard = (person: Employee | undefined): person is Employee =>
+  person !== undefined && person.status === 'active' && !person.consent.leftAt;
 
 /** Leaderboard periods: calendar week (ISO), month and quarter in UTC, and the last 30 days. */
 export const Period = z.enum(['week', 'month', 'quarter', 'rolling30']);

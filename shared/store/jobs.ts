@@ -17,10 +17,12 @@ import {
   type PartSummary,
   RejectedRow,
 } from '#shared/jobs/job';
+import type { ThanksProgress } from '#shared/recognition/thanks';
 import { batchWriteItems } from '#shared/store/batch';
 import { conditionalWrite } from '#shared/store/conditional';
 import { countedOutboxWrites } from '#shared/store/counted-outbox';
 import { keys, withoutKeys } from '#shared/store/keys';
+import type { TransactItem } from '#shared/store/transact';
 import { createVersionedOutbox, type ItemUpdate } from '#shared/store/versioned-outbox';
 
 /** A job, its parts and its report are kept a month, then DynamoDB deletes them. */
@@ -68,6 +70,57 @@ export const createJobStore = (tableName: string) => {
           }),
         );
 
+  /**
+   * The writes that create a job with the events that set it going (its `JobRunDue`), for one
+   * transaction: a job is never left waiting for an announcement that was lost. A caller adds
+   * its own writes beside them (an audit entry, the request's Idempotency-Key answer).
+   */
+  const announcedWrites = (job: Job, events: readonly PendingEvent[], at: Date): TransactItem[] => [
+    {
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.job(job.jobId), ...job, ttl: ttlOf(job) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    ...countedOutboxWrites(tableName, jobAggregate(job.jobId), 0, events, at),
+  ];
+
+  /** A directory walk's progress (`field`) moved on from the page count this run found. */
+  const advanceWalk = (
+    field: 'preview' | 'thanks',
+    jobId: string,
+    fromPages: number,
+    next: { pages: number },
+    state: JobState,
+    at: Date,
+    events: readonly PendingEvent[],
+  ) =>
+    conditionalWrite(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.job(jobId),
+              UpdateExpression:
+                'SET #walk = :next, #state = :state, updatedAt = :at' +
+                (state === 'done' ? ', finishedAt = :at' : ''),
+              ConditionExpression: '#walk.pages = :from',
+              ExpressionAttributeNames: { '#walk': field, '#state': 'state' },
+              ExpressionAttributeValues: {
+                ':next': next,
+                ':state': state,
+                ':at': at.toISOString(),
+                ':from': fromPages,
+              },
+            },
+          },
+          ...countedOutboxWrites(tableName, jobAggregate(jobId), next.pages, events, at),
+        ],
+      }),
+    );
+
   return {
     async create(job: Job): Promise<void> {
       await dynamo().send(
@@ -79,22 +132,51 @@ export const createJobStore = (tableName: string) => {
       );
     },
 
+    announcedWrites,
+
+    /** A job and what sets it going, in one transaction, with the caller's writes beside them. */
+    async createAnnounced(
+      job: Job,
+      events: readonly PendingEvent[],
+      at: Date,
+      alongside: readonly TransactItem[] = [],
+    ): Promise<void> {
+      await dynamo().send(
+        new TransactWriteCommand({
+          TransactItems: [...announcedWrites(job, events, at), ...alongside],
+        }),
+      );
+    },
+
     /**
-     * Creates a job with the events that set it going (its `JobRunDue`), in one transaction: a
-     * job is never left waiting for an announcement that was lost.
+     * An import whose whole file came in one request: the job already started, its one part,
+     * its `JobRunDue` and the caller's writes (the Idempotency-Key's answer) in one transaction,
+     * so a retry after a lost reply finds the answer instead of opening a second job. A part is
+     * at most 300 KB and the rest a few small items: far under a transaction's 100 items / 4 MB.
      */
-    async createAnnounced(job: Job, events: readonly PendingEvent[], at: Date): Promise<void> {
+    async createStarted(
+      job: Job,
+      text: string,
+      events: readonly PendingEvent[],
+      at: Date,
+      alongside: readonly TransactItem[] = [],
+    ): Promise<void> {
+      const sha256 = job.parts['1']?.sha256;
+      if (job.state !== 'queued' || !sha256 || Object.keys(job.parts).length !== 1) {
+        throw new Error('createStarted takes a queued job of exactly one part');
+      }
       await dynamo().send(
         new TransactWriteCommand({
           TransactItems: [
+            ...announcedWrites(job, events, at),
             {
               Put: {
                 TableName: tableName,
-                Item: { ...keys.job(job.jobId), ...job, ttl: ttlOf(job) },
+                Item: { ...keys.jobPart(job.jobId, 1), text, sha256, ttl: ttlOf(job) },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
-            ...countedOutboxWrites(tableName, jobAggregate(job.jobId), 0, events, at),
+            ...alongside,
           ],
         }),
       );
@@ -105,7 +187,7 @@ export const createJobStore = (tableName: string) => {
      * fresh run is committed with it, numbered by the page count. False when another run of the
      * same job (a duplicated event) got there first: this one stops.
      */
-    async advancePreview(
+    advancePreview(
       jobId: string,
       fromPages: number,
       next: PreviewProgress,
@@ -113,30 +195,19 @@ export const createJobStore = (tableName: string) => {
       at: Date,
       events: readonly PendingEvent[] = [],
     ): Promise<boolean> {
-      return conditionalWrite(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: tableName,
-                Key: keys.job(jobId),
-                UpdateExpression:
-                  'SET preview = :next, #state = :state, updatedAt = :at' +
-                  (state === 'done' ? ', finishedAt = :at' : ''),
-                ConditionExpression: 'preview.pages = :from',
-                ExpressionAttributeNames: { '#state': 'state' },
-                ExpressionAttributeValues: {
-                  ':next': next,
-                  ':state': state,
-                  ':at': at.toISOString(),
-                  ':from': fromPages,
-                },
-              },
-            },
-            ...countedOutboxWrites(tableName, jobAggregate(jobId), next.pages, events, at),
-          ],
-        }),
-      );
+      return advanceWalk('preview', jobId, fromPages, next, state, at, events);
+    },
+
+    /** A segment's thanks moved on by one page, as a preview is (see `advancePreview`). */
+    advanceThanks(
+      jobId: string,
+      fromPages: number,
+      next: ThanksProgress,
+      state: JobState,
+      at: Date,
+      events: readonly PendingEvent[] = [],
+    ): Promise<boolean> {
+      return advanceWalk('thanks', jobId, fromPages, next, state, at, events);
     },
 
     async get(jobId: string): Promise<Job> {

@@ -1,21 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
 import { cancellationCodes } from '#shared/errors';
 import { periodKeysOf, type Standing } from '#shared/recognition/leaderboard';
 import { PointsEntry } from '#shared/recognition/points';
+import type { Thanks } from '#shared/recognition/thanks';
 import type { AuditStore } from '#shared/store/audit';
 import { batchGetItems, batchWriteItems } from '#shared/store/batch';
 import { keys, withoutKeys } from '#shared/store/keys';
 import { itemsWithPrefix, queryPages } from '#shared/store/query-pages';
 import type { TransactItem } from '#shared/store/transact';
 
-export interface Thanks {
-  thanksId: string;
-  from: string;
-  message: string;
-  at: string;
-}
+export type { Thanks };
 
 /**
  * Points as a ledger: each entry is written once, under an id that says what it is for, together
@@ -96,37 +91,81 @@ export const createRecognitionStore = (tableName: string, audit: AuditStore) => 
       return items.reduce((total, item) => total + Number(item.points ?? 0), 0);
     },
 
-    /** A thank-you from marketing, to each recipient, with one audit entry naming them all. */
-    async thank(
-      from: string,
-      to: { employeeId: string } | { segmentId: string },
-      recipients: readonly string[],
-      message: string,
-      at: Date,
-    ): Promise<Thanks> {
-      const thanks: Thanks = { thanksId: randomUUID(), from, message, at: at.toISOString() };
+    /**
+     * A thank-you to one person: their copy, the audit entry and the caller's writes (the
+     * request's Idempotency-Key answer) in one transaction, so a retry after a lost reply replays
+     * the answer instead of thanking them twice.
+     */
+    async thankOne(
+      thanks: Thanks,
+      employeeId: string,
+      alongside: readonly TransactItem[] = [],
+    ): Promise<void> {
       await audit.commit({
         stream: 'recognition',
         records: [
           {
             at: thanks.at,
-            actor: from,
+            actor: thanks.from,
             action: 'recognition.thanked',
-            subject: to,
+            subject: { employeeId },
             before: null,
-            after: { thanksId: thanks.thanksId, message, recipients: recipients.length },
+            after: { thanksId: thanks.thanksId, message: thanks.message, recipients: 1 },
           },
         ],
+        writes: [
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...keys.thanks(employeeId, thanks.at, thanks.thanksId), ...thanks },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          ...alongside,
+        ],
       });
+    },
+
+    /**
+     * A thank-you to a segment, as the job that sends it: the audit entry with the writes that
+     * create and announce the job (and the caller's answer), in one transaction. Who is in the
+     * segment is found by the job; the entry names the job that counts them.
+     */
+    async thankSegment(
+      thanks: Thanks,
+      segmentId: string,
+      jobId: string,
+      jobWrites: readonly TransactItem[],
+    ): Promise<void> {
+      await audit.commit({
+        stream: 'recognition',
+        records: [
+          {
+            at: thanks.at,
+            actor: thanks.from,
+            action: 'recognition.thanked',
+            subject: { segmentId },
+            before: null,
+            after: { thanksId: thanks.thanksId, message: thanks.message, jobId },
+          },
+        ],
+        writes: jobWrites,
+      });
+    },
+
+    /**
+     * Each recipient's copy of a thanks. The key is fixed by the thanks and the person, so writing
+     * a page again (a redelivered job run) puts the same items: nobody is thanked twice.
+     */
+    async deliverThanks(thanks: Thanks, employeeIds: readonly string[]): Promise<void> {
       await batchWriteItems(
         tableName,
-        recipients.map((employeeId) => ({
+        employeeIds.map((employeeId) => ({
           PutRequest: {
             Item: { ...keys.thanks(employeeId, thanks.at, thanks.thanksId), ...thanks },
           },
         })),
       );
-      return thanks;
     },
 
     async thanksFor(employeeId: string, limit = 20): Promise<Thanks[]> {

@@ -103,3 +103,53 @@ describe('answers stored with their effect', () => {
     expect(retry.body.comment.commentId).toBe(comments[0]?.commentId);
   });
 });
+
+describe('answers stored with their effect: recognition and imports', () => {
+  const thanksItems = async (employeeId: string) =>
+    (await deps.recognition.thanksFor(employeeId, 100)).map((t) => t.thanksId);
+
+  it('POST /recognition/thanks to one person: the retry returns the one thanks, sent once', async () => {
+    const email = `thanked-${Math.random().toString(36).slice(2, 8)}@answers.acme.example`;
+    const made = await call('ada', 'POST /employees', { body: { email, name: 'Thanked Once' } });
+    const employeeId: string = made.body.employee.employeeId;
+    const retry = await retriedAfterLostReply('mia', 'POST /recognition/thanks', {
+      body: { employeeId, message: 'Thank you for sharing the launch.' },
+      key: `thanks-${employeeId}`,
+    });
+    expect(retry.status).toBe(201);
+    expect(await thanksItems(employeeId)).toEqual([retry.body.thanksId]);
+  });
+
+  it('POST /recognition/thanks to a segment: the retry returns the same job, started once', async () => {
+    const segmentId = `answers-${Math.random().toString(36).slice(2, 8)}`;
+    const email = `${segmentId}@answers.acme.example`;
+    await call('ada', 'POST /employees', { body: { email, name: 'In A Segment' } });
+    const defined = await call('mia', 'PUT /segments/{segmentId}', {
+      pathParameters: { segmentId },
+      body: { name: 'Answers team', members: [email] },
+    });
+    expect(defined.status).toBe(200);
+    const retry = await retriedAfterLostReply('mia', 'POST /recognition/thanks', {
+      body: { segmentId, message: 'Thank you, team.' },
+      key: `thanks-${segmentId}`,
+    });
+    expect(retry.status).toBe(202);
+    expect(retry.body.job).toMatchObject({ kind: 'segmentThanks', state: 'queued' });
+    const job = await deps.jobs.get(retry.body.job.jobId);
+    expect(job.thanks?.thanks.thanksId).toBe(retry.body.thanksId);
+  });
+
+  it('POST /employees/import with the file inline: the retry returns the same job, not a second', async () => {
+    const email = `imported-${Math.random().toString(36).slice(2, 8)}@answers.acme.example`;
+    const csv = `email,name\n${email},Imported Person\n`;
+    const retry = await retriedAfterLostReply('ada', 'POST /employees/import', {
+      body: { csv },
+      key: `import-${email}`,
+    });
+    expect(retry.status).toBe(202);
+    expect(retry.body.job).toMatchObject({ state: 'queued', rowsTotal: 1, partsReceived: [1] });
+    const job = await deps.jobs.get(retry.body.job.jobId);
+    expect(job).toMatchObject({ state: 'queued', rowsTotal: 1 });
+    expect(await deps.jobs.partText(job.jobId, 1)).toBe(csv);
+  });
+});

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiDependencies } from '#functions/api/dependencies';
 import { createPollerDependencies } from '#functions/engagement-poller/dependencies';
 import { pollEngagement } from '#functions/engagement-poller/poll-engagement';
+import { runSegmentThanks } from '#functions/job-runner/thank-segment';
 import { dynamo } from '#shared/aws';
 import { CLICK_RULES } from '#shared/links/click-counting';
 import { linkCodeFor } from '#shared/links/tracked-link';
@@ -236,9 +237,20 @@ describe('recognition', () => {
     const sent = await call('POST /recognition/thanks', marketer, {
       body: { segmentId: arranged.segmentId, message: 'Thank you for sharing our hiring post!' },
     });
-    expect(sent).toMatchObject({ status: 201, body: { recipients: 3 } });
+    // A segment is thanked by a job that walks the directory; the request only starts it.
+    expect(sent).toMatchObject({ status: 202, body: { job: { kind: 'segmentThanks' } } });
+    const jobId: string = sent.body.job.jobId;
+    expect(await runSegmentThanks({ jobId }, deps, () => 300_000)).toBe('done');
+    expect((await deps.jobs.get(jobId)).thanks?.recipients).toBe(3);
     const { body } = await call('GET /me/recognition', as(2));
     expect(body.thanks[0].message).toBe('Thank you for sharing our hiring post!');
+    const one = await call('POST /recognition/thanks', marketer, {
+      body: { employeeId: arranged.people[1]?.employeeId, message: 'And you, especially.' },
+    });
+    expect(one).toMatchObject({ status: 201, body: { recipients: 1 } });
+    expect((await call('GET /me/recognition', as(1))).body.thanks[0].message).toBe(
+      'And you, especially.',
+    );
     expect(
       (
         await call('POST /recognition/thanks', marketer, {

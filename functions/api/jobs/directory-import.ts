@@ -40,6 +40,34 @@ export const openImport = async (
   return job;
 };
 
+/**
+ * An import whose whole file came in the request, already started: built here, committed by the
+ * caller in one transaction with its part, its `JobRunDue` and the request's answer
+ * (`deps.jobs.createStarted`), so no retry opens a second job.
+ */
+export const startedImport = (deps: ApiDependencies, actor: string, text: string): Job => {
+  const at = deps.now().toISOString();
+  const { columns, summary } = checkPart(text, 1);
+  return {
+    jobId: newJobId(),
+    kind: 'directoryImport',
+    state: 'queued',
+    createdBy: actor,
+    createdAt: at,
+    updatedAt: at,
+    startedAt: at,
+    ...(columns ? { columns } : {}),
+    parts: { '1': summary },
+    rowsTotal: summary.rows,
+    rowsDone: 0,
+    counts: noCounts(),
+    checkpoint: { part: 1, row: 0 },
+  };
+};
+
+/** What sets a started import's runner going. */
+export const importRunDue = (job: Job) => [event(DETAIL_TYPES.jobRunDue, { jobId: job.jobId })];
+
 /** Part 1 must start with a header row this import understands; it decides every row's columns. */
 const columnsOf = (text: string): NonNullable<Job['columns']> => {
   const header = parseCsv(text.slice(0, text.indexOf('\n') + 1 || undefined))[0];
@@ -121,9 +149,7 @@ export const startImport = async (deps: ApiDependencies, job: Job): Promise<Job>
       );
     }
     const rowsTotal = Object.values(job.parts).reduce((n, p) => n + p.rows, 0);
-    await deps.jobs.start(job, rowsTotal, deps.now().toISOString(), [
-      event(DETAIL_TYPES.jobRunDue, { jobId: job.jobId }),
-    ]);
+    await deps.jobs.start(job, rowsTotal, deps.now().toISOString(), importRunDue(job));
   }
   return deps.jobs.get(job.jobId);
 };

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { etag, expectedVersion } from '#functions/api/http';
-import { addPart, checkPart, openImport, startImport } from '#functions/api/jobs/directory-import';
+import {
+  checkPart,
+  importRunDue,
+  openImport,
+  startedImport,
+} from '#functions/api/jobs/directory-import';
 import { defineRoute } from '#functions/api/route';
 import { JobAnswer, jobAnswer } from '#functions/api/routes/jobs';
 import { noConsent } from '#shared/employees/consent';
@@ -137,13 +142,21 @@ export const importEmployees = defineRoute({
   idempotent: true,
   response: { status: 202, description: 'The import job', schema: JobAnswer },
   errors: [409],
-  async handle({ body, caller, deps }) {
-    const job = await openImport(deps, caller.userId, body.csv === undefined ? body.parts : 1);
-    if (body.csv === undefined) return { status: 202, body: jobAnswer(job) };
-    await addPart(deps, job, 1, body.csv);
-    return {
-      status: 202,
-      body: jobAnswer(await startImport(deps, await deps.jobs.get(job.jobId))),
-    };
+  async handle({ body, caller, deps, answerWrites }) {
+    if (body.csv === undefined) {
+      const job = await openImport(deps, caller.userId, body.parts);
+      return { status: 202, body: jobAnswer(job) };
+    }
+    // The whole file: job, part, start and answer are one commit (a part is at most 300 KB).
+    const job = startedImport(deps, caller.userId, body.csv);
+    const answer = { status: 202, body: jobAnswer(job) };
+    await deps.jobs.createStarted(
+      job,
+      body.csv,
+      importRunDue(job),
+      deps.now(),
+      answerWrites(answer),
+    );
+    return answer;
   },
 });

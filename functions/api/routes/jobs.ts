@@ -64,6 +64,16 @@ export const JobAnswer = z.object({
     counts: ImportCounts,
   }),
   preview: PreviewAnswer.optional(),
+  /** A segment's thanks: who has been thanked so far; final once the job is `done`. */
+  thanks: z
+    .object({
+      thanksId: z.string(),
+      segmentId: z.string(),
+      recipients: z.number().int(),
+      shardsDone: z.number().int(),
+      shardsTotal: z.number().int(),
+    })
+    .optional(),
 });
 
 /** A job the caller may follow: one of a kind only admins start (an import) is refused to others. */
@@ -97,9 +107,9 @@ const previewAnswer = async (deps: ApiDependencies, job: Job) => {
 
 export const getJob = defineRoute({
   summary:
-    'How far a background job (a directory import, a campaign preview) got, and what it found',
+    'How far a background job (a directory import, a campaign preview, a segment’s thanks) got, and what it found',
   description:
-    'A directory import (admins) reports its rows and rejections: these come in line order, a page at a time: pass `after` (the `nextAfter` of the previous page). The first 1,000 rejections are kept with their reasons; `counts.rejected` counts them all. A campaign preview (marketing, admins) reports `preview`: the directory shards walked so far, recipients and exclusions per network, the fees, the month’s budget and a sample of at most 20 recipients; final when `state` is `done`.',
+    'A directory import (admins) reports its rows and rejections: these come in line order, a page at a time: pass `after` (the `nextAfter` of the previous page). The first 1,000 rejections are kept with their reasons; `counts.rejected` counts them all. A campaign preview (marketing, admins) reports `preview`: the directory shards walked so far, recipients and exclusions per network, the fees, the month’s budget and a sample of at most 20 recipients; final when `state` is `done`. A segment’s thanks (marketing, admins) reports `thanks`: the shards walked and how many people were thanked so far.',
   tag: 'jobs',
   roles: ['marketing', 'admin'],
   params: JobPath,
@@ -184,4 +194,15 @@ export const jobAnswer = (job: Job) => ({
     rowsDone: job.rowsDone,
     counts: job.counts,
   },
+  ...(job.thanks
+    ? {
+        thanks: {
+          thanksId: job.thanks.thanks.thanksId,
+          segmentId: job.thanks.segmentId,
+          recipients: job.thanks.recipients,
+          shardsDone: job.thanks.shard,
+          shardsTotal: job.thanks.shardsTotal,
+        },
+      }
+    : {}),
 });

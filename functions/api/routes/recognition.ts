@@ -1,18 +1,27 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { currentEmployee } from '#functions/api/current-employee';
 import type { ApiDependencies } from '#functions/api/dependencies';
+import { segmentThanksJob } from '#functions/api/jobs/segment-thanks';
 import { defineRoute } from '#functions/api/route';
+import { JobAnswer, jobAnswer } from '#functions/api/routes/jobs';
 import type { Caller } from '#shared/auth/roles';
 import type { Employee } from '#shared/employees/employee';
 import { compileSegment, SegmentId } from '#shared/employees/segment';
-import { NotFoundError, ValidationError } from '#shared/errors';
-import { countersFor, Period, rankAdvocates, rankTeams } from '#shared/recognition/leaderboard';
+import { NotFoundError } from '#shared/errors';
+import { DETAIL_TYPES } from '#shared/events/catalogue';
+import { event } from '#shared/events/publisher';
+import {
+  countersFor,
+  onBoard,
+  Period,
+  rankAdvocates,
+  rankTeams,
+} from '#shared/recognition/leaderboard';
 import { PointsEntry } from '#shared/recognition/points';
+import type { Thanks } from '#shared/recognition/thanks';
 
 const BOARD_SIZE = 50;
-
-const onBoard = (person: Employee | undefined): person is Employee =>
-  person !== undefined && person.status === 'active' && !person.consent.leftAt;
 
 /** Who chose to hide from boards counts in nothing others see: no rank, no team figure. */
 const shown = (standing: { person: Employee }) => !standing.person.consent.hiddenFromLeaderboards;
@@ -152,44 +161,50 @@ const ThanksRequest = z
 
 export const sendThanks = defineRoute({
   summary: 'Thank an employee or everyone in a segment; they see it under /me/recognition',
+  description:
+    'Thanking one person is done at once (201). Thanking a segment is a background job (202): the answer names the thanks and the job, which walks the directory and thanks each active member once; follow it at `GET /jobs/{jobId}` (`thanks.recipients` counts who was thanked). With an Idempotency-Key a retry gets the first answer and thanks nobody again.',
   tag: 'recognition',
   roles: ['marketing', 'admin'],
   body: ThanksRequest,
   idempotent: true,
   response: {
     status: 201,
-    description: 'Sent',
+    description: 'Sent to the one person',
     schema: z.object({ thanksId: z.string(), recipients: z.number() }),
+    alternative: {
+      status: 202,
+      description: 'A segment: the job that sends it to each member',
+      schema: JobAnswer.extend({ thanksId: z.string() }),
+    },
   },
   errors: [404],
-  async handle({ body, caller, deps }) {
-    let recipients: string[];
+  async handle({ body, caller, deps, answerWrites }) {
+    const thanks: Thanks = {
+      thanksId: randomUUID(),
+      from: caller.userId,
+      message: body.message,
+      at: deps.now().toISOString(),
+    };
     if (body.employeeId) {
       const person = await deps.employees.get(body.employeeId);
       if (!onBoard(person)) throw new NotFoundError('Employee', body.employeeId);
-      recipients = [person.employeeId];
-    } else {
-      const member = compileSegment(await deps.segments.get(body.segmentId ?? ''));
-      recipients = (await deps.employees.everyone((e) => onBoard(e) && member(e))).map(
-        (e) => e.employeeId,
-      );
-      if (recipients.length === 0) {
-        throw new ValidationError('Nobody is in that segment', [
-          { field: 'segmentId', message: 'has no members' },
-        ]);
-      }
+      const answer = { status: 201, body: { thanksId: thanks.thanksId, recipients: 1 } };
+      await deps.recognition.thankOne(thanks, person.employeeId, answerWrites(answer));
+      return answer;
     }
-    const to = body.employeeId
-      ? { employeeId: body.employeeId }
-      : { segmentId: body.segmentId ?? '' };
-    const thanks = await deps.recognition.thank(
-      caller.userId,
-      to,
-      recipients,
-      body.message,
-      deps.now(),
-    );
-    return { status: 201, body: { thanksId: thanks.thanksId, recipients: recipients.length } };
+    const segmentId = body.segmentId ?? '';
+    await deps.segments.get(segmentId);
+    const job = segmentThanksJob(thanks, segmentId, caller.userId);
+    const answer = { status: 202, body: { thanksId: thanks.thanksId, ...jobAnswer(job) } };
+    await deps.recognition.thankSegment(thanks, segmentId, job.jobId, [
+      ...deps.jobs.announcedWrites(
+        job,
+        [event(DETAIL_TYPES.jobRunDue, { jobId: job.jobId })],
+        new Date(thanks.at),
+      ),
+      ...answerWrites(answer),
+    ]);
+    return answer;
   },
 });
 

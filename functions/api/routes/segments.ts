@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineRoute } from '#functions/api/route';
 import { Limit } from '#functions/api/schemas';
 import { compileSegment, Segment, SegmentId, SegmentRequest } from '#shared/employees/segment';
+import { DIRECTORY_SHARDS } from '#shared/store/employees';
 
 const SegmentPath = z.strictObject({ segmentId: SegmentId });
 const SegmentAnswer = z.object({ segment: Segment });
@@ -43,8 +44,17 @@ export const putSegment = defineRoute({
   },
 });
 
+/**
+ * Directory entries one request reads per shard to answer who is in a segment: the request's work
+ * is bounded (16 parallel queries of this size), whatever the directory's size. A directory of up
+ * to about 2,000 people is read whole, so the count is exact; beyond that the answer says so, and
+ * the exact audience of a post comes from a campaign preview, which walks the directory as a job.
+ */
+export const MEMBERS_READ_PER_SHARD = 125;
+
 export const previewSegment = defineRoute({
   summary: 'Who is in a segment: how many active people, and the first of them',
+  description: `Reads at most ${MEMBERS_READ_PER_SHARD * DIRECTORY_SHARDS} directory entries. \`complete\` says whether that was the whole directory: when true, \`count\` is exact; when false, \`count\` counts the members among the entries read (a lower bound) and \`members\` are the first by name among them. For the exact audience of a post, run a campaign preview (\`POST /campaigns/preview\`), a background job.`,
   tag: 'segments',
   roles: ['marketing', 'admin'],
   params: SegmentPath,
@@ -55,19 +65,28 @@ export const previewSegment = defineRoute({
     schema: z.object({
       segmentId: SegmentId,
       count: z.number().int(),
+      complete: z.boolean(),
       members: z.array(z.object({ employeeId: z.string(), name: z.string(), email: z.string() })),
     }),
   },
   errors: [404],
   async handle({ params, query, deps }) {
     const isMember = compileSegment(await deps.segments.get(params.segmentId));
-    const members = await deps.employees.everyone((e) => e.status === 'active' && isMember(e));
+    const pages = await Promise.all(
+      Array.from({ length: DIRECTORY_SHARDS }, (_, shard) =>
+        deps.employees.directoryPage(shard, undefined, MEMBERS_READ_PER_SHARD),
+      ),
+    );
+    const members = pages
+      .flatMap((page) => page.employees)
+      .filter((e) => e.status === 'active' && isMember(e));
     members.sort((a, b) => a.name.localeCompare(b.name));
     return {
       status: 200,
       body: {
         segmentId: params.segmentId,
         count: members.length,
+        complete: pages.every((page) => page.next === undefined),
         members: members
           .slice(0, query.limit)
           .map(({ employeeId, name, email }) => ({ employeeId, name, email })),
