@@ -1,0 +1,9 @@
+import { Post } from '#shared/posts/post';
+
+/** A post as the API shows it: without the internal revision counter. */
+export const PostView = Post.omit({ revision: true });
+export type PostView = ReturnType<typeof PostView.parse>;
+export const postView = (post: Post): PostView => {
+  const { revision: _revision, ...view } = post;
+  return view;
+};
