@@ -202,4 +202,48 @@ describe('legal’s console in a browser', () => {
     // The refused approval is the one request the browser logs as failed.
     expect(browser.takeProblems()).toEqual([expect.stringMatching(/status of 409/)]);
   });
+  it('shows an employee’s risky edit beside the approved original, and decides on the text shown', async () => {
+    const { page } = browser;
+    const eve = { email: 'eve.legal@example.com', name: 'Eve Employee' };
+    await api.employee(eve);
+    const office = await api.suggestedPost(
+      'Our new office',
+      'We open our new Berlin office today.',
+    );
+    const own = await api.token('employee', eve.email, eve.name);
+    const personalise = (text: string) =>
+      api.call('PUT', `/me/personalisations/${office.postId}/sandbox`, own, { text }, [202]);
+    await personalise('Guarantee yourself a look at our new office.');
+
+    await page
+      .getByRole('navigation')
+      .getByRole('link', { name: 'Personalisation reviews' })
+      .click();
+    const card = page.getByRole('article', { name: /An edit for Sandbox/ });
+    await card.waitFor();
+    const edit = card.getByRole('figure', { name: 'The employee’s text on Sandbox' });
+    const original = card.getByRole('figure', { name: 'The approved original on Sandbox' });
+    expect(await edit.getByRole('mark').filter({ hasText: 'Guarantee' }).count()).toBe(1);
+    expect(await original.getByRole('blockquote').textContent()).toContain(
+      'We open our new Berlin office today.',
+    );
+    await browser.screenshot('personalisation-reviews-desktop', DESKTOP);
+    await browser.screenshot('personalisation-reviews-phone', PHONE);
+    await page.setViewportSize(DESKTOP);
+
+    // The employee rewrites while legal reads: approving the text shown is refused.
+    await personalise('Guarantee yourself a visit to our new office.');
+    await card.getByRole('button', { name: 'Approve this edit' }).click();
+    const prompt = card.getByRole('alert');
+    await prompt.getByText('The employee changed this text since you opened it.').waitFor();
+    await prompt.getByRole('button', { name: 'Reload the new text' }).click();
+    const fresh = page.getByRole('article', { name: /An edit for Sandbox/ });
+    await fresh
+      .getByText('Guarantee yourself a visit to our new office.', { exact: false })
+      .waitFor();
+    await fresh.getByLabel(/Reason for rejecting/).fill('Promise nothing, please.');
+    await fresh.getByRole('button', { name: 'Reject this edit' }).click();
+    await fresh.getByRole('status').getByText('You rejected this edit.').waitFor();
+    expect(browser.takeProblems()).toEqual([expect.stringMatching(/status of 409/)]);
+  });
 });
