@@ -129,8 +129,8 @@ export const MarkedText = ({
               {finding.span ? (
                 <> on “{rendered.text.slice(finding.span.start, finding.span.end)}”</>
               ) : null}
-              . {finding.message}
-              {finding.suggestion ? <> Fix: {finding.suggestion}</> : null}
+              : {finding.message}
+              {finding.suggestion ? <span class="fix">Fix: {finding.suggestion}</span> : null}
             </li>
           ))}
         </ul>
