@@ -9,8 +9,8 @@ import { RenderedText } from '#shared/shares/rendered-text';
 /**
  * What the review answers carry, apart from the routes (no node modules) so the console imports
  * their types: GET /reviews, GET /posts/{postId}/review, GET /reviews/personalisations.
- */
-/** A post as its reviewer reads it: each text as sent, why it is regulated, what changed. */
+ *
+ * A post as its reviewer reads it: each text as sent, why it is regulated, what changed. */
 export const ReviewItem = z.object({
   post: PostView,
   stage: ReviewStagePlan.optional(),

@@ -1,3 +1,4 @@
+import { piecesOf } from '../marked-pieces';
 import type { ReviewItem } from '../review-endpoints';
 
 type Rendered = ReviewItem['rendered'][number];
@@ -24,48 +25,6 @@ export const when = (iso: string) =>
   new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(
     new Date(iso),
   );
-
-interface Piece {
-  start: number;
-  end: number;
-  findings: number[];
-  placed: boolean;
-}
-
-/**
- * Cuts the text where any finding's span or any part Chorus placed starts or ends, so overlapping
- * findings each mark their words and every piece knows every finding that covers it.
- */
-const piecesOf = (rendered: Rendered): Piece[] => {
-  const { text } = rendered;
-  const clamp = (n: number) => Math.min(Math.max(n, 0), text.length);
-  const spans = rendered.findings.map((f) =>
-    f.span ? { start: clamp(f.span.start), end: clamp(f.span.end) } : undefined,
-  );
-  const placed = rendered.parts.filter((part) => part.kind !== 'copy');
-  const cuts = new Set([0, text.length]);
-  for (const span of [...spans, ...placed]) {
-    if (!span) continue;
-    cuts.add(clamp(span.start));
-    cuts.add(clamp(span.end));
-  }
-  const points = [...cuts].sort((a, b) => a - b);
-  const pieces: Piece[] = [];
-  for (let i = 0; i + 1 < points.length; i++) {
-    const start = points[i] ?? 0;
-    const end = points[i + 1] ?? start;
-    if (end <= start) continue;
-    pieces.push({
-      start,
-      end,
-      findings: spans.flatMap((span, index) =>
-        span && span.start <= start && end <= span.end ? [index] : [],
-      ),
-      placed: placed.some((part) => part.start <= start && end <= part.end),
-    });
-  }
-  return pieces;
-};
 
 /**
  * One text exactly as a network would receive it, each finding's words in a <mark> whose
