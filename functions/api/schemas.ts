@@ -1,17 +1,14 @@
 import { z } from 'zod';
 import { etag } from '#functions/api/http';
 import type { Reply } from '#functions/api/route';
-import { Post } from '#shared/posts/post';
+import type { Post } from '#shared/posts/post';
+import { PostView, postView } from '#shared/posts/post-view';
 
 /** Shapes the API shares between routes and documents once. */
 export const PostPath = z.strictObject({ postId: z.string().min(1).max(100) });
 
-/** A post as the API shows it: without the internal revision counter. */
-export const PostView = Post.omit({ revision: true });
-export const postView = (post: Post) => {
-  const { revision: _revision, ...view } = post;
-  return view;
-};
+// Defined in shared/ (no node modules) so the console can import its type.
+export { PostView, postView };
 
 export const PostAnswer = z.object({ post: PostView });
 

@@ -28,6 +28,7 @@ import {
 } from '#shared/personalisations/personalisation';
 import { contentHashOf } from '#shared/posts/content-hash';
 import { type CopyVariant, type Post, variantsFor } from '#shared/posts/post';
+import { PersonalisationReview } from '#shared/reviews/review-item';
 import {
   RenderedText,
   renderForNetwork,
@@ -186,22 +187,12 @@ export const checkPersonalisation = async (
 ): Promise<Personalisation> =>
   (await personaliseText(deps, caller, employee, post, target, ownWords)).personalisation;
 
-const QueueItem = PersonalisationSchema.extend({
-  /**
-   * The edit as the network would receive it: the very text `textHash` names, with a stand-in
-   * of the tracked link's shape, findings spanned in it.
-   */
-  rendered: RenderedText.optional(),
-  /** The approved original as the same employee would share it on the same network. */
-  original: RenderedText.optional(),
-});
-
 /** The edit and the approved original, both as this employee's share would post them. */
 const besideOriginal = async (
   deps: ApiDependencies,
   p: Personalisation,
   policy: CompliancePolicy,
-): Promise<Pick<z.infer<typeof QueueItem>, 'rendered' | 'original'>> => {
+): Promise<Pick<PersonalisationReview, 'rendered' | 'original'>> => {
   const [post, employee] = await Promise.all([
     deps.posts.get(p.postId).catch(() => undefined),
     deps.employees.get(p.employeeId).catch(() => undefined),
@@ -229,7 +220,7 @@ export const personalisationQueue = defineRoute({
   response: {
     status: 200,
     description: 'The waiting edits',
-    schema: z.object({ personalisations: z.array(QueueItem) }),
+    schema: z.object({ personalisations: z.array(PersonalisationReview) }),
   },
   async handle({ query, deps }) {
     const [waiting, policy] = await Promise.all([

@@ -6,6 +6,7 @@ import { PostAnswer, PostPath, postAnswer, VersionField } from '#functions/api/s
 import { ConflictError } from '#shared/errors';
 import { newPostId } from '#shared/ids';
 import { diffContent } from '#shared/posts/diff';
+import { FieldChange } from '#shared/posts/field-change';
 import { newPost, PostContent, PostPlanning, PostVersion } from '#shared/posts/post';
 import { auditRecordOf, eventsOf } from '#shared/posts/transitions';
 
@@ -111,15 +112,6 @@ export const listVersions = defineRoute({
 const DiffQuery = z.strictObject({
   from: z.coerce.number().int().positive().optional(),
   to: z.coerce.number().int().positive().optional(),
-});
-
-export const FieldChange = z.object({
-  field: z.string(),
-  before: z.unknown(),
-  after: z.unknown(),
-  text: z
-    .array(z.object({ kind: z.enum(['added', 'removed', 'same']), text: z.string() }))
-    .optional(),
 });
 
 export const diffPost = defineRoute({

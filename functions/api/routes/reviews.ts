@@ -5,24 +5,18 @@ import { deployedNetworks } from '#functions/api/deployed-networks';
 import { expectedVersion } from '#functions/api/http';
 import { postActionRoute } from '#functions/api/post-action-route';
 import { defineRoute } from '#functions/api/route';
-import { FieldChange } from '#functions/api/routes/posts';
-import { Limit, PostPath, PostView, postView, VersionField } from '#functions/api/schemas';
+import { Limit, PostPath, postView, VersionField } from '#functions/api/schemas';
 import type { Caller, Role } from '#shared/auth/roles';
-import { ComplianceFinding } from '#shared/compliance/finding';
 import type { CompliancePolicy } from '#shared/compliance/policy';
 import { ForbiddenError, NotFoundError, ValidationError } from '#shared/errors';
 import type { KnownNetwork } from '#shared/networks/limits';
 import { type Comment, CommentRequest, Comment as CommentSchema } from '#shared/posts/comment';
 import { diffContent } from '#shared/posts/diff';
-import { Approval, type Post, ReviewStagePlan } from '#shared/posts/post';
+import { Approval, type Post } from '#shared/posts/post';
 import { noEligibleReviewer } from '#shared/posts/reviewers';
 import { authorizeReviewer } from '#shared/posts/workflow';
-import {
-  RenderedText,
-  renderForNetwork,
-  standInLink,
-  variantsOnNetworks,
-} from '#shared/shares/final-text';
+import { ReviewItem } from '#shared/reviews/review-item';
+import { renderForNetwork, standInLink, variantsOnNetworks } from '#shared/shares/final-text';
 
 const DecisionFields = { version: VersionField.optional() };
 const ApproveBody = z.strictObject({
@@ -224,25 +218,6 @@ const ReviewQuery = z.strictObject({
   order: z.enum(['oldest', 'planned']).default('oldest'),
   limit: Limit,
   cursor: z.string().max(300).optional(),
-});
-
-const ReviewItem = z.object({
-  post: PostView,
-  stage: ReviewStagePlan.optional(),
-  waitingSince: z.string(),
-  /** Why the post needs legal (regulated topic, a finding that needs review...); empty if not. */
-  regulatedBecause: z.array(z.string()),
-  /** The compliance check's record for this version, as it was run. */
-  findings: z.array(ComplianceFinding),
-  /**
-   * Every variant as each network of this deployment would receive it, findings' spans in that
-   * very text. No employee reads it yet: a sample person fills the fields (`reader: sample`) and
-   * a stand-in of a tracked link's shape holds the link's place.
-   */
-  rendered: z.array(RenderedText),
-  diff: z.object({ against: z.number().int().nullable(), changes: z.array(FieldChange) }),
-  /** Set when nobody left may take the stage; an admin names reviewers for the post. */
-  noEligibleReviewer: z.string().optional(),
 });
 
 /** A post as its reviewer reads it: each text as sent, why it is regulated, what changed. */

@@ -3,19 +3,35 @@ import { Link, usePath } from './router';
 import { Feed } from './screens/feed';
 import { Home } from './screens/home';
 import { NotFound } from './screens/not-found';
+// Legal's screens.
+import { PersonalisationReviews } from './screens/personalisation-reviews';
+import { PostReview } from './screens/post-review';
+import { ReviewQueue } from './screens/review-queue';
 import { type Person, signOut } from './sign-in';
 
 const isEmployee = (person: Person) => person.roles.includes('employee');
+const isLegal = (person: Person) => person.roles.includes('legal');
 
 /** Where each screen lives, and who sees it in the navigation. */
 const SCREENS = [
   { path: '/console/feed', label: 'Feed', for: isEmployee, render: () => <Feed /> },
+  // Legal's screens.
+  { path: '/console/reviews', label: 'Review queue', for: isLegal, render: () => <ReviewQueue /> },
+  {
+    path: '/console/personalisations',
+    label: 'Personalisation reviews',
+    for: isLegal,
+    render: () => <PersonalisationReviews />,
+  },
 ] as const;
 
 /** Which screen a path shows: an employee starts on their feed, others on the welcome page. */
 const screenFor = (path: string, person: Person) => {
   const route = path.replace(/\/+$/, '') || '/console';
   if (route === '/console') return isEmployee(person) ? <Feed /> : <Home person={person} />;
+  // A post's review page, as a link from the queue or an email reaches it.
+  const review = /^\/console\/reviews\/([^/]+)$/.exec(route)?.[1];
+  if (review) return <PostReview postId={decodeURIComponent(review)} />;
   return SCREENS.find((screen) => screen.path === route)?.render() ?? <NotFound />;
 };
 

@@ -1,0 +1,58 @@
+import type { Comment } from '#shared/posts/comment';
+import type { PostView } from '#shared/posts/post-view';
+import type { PersonalisationReview, ReviewItem } from '#shared/reviews/review-item';
+import { request } from './api';
+
+/**
+ * What legal reads and decides, typed from the API's own schemas (type-only: no zod here).
+ * Every decision names what was shown: a post's version, an edit's textHash; a 409 says it moved.
+ */
+export type { Comment, PersonalisationReview, ReviewItem };
+
+export type QueueOrder = 'oldest' | 'planned';
+
+const post = (postId: string) => `/posts/${encodeURIComponent(postId)}`;
+
+export const getReviewQueue = (order: QueueOrder) =>
+  request<{ items: ReviewItem[]; cursor?: string }>(
+    'GET',
+    `/reviews?role=legal&limit=50&order=${order}`,
+  );
+
+export const getReview = (postId: string) => request<ReviewItem>('GET', `${post(postId)}/review`);
+
+export const getComments = (postId: string) =>
+  request<{ comments: Comment[] }>('GET', `${post(postId)}/comments`);
+
+export const addComment = (postId: string, body: { text: string; version: number }) =>
+  request<{ comment: Comment }>('POST', `${post(postId)}/comments`, body);
+
+type Decided = { post: PostView };
+
+export const approvePost = (postId: string, version: number) =>
+  request<Decided>('POST', `${post(postId)}/approve`, { version });
+
+export const requestChanges = (postId: string, version: number, comment: string) =>
+  request<Decided>('POST', `${post(postId)}/request-changes`, { version, comment });
+
+export const rejectPost = (postId: string, version: number, reason: string) =>
+  request<Decided>('POST', `${post(postId)}/reject`, { version, reason });
+
+export const getPersonalisationQueue = () =>
+  request<{ personalisations: PersonalisationReview[] }>(
+    'GET',
+    '/reviews/personalisations?limit=50',
+  );
+
+const personalisation = (id: string) => `/reviews/personalisations/${encodeURIComponent(id)}`;
+
+export const decidePersonalisation = (
+  id: string,
+  decision: 'approve' | 'reject',
+  body: { textHash: string; reason?: string },
+) =>
+  request<{ personalisation: PersonalisationReview }>(
+    'POST',
+    `${personalisation(id)}/${decision}`,
+    body,
+  );

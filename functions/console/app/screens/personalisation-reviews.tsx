@@ -1,0 +1,184 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { ApiError } from '../api';
+import {
+  decidePersonalisation,
+  getPersonalisationQueue,
+  type PersonalisationReview,
+} from '../review-endpoints';
+import { asApiError } from './review-queue';
+import { MarkedText, networkLabel, when } from './review-text';
+
+type Outcome =
+  | { kind: 'done'; message: string }
+  | { kind: 'stale'; message: string }
+  | { kind: 'failed'; error: ApiError };
+
+/** One employee's edit beside the approved original; the decision names the text shown. */
+const EditCard = ({ edit, onReload }: { edit: PersonalisationReview; onReload: () => void }) => {
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>();
+  const network = networkLabel(edit.network);
+  const headingId = `edit-${edit.personalisationId}`;
+  const prefix = edit.personalisationId.replace(/[^a-zA-Z0-9-]/g, '-');
+
+  const decide = async (decision: 'approve' | 'reject') => {
+    setBusy(true);
+    setOutcome(undefined);
+    try {
+      await decidePersonalisation(edit.personalisationId, decision, {
+        textHash: edit.textHash,
+        ...(decision === 'reject' ? { reason } : {}),
+      });
+      setOutcome({
+        kind: 'done',
+        message: decision === 'approve' ? 'You approved this edit.' : 'You rejected this edit.',
+      });
+    } catch (failure) {
+      const error = asApiError(failure);
+      setOutcome(
+        error.status === 409
+          ? { kind: 'stale', message: error.message }
+          : { kind: 'failed', error },
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+  const disabled = busy || outcome !== undefined;
+
+  return (
+    <li>
+      <article class="card" aria-labelledby={headingId}>
+        <h2 id={headingId}>
+          An edit for {network}, checked {when(edit.checkedAt)}
+        </h2>
+        <div class="beside">
+          {edit.rendered ? (
+            <MarkedText
+              rendered={edit.rendered}
+              caption={`The employee’s text on ${network}`}
+              idPrefix={`${prefix}-edit`}
+            />
+          ) : (
+            <figure class="final review-text">
+              <figcaption>The employee’s text on {network}</figcaption>
+              <blockquote class="text">{edit.text}</blockquote>
+            </figure>
+          )}
+          {edit.original ? (
+            <MarkedText
+              rendered={edit.original}
+              caption={`The approved original on ${network}`}
+              idPrefix={`${prefix}-original`}
+            />
+          ) : (
+            <p class="muted">The approved original is no longer available.</p>
+          )}
+        </div>
+        {outcome?.kind === 'stale' ? (
+          <div role="alert" class="error">
+            <p>
+              <strong>The employee changed this text since you opened it.</strong> Your decision was
+              not recorded. {outcome.message}
+            </p>
+            <button type="button" class="primary" onClick={onReload}>
+              Reload the new text
+            </button>
+          </div>
+        ) : null}
+        {outcome?.kind === 'failed' && outcome.error.code !== 'signing_in' ? (
+          <p role="alert" class="error">
+            {outcome.error.message}
+          </p>
+        ) : null}
+        {outcome?.kind === 'done' ? (
+          <p role="status" class="notice">
+            {outcome.message}
+          </p>
+        ) : null}
+        <form
+          class="stack"
+          onSubmit={(event) => {
+            event.preventDefault();
+            decide('reject');
+          }}
+        >
+          <div class="actions">
+            <button
+              type="button"
+              class="primary"
+              disabled={disabled}
+              onClick={() => decide('approve')}
+            >
+              Approve this edit
+            </button>
+          </div>
+          <label for={`${prefix}-reason`}>Reason for rejecting (the employee sees it)</label>
+          <textarea
+            id={`${prefix}-reason`}
+            required
+            maxLength={2000}
+            rows={2}
+            value={reason}
+            onInput={(event) => setReason(event.currentTarget.value)}
+          />
+          <div>
+            <button type="submit" class="danger" disabled={disabled || !reason.trim()}>
+              Reject this edit
+            </button>
+          </div>
+        </form>
+      </article>
+    </li>
+  );
+};
+
+type State =
+  | { kind: 'loading' }
+  | { kind: 'ready'; edits: PersonalisationReview[] }
+  | { kind: 'failed'; error: ApiError };
+
+/** Employees' own wordings that a finding sent to legal, oldest first. */
+export const PersonalisationReviews = () => {
+  const [state, setState] = useState<State>({ kind: 'loading' });
+  const load = useCallback(
+    () =>
+      getPersonalisationQueue().then(
+        (queue) => setState({ kind: 'ready', edits: queue.personalisations }),
+        (error: unknown) => setState({ kind: 'failed', error: asApiError(error) }),
+      ),
+    [],
+  );
+  useEffect(() => {
+    load();
+  }, [load]);
+  return (
+    <>
+      <h1 tabIndex={-1}>Personalisation reviews</h1>
+      {state.kind === 'loading' ? <p role="status">Loading the edits…</p> : null}
+      {state.kind === 'failed' && state.error.code !== 'signing_in' ? (
+        <div role="alert" class="error">
+          <p>{state.error.message}</p>
+          <button type="button" onClick={() => load()}>
+            Try again
+          </button>
+        </div>
+      ) : null}
+      {state.kind === 'ready' && state.edits.length === 0 ? (
+        <p>No employee edit waits for your review.</p>
+      ) : null}
+      {state.kind === 'ready' && state.edits.length > 0 ? (
+        <ul class="cards">
+          {state.edits.map((edit) => (
+            <EditCard
+              key={`${edit.personalisationId}-${edit.textHash}`}
+              edit={edit}
+              onReload={load}
+            />
+          ))}
+        </ul>
+      ) : null}
+    </>
+  );
+};
