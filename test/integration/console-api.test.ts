@@ -389,6 +389,29 @@ describe('personalisation: my words, Chorus’s locked parts', () => {
     );
     expect(checked.body.rendered.text).toContain(CAPITAL);
   });
+
+  it('places a locked part added to the policy after my edit was approved, rather than blocking my share', async () => {
+    const own = 'Proud of my team: our Global Equity Fund opens today.';
+    expect((await personalise(own)).status).toBe(200);
+    const current = await call('lou', 'GET /policies/compliance');
+    const { updatedBy: _b, updatedAt: _a, ...input } = current.body.policy;
+    const added = 'UK readers: this is not a personal recommendation.';
+    const replaced = await call('lou', 'PUT /policies/compliance', {
+      body: {
+        ...input,
+        disclaimers: [
+          ...input.disclaimers,
+          { id: 'gb-not-advice', text: added, when: { topics: ['funds'], jurisdictions: ['GB'] } },
+        ],
+      },
+    });
+    expect(replaced.status, JSON.stringify(replaced.body)).toBe(200);
+    const campaignId = await campaignFor(post);
+    const rendered = await feedText(campaignId);
+    expect(rendered.parts[0] && slice(rendered, rendered.parts[0])).toBe(own);
+    expect(rendered.text).toContain(added);
+    expect(await publishedText(campaignId, eveId, post)).toBe(rendered.text);
+  });
 });
 
 describe('the audit log searched by email', () => {
