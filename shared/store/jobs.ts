@@ -19,9 +19,13 @@ import {
 } from '#shared/jobs/job';
 import { batchWriteItems } from '#shared/store/batch';
 import { conditionalWrite } from '#shared/store/conditional';
-import { countedOutboxWrites } from '#shared/store/counted-outbox';
 import { keys, withoutKeys } from '#shared/store/keys';
-import { createVersionedOutbox, type ItemUpdate } from '#shared/store/versioned-outbox';
+import {
+  countedOutboxWrites,
+  createVersionedOutbox,
+  EVENT_VERSION_ATTRIBUTE,
+  type ItemUpdate,
+} from '#shared/store/outbox-writes';
 
 /** A job, its parts and its report are kept a month, then DynamoDB deletes them. */
 const KEEP_SECONDS = 30 * 24 * 3600;
@@ -45,6 +49,13 @@ export const createJobStore = (tableName: string) => {
   const read = async (Key: Record<string, string>) =>
     (await dynamo().send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }))).Item;
   const outbox = createVersionedOutbox(tableName);
+  /*
+   * One job, one counter numbering its events: a preview's are numbered by its `preview.pages`
+   * (its runs hold the count in hand), every other job's by `eventVersion`, read and moved by the
+   * commit. Each write refuses the other kind's item, so the two never number one aggregate.
+   */
+  const COUNTED_BY_EVENT_VERSION = 'attribute_not_exists(preview)';
+  const COUNTED_BY_PAGES = `attribute_not_exists(${EVENT_VERSION_ATTRIBUTE})`;
   /** A change to the job item with what it announces, in one transaction (see the outbox). */
   const commit = (
     jobId: string,
@@ -54,7 +65,11 @@ export const createJobStore = (tableName: string) => {
     events.length > 0
       ? outbox.commit({
           aggregate: jobAggregate(jobId),
-          update: { Key: keys.job(jobId), ...update },
+          update: {
+            Key: keys.job(jobId),
+            ...update,
+            condition: `(${update.condition}) AND ${COUNTED_BY_EVENT_VERSION}`,
+          },
           events,
         })
       : conditionalWrite(
@@ -94,7 +109,11 @@ export const createJobStore = (tableName: string) => {
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
-            ...countedOutboxWrites(tableName, jobAggregate(job.jobId), 0, events, at),
+            ...countedOutboxWrites(
+              tableName,
+              { aggregate: jobAggregate(job.jobId), counter: 0, events },
+              at,
+            ),
           ],
         }),
       );
@@ -123,7 +142,7 @@ export const createJobStore = (tableName: string) => {
                 UpdateExpression:
                   'SET preview = :next, #state = :state, updatedAt = :at' +
                   (state === 'done' ? ', finishedAt = :at' : ''),
-                ConditionExpression: 'preview.pages = :from',
+                ConditionExpression: `preview.pages = :from AND ${COUNTED_BY_PAGES}`,
                 ExpressionAttributeNames: { '#state': 'state' },
                 ExpressionAttributeValues: {
                   ':next': next,
@@ -133,7 +152,11 @@ export const createJobStore = (tableName: string) => {
                 },
               },
             },
-            ...countedOutboxWrites(tableName, jobAggregate(jobId), next.pages, events, at),
+            ...countedOutboxWrites(
+              tableName,
+              { aggregate: jobAggregate(jobId), counter: next.pages, events },
+              at,
+            ),
           ],
         }),
       );
