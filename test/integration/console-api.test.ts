@@ -332,6 +332,31 @@ describe('personalisation: my words, Chorus’s locked parts', () => {
     expect(published).toContain(DISCLOSURE);
   });
 
+  it('still posts an edit written whole before Chorus placed the locked parts, as the feed shows it', async () => {
+    const own = 'Proud of my team: our Global Equity Fund opens today.';
+    const { personalisation } = (await personalise(own)).body;
+    const { ownText: _own, ...written } = personalisation;
+    await deps.personalisations.save(
+      written,
+      {
+        at: new Date().toISOString(),
+        actor: subOf('eve'),
+        action: 'personalisation.checked',
+        subject: { postId: post.postId },
+        before: null,
+        after: {},
+      },
+      personalisation,
+    );
+    const stored = await deps.personalisations.get(eveId, post.postId, 'sandbox');
+    expect(stored?.ownText).toBeUndefined();
+    const campaignId = await campaignFor(post);
+    const rendered = await feedText(campaignId);
+    const tracked = `${API}/l/${linkCodeFor(shareIdFor(campaignId, eveId, 'sandbox'))}`;
+    expect(rendered.text).toBe(personalisation.text.replace(LINK, tracked));
+    expect(await publishedText(campaignId, eveId, post)).toBe(rendered.text);
+  });
+
   it('refuses words that repeat a locked part (400): it is placed anyway', async () => {
     for (const repeated of [`So good. ${TESTIMONIAL}`, `Read it: ${LINK}`]) {
       const refused = await personalise(repeated);
