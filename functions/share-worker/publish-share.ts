@@ -1,26 +1,24 @@
 import type { Campaign } from '#shared/campaigns/campaign';
-import {
-  checkText,
-  disclaimersOn,
-  jurisdictionDisclaimers,
-  renderFinalText,
-} from '#shared/compliance/engine';
 import type { CompliancePolicy } from '#shared/compliance/policy';
 import type { Connection, Employee } from '#shared/employees/employee';
 import { localTime } from '#shared/employees/time';
 import { engagementPollAfterPublish } from '#shared/engagement/cadence';
 import { DETAIL_TYPES } from '#shared/events/catalogue';
 import { event } from '#shared/events/publisher';
-import { sha256 } from '#shared/hash';
 import { destinationWithUtm, linkCodeFor } from '#shared/links/tracked-link';
 import { logger } from '#shared/logger';
 import { isNetworkError, NetworkError } from '#shared/networks/errors';
 import type { Account, NetworkAdapter, PublishedPost } from '#shared/networks/network';
 import type { NetworkRegistry } from '#shared/networks/registry';
 import { contentHashOf } from '#shared/posts/content-hash';
-import { type Post, variantsFor } from '#shared/posts/post';
-import { personValues } from '#shared/posts/template';
+import type { Post } from '#shared/posts/post';
 import { isLiveAt } from '#shared/posts/workflow';
+import {
+  renderForNetwork,
+  renderPersonalised,
+  trackedLinkOf,
+  variantForShare,
+} from '#shared/shares/final-text';
 import { createShareOutcomes } from '#shared/shares/outcome';
 import { isTerminal, type Share, type ShareJob } from '#shared/shares/share';
 import { EXCLUSION_REASONS, effectiveConsent, exclusionFor } from '#shared/sharing/eligibility';
@@ -108,12 +106,6 @@ const approvedContentMismatch = (
   return undefined;
 };
 
-/** Employees in one campaign get different variants, but each always the same one. */
-const variantFor = (post: Post, network: string, shareId: string) => {
-  const variants = variantsFor(post, network);
-  return variants[Number.parseInt(sha256(shareId).slice(0, 8), 16) % variants.length];
-};
-
 interface Context {
   campaign: Campaign;
   post: Post;
@@ -145,52 +137,34 @@ const refusalOf = (
 };
 
 /**
- * The final text for this share, and anything in it the compliance policy now blocks. The post's
- * link becomes the share's own tracked link; the link rules judge the destination (where the
- * reader lands), every other rule — length above all — the text exactly as it will be posted.
+ * The final text for this share, rendered and checked exactly as the feed shows it, and anything
+ * in it the compliance policy in force now blocks: approval accepted its `review` findings, but a
+ * block (a banned phrase added since) stops this share.
  */
 const finalText = async (
   job: ShareJob,
   { campaign, post, employee }: Context,
   deps: ShareWorkerDependencies,
 ): Promise<{ text: string; blocking: string[] } | undefined> => {
-  const variant = variantFor(post, job.network, job.shareId);
-  if (!variant) return undefined;
-  // The final text, checked again under the policy in force: approval accepted its `review`
-  // findings, but anything that now blocks (a disclaimer added since) stops this share.
-  const target = { network: job.network, jurisdiction: employee.jurisdiction };
+  const variant = variantForShare(post, job.network, job.shareId);
+  if (variant === undefined) return undefined;
   const [policy, own] = await Promise.all([
     deps.policy(),
     deps.personalisations.get(job.employeeId, job.postId, job.network),
   ]);
+  const request = {
+    post,
+    variant,
+    network: job.network,
+    policy,
+    reader: { name: employee.name, jurisdiction: employee.jurisdiction },
+    postedLink: trackedLinkOf(deps.linkBase, job.shareId),
+  };
   // The employee's own wording, if legal-clean and written from this very approved content.
-  const personalised =
-    own?.status === 'approved' && own.baseHash === campaign.contentHash ? own.text : undefined;
-  const render = (link: string | undefined) =>
-    renderFinalText({
-      copy: variant.text,
-      link,
-      values: { ...personValues(employee.name), company: policy.company },
-      disclaimers: [
-        ...disclaimersOn(post.compliance?.disclaimers ?? [], job.network),
-        ...jurisdictionDisclaimers(policy, post, target),
-      ],
-      policy,
-      // The employee edited the text with the destination in it; it carries the tracked link too.
-      personalised:
-        personalised && post.link && link ? personalised.replaceAll(post.link, link) : personalised,
-    });
-  const tracked = post.link ? `${deps.linkBase}/l/${linkCodeFor(job.shareId)}` : undefined;
-  const text = render(tracked);
-  const blocking = [
-    ...checkText(render(post.link), post, target, policy).filter((f) =>
-      f.ruleId.startsWith('link.'),
-    ),
-    ...checkText(text, post, target, policy).filter((f) => !f.ruleId.startsWith('link.')),
-  ]
-    .filter((f) => f.severity === 'block')
-    .map((f) => f.message);
-  return { text, blocking };
+  const usable = own?.status === 'approved' && own.baseHash === campaign.contentHash;
+  const rendered = usable ? renderPersonalised(request, own) : renderForNetwork(request);
+  const blocking = rendered.findings.filter((f) => f.severity === 'block').map((f) => f.message);
+  return { text: rendered.text, blocking };
 };
 
 /** The share's tracked link, made before the text that carries it is posted. */

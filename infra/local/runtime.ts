@@ -206,6 +206,7 @@ export const startLocalRuntime = async (options: RuntimeOptions): Promise<LocalR
                   }),
                   batchSize: trigger.batchSize,
                   retryAttempts: trigger.retryAttempts,
+                  bisectOnError: trigger.bisectOnError,
                   invoke: invokers[name],
                   sqs: sqsClient,
                   onFailureQueueUrl: queues.outboxRelayDeadLetterQueueUrl,

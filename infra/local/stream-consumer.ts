@@ -7,19 +7,28 @@ import type { StreamBatch, TableStreamReader } from '#infra/local/table-stream';
 export interface LocalStreamConsumer {
   /** A batch is being handled, or the last read found records (more may follow). */
   busy(): boolean;
+  /** Records failing right now, being retried: each is forgotten once done or parked. */
+  failing(): number;
   stop(): Promise<void>;
 }
 
+type Record = StreamBatch['records'][number];
+const sequenceOf = (record: Record | undefined) => record?.dynamodb?.SequenceNumber;
+
 /**
- * The stream event source mapping, locally: polls the table's stream, invokes the function with
- * each shard's batch, honours its partial batch failures (the first failed record and all after
- * it are read again), and after `retryAttempts` failures parks the failed record in the
- * on-failure queue with its reason and moves past it, as the mapping's destination would.
+ * The stream event source mapping, locally, as the infra declares it in AWS: polls the table's
+ * stream and invokes the function with each shard's batch. A partial batch failure is honoured
+ * (the first failed record and all after it are read again). A function that throws has its batch
+ * split in two and each half retried (`bisectOnError`), down to the one record it throws on, so
+ * the records around a poison one are not blamed for it; splitting does not count as a retry.
+ * After `retryAttempts` failures the failed record is parked in the on-failure queue with its
+ * reason and the stream moves past it, as the mapping's destination would.
  */
 export const startStreamConsumer = (options: {
   reader: TableStreamReader;
   batchSize: number;
   retryAttempts: number;
+  bisectOnError: boolean;
   invoke: Invoke;
   sqs: SQSClient;
   onFailureQueueUrl: string;
@@ -28,23 +37,48 @@ export const startStreamConsumer = (options: {
 }): LocalStreamConsumer => {
   let running = true;
   let busy = false;
+  /** Failed attempts of the record each shard is stuck on; cleared as the shard moves past it. */
   const failures = new Map<string, number>();
 
-  const handle = async (batch: StreamBatch) => {
-    let failedAt: string | undefined;
-    let reason = '';
+  /** The first record of `records` the function failed on, if any, and why. */
+  const firstFailure = async (
+    records: Record[],
+  ): Promise<{ failedAt: string; reason: string } | undefined> => {
     try {
-      const result = (await options.invoke({ Records: batch.records })) as DynamoDBBatchResponse;
-      failedAt = result?.batchItemFailures?.[0]?.itemIdentifier;
-      reason = 'reported as a batch item failure';
+      const result = (await options.invoke({ Records: records })) as DynamoDBBatchResponse;
+      const failedAt = result?.batchItemFailures?.[0]?.itemIdentifier;
+      return failedAt ? { failedAt, reason: 'reported as a batch item failure' } : undefined;
     } catch (error) {
-      failedAt = batch.records[0]?.dynamodb?.SequenceNumber;
-      reason = error instanceof Error ? error.message : String(error);
+      if (options.bisectOnError && records.length > 1) {
+        const half = Math.ceil(records.length / 2);
+        return (
+          (await firstFailure(records.slice(0, half))) ?? (await firstFailure(records.slice(half)))
+        );
+      }
+      const failedAt = sequenceOf(records[0]);
+      if (failedAt === undefined) throw error;
+      return { failedAt, reason: error instanceof Error ? error.message : String(error) };
     }
-    if (failedAt === undefined) {
+  };
+
+  /** Forgets the failures of every record of the batch before `failedAt` (all, without it). */
+  const forgetDone = (batch: StreamBatch, failedAt?: string) => {
+    for (const record of batch.records) {
+      const sequence = sequenceOf(record);
+      if (sequence === failedAt) return;
+      if (sequence !== undefined) failures.delete(sequence);
+    }
+  };
+
+  const handle = async (batch: StreamBatch) => {
+    const failure = await firstFailure(batch.records);
+    if (failure === undefined) {
+      forgetDone(batch);
       await options.reader.checkpoint(batch, 'all');
       return;
     }
+    const { failedAt, reason } = failure;
+    forgetDone(batch, failedAt);
     const attempts = (failures.get(failedAt) ?? 0) + 1;
     failures.set(failedAt, attempts);
     if (attempts <= options.retryAttempts) {
@@ -52,8 +86,7 @@ export const startStreamConsumer = (options: {
       await sleep(Math.min(2000, 50 * 2 ** attempts));
       return;
     }
-    failures.delete(failedAt);
-    const record = batch.records.find((r) => r.dynamodb?.SequenceNumber === failedAt);
+    const record = batch.records.find((r) => sequenceOf(r) === failedAt);
     options.log(`stream record ${failedAt} failed ${attempts} times: ${reason}`);
     await options.sqs.send(
       new SendMessageCommand({
@@ -61,6 +94,7 @@ export const startStreamConsumer = (options: {
         MessageBody: JSON.stringify({ record, reason, attempts }),
       }),
     );
+    failures.delete(failedAt);
     await options.reader.checkpoint(batch, { after: failedAt });
   };
 
@@ -82,6 +116,7 @@ export const startStreamConsumer = (options: {
 
   return {
     busy: () => busy,
+    failing: () => failures.size,
     async stop() {
       running = false;
       await loop;

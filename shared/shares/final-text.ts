@@ -88,7 +88,8 @@ export const renderForNetwork = (request: RenderRequest): RenderedText => {
   const values = request.reader
     ? { ...personValues(request.reader.name), company: policy.company }
     : sampleTemplateValues(policy.company);
-  const posted = request.postedLink?.url ?? post.link;
+  // A post without a link posts none, whatever link the caller has in hand.
+  const posted = post.link && (request.postedLink?.url ?? post.link);
   const render = (link: string | undefined) =>
     renderFinalParts({
       copy: request.ownWords ?? variant.text,
@@ -148,19 +149,18 @@ export const renderForNetwork = (request: RenderRequest): RenderedText => {
 };
 
 /**
- * A text with the employee's approved personalisation, as the share worker posts it (the whole
- * text they approved, the tracked link in place). Rendered from their own words when that gives
- * the very same text, so the locked parts show as such; otherwise the whole text, as posted.
+ * A text with the employee's personalisation, as the share worker posts it: their own words with
+ * the locked parts placed around them as the policy in force places them, so a disclaimer added
+ * since they wrote is placed, not missing. An edit written whole, before Chorus placed the locked
+ * parts (no `ownText`), goes as written, the tracked link in place of the destination.
  */
 export const renderPersonalised = (
   request: RenderRequest,
   own: { text: string; ownText?: string | undefined },
-): RenderedText => {
-  const whole = renderForNetwork({ ...request, personalised: own.text });
-  if (own.ownText === undefined) return whole;
-  const parted = renderForNetwork({ ...request, ownWords: own.ownText });
-  return parted.text === whole.text ? parted : whole;
-};
+): RenderedText =>
+  own.ownText === undefined
+    ? renderForNetwork({ ...request, personalised: own.text })
+    : renderForNetwork({ ...request, ownWords: own.ownText });
 
 /** Employees in one campaign get different variants, but each always the same one. */
 export const variantForShare = (

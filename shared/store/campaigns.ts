@@ -10,8 +10,8 @@ import { cancellationCodes, NotFoundError } from '#shared/errors';
 import type { PendingEvent } from '#shared/events/publisher';
 import type { AuditStore } from '#shared/store/audit';
 import { conditionalCommit, conditionalWrite } from '#shared/store/conditional';
-import { countedOutboxWrites } from '#shared/store/counted-outbox';
 import { keys, withoutKeys } from '#shared/store/keys';
+import { countedOutboxWrites } from '#shared/store/outbox-writes';
 import { itemsWithPrefix } from '#shared/store/query-pages';
 import type { TransactItem } from '#shared/store/transact';
 
@@ -248,9 +248,7 @@ export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
           },
           ...countedOutboxWrites(
             tableName,
-            sliceAggregate(campaignId, next.shard),
-            next.pages,
-            events,
+            { aggregate: sliceAggregate(campaignId, next.shard), counter: next.pages, events },
             at,
           ),
         ],

@@ -20,10 +20,14 @@ import {
 import type { ThanksProgress } from '#shared/recognition/thanks';
 import { batchWriteItems } from '#shared/store/batch';
 import { conditionalWrite } from '#shared/store/conditional';
-import { countedOutboxWrites } from '#shared/store/counted-outbox';
 import { keys, withoutKeys } from '#shared/store/keys';
+import {
+  countedOutboxWrites,
+  createVersionedOutbox,
+  EVENT_VERSION_ATTRIBUTE,
+  type ItemUpdate,
+} from '#shared/store/outbox-writes';
 import type { TransactItem } from '#shared/store/transact';
-import { createVersionedOutbox, type ItemUpdate } from '#shared/store/versioned-outbox';
 
 /** A job, its parts and its report are kept a month, then DynamoDB deletes them. */
 const KEEP_SECONDS = 30 * 24 * 3600;
@@ -47,6 +51,14 @@ export const createJobStore = (tableName: string) => {
   const read = async (Key: Record<string, string>) =>
     (await dynamo().send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }))).Item;
   const outbox = createVersionedOutbox(tableName);
+  /*
+   * One job, one counter numbering its events: a directory walk's (preview, a segment's thanks)
+   * are numbered by its `pages` (its runs hold the count in hand), every other job's by
+   * `eventVersion`, read and moved by the commit. Each write refuses the other kind's item, so
+   * the two never number one aggregate.
+   */
+  const COUNTED_BY_EVENT_VERSION = 'attribute_not_exists(preview) AND attribute_not_exists(thanks)';
+  const COUNTED_BY_PAGES = `attribute_not_exists(${EVENT_VERSION_ATTRIBUTE})`;
   /** A change to the job item with what it announces, in one transaction (see the outbox). */
   const commit = (
     jobId: string,
@@ -56,7 +68,11 @@ export const createJobStore = (tableName: string) => {
     events.length > 0
       ? outbox.commit({
           aggregate: jobAggregate(jobId),
-          update: { Key: keys.job(jobId), ...update },
+          update: {
+            Key: keys.job(jobId),
+            ...update,
+            condition: `(${update.condition}) AND ${COUNTED_BY_EVENT_VERSION}`,
+          },
           events,
         })
       : conditionalWrite(
@@ -83,7 +99,11 @@ export const createJobStore = (tableName: string) => {
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
-    ...countedOutboxWrites(tableName, jobAggregate(job.jobId), 0, events, at),
+    ...countedOutboxWrites(
+      tableName,
+      { aggregate: jobAggregate(job.jobId), counter: 0, events },
+      at,
+    ),
   ];
 
   /** A directory walk's progress (`field`) moved on from the page count this run found. */
@@ -106,7 +126,7 @@ export const createJobStore = (tableName: string) => {
               UpdateExpression:
                 'SET #walk = :next, #state = :state, updatedAt = :at' +
                 (state === 'done' ? ', finishedAt = :at' : ''),
-              ConditionExpression: '#walk.pages = :from',
+              ConditionExpression: `#walk.pages = :from AND ${COUNTED_BY_PAGES}`,
               ExpressionAttributeNames: { '#walk': field, '#state': 'state' },
               ExpressionAttributeValues: {
                 ':next': next,
@@ -116,7 +136,11 @@ export const createJobStore = (tableName: string) => {
               },
             },
           },
-          ...countedOutboxWrites(tableName, jobAggregate(jobId), next.pages, events, at),
+          ...countedOutboxWrites(
+            tableName,
+            { aggregate: jobAggregate(jobId), counter: next.pages, events },
+            at,
+          ),
         ],
       }),
     );

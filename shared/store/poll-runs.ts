@@ -3,7 +3,7 @@ import { dynamo } from '#shared/aws';
 import { DETAIL_TYPES } from '#shared/events/catalogue';
 import { event } from '#shared/events/publisher';
 import { keys } from '#shared/store/keys';
-import { commitVersioned } from '#shared/store/outbox-commit';
+import { commitCounted } from '#shared/store/outbox-writes';
 
 /** Pollers of one federated network may finish at once; each go lets one of them through. */
 const MAX_ATTEMPTS = 10;
@@ -23,7 +23,7 @@ export const createPollRunStore = (tableName: string) => ({
         new GetCommand({ TableName: tableName, Key: keys.pollRuns(network), ConsistentRead: true }),
       );
       const runs = Number(Item?.runs ?? 0);
-      const committed = await commitVersioned(
+      const committed = await commitCounted(
         tableName,
         [
           {
@@ -48,7 +48,7 @@ export const createPollRunStore = (tableName: string) => ({
         ],
         {
           aggregate: engagementAggregate(network),
-          version: runs + 1,
+          counter: runs + 1,
           events: [event(DETAIL_TYPES.engagementUpdated, { network, sharesPolled })],
         },
       );

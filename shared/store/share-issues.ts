@@ -5,7 +5,7 @@ import { ValidationError } from '#shared/errors';
 import { Share } from '#shared/shares/share';
 import { conditionalWrite } from '#shared/store/conditional';
 import { keys, withoutKeys } from '#shared/store/keys';
-import { versionedOutbox } from '#shared/store/outbox-commit';
+import { countedOutboxWrites } from '#shared/store/outbox-writes';
 import { CLAIM_SHARDS, claimKeys, type IssueStatus, issueKeys } from '#shared/store/share-index';
 import { announcedChange } from '#shared/store/shares';
 import type { TransactItem } from '#shared/store/transact';
@@ -136,12 +136,12 @@ export const createShareIssueStore = (tableName: string) => ({
                 ':reason': 'not_published',
                 ':detail': resolution.note,
               }),
-          ...(announced ? { ':outcomeVersion': announced.versioned.version } : {}),
+          ...(announced ? { ':outcomeVersion': announced.versioned.counter } : {}),
         },
       },
     };
     if (!announced) return [update];
-    return [update, ...versionedOutbox(tableName, announced.versioned)];
+    return [update, ...countedOutboxWrites(tableName, announced.versioned)];
   },
 
   /** Claims whose lease ended before `before`, oldest first, at most `limit` per shard. */

@@ -14,10 +14,10 @@ import { isTerminal, Share } from '#shared/shares/share';
 import { conditionalWrite } from '#shared/store/conditional';
 import { keys, withoutKeys } from '#shared/store/keys';
 import {
-  commitVersioned,
-  type VersionedEvents,
-  versionedOutbox,
-} from '#shared/store/outbox-commit';
+  type CountedEvents,
+  commitCounted,
+  countedOutboxWrites,
+} from '#shared/store/outbox-writes';
 import { queryPages } from '#shared/store/query-pages';
 import {
   claimKeys,
@@ -80,12 +80,16 @@ export const shareItem = (share: Share, nextPollAt?: Date) => ({
 export const announcedChange = (
   before: Pick<Share, 'outcomeVersion'> | undefined,
   after: Share,
-): { share: Share; versioned: VersionedEvents } => {
+): { share: Share; versioned: CountedEvents } => {
   const version = nextOutcomeVersion(before);
   const share = { ...after, outcomeVersion: version };
   return {
     share,
-    versioned: { aggregate: shareAggregate(share.shareId), version, events: [outcomeEvent(share)] },
+    versioned: {
+      aggregate: shareAggregate(share.shareId),
+      counter: version,
+      events: [outcomeEvent(share)],
+    },
   };
 };
 
@@ -120,7 +124,7 @@ export const createShareStore = (tableName: string) => {
    */
   const endWith = (update: ShareUpdate, before: Share, after: Share): Promise<boolean> => {
     const { versioned } = announcedChange(before, after);
-    return commitVersioned(
+    return commitCounted(
       tableName,
       [
         {
@@ -132,7 +136,7 @@ export const createShareStore = (tableName: string) => {
             ),
             ExpressionAttributeValues: {
               ...update.ExpressionAttributeValues,
-              ':outcomeVersion': versioned.version,
+              ':outcomeVersion': versioned.counter,
             },
           },
         },
@@ -163,7 +167,7 @@ export const createShareStore = (tableName: string) => {
       });
       if (!isTerminal(share.status)) return [put(share)];
       const ended = announcedChange(undefined, share);
-      return [put(ended.share), ...versionedOutbox(tableName, ended.versioned)];
+      return [put(ended.share), ...countedOutboxWrites(tableName, ended.versioned)];
     },
 
     /**

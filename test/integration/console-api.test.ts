@@ -332,6 +332,31 @@ describe('personalisation: my words, Chorus’s locked parts', () => {
     expect(published).toContain(DISCLOSURE);
   });
 
+  it('still posts an edit written whole before Chorus placed the locked parts, as the feed shows it', async () => {
+    const own = 'Proud of my team: our Global Equity Fund opens today.';
+    const { personalisation } = (await personalise(own)).body;
+    const { ownText: _own, ...written } = personalisation;
+    await deps.personalisations.save(
+      written,
+      {
+        at: new Date().toISOString(),
+        actor: subOf('eve'),
+        action: 'personalisation.checked',
+        subject: { postId: post.postId },
+        before: null,
+        after: {},
+      },
+      personalisation,
+    );
+    const stored = await deps.personalisations.get(eveId, post.postId, 'sandbox');
+    expect(stored?.ownText).toBeUndefined();
+    const campaignId = await campaignFor(post);
+    const rendered = await feedText(campaignId);
+    const tracked = `${API}/l/${linkCodeFor(shareIdFor(campaignId, eveId, 'sandbox'))}`;
+    expect(rendered.text).toBe(personalisation.text.replace(LINK, tracked));
+    expect(await publishedText(campaignId, eveId, post)).toBe(rendered.text);
+  });
+
   it('refuses words that repeat a locked part (400): it is placed anyway', async () => {
     for (const repeated of [`So good. ${TESTIMONIAL}`, `Read it: ${LINK}`]) {
       const refused = await personalise(repeated);
@@ -388,6 +413,29 @@ describe('personalisation: my words, Chorus’s locked parts', () => {
       'Risk free',
     );
     expect(checked.body.rendered.text).toContain(CAPITAL);
+  });
+
+  it('places a locked part added to the policy after my edit was approved, rather than blocking my share', async () => {
+    const own = 'Proud of my team: our Global Equity Fund opens today.';
+    expect((await personalise(own)).status).toBe(200);
+    const current = await call('lou', 'GET /policies/compliance');
+    const { updatedBy: _b, updatedAt: _a, ...input } = current.body.policy;
+    const added = 'UK readers: this is not a personal recommendation.';
+    const replaced = await call('lou', 'PUT /policies/compliance', {
+      body: {
+        ...input,
+        disclaimers: [
+          ...input.disclaimers,
+          { id: 'gb-not-advice', text: added, when: { topics: ['funds'], jurisdictions: ['GB'] } },
+        ],
+      },
+    });
+    expect(replaced.status, JSON.stringify(replaced.body)).toBe(200);
+    const campaignId = await campaignFor(post);
+    const rendered = await feedText(campaignId);
+    expect(rendered.parts[0] && slice(rendered, rendered.parts[0])).toBe(own);
+    expect(rendered.text).toContain(added);
+    expect(await publishedText(campaignId, eveId, post)).toBe(rendered.text);
   });
 });
 

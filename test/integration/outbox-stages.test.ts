@@ -6,9 +6,11 @@ import { sweepDeadlines } from '#functions/dispatcher/sweep-deadlines';
 import { runDirectoryImport, SAFETY_MARGIN_MS } from '#functions/job-runner/import-directory';
 import { fanOutSlice, startFanOut } from '#functions/share-fanout/fan-out';
 import { dynamo } from '#shared/aws';
+import type { PreviewProgress } from '#shared/campaigns/preview';
 import type { EventDetail } from '#shared/events/catalogue';
 import type { PendingEvent } from '#shared/events/publisher';
 import { newPostId } from '#shared/ids';
+import type { Job } from '#shared/jobs/job';
 import { newPost } from '#shared/posts/post';
 import { auditRecordOf } from '#shared/posts/transitions';
 import { createJobScheduler } from '#shared/queue/job-scheduler';
@@ -16,11 +18,11 @@ import { sendShareJobs } from '#shared/queue/share-queue';
 import { defaultSharingPolicy } from '#shared/sharing/policy';
 import { campaignStream } from '#shared/store/campaigns';
 import { createDeferredJobStore } from '#shared/store/deferred-jobs';
-import { jobAggregate } from '#shared/store/jobs';
+import { createJobStore, jobAggregate } from '#shared/store/jobs';
 import { keys } from '#shared/store/keys';
+import { createVersionedOutbox, EVENT_VERSION_ATTRIBUTE } from '#shared/store/outbox-writes';
 import { postStream } from '#shared/store/posts';
 import { createSpendStore } from '#shared/store/spend';
-import { createVersionedOutbox, EVENT_VERSION_ATTRIBUTE } from '#shared/store/versioned-outbox';
 import { apiEvent, callApi, type TestCaller } from '../fixtures/api-events';
 import { caller, content } from '../fixtures/posts';
 import { type BusEvent, relayedToBus } from '../fixtures/relay';
@@ -257,5 +259,47 @@ describe('the versioned outbox (events of an aggregate with no audit chain)', ()
     );
     expect(Item?.[EVENT_VERSION_ATTRIBUTE]).toBe(3);
     expect(await delivered(jobAggregate(jobId), 'JobRunDue')).toHaveLength(3);
+  });
+});
+
+describe('one job, one counter numbering its events', () => {
+  const jobs = createJobStore(TABLE);
+  const due = (jobId: string): PendingEvent[] => [{ detailType: 'JobRunDue', detail: { jobId } }];
+
+  it('refuses to number a preview by `eventVersion`, or a job counted by `eventVersion` by its pages', async () => {
+    // Both counters start at 0 and move to 1 first: on one job they would number one sequence twice.
+    const previewId = `counted-preview-${run}`;
+    await dynamo().send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: { ...keys.job(previewId), state: 'receiving', preview: { pages: 0 } },
+      }),
+    );
+    const start = await jobs.start(
+      { jobId: previewId } as Job,
+      1,
+      new Date().toISOString(),
+      due(previewId),
+    );
+    expect(start).toBe(false);
+
+    const importId = `counted-import-${run}`;
+    await dynamo().send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: { ...keys.job(importId), preview: { pages: 0 }, [EVENT_VERSION_ATTRIBUTE]: 1 },
+      }),
+    );
+    const advanced = await jobs.advancePreview(
+      importId,
+      0,
+      { pages: 1 } as PreviewProgress,
+      'running',
+      new Date(),
+      due(importId),
+    );
+    expect(advanced).toBe(false);
+    expect(await delivered(jobAggregate(previewId), 'JobRunDue')).toEqual([]);
+    expect(await delivered(jobAggregate(importId), 'JobRunDue')).toEqual([]);
   });
 });

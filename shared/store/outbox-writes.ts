@@ -1,9 +1,67 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
 import { cancellationCodes } from '#shared/errors';
+import { numberEvents, outboxPut } from '#shared/events/outbox';
 import type { PendingEvent } from '#shared/events/publisher';
-import { countedOutboxWrites } from '#shared/store/counted-outbox';
 import type { TransactItem } from '#shared/store/transact';
+
+/*
+ * The outbox of an aggregate with no audit chain to number its events by (an audit chain numbers
+ * them itself: `audit.commit`). Its events are numbered by a counter the aggregate's own item
+ * carries, moved by the very conditional write they are committed with: the condition lets one
+ * writer through per value, so the numbers only grow, and a retried commit with the same value
+ * collides on its outbox items instead of announcing twice. One aggregate, one counter: two
+ * counters numbering one aggregate would collide on the outbox items' `attribute_not_exists`.
+ */
+
+/** The events of one counted change: the counter's value this write sets. */
+export interface CountedEvents {
+  /** The stream of the thing that changed: `share#…`, `job#…`, `engagement#…`. */
+  aggregate: string;
+  /** The item's counter after this write: larger than any the aggregate committed before. */
+  counter: number;
+  events: readonly PendingEvent[];
+}
+
+/**
+ * The pure primitive: the outbox items of one counted change, for the transaction that moves
+ * the counter (a share's `outcomeVersion`, a fan-out slice's or a preview's `pages`).
+ */
+export const countedOutboxWrites = (
+  tableName: string,
+  { aggregate, counter, events }: CountedEvents,
+  now: Date = new Date(),
+): TransactItem[] =>
+  numberEvents(aggregate, counter, events).map((event) => outboxPut(tableName, event, now));
+
+/** DynamoDB refuses one of two transactions touching an item at once; a few goes settle it. */
+const MAX_CONFLICTS = 8;
+
+/**
+ * Commits `writes` and the outbox items of their events in one transaction. False when a write's
+ * condition did not hold, or an outbox item of that counter already exists (another writer
+ * committed this value first): either way this change did not happen, and nothing of it was
+ * written.
+ */
+export const commitCounted = async (
+  tableName: string,
+  writes: readonly TransactItem[],
+  counted: CountedEvents,
+): Promise<boolean> => {
+  const items = [...writes, ...countedOutboxWrites(tableName, counted)];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes?.includes('ConditionalCheckFailed')) return false;
+      if (!codes?.includes('TransactionConflict') || attempt >= MAX_CONFLICTS) throw error;
+      await sleep(10 * 2 ** attempt * (0.5 + Math.random()));
+    }
+  }
+};
 
 /**
  * The attribute on an aggregate's own item counting the commits that announced something. It is
@@ -34,20 +92,13 @@ export interface VersionedChange {
 }
 
 /** Two commits racing on one item's counter: each attempt lets one through. */
-const MAX_ATTEMPTS = 10;
+const MAX_RACES = 10;
 
 /**
- * The outbox for an aggregate with no audit chain whose item is only ever updated (an import
- * job): its events are
- * numbered by a counter its own item carries, moved on in the same transaction as the change and
- * the events, so they are one commit and a later commit's events always sort after an earlier
- * one's. (An aggregate with an audit chain numbers them by the chain instead: `audit.commit`; one
- * whose writer already holds a conditional counter, such as a fan-out slice's pages, uses
- * `countedOutboxWrites` directly. One aggregate uses one of the three, never two.)
- *
- * The counter is read just before the commit and the commit is conditional on it: a commit that
- * lost a race to another reads it again and retries; one whose own condition failed returns
- * false and writes nothing.
+ * For a change that has no counter in hand (an import job's start and checkpoints, conditioned on
+ * other things): the item's `eventVersion` is read just before the commit, moved on by it, and
+ * the commit is conditional on it. A commit that lost a race to another reads it again and
+ * retries; one whose own condition failed returns false and writes nothing.
  */
 export const createVersionedOutbox = (tableName: string) => {
   const versionOf = async (Key: Record<string, string>): Promise<number> => {
@@ -94,14 +145,18 @@ export const createVersionedOutbox = (tableName: string) => {
             },
           },
           ...writes,
-          ...countedOutboxWrites(tableName, change.aggregate, next, change.events, new Date()),
+          ...countedOutboxWrites(tableName, {
+            aggregate: change.aggregate,
+            counter: next,
+            events: change.events,
+          }),
         ];
         try {
           await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
           return true;
         } catch (error) {
           const codes = cancellationCodes(error);
-          if (!codes || attempt >= MAX_ATTEMPTS) throw error;
+          if (!codes || attempt >= MAX_RACES) throw error;
           if (codes.slice(1, 1 + writes.length).includes('ConditionalCheckFailed')) return false;
           const seen = await versionOf(update.Key);
           // The counter held and the item's condition did not: the change no longer applies.
