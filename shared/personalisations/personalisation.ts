@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { ComplianceFinding, type ComplianceOutcome } from '#shared/compliance/finding';
-import { sha256 } from '#shared/hash';
 import { KnownNetwork } from '#shared/networks/limits';
 
 /**
@@ -46,10 +45,6 @@ export type Personalisation = z.infer<typeof Personalisation>;
 export const TextHash = z
   .string()
   .regex(/^[a-f0-9]{64}$/, 'the textHash the review queue showed with the text');
-
-/** Parses a stored edit; its hash is always derived from its text, never trusted as stored. */
-export const personalisationFrom = (item: Record<string, unknown>): Personalisation =>
-  Personalisation.parse({ ...item, textHash: sha256(String(item.text)) });
 
 /** One personalisation per (employee, post, network); its id says which, readably. */
 export const personalisationIdOf = (employeeId: string, postId: string, network: string) =>

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   type CheckSubject,
   checkText,
@@ -7,57 +6,21 @@ import {
   renderFinalParts,
 } from '#shared/compliance/engine';
 import {
-  ComplianceFinding,
-  ComplianceOutcome,
+  type ComplianceFinding,
   outcomeOf,
   type RequiredDisclaimer,
 } from '#shared/compliance/finding';
 import type { CompliancePolicy } from '#shared/compliance/policy';
 import { sha256 } from '#shared/hash';
 import { linkCodeFor } from '#shared/links/tracked-link';
-import { KnownNetwork, measuredLength, NETWORK_LIMITS } from '#shared/networks/limits';
+import { type KnownNetwork, measuredLength, NETWORK_LIMITS } from '#shared/networks/limits';
 import { type CopyVariant, type PostContent, variantsFor } from '#shared/posts/post';
-import { personValues, TEMPLATE_FIELDS } from '#shared/posts/template';
+import { personValues } from '#shared/posts/template';
 import { sampleTemplateValues } from '#shared/shares/render';
+import type { RenderedText } from '#shared/shares/rendered-text';
 
-const Span = { start: z.number().int().nonnegative(), end: z.number().int().nonnegative() };
-
-/**
- * One variant of a post as one network would receive it, with what a reader of the console needs
- * to make sense of it: which parts Chorus places (locked), where the reader's data was filled,
- * how long the network counts it, and every finding with its span in exactly this text.
- */
-export const RenderedText = z.object({
-  variant: z.number().int().nonnegative(),
-  network: KnownNetwork,
-  text: z.string(),
-  /** `copy` is the author's (or the employee's) words; every other part is placed by Chorus. */
-  parts: z.array(
-    z.object({
-      kind: z.enum(['disclaimer', 'copy', 'disclosure', 'link']),
-      id: z.string().optional(),
-      ...Span,
-    }),
-  ),
-  /** Whose data fills the template fields: the employee's, or a sample person's (no reader yet). */
-  reader: z.enum(['employee', 'sample']),
-  fields: z.array(z.object({ field: z.enum(TEMPLATE_FIELDS), ...Span })),
-  /**
-   * The link part: `tracked` is the share's own tracked link; `stand-in` has the shape and length
-   * of one (no share exists yet), so length limits apply as they will.
-   */
-  link: z.object({ destination: z.string(), posted: z.enum(['tracked', 'stand-in']) }).optional(),
-  length: z.object({
-    counted: z.number().int().nonnegative(),
-    limit: z.number().int().positive(),
-    unit: z.enum(['codePoints', 'graphemes']),
-  }),
-  outcome: ComplianceOutcome,
-  /** Every finding on this text; a span is a [start, end) range of `text`. */
-  findings: z.array(ComplianceFinding),
-  policyVersion: z.number().int().positive(),
-});
-export type RenderedText = z.infer<typeof RenderedText>;
+// The schema lives on its own (zod and pure schemas only), so the console can import its type.
+export { RenderedText } from '#shared/shares/rendered-text';
 
 /** What a post brings to its rendering. */
 export type RenderablePost = Pick<PostContent, 'variants' | 'link'> &

@@ -2,12 +2,14 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '#shared/audit/chain';
 import { dynamo } from '#shared/aws';
 import { NotFoundError } from '#shared/errors';
-import {
-  type Personalisation,
-  personalisationFrom,
-} from '#shared/personalisations/personalisation';
+import { sha256 } from '#shared/hash';
+import { Personalisation } from '#shared/personalisations/personalisation';
 import type { AuditStore } from '#shared/store/audit';
 import { keys, withoutKeys } from '#shared/store/keys';
+
+/** Parses a stored edit; its hash is always derived from its text, never trusted as stored. */
+const personalisationFrom = (item: Record<string, unknown>): Personalisation =>
+  Personalisation.parse({ ...item, textHash: sha256(String(item.text)) });
 
 export const createPersonalisationStore = (tableName: string, audit: AuditStore) => ({
   async get(

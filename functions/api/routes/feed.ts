@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FeedAnswer, type FeedNetwork, ShareAnswer } from '#functions/api/answers/feed';
 import { currentEmployee } from '#functions/api/current-employee';
 import type { ApiDependencies } from '#functions/api/dependencies';
 import { defineRoute } from '#functions/api/route';
@@ -12,55 +13,21 @@ import { ConflictError, NotFoundError, UnprocessableError, ValidationError } fro
 import { shareIdFor } from '#shared/ids';
 import { destinationWithUtm, linkCodeFor } from '#shared/links/tracked-link';
 import { NetworkName } from '#shared/networks/network';
-import { Personalisation, PersonalisationStatus } from '#shared/personalisations/personalisation';
 import type { Post } from '#shared/posts/post';
 import { isLiveAt } from '#shared/posts/workflow';
 import { pointsForConfirmedShare } from '#shared/recognition/points';
 import {
-  RenderedText,
   renderForNetwork,
   renderPersonalised,
   trackedLinkOf,
   variantForShare,
 } from '#shared/shares/final-text';
 import { createShareOutcomes } from '#shared/shares/outcome';
-import { isTerminal, type Share, Share as ShareSchema } from '#shared/shares/share';
+import { isTerminal, type Share } from '#shared/shares/share';
 import { EXCLUSION_REASONS, exclusionFor } from '#shared/sharing/eligibility';
 import { IntentNetwork, shareIntentUrl } from '#shared/sharing/intents';
 
 const FEED_POSTS = 20;
-
-const FeedNetwork = z.object({
-  network: z.union([NetworkName, IntentNetwork]),
-  /** What the employee can do: share with one call, connect first, share in the network's own dialog, or nothing (done). */
-  action: z.enum(['share', 'connect', 'reconnect', 'intent', 'shared']),
-  share: z.object({ shareId: z.string(), status: z.string() }).optional(),
-  /** For `intent`: the network's share dialog with this share's tracked link. */
-  intentUrl: z.string().optional(),
-  /**
-   * The exact text this network would receive from me: my variant, my data in its fields, the
-   * disclaimers and disclosure in place, my tracked link, my approved wording if I have one.
-   */
-  rendered: RenderedText.optional(),
-  /** My own wording of the post for this network, if I wrote one. */
-  personalisation: z
-    .object({
-      personalisationId: z.string(),
-      status: PersonalisationStatus,
-      ownText: z.string().optional(),
-    })
-    .optional(),
-});
-
-const FeedItem = z.object({
-  campaignId: z.string(),
-  postId: z.string(),
-  title: z.string(),
-  topics: z.array(z.string()),
-  link: z.string().optional(),
-  expiresAt: z.string().optional(),
-  networks: z.array(FeedNetwork),
-});
 
 /** A campaign offers its post to the employee when it suggests, has started and has not ended. */
 const suggests = (campaign: Campaign, mine: readonly string[], now: Date) =>
@@ -179,7 +146,7 @@ export const feed = defineRoute({
     'Campaigns in `suggest` or `both` mode for my segments. `share`: one call to POST /me/shares; `intent`: open `intentUrl` (Facebook has no posting API) and then confirm; `shared`: done, with its status.',
   tag: 'me',
   roles: ['employee'],
-  response: { status: 200, description: 'My feed', schema: z.object({ items: z.array(FeedItem) }) },
+  response: { status: 200, description: 'My feed', schema: FeedAnswer },
   async handle({ caller, deps }) {
     const employee = await currentEmployee(caller, deps);
     const mine = segmentsOf(employee, await deps.segments.all());
@@ -218,14 +185,6 @@ const ShareRequest = z.strictObject({
   text: z.string().trim().min(1).max(5000).optional(),
   /** For a share-dialog network: I shared it there. */
   confirmed: z.literal(true).optional(),
-});
-
-const ShareAnswer = z.object({
-  share: ShareSchema.pick({ shareId: true, network: true, status: true }).extend({
-    status: z.string(),
-  }),
-  personalisation: Personalisation.optional(),
-  message: z.string(),
 });
 
 export const shareNow = defineRoute({

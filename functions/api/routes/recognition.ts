@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LeaderboardAnswer, MyRecognitionAnswer } from '#functions/api/answers/impact';
 import { currentEmployee } from '#functions/api/current-employee';
 import type { ApiDependencies } from '#functions/api/dependencies';
 import { defineRoute } from '#functions/api/route';
@@ -7,7 +8,6 @@ import type { Employee } from '#shared/employees/employee';
 import { compileSegment, SegmentId } from '#shared/employees/segment';
 import { NotFoundError, ValidationError } from '#shared/errors';
 import { countersFor, Period, rankAdvocates, rankTeams } from '#shared/recognition/leaderboard';
-import { PointsEntry } from '#shared/recognition/points';
 
 const BOARD_SIZE = 50;
 
@@ -39,20 +39,7 @@ export const leaderboard = defineRoute({
   response: {
     status: 200,
     description: 'The board',
-    schema: z.object({
-      period: Period,
-      advocates: z.array(
-        z.object({
-          rank: z.number(),
-          name: z.string(),
-          points: z.number(),
-          employeeId: z.string().optional(),
-        }),
-      ),
-      me: z
-        .object({ rank: z.number().nullable(), points: z.number(), hidden: z.boolean() })
-        .optional(),
-    }),
+    schema: LeaderboardAnswer,
   },
   errors: [404],
   async handle({ query, caller, deps }) {
@@ -200,14 +187,7 @@ export const myRecognition = defineRoute({
   response: {
     status: 200,
     description: 'Mine only',
-    schema: z.object({
-      points: z.record(Period, z.number()),
-      ledger: z.array(PointsEntry),
-      thanks: z.array(
-        z.object({ thanksId: z.string(), from: z.string(), message: z.string(), at: z.string() }),
-      ),
-      hiddenFromLeaderboards: z.boolean(),
-    }),
+    schema: MyRecognitionAnswer,
   },
   async handle({ caller, deps }) {
     const employee = await currentEmployee(caller, deps);
