@@ -24,6 +24,22 @@ export const LeaderboardAnswer = z.object({
 });
 export type LeaderboardAnswer = z.infer<typeof LeaderboardAnswer>;
 
+export const TeamBoardAnswer = z.object({
+  period: Period,
+  teams: z.array(
+    z.object({
+      segmentId: z.string(),
+      name: z.string(),
+      activeAdvocates: z.number(),
+      points: z.number(),
+      averagePerAdvocate: z.number(),
+      rankByTotal: z.number(),
+      rankByAverage: z.number(),
+    }),
+  ),
+});
+export type TeamBoardAnswer = z.infer<typeof TeamBoardAnswer>;
+
 export const MyRecognitionAnswer = z.object({
   points: z.record(Period, z.number()),
   ledger: z.array(PointsEntry),

@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { LeaderboardAnswer, MyRecognitionAnswer } from '#functions/api/answers/impact';
+import {
+  LeaderboardAnswer,
+  MyRecognitionAnswer,
+  TeamBoardAnswer,
+} from '#functions/api/answers/impact';
 import { currentEmployee } from '#functions/api/current-employee';
 import type { ApiDependencies } from '#functions/api/dependencies';
 import { defineRoute } from '#functions/api/route';
@@ -83,20 +87,7 @@ export const teamLeaderboard = defineRoute({
   response: {
     status: 200,
     description: 'The teams',
-    schema: z.object({
-      period: Period,
-      teams: z.array(
-        z.object({
-          segmentId: z.string(),
-          name: z.string(),
-          activeAdvocates: z.number(),
-          points: z.number(),
-          averagePerAdvocate: z.number(),
-          rankByTotal: z.number(),
-          rankByAverage: z.number(),
-        }),
-      ),
-    }),
+    schema: TeamBoardAnswer,
   },
   async handle({ query, caller, deps }) {
     const [standings, segments] = await Promise.all([

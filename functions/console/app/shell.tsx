@@ -2,7 +2,11 @@ import { useEffect, useRef } from 'preact/hooks';
 import { Link, usePath } from './router';
 import { Feed } from './screens/feed';
 import { Home } from './screens/home';
+// --- employee screens (console-employee) ---
+import { Impact } from './screens/impact';
+// --- end employee screens ---
 import { NotFound } from './screens/not-found';
+import { Personalise } from './screens/personalise';
 import { type Person, signOut } from './sign-in';
 
 const isEmployee = (person: Person) => person.roles.includes('employee');
@@ -10,13 +14,34 @@ const isEmployee = (person: Person) => person.roles.includes('employee');
 /** Where each screen lives, and who sees it in the navigation. */
 const SCREENS = [
   { path: '/console/feed', label: 'Feed', for: isEmployee, render: () => <Feed /> },
+  // --- employee screens (console-employee) ---
+  { path: '/console/impact', label: 'My impact', for: isEmployee, render: () => <Impact /> },
+  // --- end employee screens ---
 ] as const;
+
+/** Screens whose path carries what they show, matched by pattern; not in the navigation. */
+const PATTERNS: { pattern: RegExp; render: (match: string[]) => preact.JSX.Element }[] = [
+  // --- employee screens (console-employee) ---
+  {
+    pattern: /^\/console\/personalise\/([^/]+)\/([a-z]+)$/,
+    render: ([campaignId = '', network = '']) => (
+      <Personalise campaignId={decodeURIComponent(campaignId)} network={network} />
+    ),
+  },
+  // --- end employee screens ---
+];
 
 /** Which screen a path shows: an employee starts on their feed, others on the welcome page. */
 const screenFor = (path: string, person: Person) => {
   const route = path.replace(/\/+$/, '') || '/console';
   if (route === '/console') return isEmployee(person) ? <Feed /> : <Home person={person} />;
-  return SCREENS.find((screen) => screen.path === route)?.render() ?? <NotFound />;
+  const screen = SCREENS.find((s) => s.path === route);
+  if (screen) return screen.render();
+  for (const { pattern, render } of PATTERNS) {
+    const match = pattern.exec(route);
+    if (match) return render(match.slice(1));
+  }
+  return <NotFound />;
 };
 
 /** The frame around every screen: who is signed in, where to go, sign out. */
