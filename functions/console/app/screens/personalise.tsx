@@ -40,8 +40,7 @@ const Locked = ({ texts, where }: { texts: string[]; where: string }) =>
     <section class="locked" aria-label={`Placed by Chorus ${where} your words`}>
       {texts.map((text) => (
         <p key={text}>
-          <span aria-hidden="true">🔒 </span>
-          {text}
+          <span class="badge">Locked</span> {text}
         </p>
       ))}
     </section>
@@ -62,6 +61,12 @@ const OUTCOME: Record<ShareCheck['outcome'], string> = {
   pass: 'No findings: ready to share as soon as you save.',
   review: 'Legal will need to review this wording before it can be shared.',
   blocked: 'This wording cannot be shared: see the findings.',
+};
+
+const OUTCOME_CLASS: Record<ShareCheck['outcome'], string> = {
+  pass: 'ok',
+  review: 'pending',
+  blocked: 'error',
 };
 
 const fieldMessages = (error: ApiError) =>
@@ -171,9 +176,7 @@ const Editor = ({
         {check.kind === 'checking' ? <p class="muted">Checking…</p> : null}
         {check.kind === 'checked' ? (
           <>
-            <p class={check.answer.outcome === 'pass' ? 'ok' : 'error'}>
-              {OUTCOME[check.answer.outcome]}
-            </p>
+            <p class={OUTCOME_CLASS[check.answer.outcome]}>{OUTCOME[check.answer.outcome]}</p>
             <MarkedText
               text={check.answer.rendered.text}
               findings={check.answer.findings}

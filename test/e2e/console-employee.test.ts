@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DESKTOP, openBrowser, PHONE, type TestBrowser } from '../browser/browser';
+import { scenario } from './console-scenario';
+import { type RunningRuntime, startRuntimeProcess } from './local-runtime';
+
+/**
+ * The employee's console in a real browser, against `npm start`'s runtime: the feed's final text,
+ * personalising it in my own words (clean → ready at once, risky → waits for legal, blocked →
+ * refused with the words marked), sharing it, and finding the share in "My impact".
+ */
+let runtime: RunningRuntime;
+let browser: TestBrowser;
+
+const GRACE = { email: 'grace.console@example.com', name: 'Grace Hopper' };
+const TITLE = 'Our Berlin office is open';
+const POST_TEXT = 'We open our new Berlin office today. Come and see us!';
+const DISCLOSURE = '#AcmeEmployee — views my own.';
+const CLEAN = 'Proud that our Berlin office opens today: come and say hello!';
+const RISKY = 'We guarantee you will love our new Berlin office.';
+const BLOCKED = 'Double your money by visiting our Berlin office!';
+
+beforeAll(async () => {
+  runtime = await startRuntimeProcess();
+  const people = scenario(runtime.apiUrl);
+  await people.employee(GRACE);
+  await people.suggestedPost(TITLE, POST_TEXT);
+  browser = await openBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.stop();
+});
+
+describe('the employee’s console', () => {
+  it('shows the exact text the network receives, the parts Chorus placed marked', async () => {
+    const { page } = browser;
+    await page.goto(`${runtime.apiUrl}/console`);
+    await page.getByRole('button', { name: /Grace Hopper/ }).click();
+    const post = page.getByRole('article', { name: TITLE });
+    const figure = post.getByRole('figure', { name: 'What Sandbox receives' });
+    await figure.waitFor();
+    const text = (await figure.getByRole('blockquote').textContent()) ?? '';
+    expect(text).toContain(POST_TEXT);
+    expect(text).toContain(DISCLOSURE);
+    const placed = await figure.getByTitle('Placed by Chorus').allTextContents();
+    expect(placed).toContain(DISCLOSURE);
+    // The tracked link is placed too: the post's own link never appears as it was written.
+    expect(placed.some((part) => part.includes('/l/'))).toBe(true);
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('personalises: locked parts around my words, live findings, risky waits for legal, blocked is refused with the words marked', async () => {
+    const { page } = browser;
+    const post = page.getByRole('article', { name: TITLE });
+    await post.getByRole('link', { name: 'Write it in my own words for Sandbox' }).click();
+    await page.getByRole('heading', { name: 'In my own words' }).waitFor();
+    // Keyboard users land on the new screen's heading.
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+
+    const words = page.getByLabel('My words for Sandbox');
+    // My words start as the post's words; the disclosure is outside them, locked.
+    expect(await words.inputValue()).toBe(POST_TEXT);
+    const after = page.getByRole('region', { name: 'Placed by Chorus after your words' });
+    expect(await after.textContent()).toContain(DISCLOSURE);
+
+    const check = page.getByRole('region', { name: 'Live check' });
+    await words.fill(RISKY);
+    await check.getByText('Legal will need to review this wording').waitFor();
+    const findings = check.getByRole('list', { name: 'Findings' });
+    expect(await findings.textContent()).toContain("'guarantee' promises an outcome");
+    // The finding's words are marked in the whole text the network would receive.
+    const marked = check.getByRole('figure', { name: 'What Sandbox would receive' });
+    expect(await marked.getByTitle(/promises an outcome/).textContent()).toMatch(/^guarantee/);
+    expect(await marked.getByRole('blockquote').textContent()).toContain(DISCLOSURE);
+    await browser.screenshot('personalise-phone', PHONE);
+    await browser.screenshot('personalise-desktop', DESKTOP);
+    await page.setViewportSize(PHONE);
+
+    await page.getByRole('button', { name: 'Save my words' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^Waiting for legal/)
+      .waitFor();
+    expect(await page.getByRole('button', { name: 'Share on Sandbox' }).count()).toBe(0);
+
+    await words.fill(BLOCKED);
+    await check.getByText('This wording cannot be shared').waitFor();
+    await page.getByRole('button', { name: 'Save my words' }).click();
+    const refusal = page.getByRole('alert');
+    await refusal.getByText(/^Blocked:/).waitFor();
+    expect(
+      await refusal
+        .getByRole('figure', { name: 'Where the problems are' })
+        .getByTitle(/is not allowed/)
+        .textContent(),
+    ).toMatch(/^Double your money/);
+    await browser.screenshot('personalise-blocked-phone', PHONE);
+    // The browser logs the refused save itself; nothing else went wrong.
+    expect(browser.takeProblems()).toEqual([expect.stringMatching(/status of 422/)]);
+  });
+
+  it('a clean edit is ready at once, is shared, and the feed shows it as mine', async () => {
+    const { page } = browser;
+    const words = page.getByLabel('My words for Sandbox');
+    await words.fill(CLEAN);
+    await page
+      .getByRole('region', { name: 'Live check' })
+      .getByText('No findings: ready to share')
+      .waitFor();
+    await page.getByRole('button', { name: 'Save my words' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^Ready to share/)
+      .waitFor();
+    await page.getByRole('button', { name: 'Share on Sandbox' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/On its way/)
+      .waitFor();
+
+    await page.getByRole('link', { name: 'Back to your feed' }).click();
+    const post = page.getByRole('article', { name: TITLE });
+    const figure = post.getByRole('figure', { name: 'What Sandbox receives' });
+    await figure.waitFor();
+    const text = (await figure.getByRole('blockquote').textContent()) ?? '';
+    expect(text).toContain(CLEAN);
+    expect(text).toContain(DISCLOSURE);
+    expect(await post.getByText('Your own words: ready').count()).toBe(1);
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('shows the share in My impact, with points and the leaderboards', async () => {
+    const { page } = browser;
+    await page.getByRole('link', { name: 'My impact' }).click();
+    await page.getByRole('heading', { name: 'My impact' }).waitFor();
+    const mine = page.getByRole('list', { name: 'My shares by post' });
+    // The share reaches the figures once the worker has published it.
+    for (let tries = 0; tries < 40 && (await mine.getByText(TITLE).count()) === 0; tries++) {
+      await page.waitForTimeout(500);
+      await page.reload();
+      await page.getByRole('heading', { name: 'My impact' }).waitFor();
+      await page.getByRole('region', { name: 'Leaderboards' }).waitFor();
+    }
+    expect(await mine.getByRole('listitem').filter({ hasText: TITLE }).textContent()).toContain(
+      '1 share',
+    );
+    const figures = page.getByRole('region', { name: 'My figures' });
+    expect(await figures.getByRole('definition').first().textContent()).toMatch(/^1 /);
+    const boards = page.getByRole('region', { name: 'Leaderboards' });
+    await boards.getByRole('list', { name: 'People by points' }).waitFor();
+    expect(await boards.getByText(/You are number 1 with \d+ points/).count()).toBe(1);
+    await boards.getByLabel('Period').selectOption('week');
+    await boards.getByRole('list', { name: 'People by points' }).getByText(GRACE.name).waitFor();
+    await browser.screenshot('impact-phone', PHONE);
+    await browser.screenshot('impact-desktop', DESKTOP);
+    expect(browser.problems).toEqual([]);
+  });
+});
