@@ -56,7 +56,7 @@ describe('the employee’s console', () => {
     await post.getByRole('link', { name: 'Write it in my own words for Sandbox' }).click();
     await page.getByRole('heading', { name: 'In my own words' }).waitFor();
     // Keyboard users land on the new screen's heading.
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    expect(await page.evaluate<string>('document.activeElement?.tagName')).toBe('H1');
 
     const words = page.getByLabel('My words for Sandbox');
     // My words start as the post's words; the disclosure is outside them, locked.
@@ -154,6 +154,78 @@ describe('the employee’s console', () => {
     await boards.getByRole('list', { name: 'People by points' }).getByText(GRACE.name).waitFor();
     await browser.screenshot('impact-phone', PHONE);
     await browser.screenshot('impact-desktop', DESKTOP);
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('My sharing: changes are kept, and leaving stops everything until I rejoin', async () => {
+    const { page } = browser;
+    await page.getByRole('link', { name: 'My sharing' }).click();
+    await page.getByRole('heading', { name: 'My sharing' }).waitFor();
+    expect(await page.getByLabel('Auto-share on Sandbox').isChecked()).toBe(false);
+    await page.getByLabel('Daily cap on Sandbox').fill('2');
+    await page.getByLabel('Topics I follow').fill('news, careers');
+    await page.getByLabel('Pause all sharing').check();
+    await page.getByLabel('Time zone').fill('Europe/Berlin');
+    await page.getByRole('button', { name: 'Save my sharing' }).click();
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    await browser.screenshot('sharing-phone', PHONE);
+    await browser.screenshot('sharing-desktop', DESKTOP);
+    await page.setViewportSize(PHONE);
+
+    // What the API kept, read back on a fresh load.
+    await page.reload();
+    await page.getByLabel('Pause all sharing').waitFor();
+    expect(await page.getByLabel('Pause all sharing').isChecked()).toBe(true);
+    expect(await page.getByLabel('Daily cap on Sandbox').inputValue()).toBe('2');
+    expect(await page.getByLabel('Topics I follow').inputValue()).toBe('news, careers');
+    expect(await page.getByLabel('Time zone').inputValue()).toBe('Europe/Berlin');
+
+    // A time zone the API refuses is said in its words, field by field.
+    await page.getByLabel('Time zone').fill('Mars/Olympus');
+    await page.getByRole('button', { name: 'Save my sharing' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/time zone/i)
+      .first()
+      .waitFor();
+    expect(browser.takeProblems()).toEqual([expect.stringMatching(/status of 400/)]);
+
+    await page.getByRole('button', { name: 'Leave the programme' }).click();
+    await page.getByRole('button', { name: 'Yes, leave' }).click();
+    await page.getByRole('heading', { name: 'You left the sharing programme' }).waitFor();
+    await page.getByRole('button', { name: 'Rejoin' }).click();
+    await page.getByRole('button', { name: 'Save my sharing' }).waitFor();
+    // Rejoining turns nothing on by itself.
+    expect(await page.getByLabel('Auto-share on Sandbox').isChecked()).toBe(false);
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('Connected accounts: shows each connection, disconnects and connects again', async () => {
+    const { page } = browser;
+    await page.getByRole('link', { name: 'Accounts' }).click();
+    const sandbox = page.getByRole('region', { name: 'Sandbox' });
+    await sandbox.getByText('grace.console').waitFor();
+    expect(await sandbox.getByText(/^Connected/).count()).toBe(1);
+    // Networks not connected offer to connect; Mastodon asks for the server first.
+    const mastodon = page.getByRole('region', { name: 'Mastodon' });
+    expect(await mastodon.getByLabel('Your Mastodon server').isVisible()).toBe(true);
+    expect(
+      await page
+        .getByRole('region', { name: 'LinkedIn' })
+        .getByRole('button', { name: 'Connect LinkedIn' })
+        .isVisible(),
+    ).toBe(true);
+    await browser.screenshot('accounts-phone', PHONE);
+    await browser.screenshot('accounts-desktop', DESKTOP);
+    await page.setViewportSize(PHONE);
+
+    await sandbox.getByRole('button', { name: 'Disconnect Sandbox' }).click();
+    await sandbox.getByRole('button', { name: 'Yes, disconnect Sandbox' }).click();
+    await page.getByRole('status').getByText('Sandbox disconnected').waitFor();
+    await sandbox.getByLabel('Sandbox handle').fill('grace.again');
+    await sandbox.getByRole('button', { name: 'Connect Sandbox' }).click();
+    await page.getByRole('status').getByText('Sandbox connected.').waitFor();
+    await sandbox.getByText('grace.again').waitFor();
     expect(browser.problems).toEqual([]);
   });
 });

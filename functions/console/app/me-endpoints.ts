@@ -4,6 +4,7 @@ import type {
   MyStats,
   TeamBoardAnswer,
 } from '#functions/api/answers/impact';
+import type { AuthorizeAnswer, ConnectionsAnswer, MeAnswer } from '#functions/api/answers/me';
 import type { PersonaliseAnswer, ShareCheckAnswer } from '#functions/api/answers/personalisation';
 import type { ComplianceFinding } from '#shared/compliance/finding';
 import type { KnownNetwork } from '#shared/networks/limits';
@@ -39,3 +40,36 @@ export const getLeaderboard = (period: LeaderboardAnswer['period']) =>
   request<LeaderboardAnswer>('GET', `/leaderboards?period=${period}`);
 export const getTeamBoard = (period: LeaderboardAnswer['period']) =>
   request<TeamBoardAnswer>('GET', `/leaderboards/teams?period=${period}`);
+
+// --- My sharing and Connected accounts ---
+export type { AuthorizeAnswer, ConnectionsAnswer, MeAnswer };
+export type Connection = ConnectionsAnswer['connections'][number];
+export type Consent = MeAnswer['employee']['consent'];
+export type ConsentChange = Partial<
+  Pick<Consent, 'networks' | 'topics' | 'paused' | 'hiddenFromLeaderboards'>
+> & {
+  sharingHours?: Consent['sharingHours'] | null;
+  timeZone?: string | null;
+};
+
+export const getMe = () => request<MeAnswer>('GET', '/me');
+export const updateConsent = (change: ConsentChange) =>
+  request<MeAnswer>('PUT', '/me/consent', change);
+export const leaveProgramme = () => request<MeAnswer>('POST', '/me/leave');
+export const rejoinProgramme = () => request<MeAnswer>('POST', '/me/join');
+
+export const getConnections = () => request<ConnectionsAnswer>('GET', '/me/connections');
+/** LinkedIn, X, Mastodon: where to send the browser to sign in at the network. */
+export const authorize = (network: Connection['network'], instance?: string) =>
+  request<AuthorizeAnswer>(
+    'POST',
+    `/me/connections/${network}/authorize`,
+    instance ? { instance } : {},
+  );
+/** The sandbox (a handle) and Bluesky (an app password) connect in one call. */
+export const connectDirectly = (
+  network: 'sandbox' | 'bluesky',
+  body: { handle: string } | { identifier: string; appPassword: string },
+) => request<{ connection: Connection }>('PUT', `/me/connections/${network}`, body);
+export const disconnect = (network: Connection['network']) =>
+  request<{ disconnected: string }>('DELETE', `/me/connections/${network}`);

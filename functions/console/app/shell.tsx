@@ -1,12 +1,12 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { Link, usePath } from './router';
+import { Accounts } from './screens/accounts';
 import { Feed } from './screens/feed';
 import { Home } from './screens/home';
-// --- employee screens (console-employee) ---
 import { Impact } from './screens/impact';
-// --- end employee screens ---
 import { NotFound } from './screens/not-found';
 import { Personalise } from './screens/personalise';
+import { Sharing } from './screens/sharing';
 import { type Person, signOut } from './sign-in';
 
 const isEmployee = (person: Person) => person.roles.includes('employee');
@@ -16,6 +16,8 @@ const SCREENS = [
   { path: '/console/feed', label: 'Feed', for: isEmployee, render: () => <Feed /> },
   // --- employee screens (console-employee) ---
   { path: '/console/impact', label: 'My impact', for: isEmployee, render: () => <Impact /> },
+  { path: '/console/sharing', label: 'My sharing', for: isEmployee, render: () => <Sharing /> },
+  { path: '/console/accounts', label: 'Accounts', for: isEmployee, render: () => <Accounts /> },
   // --- end employee screens ---
 ] as const;
 
