@@ -136,7 +136,8 @@ describe('the employee’s console', () => {
     await page.getByRole('heading', { name: 'My impact' }).waitFor();
     const mine = page.getByRole('list', { name: 'My shares by post' });
     // The share reaches the figures once the worker has published it.
-    for (let tries = 0; tries < 40 && (await mine.getByText(TITLE).count()) === 0; tries++) {
+    const deadline = Date.now() + 60_000;
+    while ((await mine.getByText(TITLE).count()) === 0 && Date.now() < deadline) {
       await page.waitForTimeout(500);
       await page.reload();
       await page.getByRole('heading', { name: 'My impact' }).waitFor();
@@ -226,6 +227,25 @@ describe('the employee’s console', () => {
     await sandbox.getByRole('button', { name: 'Connect Sandbox' }).click();
     await page.getByRole('status').getByText('Sandbox connected.').waitFor();
     await sandbox.getByText('grace.again').waitFor();
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('warns before a connection stops working, and offers to reconnect', async () => {
+    const { page } = browser;
+    // The sandbox never expires; the real answer is given an end date three days away.
+    const ends = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    await page.route('**/me/connections', async (route) => {
+      const answer = await route.fetch();
+      const body = (await answer.json()) as { connections: { expiresAt?: string }[] };
+      for (const connection of body.connections) connection.expiresAt = ends;
+      await route.fulfill({ response: answer, json: body });
+    });
+    await page.reload();
+    const sandbox = page.getByRole('region', { name: 'Sandbox' });
+    await sandbox.getByText(/^Stops working on .+: reconnect before then\.$/).waitFor();
+    expect(await sandbox.getByRole('button', { name: 'Reconnect Sandbox' }).isVisible()).toBe(true);
+    await browser.screenshot('accounts-expiring-phone', PHONE);
+    await page.unroute('**/me/connections');
     expect(browser.problems).toEqual([]);
   });
 });
