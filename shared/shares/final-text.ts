@@ -17,11 +17,10 @@ import { type KnownNetwork, measuredLength, NETWORK_LIMITS } from '#shared/netwo
 import { type CopyVariant, type PostContent, variantsFor } from '#shared/posts/post';
 import { personValues } from '#shared/posts/template';
 import { sampleTemplateValues } from '#shared/shares/render';
+import type { RenderedText } from '#shared/shares/rendered-text';
 
-// The schema lives apart from the rendering (no node modules) so the console can import its type.
-import { RenderedText } from '#shared/shares/rendered-text';
-
-export { RenderedText };
+// The schema lives on its own (zod and pure schemas only), so the console can import its type.
+export { RenderedText } from '#shared/shares/rendered-text';
 
 /** What a post brings to its rendering. */
 export type RenderablePost = Pick<PostContent, 'variants' | 'link'> &

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ShareCheckAnswer } from '#functions/api/answers/personalisation';
 import { currentEmployee } from '#functions/api/current-employee';
 import { defineRoute } from '#functions/api/route';
 import { renderOwnWords } from '#functions/api/routes/personalisations';
@@ -6,12 +7,11 @@ import { shareablePost } from '#functions/api/shareable-post';
 import { hasAnyRole } from '#shared/auth/roles';
 import { DRAFT_CHECKERS, DRY_RUN_TEXT_BUDGET, dryRunTextLength } from '#shared/compliance/dry-run';
 import { checkCompliance } from '#shared/compliance/engine';
-import { ComplianceFinding, ComplianceOutcome, ComplianceResult } from '#shared/compliance/finding';
+import { ComplianceResult } from '#shared/compliance/finding';
 import { SegmentId } from '#shared/employees/segment';
 import { ForbiddenError, UnprocessableError } from '#shared/errors';
 import { KnownNetwork } from '#shared/networks/limits';
 import { PostContent } from '#shared/posts/post';
-import { RenderedText } from '#shared/shares/final-text';
 
 const DraftToCheck = z.strictObject({
   variants: PostContent.shape.variants,
@@ -48,15 +48,7 @@ export const dryRunCheck = defineRoute({
   response: {
     status: 200,
     description: 'What the check found',
-    schema: z.union([
-      z.object({ result: ComplianceResult }),
-      z.object({
-        outcome: ComplianceOutcome,
-        findings: z.array(ComplianceFinding),
-        /** The whole text as the network would receive it; the findings' spans are in it. */
-        rendered: RenderedText,
-      }),
-    ]),
+    schema: z.union([z.object({ result: ComplianceResult }), ShareCheckAnswer]),
   },
   errors: [404, 422],
   async handle({ body, caller, deps }) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuthorizeAnswer, ConnectionsAnswer, DisconnectAnswer } from '#functions/api/answers/me';
 import { cookiesOf, setCookie } from '#functions/api/cookies';
 import { currentEmployee } from '#functions/api/current-employee';
 import type { ApiDependencies } from '#functions/api/dependencies';
@@ -163,7 +164,7 @@ export const authorize = defineRoute({
   response: {
     status: 200,
     description: 'Open `authorizationUrl` in the browser',
-    schema: z.object({ authorizationUrl: z.string(), expiresAt: z.iso.datetime() }),
+    schema: AuthorizeAnswer,
   },
   errors: [422],
   async handle({ params, body, caller, deps }) {
@@ -299,7 +300,7 @@ export const disconnect = defineRoute({
   response: {
     status: 200,
     description: 'Disconnected',
-    schema: z.object({ disconnected: NetworkName }),
+    schema: DisconnectAnswer,
   },
   errors: [404],
   async handle({ params, caller, deps }) {
@@ -318,7 +319,7 @@ export const listConnections = defineRoute({
   response: {
     status: 200,
     description: 'The connections',
-    schema: z.object({ connections: z.array(ConnectionSchema) }),
+    schema: ConnectionsAnswer,
   },
   async handle({ caller, deps }) {
     const employee = await currentEmployee(caller, deps);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FeedAnswer, type FeedNetwork, ShareAnswer } from '#functions/api/answers/feed';
 import { currentEmployee } from '#functions/api/current-employee';
 import type { ApiDependencies } from '#functions/api/dependencies';
 import { defineRoute } from '#functions/api/route';
@@ -12,19 +13,17 @@ import { ConflictError, NotFoundError, UnprocessableError, ValidationError } fro
 import { shareIdFor } from '#shared/ids';
 import { destinationWithUtm, linkCodeFor } from '#shared/links/tracked-link';
 import { NetworkName } from '#shared/networks/network';
-import { Personalisation, PersonalisationStatus } from '#shared/personalisations/personalisation';
 import type { Post } from '#shared/posts/post';
 import { isLiveAt } from '#shared/posts/workflow';
 import { pointsForConfirmedShare } from '#shared/recognition/points';
 import {
-  RenderedText,
   renderForNetwork,
   renderPersonalised,
   trackedLinkOf,
   variantForShare,
 } from '#shared/shares/final-text';
 import { createShareOutcomes } from '#shared/shares/outcome';
-import { isTerminal, type Share, Share as ShareSchema } from '#shared/shares/share';
+import { isTerminal, type Share } from '#shared/shares/share';
 import { EXCLUSION_REASONS, exclusionFor } from '#shared/sharing/eligibility';
 import { IntentNetwork, shareIntentUrl } from '#shared/sharing/intents';
 import { autoShares, suggests } from '#shared/sharing/offers';
@@ -32,44 +31,6 @@ import { plannedShare } from '#shared/sharing/plan';
 import type { SharingPolicy } from '#shared/sharing/policy';
 
 const FEED_POSTS = 20;
-
-const FeedNetwork = z.object({
-  network: z.union([NetworkName, IntentNetwork]),
-  /**
-   * What the employee can do: share with one call, connect first, share in the network's own
-   * dialog, nothing (done, or declined), or `auto`: auto-share will post it at `autoShareAt`
-   * unless they decline it (`POST /me/feed/{campaignId}/decline`).
-   */
-  action: z.enum(['share', 'connect', 'reconnect', 'intent', 'shared', 'auto', 'declined']),
-  /** When auto-share will post this for me (it also does when I do not press Share). */
-  autoShareAt: z.iso.datetime().optional(),
-  share: z.object({ shareId: z.string(), status: z.string() }).optional(),
-  /** For `intent`: the network's share dialog with this share's tracked link. */
-  intentUrl: z.string().optional(),
-  /**
-   * The exact text this network would receive from me: my variant, my data in its fields, the
-   * disclaimers and disclosure in place, my tracked link, my approved wording if I have one.
-   */
-  rendered: RenderedText.optional(),
-  /** My own wording of the post for this network, if I wrote one. */
-  personalisation: z
-    .object({
-      personalisationId: z.string(),
-      status: PersonalisationStatus,
-      ownText: z.string().optional(),
-    })
-    .optional(),
-});
-
-const FeedItem = z.object({
-  campaignId: z.string(),
-  postId: z.string(),
-  title: z.string(),
-  topics: z.array(z.string()),
-  link: z.string().optional(),
-  expiresAt: z.string().optional(),
-  networks: z.array(FeedNetwork),
-});
 
 /** The share's tracked link, made now when the employee will share it through a dialog. */
 const trackedLinkFor = async (
@@ -97,7 +58,7 @@ const renderedFor = async (
   post: Post,
   network: NetworkName,
   policy: CompliancePolicy,
-): Promise<Pick<z.infer<typeof FeedNetwork>, 'rendered' | 'personalisation'>> => {
+): Promise<Pick<FeedNetwork, 'rendered' | 'personalisation'>> => {
   const shareId = shareIdFor(campaign.campaignId, employee.employeeId, network);
   const variant = variantForShare(post, network, shareId);
   if (variant === undefined) return {};
@@ -158,7 +119,7 @@ const feedNetworks = async (
   post: Post,
   policies: { compliance: CompliancePolicy; sharing: SharingPolicy },
   suggested: boolean,
-): Promise<z.infer<typeof FeedNetwork>[]> => {
+): Promise<FeedNetwork[]> => {
   const networks = [...campaign.networks, ...(suggested ? IntentNetwork.options : [])];
   const answers = await Promise.all(
     networks.map(async (network) => {
@@ -220,7 +181,7 @@ export const feed = defineRoute({
     'Campaigns in `suggest` or `both` mode for my segments once they start, and campaigns that will auto-share for me from before they start. `share`: one call to POST /me/shares; `intent`: open `intentUrl` (Facebook has no posting API) and then confirm; `shared`: done, with its status; `auto`: auto-share posts it at `autoShareAt` unless I decline it (POST /me/feed/{campaignId}/decline); `declined`: I said not this one.',
   tag: 'me',
   roles: ['employee'],
-  response: { status: 200, description: 'My feed', schema: z.object({ items: z.array(FeedItem) }) },
+  response: { status: 200, description: 'My feed', schema: FeedAnswer },
   async handle({ caller, deps }) {
     const employee = await currentEmployee(caller, deps);
     const mine = segmentsOf(employee, await deps.segments.all());
@@ -269,14 +230,6 @@ const ShareRequest = z.strictObject({
   text: z.string().trim().min(1).max(5000).optional(),
   /** For a share-dialog network: I shared it there. */
   confirmed: z.literal(true).optional(),
-});
-
-const ShareAnswer = z.object({
-  share: ShareSchema.pick({ shareId: true, network: true, status: true }).extend({
-    status: z.string(),
-  }),
-  personalisation: Personalisation.optional(),
-  message: z.string(),
 });
 
 export const shareNow = defineRoute({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { MeAnswer } from '#functions/api/answers/me';
 import { currentEmployee } from '#functions/api/current-employee';
 import type { ApiDependencies } from '#functions/api/dependencies';
 import { defineRoute } from '#functions/api/route';
@@ -8,17 +8,9 @@ import {
   leaveProgramme,
   rejoinProgramme,
 } from '#shared/employees/consent';
-import { Employee } from '#shared/employees/employee';
+import type { Employee } from '#shared/employees/employee';
 import { segmentsOf } from '#shared/employees/segment';
 import { UnprocessableError, ValidationError } from '#shared/errors';
-import { SharingPolicy } from '#shared/sharing/policy';
-
-const MeAnswer = z.object({
-  employee: Employee,
-  segments: z.array(z.string()),
-  /** The company's defaults and maxima that fill in what the employee left unset. */
-  sharingPolicy: SharingPolicy.pick({ defaults: true, maxDailyCap: true }),
-});
 
 const me = async (deps: ApiDependencies, employee: Employee) => {
   const [segments, policy] = await Promise.all([

@@ -1,23 +1,9 @@
 import { z } from 'zod';
 import { AnalyticsQuery, reportFor, scopeOf } from '#functions/api/analytics-scope';
+import { MyStats } from '#functions/api/answers/impact';
 import { currentEmployee } from '#functions/api/current-employee';
 import { defineRoute } from '#functions/api/route';
-import { counted, Figure } from '#shared/analytics/figure';
-import { AnalyticsReport } from '#shared/analytics/report';
-
-const Totals = AnalyticsReport.shape.totals.omit({ invited: true, participation: true });
-
-const MyStats = z.object({
-  from: z.iso.datetime(),
-  to: z.iso.datetime(),
-  totals: Totals,
-  byNetwork: AnalyticsReport.shape.byNetwork,
-  topContent: AnalyticsReport.shape.topContent,
-  /** My audience on each connected network now (counted when I connected, refreshed where the network allows). */
-  audience: z.record(z.string(), z.number()),
-  /** My audience across connected networks plus the engagement and clicks my shares earned. */
-  reachScore: Figure,
-});
+import { counted } from '#shared/analytics/figure';
 
 export const myStats = defineRoute({
   summary: 'My shares, clicks, engagement and reach, and my reach score; nobody else’s',

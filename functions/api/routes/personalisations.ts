@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import {
+  PersonalisationAnswer as Answer,
+  PersonaliseAnswer,
+} from '#functions/api/answers/personalisation';
 import { currentEmployee } from '#functions/api/current-employee';
 import type { ApiDependencies } from '#functions/api/dependencies';
 import { defineRoute } from '#functions/api/route';
@@ -21,7 +25,6 @@ import {
   type Personalisation,
   PersonalisationId,
   PersonalisationRequest,
-  Personalisation as PersonalisationSchema,
   personalisationIdOf,
   statusFor,
   TextHash,
@@ -30,17 +33,11 @@ import { contentHashOf } from '#shared/posts/content-hash';
 import { type CopyVariant, type Post, variantsFor } from '#shared/posts/post';
 import { PersonalisationReview } from '#shared/reviews/review-item';
 import {
-  RenderedText,
+  type RenderedText,
   renderForNetwork,
   renderPersonalised,
   standInLink,
 } from '#shared/shares/final-text';
-
-const Answer = z.object({ personalisation: PersonalisationSchema });
-const PersonaliseAnswer = Answer.extend({
-  /** The text as the network would receive it, the locked parts in place, findings in it. */
-  rendered: RenderedText,
-});
 
 export const personalise = defineRoute({
   summary: 'Share an approved post in my own words on one network (checked like any post)',

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import {
+  LeaderboardAnswer,
+  MyRecognitionAnswer,
+  TeamBoardAnswer,
+} from '#functions/api/answers/impact';
 import { currentEmployee } from '#functions/api/current-employee';
 import type { ApiDependencies } from '#functions/api/dependencies';
 import { segmentThanksJob } from '#functions/api/jobs/segment-thanks';
@@ -18,7 +23,6 @@ import {
   rankAdvocates,
   rankTeams,
 } from '#shared/recognition/leaderboard';
-import { PointsEntry } from '#shared/recognition/points';
 import type { Thanks } from '#shared/recognition/thanks';
 
 const BOARD_SIZE = 50;
@@ -48,20 +52,7 @@ export const leaderboard = defineRoute({
   response: {
     status: 200,
     description: 'The board',
-    schema: z.object({
-      period: Period,
-      advocates: z.array(
-        z.object({
-          rank: z.number(),
-          name: z.string(),
-          points: z.number(),
-          employeeId: z.string().optional(),
-        }),
-      ),
-      me: z
-        .object({ rank: z.number().nullable(), points: z.number(), hidden: z.boolean() })
-        .optional(),
-    }),
+    schema: LeaderboardAnswer,
   },
   errors: [404],
   async handle({ query, caller, deps }) {
@@ -105,20 +96,7 @@ export const teamLeaderboard = defineRoute({
   response: {
     status: 200,
     description: 'The teams',
-    schema: z.object({
-      period: Period,
-      teams: z.array(
-        z.object({
-          segmentId: z.string(),
-          name: z.string(),
-          activeAdvocates: z.number(),
-          points: z.number(),
-          averagePerAdvocate: z.number(),
-          rankByTotal: z.number(),
-          rankByAverage: z.number(),
-        }),
-      ),
-    }),
+    schema: TeamBoardAnswer,
   },
   async handle({ query, caller, deps }) {
     const [standings, segments] = await Promise.all([
@@ -215,14 +193,7 @@ export const myRecognition = defineRoute({
   response: {
     status: 200,
     description: 'Mine only',
-    schema: z.object({
-      points: z.record(Period, z.number()),
-      ledger: z.array(PointsEntry),
-      thanks: z.array(
-        z.object({ thanksId: z.string(), from: z.string(), message: z.string(), at: z.string() }),
-      ),
-      hiddenFromLeaderboards: z.boolean(),
-    }),
+    schema: MyRecognitionAnswer,
   },
   async handle({ caller, deps }) {
     const employee = await currentEmployee(caller, deps);

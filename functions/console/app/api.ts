@@ -7,13 +7,15 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The rest of the answer's `error` (a compliance refusal's `findings` and `text`). */
+    readonly detail: Record<string, unknown> = {},
   ) {
     super(message);
   }
 }
 
 interface ErrorBody {
-  error?: { code?: unknown; message?: unknown };
+  error?: { code?: unknown; message?: unknown; [more: string]: unknown };
 }
 
 const errorOf = (status: number, body: unknown): ApiError => {
@@ -24,6 +26,7 @@ const errorOf = (status: number, body: unknown): ApiError => {
     typeof error?.message === 'string'
       ? error.message
       : `The server answered ${status}; try again in a moment.`,
+    error ?? {},
   );
 };
 

@@ -1,12 +1,15 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { Link, usePath } from './router';
+import { Accounts } from './screens/accounts';
 import { Feed } from './screens/feed';
 import { Home } from './screens/home';
+import { Impact } from './screens/impact';
 import { NotFound } from './screens/not-found';
-// Legal's screens.
 import { PersonalisationReviews } from './screens/personalisation-reviews';
+import { Personalise } from './screens/personalise';
 import { PostReview } from './screens/post-review';
 import { ReviewQueue } from './screens/review-queue';
+import { Sharing } from './screens/sharing';
 import { type Person, signOut } from './sign-in';
 
 const isEmployee = (person: Person) => person.roles.includes('employee');
@@ -23,16 +26,41 @@ const SCREENS = [
     for: isLegal,
     render: () => <PersonalisationReviews />,
   },
+  // --- employee screens (console-employee) ---
+  { path: '/console/impact', label: 'My impact', for: isEmployee, render: () => <Impact /> },
+  { path: '/console/sharing', label: 'My sharing', for: isEmployee, render: () => <Sharing /> },
+  { path: '/console/accounts', label: 'Accounts', for: isEmployee, render: () => <Accounts /> },
+  // --- end employee screens ---
 ] as const;
+
+/** Screens whose path carries what they show, matched by pattern; not in the navigation. */
+const PATTERNS: { pattern: RegExp; render: (match: string[]) => preact.JSX.Element }[] = [
+  // --- employee screens (console-employee) ---
+  {
+    pattern: /^\/console\/personalise\/([^/]+)\/([a-z]+)$/,
+    render: ([campaignId = '', network = '']) => (
+      <Personalise campaignId={decodeURIComponent(campaignId)} network={network} />
+    ),
+  },
+  // --- end employee screens ---
+  // Legal's screens: a post's review page, as a link from the queue or an email reaches it.
+  {
+    pattern: /^\/console\/reviews\/([^/]+)$/,
+    render: ([postId = '']) => <PostReview postId={decodeURIComponent(postId)} />,
+  },
+];
 
 /** Which screen a path shows: an employee starts on their feed, others on the welcome page. */
 const screenFor = (path: string, person: Person) => {
   const route = path.replace(/\/+$/, '') || '/console';
   if (route === '/console') return isEmployee(person) ? <Feed /> : <Home person={person} />;
-  // A post's review page, as a link from the queue or an email reaches it.
-  const review = /^\/console\/reviews\/([^/]+)$/.exec(route)?.[1];
-  if (review) return <PostReview postId={decodeURIComponent(review)} />;
-  return SCREENS.find((screen) => screen.path === route)?.render() ?? <NotFound />;
+  const screen = SCREENS.find((s) => s.path === route);
+  if (screen) return screen.render();
+  for (const { pattern, render } of PATTERNS) {
+    const match = pattern.exec(route);
+    if (match) return render(match.slice(1));
+  }
+  return <NotFound />;
 };
 
 /** The frame around every screen: who is signed in, where to go, sign out. */

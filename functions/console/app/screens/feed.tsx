@@ -10,7 +10,7 @@ import {
 } from '../endpoints';
 import { Link } from '../router';
 
-const LABELS: Record<FeedNetworkName, string> = {
+export const NETWORK_LABELS: Record<FeedNetworkName, string> = {
   linkedin: 'LinkedIn',
   x: 'X',
   bluesky: 'Bluesky',
@@ -27,6 +27,13 @@ const SHARE_STATUS: Record<string, string> = {
   failed: 'failed',
   skipped: 'skipped',
   awaiting_review: 'waiting for legal',
+};
+
+/** Where the employee's own wording stands: it goes out instead of the post's only when ready. */
+const OWN_WORDS: Record<NonNullable<FeedNetwork['personalisation']>['status'], string> = {
+  approved: 'ready — the text above is yours',
+  pending_review: 'waiting for legal',
+  rejected: 'not accepted by legal',
 };
 
 const asApiError = (error: unknown) =>
@@ -85,7 +92,7 @@ const NetworkRow = ({
   entry: FeedNetwork;
   onShared: () => void;
 }) => {
-  const label = LABELS[entry.network] ?? entry.network;
+  const label = NETWORK_LABELS[entry.network] ?? entry.network;
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string>();
   const [error, setError] = useState<ApiError>();
@@ -112,11 +119,22 @@ const NetworkRow = ({
     <li class="network">
       <h3>{label}</h3>
       {entry.rendered ? <FinalText rendered={entry.rendered} label={label} /> : null}
+      {entry.personalisation ? (
+        <p class="muted">Your own words: {OWN_WORDS[entry.personalisation.status]}</p>
+      ) : null}
       <div class="actions">
         {entry.action === 'share' && !message ? (
           <button type="button" class="primary" disabled={busy} onClick={() => share()}>
             Share on {label}
           </button>
+        ) : null}
+        {entry.rendered && entry.action !== 'shared' && !message ? (
+          <Link
+            class="button"
+            href={`/console/personalise/${encodeURIComponent(item.campaignId)}/${entry.network}`}
+          >
+            Write it in my own words for {label}
+          </Link>
         ) : null}
         {entry.action === 'intent' && entry.intentUrl ? (
           <>
