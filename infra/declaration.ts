@@ -508,6 +508,7 @@ export const routes = [
   { method: 'GET', path: '/me/connections', function: 'api' },
   { method: 'GET', path: '/me/feed', function: 'api' },
   { method: 'POST', path: '/me/shares', function: 'api' },
+  { method: 'POST', path: '/me/feed/{campaignId}/decline', function: 'api' },
   { method: 'GET', path: '/shares', function: 'api' },
   { method: 'POST', path: '/shares/{shareId}/resolve', function: 'api' },
   ...(['GET', 'HEAD'] as const).map((method) => ({

@@ -13,6 +13,7 @@ let browser: TestBrowser;
 
 const GRACE = { email: 'grace.console@example.com', name: 'Grace Hopper' };
 const TITLE = 'Our Berlin office is open';
+const UPCOMING = 'Summer party';
 const POST_TEXT = 'We open our new Berlin office today. Come and see us!';
 const DISCLOSURE = '#AcmeEmployee — views my own.';
 const CLEAN = 'Proud that our Berlin office opens today: come and say hello!';
@@ -246,6 +247,30 @@ describe('the employee’s console', () => {
     expect(await sandbox.getByRole('button', { name: 'Reconnect Sandbox' }).isVisible()).toBe(true);
     await browser.screenshot('accounts-expiring-phone', PHONE);
     await page.unroute('**/me/connections');
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('shows when auto-share will post an upcoming campaign, and “don’t share this one” stops it', async () => {
+    const { page } = browser;
+    const people = scenario(runtime.apiUrl);
+    const grace = await people.token('employee', GRACE.email, GRACE.name);
+    // Auto-share on, every topic (the sharing test above narrowed them), not paused.
+    await people.call('PUT', '/me/consent', grace, {
+      networks: { sandbox: { autoShare: true } },
+      topics: [],
+      paused: false,
+    });
+    await people.suggestedPost(UPCOMING, 'Our summer party is on: see you there!', {
+      upcoming: true,
+    });
+    await page.getByRole('link', { name: 'Feed' }).click();
+    const post = page.getByRole('article', { name: UPCOMING });
+    await post.getByText(/^Auto-share posts this on Sandbox .+\.$/).waitFor();
+    expect(await post.getByRole('button', { name: 'Share on Sandbox' }).count()).toBe(0);
+    await browser.screenshot('feed-auto-share-phone', PHONE);
+    await post.getByRole('button', { name: 'Don’t share this one' }).click();
+    await post.getByText('Sandbox: you chose not to share this one.').waitFor();
+    expect(await post.getByRole('button', { name: 'Don’t share this one' }).count()).toBe(0);
     expect(browser.problems).toEqual([]);
   });
 });

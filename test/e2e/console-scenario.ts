@@ -56,8 +56,11 @@ export const scenario = (apiUrl: string) => {
         },
       });
     },
-    /** An approved post for sales, suggested in a campaign that has started. */
-    async suggestedPost(title: string, text: string) {
+    /**
+     * An approved post for sales, suggested in a campaign that has started; or, `upcoming`, an
+     * auto-share campaign that starts in an hour.
+     */
+    async suggestedPost(title: string, text: string, options: { upcoming?: boolean } = {}) {
       const author = await token('marketing', 'mia.console@example.com', 'Mia Marketing');
       const reviewer = await token('marketing', 'max.console@example.com', 'Max Marketing');
       const legal = await token('legal', 'lou.console@example.com', 'Lou Legal');
@@ -101,13 +104,15 @@ export const scenario = (apiUrl: string) => {
         author,
         {
           postId,
-          scheduledAt: new Date(Date.parse(now) + 60_000).toISOString(),
+          scheduledAt: new Date(
+            Date.parse(now) + (options.upcoming ? 3_600_000 : 60_000),
+          ).toISOString(),
           networks: ['sandbox'],
-          mode: 'suggest',
+          mode: options.upcoming ? 'auto' : 'suggest',
           staggerMinutes: 0,
         },
       );
-      await call('POST', '/_local/clock', undefined, { advanceMinutes: 2 });
+      if (!options.upcoming) await call('POST', '/_local/clock', undefined, { advanceMinutes: 2 });
       return { postId, campaignId: campaign.campaignId };
     },
   };

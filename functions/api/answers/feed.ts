@@ -63,3 +63,16 @@ export const ShareAnswer = z.object({
 });
 
 export type ShareAnswer = z.infer<typeof ShareAnswer>;
+
+/** What `POST /me/feed/{campaignId}/decline` answers: what became of each network. */
+export const DeclineAnswer = z.object({
+  networks: z.array(
+    z.object({
+      network: NetworkName,
+      /** `declined`: it will not be posted; `too_late`: it was already taken up (see `status`). */
+      outcome: z.enum(['declined', 'too_late']),
+      status: z.string().optional(),
+    }),
+  ),
+});
+export type DeclineAnswer = z.infer<typeof DeclineAnswer>;

@@ -1,27 +1,16 @@
 import { z } from 'zod';
+import { DeclineAnswer } from '#functions/api/answers/feed';
 import { currentEmployee } from '#functions/api/current-employee';
 import { defineRoute } from '#functions/api/route';
 import { DECLINED } from '#functions/api/routes/feed';
 import { segmentsOf } from '#shared/employees/segment';
 import { ConflictError, NotFoundError } from '#shared/errors';
-import { NetworkName } from '#shared/networks/network';
 import { createShareOutcomes } from '#shared/shares/outcome';
 import type { Share } from '#shared/shares/share';
 import { autoShares } from '#shared/sharing/offers';
 import { plannedShare } from '#shared/sharing/plan';
 
 const DeclinePath = z.strictObject({ campaignId: z.string().min(1).max(100) });
-
-const DeclineAnswer = z.object({
-  networks: z.array(
-    z.object({
-      network: NetworkName,
-      /** `declined`: it will not be posted; `too_late`: it was already taken up (see `status`). */
-      outcome: z.enum(['declined', 'too_late']),
-      status: z.string().optional(),
-    }),
-  ),
-});
 
 export const declineCampaign = defineRoute({
   summary: 'Don’t share this one: stop a campaign’s auto-shares for me',

@@ -1,4 +1,10 @@
-import type { FeedAnswer, FeedItem, FeedNetwork, ShareAnswer } from '#functions/api/answers/feed';
+import type {
+  DeclineAnswer,
+  FeedAnswer,
+  FeedItem,
+  FeedNetwork,
+  ShareAnswer,
+} from '#functions/api/answers/feed';
 import type { RenderedText } from '#shared/shares/rendered-text';
 import { request } from './api';
 
@@ -16,3 +22,7 @@ export const shareNow = (body: {
   network: FeedNetworkName;
   confirmed?: true;
 }) => request<ShareAnswer>('POST', '/me/shares', body);
+
+/** "Don't share this one": auto-share will not post this campaign for me. */
+export const declineCampaign = (campaignId: string) =>
+  request<DeclineAnswer>('POST', `/me/feed/${encodeURIComponent(campaignId)}/decline`);

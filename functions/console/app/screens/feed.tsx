@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import {
+  declineCampaign,
   type FeedItem,
   type FeedNetwork,
   type FeedNetworkName,
@@ -128,7 +129,7 @@ const NetworkRow = ({
             Share on {label}
           </button>
         ) : null}
-        {entry.rendered && entry.action !== 'shared' && !message ? (
+        {entry.rendered && entry.action !== 'shared' && entry.action !== 'declined' && !message ? (
           <Link
             class="button"
             href={`/console/personalise/${encodeURIComponent(item.campaignId)}/${entry.network}`}
@@ -156,6 +157,13 @@ const NetworkRow = ({
             </Link>
           </p>
         ) : null}
+        {entry.autoShareAt && (entry.action === 'auto' || entry.action === 'share') ? (
+          <p>
+            Auto-share posts this on {label} {when(entry.autoShareAt)}
+            {entry.action === 'share' ? ', unless you share it first' : ''}.
+          </p>
+        ) : null}
+        {entry.action === 'declined' ? <p>{label}: you chose not to share this one.</p> : null}
         {entry.action === 'shared' ? (
           <p>
             {label}: {SHARE_STATUS[entry.share?.status ?? ''] ?? entry.share?.status ?? 'shared'}
@@ -176,8 +184,38 @@ const NetworkRow = ({
   );
 };
 
+/** One click stops every auto-share of this post for me; nothing already posted is undone. */
+const DeclineButton = ({ item, onDeclined }: { item: FeedItem; onDeclined: () => void }) => {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const decline = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await declineCampaign(item.campaignId);
+      onDeclined();
+    } catch (failure) {
+      setError(asApiError(failure));
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="actions">
+      <button type="button" disabled={busy} onClick={() => decline()}>
+        Don’t share this one
+      </button>
+      {error ? (
+        <p role="alert" class="error">
+          {error.message}
+        </p>
+      ) : null}
+    </div>
+  );
+};
+
 const FeedCard = ({ item, onShared }: { item: FeedItem; onShared: () => void }) => {
   const headingId = `post-${item.campaignId}`;
+  const autoShares = item.networks.some((n) => n.autoShareAt && n.action !== 'shared');
   return (
     <li>
       <article class="card" aria-labelledby={headingId}>
@@ -202,6 +240,7 @@ const FeedCard = ({ item, onShared }: { item: FeedItem; onShared: () => void }) 
             <NetworkRow key={entry.network} item={item} entry={entry} onShared={onShared} />
           ))}
         </ul>
+        {autoShares ? <DeclineButton item={item} onDeclined={onShared} /> : null}
       </article>
     </li>
   );
