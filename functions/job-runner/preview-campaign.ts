@@ -1,10 +1,9 @@
+import { walkDirectory } from '#functions/job-runner/directory-walk';
 import type { RunOutcome } from '#functions/job-runner/import-directory';
 import { tallyPage } from '#shared/campaigns/preview';
 import { inAnyOf } from '#shared/employees/segment';
-import { DETAIL_TYPES, type EventDetail } from '#shared/events/catalogue';
-import { event } from '#shared/events/publisher';
+import type { EventDetail } from '#shared/events/catalogue';
 import type { Job } from '#shared/jobs/job';
-import { logger } from '#shared/logger';
 import type { SharingPolicy } from '#shared/sharing/policy';
 import type { EmployeeStore } from '#shared/store/employees';
 import type { JobStore } from '#shared/store/jobs';
@@ -22,10 +21,6 @@ export interface PreviewRunnerDependencies {
   pageSize?: number;
 }
 
-const PAGE_SIZE = 1000;
-/** Stop taking pages with this much time left, and let a fresh invocation carry on. */
-const SAFETY_MARGIN_MS = 30_000;
-
 /**
  * Walks the directory shard by shard, a page at a time, tallying who would receive the post on
  * each network and why the others would not. Each page's tallies are checkpointed conditionally
@@ -40,45 +35,22 @@ export const runCampaignPreview = async (
   const job = await deps.jobs.get(due.jobId);
   if (job.state === 'done') return 'done';
   if (!job.preview) return 'not started';
-  let progress = job.preview;
   const context = await planningContext(job, deps);
-
-  // At least one page per run, so a run started late still moves the job on.
-  for (;;) {
-    const page = await deps.employees.directoryPage(
-      progress.shard,
-      progress.cursor,
-      deps.pageSize ?? PAGE_SIZE,
-    );
-    const tallied = tallyPage(progress, page.employees, context);
-    const { cursor: _done, ...rest } = tallied;
-    const next = page.next
-      ? { ...rest, cursor: page.next }
-      : { ...rest, shard: progress.shard + 1 };
-    const finished = next.shard >= next.shardsTotal;
-    const handOver = !finished && timeLeftMs() < SAFETY_MARGIN_MS;
-    const advanced = await deps.jobs.advancePreview(
-      job.jobId,
-      progress.pages,
-      next,
-      finished ? 'done' : 'running',
-      deps.now(),
-      handOver ? [event(DETAIL_TYPES.jobRunDue, due)] : [],
-    );
-    if (!advanced) {
-      logger.info('Another run is working on this preview; leaving it to that one', { ...due });
-      return 'lost';
-    }
-    if (finished) {
-      logger.info('Preview done', { jobId: job.jobId, employeesRead: next.employeesRead });
-      return 'done';
-    }
-    if (handOver) {
-      logger.info('Preview continues in a new invocation', { ...due, shard: next.shard });
-      return 'continued';
-    }
-    progress = next;
-  }
+  return walkDirectory({
+    due,
+    name: 'campaign preview',
+    from: job.preview,
+    employees: deps.employees,
+    pageSize: deps.pageSize,
+    timeLeftMs,
+    now: deps.now,
+    async step(progress, page) {
+      const { cursor: _done, ...rest } = tallyPage(progress, page.employees, context);
+      return page.next ? { ...rest, cursor: page.next } : { ...rest, shard: progress.shard + 1 };
+    },
+    advance: (fromPages, next, state, at, events) =>
+      deps.jobs.advancePreview(job.jobId, fromPages, next, state, at, events),
+  });
 };
 
 const planningContext = async (job: Job, deps: PreviewRunnerDependencies) => {
