@@ -14,6 +14,12 @@ export class ApiError extends Error {
   }
 }
 
+/** Whatever a call threw, as an ApiError a screen can show (a bug in the console says so). */
+export const asApiError = (error: unknown): ApiError =>
+  error instanceof ApiError
+    ? error
+    : new ApiError(0, 'unexpected', 'Something went wrong in the console; reload the page.');
+
 interface ErrorBody {
   error?: { code?: unknown; message?: unknown; [more: string]: unknown };
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api';
+import { type ApiError, asApiError } from '../api';
 import {
   authorize,
   type Connection,
@@ -14,11 +14,6 @@ const NETWORKS: Network[] = ['linkedin', 'x', 'mastodon', 'bluesky', 'sandbox'];
 /** Warn this long before a connection stops working. */
 const WARN_DAYS = 14;
 const DAY_MS = 86_400_000;
-
-const asApiError = (error: unknown) =>
-  error instanceof ApiError
-    ? error
-    : new ApiError(0, 'unexpected', 'Something went wrong in the console; reload the page.');
 
 const when = (iso: string) =>
   new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(iso));

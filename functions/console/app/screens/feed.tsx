@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api';
+import { type ApiError, asApiError } from '../api';
 import {
   declineCampaign,
   type FeedItem,
@@ -36,11 +36,6 @@ const OWN_WORDS: Record<NonNullable<FeedNetwork['personalisation']>['status'], s
   pending_review: 'waiting for legal',
   rejected: 'not accepted by legal',
 };
-
-const asApiError = (error: unknown) =>
-  error instanceof ApiError
-    ? error
-    : new ApiError(0, 'unexpected', 'Something went wrong in the console; reload the page.');
 
 const when = (iso: string) =>
   new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(

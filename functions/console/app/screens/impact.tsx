@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Figure } from '#shared/analytics/figure';
-import { ApiError } from '../api';
+import { type ApiError, asApiError } from '../api';
 import {
   getLeaderboard,
   getMyRecognition,
@@ -19,11 +19,6 @@ const PERIODS: { period: Period; label: string }[] = [
   { period: 'quarter', label: 'This quarter' },
   { period: 'rolling30', label: 'Last 30 days' },
 ];
-
-const asApiError = (error: unknown) =>
-  error instanceof ApiError
-    ? error
-    : new ApiError(0, 'unexpected', 'Something went wrong in the console; reload the page.');
 
 const number = new Intl.NumberFormat();
 /** A figure no network gives is unknown, never a zero. */

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ApiError } from '../api';
+import { asApiError } from '../api';
 import {
   decidePersonalisation,
   getPersonalisationQueue,
   type PersonalisationReview,
 } from '../review-endpoints';
-import { asApiError } from './review-queue';
 import { MarkedText, networkLabel, when } from './review-text';
 
 type Outcome =

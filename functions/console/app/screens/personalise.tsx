@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ComplianceFinding } from '#shared/compliance/finding';
 import type { KnownNetwork } from '#shared/networks/limits';
-import { ApiError } from '../api';
+import { type ApiError, asApiError } from '../api';
 import {
   type FeedItem,
   type FeedNetwork,
@@ -16,11 +16,6 @@ import { MarkedText } from './marked-text';
 
 /** How long typing must pause before the words are checked. */
 const CHECK_AFTER_MS = 400;
-
-const asApiError = (error: unknown) =>
-  error instanceof ApiError
-    ? error
-    : new ApiError(0, 'unexpected', 'Something went wrong in the console; reload the page.');
 
 /** The locked parts before and after the employee's words, as the network receives them. */
 const lockedAround = (rendered: RenderedText) => {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ApiError } from '../api';
+import { asApiError } from '../api';
 import {
   addComment,
   approvePost,
@@ -11,7 +12,6 @@ import {
   requestChanges,
 } from '../review-endpoints';
 import { Link } from '../router';
-import { asApiError } from './review-queue';
 import { MarkedText, networkLabel, when } from './review-text';
 
 type Change = ReviewItem['diff']['changes'][number];

@@ -1,13 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api';
+import { type ApiError, asApiError } from '../api';
 import { getReviewQueue, type QueueOrder, type ReviewItem } from '../review-endpoints';
 import { Link } from '../router';
 import { when } from './review-text';
-
-export const asApiError = (error: unknown) =>
-  error instanceof ApiError
-    ? error
-    : new ApiError(0, 'unexpected', 'Something went wrong in the console; reload the page.');
 
 type QueueState =
   | { kind: 'loading' }

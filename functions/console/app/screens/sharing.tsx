@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api';
+import { type ApiError, asApiError } from '../api';
 import {
   type ConsentChange,
   getMe,
@@ -24,11 +24,6 @@ const DAYS: { day: Day; label: string }[] = [
   { day: 'sat', label: 'Saturday' },
   { day: 'sun', label: 'Sunday' },
 ];
-
-const asApiError = (error: unknown) =>
-  error instanceof ApiError
-    ? error
-    : new ApiError(0, 'unexpected', 'Something went wrong in the console; reload the page.');
 
 const fieldMessages = (error: ApiError) =>
   Array.isArray(error.detail.fields)
