@@ -1,4 +1,3 @@
-import { publisherFor } from '#shared/events/publisher';
 import { createNetworkRegistry } from '#shared/networks/registry';
 import { createShareStack } from '../fixtures/share-stack';
 import { arrangeCampaign } from '../fixtures/sharing';
@@ -7,13 +6,11 @@ import { arrangeCampaign } from '../fixtures/sharing';
 export const benchDependencies = (
   table: string,
   queues: { shareQueueUrl: string; shareDeadLetterQueueUrl: string },
-  busName: string,
 ) =>
   createShareStack({
     table,
     queueUrl: queues.shareQueueUrl,
     deadLetterUrl: queues.shareDeadLetterQueueUrl,
-    publish: publisherFor(busName),
     networks: createNetworkRegistry(table),
     leaseMs: 60_000,
   });

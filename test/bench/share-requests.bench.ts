@@ -119,7 +119,7 @@ const main = async () => {
   countRequests('SQS (event source mapping)', consumerSqs.middlewareStack);
 
   progress(`fan-out: seeding ${JOBS.toLocaleString('en')} opted-in employees…`);
-  const deps = stores.benchDependencies(LOCAL_NAMES.table, queues, LOCAL_NAMES.bus);
+  const deps = stores.benchDependencies(LOCAL_NAMES.table, queues);
   const { campaign, people } = await stores.arrange(deps, JOBS);
 
   progress('fan-out: fanning the campaign out…');

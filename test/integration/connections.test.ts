@@ -7,7 +7,6 @@ import { createPollerDependencies } from '#functions/engagement-poller/dependenc
 import { pollEngagement } from '#functions/engagement-poller/poll-engagement';
 import { createShareWorker } from '#functions/share-worker/worker';
 import { dynamo } from '#shared/aws';
-import type { PendingEvent } from '#shared/events/publisher';
 import { shareIdFor } from '#shared/ids';
 import { logger } from '#shared/logger';
 import { createNetworkRegistry } from '#shared/networks/registry';
@@ -27,10 +26,6 @@ import { type Arranged, arrangeCampaign, optedIn } from '../fixtures/sharing';
 import { startTrap } from '../fixtures/trap';
 import { TABLE } from './setup';
 
-const events: PendingEvent[] = [];
-const publish = async (published: readonly PendingEvent[]) => {
-  events.push(...published);
-};
 let x: FakeX;
 let mastodon: FakeMastodon;
 let bluesky: FakeBluesky;
@@ -70,7 +65,6 @@ beforeAll(async () => {
     table: TABLE,
     queueUrl: 'unused',
     deadLetterUrl: 'unused',
-    publish,
     networks,
     leaseMs: 60_000,
   });
@@ -417,11 +411,7 @@ describe('connection expiry notices', () => {
       (await committedEvents(TABLE, `employee#${connection.employeeId}`)).filter(
         (e) => e.detail.network === 'linkedin' && e.detailType.startsWith('Connection'),
       );
-    // A bus that refuses every event changes nothing: the sweep no longer puts any.
-    const failingPublish = async () => {
-      throw new Error('PutEvents failed');
-    };
-    const sweepDeps = { employees: deps.employees, publish: failingPublish };
+    const sweepDeps = { employees: deps.employees };
     const sweep = (days: number) =>
       noticeExpiringConnections(new Date(at.getTime() + days * 86_400_000 + 60_000), sweepDeps);
 

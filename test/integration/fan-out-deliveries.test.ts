@@ -4,7 +4,6 @@ import { type FanOutDependencies, fanOutSlice, startFanOut } from '#functions/sh
 import { dynamo } from '#shared/aws';
 import { billingMonthOf } from '#shared/campaigns/cost';
 import type { EventDetail } from '#shared/events/catalogue';
-import type { PendingEvent } from '#shared/events/publisher';
 import { createJobScheduler } from '#shared/queue/job-scheduler';
 import { sendShareJobs } from '#shared/queue/share-queue';
 import { defaultSharingPolicy } from '#shared/sharing/policy';
@@ -32,7 +31,6 @@ const stores = {
   posts,
   campaigns,
   segments,
-  publish: async (_: readonly PendingEvent[]) => {},
 };
 
 let queue: Awaited<ReturnType<typeof createTestQueues>>;

@@ -13,7 +13,6 @@ import { fanOutSlice, startFanOut } from '#functions/share-fanout/fan-out';
 import { createShareWorker } from '#functions/share-worker/worker';
 import { startQueueConsumer } from '#infra/local/queue-consumer';
 import { dynamo } from '#shared/aws';
-import type { PendingEvent } from '#shared/events/publisher';
 import { unitHash } from '#shared/hash';
 import { shareIdFor } from '#shared/ids';
 import type { NetworkAdapter } from '#shared/networks/network';
@@ -70,11 +69,6 @@ const faultOf = (shareId: string): SandboxFault | undefined =>
   calm.has(shareId) ? undefined : FAULTS[Math.floor(unitHash(`fault:${shareId}`) / FAULT_SHARE)];
 const crashes = (shareId: string) =>
   !calm.has(shareId) && !faultOf(shareId) && unitHash(`crash:${shareId}`) < CRASH_SHARE;
-
-const events: PendingEvent[] = [];
-const publish = async (published: readonly PendingEvent[]) => {
-  events.push(...published);
-};
 
 const struck = new Set<string>();
 let attempts = 0;
@@ -220,7 +214,6 @@ describe(`fault injection: one campaign to ${JOBS.toLocaleString('en')} jobs on 
       table: TABLE,
       queueUrl: queue.queueUrl,
       deadLetterUrl: queue.deadLetterUrl,
-      publish,
       networks: { sandbox: crashingSandbox },
       leaseMs: 5_000,
     });

@@ -22,7 +22,6 @@ const stack = createShareStack({
   table: TABLE,
   queueUrl: 'unused',
   deadLetterUrl: 'unused',
-  publish: async () => {},
   networks: createNetworkRegistry(TABLE),
   leaseMs: 60_000,
 });

@@ -36,9 +36,6 @@ beforeAll(async () => {
       posts: deps.posts,
       campaigns: deps.campaigns,
       segments: deps.segments,
-      publish: async () => {
-        throw new Error('Nothing here may publish after a write');
-      },
     },
     { count: 7 },
   );

@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiDependencies } from '#functions/api/dependencies';
 import { SWEEP_AFTER_MS, sweepExpiredClaims } from '#functions/dispatcher/sweep-claims';
 import { publishShare } from '#functions/share-worker/publish-share';
-import type { PendingEvent } from '#shared/events/publisher';
 import { shareIdFor } from '#shared/ids';
 import { createNetworkRegistry } from '#shared/networks/registry';
 import { findSandboxPost } from '#shared/networks/sandbox';
@@ -15,16 +14,11 @@ import { createShareStack } from '../fixtures/share-stack';
 import { type Arranged, arrangeCampaign } from '../fixtures/sharing';
 import { TABLE } from './setup';
 
-const events: PendingEvent[] = [];
-const publish = async (e: readonly PendingEvent[]) => {
-  events.push(...e);
-};
-const deps = { ...createApiDependencies({ TABLE_NAME: TABLE }), publish };
+const deps = createApiDependencies({ TABLE_NAME: TABLE });
 const stack = createShareStack({
   table: TABLE,
   queueUrl: 'unused',
   deadLetterUrl: 'unused',
-  publish,
   networks: createNetworkRegistry(TABLE),
   leaseMs: 60_000,
 });

@@ -9,7 +9,6 @@ import { relayOutbox } from '#functions/outbox-relay/relay';
 import { publishShare } from '#functions/share-worker/publish-share';
 import { openTableStream, type TableStreamReader } from '#infra/local/table-stream';
 import { dynamo } from '#shared/aws';
-import type { PendingEvent } from '#shared/events/publisher';
 import { shareIdFor } from '#shared/ids';
 import { createSandboxNetwork, type SandboxFault } from '#shared/networks/sandbox';
 import type { ShareJob } from '#shared/shares/share';
@@ -82,7 +81,6 @@ const stack = createShareStack({
   table: TABLE,
   queueUrl: 'unused',
   deadLetterUrl: 'unused',
-  publish: async (_: readonly PendingEvent[]) => {},
   networks: { sandbox },
   leaseMs: 60_000,
 });
@@ -166,8 +164,7 @@ describe('share worker: the outcome and its event are one commit', () => {
 });
 
 describe('API share paths: the outcome and its event are one commit', () => {
-  const api = createApiDependencies({ TABLE_NAME: TABLE });
-  const deps = { ...api, publish: async (_: readonly PendingEvent[]) => {} };
+  const deps = createApiDependencies({ TABLE_NAME: TABLE });
   const call = (
     who: { sub: string; email: string; groups: string[] },
     routeKey: string,

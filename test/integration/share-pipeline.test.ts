@@ -16,7 +16,6 @@ import { dynamo } from '#shared/aws';
 import { defaultPolicy } from '#shared/compliance/policy';
 import { leaveProgramme } from '#shared/employees/consent';
 import type { Employee } from '#shared/employees/employee';
-import type { PendingEvent } from '#shared/events/publisher';
 import { shareIdFor } from '#shared/ids';
 import { createNetworkRegistry } from '#shared/networks/registry';
 import { createSandboxNetwork, findSandboxPost } from '#shared/networks/sandbox';
@@ -53,12 +52,8 @@ const segments = createSegmentStore(TABLE, audit);
 const shares = createShareStore(TABLE);
 const deferred = createDeferredJobStore(TABLE);
 const networks = createNetworkRegistry(TABLE);
-const published: PendingEvent[] = [];
-const publish = async (events: readonly PendingEvent[]) => {
-  published.push(...events);
-};
 const now = () => new Date();
-const stores = { table: TABLE, posts, campaigns, segments, publish };
+const stores = { table: TABLE, posts, campaigns, segments };
 const jobFor = ({ campaign }: Arranged, employeeId: string): ShareJob => ({
   shareId: shareIdFor(campaign.campaignId, employeeId, 'sandbox'),
   campaignId: campaign.campaignId,
@@ -314,7 +309,6 @@ describe('dispatch → fan-out → worker → poll, on DynamoDB Local and fauxqs
   it('publishes once and announces once when two workers get the same job at once', async () => {
     const arranged = await arrangeCampaign(stores, { count: 1 });
     const job = jobFor(arranged, arranged.people[0]!.employeeId);
-    published.length = 0;
     const outcomes = await Promise.all([
       publishShare(job, workerDeps),
       publishShare(job, workerDeps),
@@ -438,7 +432,6 @@ describe('dispatch → fan-out → worker → poll, on DynamoDB Local and fauxqs
       table,
       queueUrl: queue.queueUrl,
       deadLetterUrl: queue.deadLetterUrl,
-      publish,
       networks: createNetworkRegistry(table),
       leaseMs: 30_000,
     });

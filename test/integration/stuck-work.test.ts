@@ -32,15 +32,7 @@ const posts = createPostStore(TABLE, audit);
 const campaigns = createCampaignStore(TABLE, audit);
 const employees = createEmployeeStore(TABLE, audit);
 const segments = createSegmentStore(TABLE, audit);
-const published: PendingEvent[] = [];
 const outbox = outboxFeed(TABLE);
-const publish = async (events: readonly PendingEvent[]) => {
-  published.push(...events);
-};
-/** A bus that refuses every event: the sweeps must not depend on it (they no longer call it). */
-const failingPublish = async (_: readonly PendingEvent[]) => {
-  throw new Error('PutEvents failed');
-};
 const minutes = (at: Date, n: number) => new Date(at.getTime() + n * 60_000);
 /** Everything committed to the outbox so far, as the relay reads it. */
 const committed: CommittedEvent[] = [];
@@ -50,8 +42,8 @@ const announced = async <T extends PendingEvent['detailType']>(type: T) => {
     .filter((e) => e.detailType === type)
     .map((e) => e.detail as EventDetail<T> & EventMeta);
 };
-const postSweepDeps = { posts, publish: failingPublish };
-const sliceSweepDeps = { campaigns, publish: failingPublish };
+const postSweepDeps = { posts };
+const sliceSweepDeps = { campaigns };
 
 /** A post submitted at `at` whose PostSubmitted never reached the compliance check. */
 const submittedPost = async (at: Date): Promise<Post> => {
@@ -73,7 +65,6 @@ const checkDeps = (at: Date) => ({
   posts,
   policy: async () => defaultPolicy,
   approvalPolicy: async () => defaultApprovalPolicy,
-  publish,
   now: () => at,
 });
 
@@ -115,7 +106,6 @@ describe('posts submitted but never checked', () => {
   it('checks a post once when the re-announced event and the original arrive together', async () => {
     const submittedAt = new Date();
     const post = await submittedPost(submittedAt);
-    published.length = 0;
     const event = { postId: post.postId, version: 1, from: 'draft', to: 'submitted', actor: 'a' };
     const runs = await Promise.allSettled([
       checkSubmittedPost(event, checkDeps(submittedAt)),
@@ -175,7 +165,7 @@ describe('campaigns whose fan-out slices stopped', () => {
   });
 
   it('re-announces CampaignSliceDue for a slice whose checkpoint stopped moving, and forgets it once done', async () => {
-    const stores = { table: TABLE, posts, campaigns, segments, publish };
+    const stores = { table: TABLE, posts, campaigns, segments };
     const arranged = await arrangeCampaign(stores, { count: 30 });
     const campaignId = arranged.campaign.campaignId;
     const startedAt = new Date();
@@ -238,7 +228,7 @@ describe('campaigns whose fan-out slices stopped', () => {
   });
 
   it('drops a stalled slice of a cancelled campaign instead of re-announcing it', async () => {
-    const stores = { table: TABLE, posts, campaigns, segments, publish };
+    const stores = { table: TABLE, posts, campaigns, segments };
     const arranged = await arrangeCampaign(stores, { count: 30 });
     const campaignId = arranged.campaign.campaignId;
     const startedAt = new Date();

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiDependencies } from '#functions/api/dependencies';
 import { publishShare } from '#functions/share-worker/publish-share';
-import type { PendingEvent } from '#shared/events/publisher';
 import { createNetworkRegistry } from '#shared/networks/registry';
 import { findSandboxPost } from '#shared/networks/sandbox';
 import type { QueuedJob } from '#shared/queue/share-queue';
@@ -11,15 +10,10 @@ import { createShareStack } from '../fixtures/share-stack';
 import { type Arranged, arrangeCampaign, optedIn } from '../fixtures/sharing';
 import { TABLE } from './setup';
 
-const events: PendingEvent[] = [];
 const queued: QueuedJob[] = [];
-const publish = async (e: readonly PendingEvent[]) => {
-  events.push(...e);
-};
 const deps = {
   ...createApiDependencies({ TABLE_NAME: TABLE }),
   apiUrl: 'https://chorus.example',
-  publish,
   queueShares: async (jobs: readonly QueuedJob[]) => {
     queued.push(...jobs);
   },
@@ -28,7 +22,6 @@ const stack = createShareStack({
   table: TABLE,
   queueUrl: 'unused',
   deadLetterUrl: 'unused',
-  publish,
   networks: createNetworkRegistry(TABLE),
   leaseMs: 60_000,
 });

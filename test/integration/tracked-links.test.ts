@@ -52,7 +52,6 @@ beforeAll(async () => {
     table: TABLE,
     queueUrl: 'unused',
     deadLetterUrl: 'unused',
-    publish: async () => {},
     networks: createNetworkRegistry(TABLE),
     leaseMs: 60_000,
   });
