@@ -4,13 +4,13 @@ import {
   type PreviewRunnerDependencies,
   runCampaignPreview,
 } from '#functions/job-runner/preview-campaign';
-import { dynamo } from '#shared/aws';
 import { defaultSharingPolicy } from '#shared/sharing/policy';
 import { DIRECTORY_SHARDS } from '#shared/store/employees';
 import { jobAggregate } from '#shared/store/jobs';
 import { apiEvent, callApi } from '../fixtures/api-events';
 import { outboxFeed } from '../fixtures/outbox';
 import { type Arranged, arrangeCampaign, optedIn } from '../fixtures/sharing';
+import { directoryQueries } from '../fixtures/watched-queries';
 import { TABLE } from './setup';
 
 const deps = createApiDependencies({ TABLE_NAME: TABLE });
@@ -45,20 +45,8 @@ const runnerDeps = (pageSize: number): PreviewRunnerDependencies => ({
   pageSize,
 });
 
-/** Every directory query (the whole-directory read) made while `watching` is on. */
-let watching = false;
-const directoryReads: string[] = [];
-dynamo().middlewareStack.add(
-  (next, context) => async (args) => {
-    const input = args.input as { ExpressionAttributeValues?: Record<string, unknown> };
-    const pk = input.ExpressionAttributeValues?.[':pk'];
-    if (watching && context.commandName === 'QueryCommand' && String(pk).startsWith('DIRECTORY#')) {
-      directoryReads.push(String(pk));
-    }
-    return next(args);
-  },
-  { step: 'initialize', name: 'watchDirectoryReads' },
-);
+/** The directory reads each piece of work makes. */
+const directory = directoryQueries();
 
 let arranged: Arranged;
 beforeAll(async () => {
@@ -86,14 +74,14 @@ afterAll(() => outbox.close());
 describe('campaign preview as a background job', () => {
   it('answers 202 with a job, reads no directory in the request, and commits the job’s JobRunDue with it', async () => {
     await outbox.take();
-    watching = true;
-    const started = await call('marketing', 'POST /campaigns/preview', {
-      body: { postId: arranged.post.postId, networks: ['sandbox'] },
-    });
-    watching = false;
+    const { result: started, queries } = await directory.during(() =>
+      call('marketing', 'POST /campaigns/preview', {
+        body: { postId: arranged.post.postId, networks: ['sandbox'] },
+      }),
+    );
     expect(started.status).toBe(202);
     expect(started.body.job).toMatchObject({ kind: 'campaignPreview', state: 'queued' });
-    expect(directoryReads).toEqual([]);
+    expect(queries).toEqual([]);
     const jobId = started.body.job.jobId;
     const committed = (await outbox.take()).filter((e) => e.detailType === 'JobRunDue');
     expect(committed.map((e) => e.detail)).toEqual([
@@ -110,13 +98,11 @@ describe('campaign preview as a background job', () => {
     // The first run reads one page, then its time is up: it hands over to a fresh run.
     let pagesLeft = 1;
     // The watch sees the runner's directory reads: its silence in the requests means something.
-    watching = true;
-    expect(
-      await runCampaignPreview({ jobId }, runnerDeps(1000), () => (pagesLeft-- > 0 ? 300_000 : 0)),
-    ).toBe('continued');
-    watching = false;
-    expect(directoryReads.length).toBeGreaterThan(0);
-    directoryReads.length = 0;
+    const run = await directory.during(() =>
+      runCampaignPreview({ jobId }, runnerDeps(1000), () => (pagesLeft-- > 0 ? 300_000 : 0)),
+    );
+    expect(run.result).toBe('continued');
+    expect(run.queries.length).toBeGreaterThan(0);
     const handOvers = (await outbox.take()).filter(
       (e) => e.detailType === 'JobRunDue' && e.detail.jobId === jobId,
     );
@@ -178,16 +164,16 @@ describe('campaign preview as a background job', () => {
   });
 
   it('creates a campaign without reading the directory in the request', async () => {
-    watching = true;
-    const created = await call('marketing', 'POST /campaigns', {
-      body: {
-        postId: arranged.post.postId,
-        scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
-        networks: ['sandbox'],
-      },
-    });
-    watching = false;
+    const { result: created, queries } = await directory.during(() =>
+      call('marketing', 'POST /campaigns', {
+        body: {
+          postId: arranged.post.postId,
+          scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
+          networks: ['sandbox'],
+        },
+      }),
+    );
     expect(created.status).toBe(201);
-    expect(directoryReads).toEqual([]);
+    expect(queries).toEqual([]);
   });
 });

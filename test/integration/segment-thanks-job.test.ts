@@ -4,11 +4,11 @@ import {
   runSegmentThanks,
   type ThanksRunnerDependencies,
 } from '#functions/job-runner/thank-segment';
-import { dynamo } from '#shared/aws';
 import { jobAggregate } from '#shared/store/jobs';
 import { apiEvent, callApi } from '../fixtures/api-events';
 import { outboxFeed } from '../fixtures/outbox';
 import { type Arranged, arrangeCampaign, optedIn } from '../fixtures/sharing';
+import { directoryQueries } from '../fixtures/watched-queries';
 import { TABLE } from './setup';
 
 const deps = createApiDependencies({ TABLE_NAME: TABLE });
@@ -39,20 +39,8 @@ const runnerDeps = (pageSize: number): ThanksRunnerDependencies => ({
   pageSize,
 });
 
-/** Directory queries (the walk through the directory) made while `watching` is on. */
-let watching = false;
-const directoryReads: string[] = [];
-dynamo().middlewareStack.add(
-  (next, context) => async (args) => {
-    const input = args.input as { ExpressionAttributeValues?: Record<string, unknown> };
-    const pk = input.ExpressionAttributeValues?.[':pk'];
-    if (watching && context.commandName === 'QueryCommand' && String(pk).startsWith('DIRECTORY#')) {
-      directoryReads.push(String(pk));
-    }
-    return next(args);
-  },
-  { step: 'initialize', name: 'watchDirectoryReads' },
-);
+/** The directory reads each piece of work makes. */
+const directory = directoryQueries();
 
 let arranged: Arranged;
 beforeAll(async () => {
@@ -86,13 +74,13 @@ const copiesOf = async (thanksId: string) =>
 describe("a segment's thanks as a background job", () => {
   it('answers 202 with the thanks and a job, reading no directory, its JobRunDue committed with it', async () => {
     await outbox.take();
-    watching = true;
-    const sent = await call(marketer, 'POST /recognition/thanks', {
-      body: { segmentId: arranged.segmentId, message: 'Thank you all for the launch.' },
-    });
-    watching = false;
+    const { result: sent, queries } = await directory.during(() =>
+      call(marketer, 'POST /recognition/thanks', {
+        body: { segmentId: arranged.segmentId, message: 'Thank you all for the launch.' },
+      }),
+    );
     expect(sent.status).toBe(202);
-    expect(directoryReads).toEqual([]);
+    expect(queries).toEqual([]);
     expect(sent.body.thanksId).toEqual(expect.any(String));
     expect(sent.body.job).toMatchObject({ kind: 'segmentThanks', state: 'queued' });
     const jobId = sent.body.job.jobId;
