@@ -1,5 +1,10 @@
 import { parseArgs } from 'node:util';
-import { type DemoResult, runDemo } from '#infra/local/demo/scenario';
+import {
+  DEMO_EMPLOYEE_EMAIL,
+  DEMO_STAFF,
+  type DemoResult,
+  runDemo,
+} from '#infra/local/demo/scenario';
 import { findRunningRuntime } from '#infra/local/runtime-client';
 import type { Figure } from '#shared/analytics/figure';
 
@@ -15,6 +20,18 @@ const percent = (value: number | null) =>
 
 /** A figure with where it comes from: measured, counted or estimated, and why. */
 const figure = (f: Figure) => `${number(f.value)}  [${f.source}${f.note ? `: ${f.note}` : ''}]`;
+
+/**
+ * Where each role sees the result in the console: the local sign-in page lists the directory's
+ * people (employees) and takes any email with the roles ticked (staff, who are not in it).
+ */
+const consoleGuide = (apiUrl: string) => `
+Open the console at ${apiUrl}/console and sign in on the local page as
+  employee            ${DEMO_EMPLOYEE_EMAIL} (pick from the directory): the feed, my impact
+  marketing           ${DEMO_STAFF.marketing.email}, tick marketing
+  legal               ${DEMO_STAFF.legal.email}, tick legal: the review queue, the audit log
+  admin               ${DEMO_STAFF.admin.email}, tick admin
+`;
 
 const summary = (r: DemoResult) => {
   const t = r.analytics.totals;
@@ -56,6 +73,7 @@ const runtime = await findRunningRuntime(values.data);
 try {
   const result = await runDemo(runtime.apiUrl, (line) => console.log(`… ${line}`));
   console.log(summary(result));
+  console.log(consoleGuide(runtime.apiUrl));
 } catch (error) {
   console.error(`\nchorus demo failed: ${(error as Error).message}`);
   process.exit(1);

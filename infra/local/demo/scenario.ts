@@ -8,6 +8,16 @@ import type { Post } from '#shared/posts/post';
 
 export const DEMO_SEGMENTS = { sales: 30, engineering: 20 } as const;
 
+/** The staff the demo signs in as; anyone can sign in as them on the local sign-in page too. */
+export const DEMO_STAFF = {
+  admin: { email: 'admin@acme.example', name: 'Ada Admin' },
+  marketing: { email: 'mia.marketing@acme.example', name: 'Mia Marketing' },
+  legal: { email: 'lou.legal@acme.example', name: 'Lou Legal' },
+} as const;
+
+/** An employee of the demo's directory (the first in sales), who shared the demo's post. */
+export const DEMO_EMPLOYEE_EMAIL = 'sales-01@acme.example';
+
 export interface DemoResult {
   postId: string;
   campaignId: string;
@@ -183,9 +193,9 @@ export const runDemo = async (
   const started = Date.now();
   const client = createApiClient(apiUrl);
   const [admin, author, legal] = await Promise.all([
-    client.token('admin', 'admin@acme.example', 'Ada Admin'),
-    client.token('marketing', 'mia.marketing@acme.example', 'Mia Marketing'),
-    client.token('legal', 'lou.legal@acme.example', 'Lou Legal'),
+    client.token('admin', DEMO_STAFF.admin.email, DEMO_STAFF.admin.name),
+    client.token('marketing', DEMO_STAFF.marketing.email, DEMO_STAFF.marketing.name),
+    client.token('legal', DEMO_STAFF.legal.email, DEMO_STAFF.legal.name),
   ]);
 
   progress('importing 50 employees, defining segments, employees opting in…');
@@ -316,7 +326,7 @@ export const runDemo = async (
     );
     return posts.map((p) => p.postId);
   };
-  const libraryForSegment = await libraryOf('sales-01@acme.example');
+  const libraryForSegment = await libraryOf(DEMO_EMPLOYEE_EMAIL);
   const libraryOutsideSegment = await libraryOf('engineering-01@acme.example');
 
   progress('scheduling the campaign and moving the clock past it…');
