@@ -13,10 +13,11 @@ export type QueueOrder = 'oldest' | 'planned';
 
 const post = (postId: string) => `/posts/${encodeURIComponent(postId)}`;
 
-export const getReviewQueue = (order: QueueOrder) =>
+/** One page of legal's queue; the next is asked for with the cursor, and there is none at the end. */
+export const getReviewQueue = (order: QueueOrder, cursor?: string) =>
   request<{ items: ReviewItem[]; cursor?: string }>(
     'GET',
-    `/reviews?role=legal&limit=50&order=${order}`,
+    `/reviews?role=legal&limit=50&order=${order}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
   );
 
 export const getReview = (postId: string) => request<ReviewItem>('GET', `${post(postId)}/review`);

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ApiError } from '../api';
 import { asApiError } from '../api';
+import { Loading, useLoad } from '../load';
 import {
   addComment,
   approvePost,
@@ -279,46 +280,30 @@ const Decision = ({
   );
 };
 
-type PageState =
-  | { kind: 'loading' }
-  | { kind: 'ready'; review: ReviewItem; comments: Comment[] }
-  | { kind: 'failed'; error: ApiError };
-
 /** One post as legal reviews it: every text as sent, findings marked, why, what changed, talk. */
 export const PostReview = ({ postId }: { postId: string }) => {
-  const [state, setState] = useState<PageState>({ kind: 'loading' });
-  const load = useCallback(
+  const load = useLoad(
     () =>
-      Promise.all([getReview(postId), getComments(postId)]).then(
-        ([review, { comments }]) => setState({ kind: 'ready', review, comments }),
-        (error: unknown) => setState({ kind: 'failed', error: asApiError(error) }),
-      ),
+      Promise.all([getReview(postId), getComments(postId)]).then(([review, { comments }]) => ({
+        review,
+        comments,
+      })),
     [postId],
   );
-  useEffect(() => {
-    load();
-  }, [load]);
-
-  if (state.kind !== 'ready') {
+  if (load.state.kind !== 'ready') {
     return (
       <>
         <h1 tabIndex={-1}>Review</h1>
-        {state.kind === 'loading' ? <p role="status">Loading the post…</p> : null}
-        {state.kind === 'failed' && state.error.code !== 'signing_in' ? (
-          <div role="alert" class="error">
-            <p>{state.error.message}</p>
-            <button type="button" onClick={() => load()}>
-              Try again
-            </button>
-          </div>
-        ) : null}
+        <Loading load={load} what="the post">
+          {() => null}
+        </Loading>
       </>
     );
   }
-  const { review, comments } = state;
+  const { review, comments } = load.state.value;
   const { post } = review;
   const reload = () => {
-    load().then(() => document.querySelector<HTMLElement>('h1')?.focus());
+    load.reload().then(() => document.querySelector<HTMLElement>('h1')?.focus());
   };
   return (
     <div class="review">
@@ -364,9 +349,14 @@ export const PostReview = ({ postId }: { postId: string }) => {
           </ul>
         </section>
         <div class="side">
-          <Decision review={review} onDecided={load} onReload={reload} />
+          <Decision review={review} onDecided={load.reload} onReload={reload} />
           <Diff diff={review.diff} version={post.version} />
-          <Thread postId={post.postId} version={post.version} comments={comments} onAdded={load} />
+          <Thread
+            postId={post.postId}
+            version={post.version}
+            comments={comments}
+            onAdded={load.reload}
+          />
         </div>
       </div>
     </div>
