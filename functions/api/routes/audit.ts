@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ApiDependencies } from '#functions/api/dependencies';
 import { defineRoute } from '#functions/api/route';
-import { AuditEntry, verifyStream } from '#shared/audit/chain';
+import { AuditEntry, StreamVerification, verifyStream } from '#shared/audit/chain';
 import { NotFoundError, ValidationError } from '#shared/errors';
 
 const DAY_MS = 86_400_000;
@@ -95,13 +95,7 @@ export const verifyAuditStream = defineRoute({
   response: {
     status: 200,
     description: 'Whether the chain holds, how many entries were checked, and the first break',
-    schema: z.object({
-      stream: z.string(),
-      holds: z.boolean(),
-      entries: z.number().int().nonnegative(),
-      complete: z.boolean(),
-      broken: z.object({ seq: z.number().int(), problem: z.string() }).optional(),
-    }),
+    schema: StreamVerification,
   },
   errors: [404],
   async handle({ query, deps }) {

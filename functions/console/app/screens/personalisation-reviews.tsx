@@ -54,6 +54,17 @@ const EditCard = ({ edit, onReload }: { edit: PersonalisationReview; onReload: (
         <h2 id={headingId}>
           An edit for {network}, checked {when(edit.checkedAt)}
         </h2>
+        <p class="muted">
+          {edit.author
+            ? `Written by ${[
+                `${edit.author.name} (${edit.author.email})`,
+                edit.author.department,
+                edit.author.location,
+              ]
+                .filter(Boolean)
+                .join(' · ')}`
+            : 'Written by someone no longer in the directory'}
+        </p>
         <div class="beside">
           {edit.rendered ? (
             <MarkedText
