@@ -475,6 +475,7 @@ export const routes = [
     function: 'api',
   },
   { method: 'GET', path: '/audit', function: 'api' },
+  { method: 'GET', path: '/audit/verify', function: 'api' },
   { method: 'POST', path: '/campaigns', function: 'api' },
   { method: 'POST', path: '/campaigns/preview', function: 'api' },
   { method: 'GET', path: '/campaigns/{campaignId}', function: 'api' },

@@ -14,7 +14,7 @@ import { openApiRoute } from '#functions/api/openapi';
 import { personPage } from '#functions/api/person-page';
 import type { Reply, RouteSpec } from '#functions/api/route';
 import { getAnalytics, getPostAnalytics } from '#functions/api/routes/analytics';
-import { listAudit } from '#functions/api/routes/audit';
+import { listAudit, verifyAuditStream } from '#functions/api/routes/audit';
 import {
   cancelCampaign,
   createCampaign,
@@ -142,6 +142,7 @@ export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
   'POST /reviews/personalisations/{personalisationId}/approve': approvePersonalisation,
   'POST /reviews/personalisations/{personalisationId}/reject': rejectPersonalisation,
   'GET /audit': listAudit,
+  'GET /audit/verify': verifyAuditStream,
   'POST /campaigns': createCampaign,
   'POST /campaigns/preview': previewCampaign,
   'GET /campaigns/{campaignId}': getCampaign,

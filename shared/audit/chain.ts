@@ -1,36 +1,14 @@
-import { z } from 'zod';
+import type { AuditEntry } from '#shared/audit/entry';
 import { hashOf } from '#shared/hash';
 
 /**
  * The audit log is a set of hash chains, one per stream (a post, a policy, a campaign's shares).
  * Each entry carries the hash of the one before it in its stream and a gap-free sequence number,
  * so editing, deleting or reordering any entry breaks a link that `audit:verify` finds. Streams
- * keep appends for unrelated subjects from contending on one chain head.
+ * keep appends for unrelated subjects from contending on one chain head. The entry's shape is
+ * in entry.ts (no node modules, so the console reads its type); it is re-exported here.
  */
-export const AuditSubject = z.object({
-  postId: z.string().optional(),
-  version: z.number().int().positive().optional(),
-  campaignId: z.string().optional(),
-  shareId: z.string().optional(),
-  policy: z.string().optional(),
-  employeeId: z.string().optional(),
-  segmentId: z.string().optional(),
-});
-
-export const AuditEntry = z.object({
-  stream: z.string(),
-  seq: z.number().int().positive(),
-  at: z.iso.datetime(),
-  /** A person's user id, or `system:<stage>` for automated steps. */
-  actor: z.string(),
-  action: z.string(),
-  subject: AuditSubject,
-  before: z.unknown(),
-  after: z.unknown(),
-  prevHash: z.string().nullable(),
-  hash: z.string(),
-});
-export type AuditEntry = z.infer<typeof AuditEntry>;
+export { AuditEntry, AuditSubject, StreamVerification } from '#shared/audit/entry';
 
 /** What a caller records; the store places it in its stream's chain. */
 export type AuditRecord = Omit<AuditEntry, 'stream' | 'seq' | 'prevHash' | 'hash'>;

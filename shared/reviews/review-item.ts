@@ -31,8 +31,18 @@ export const ReviewItem = z.object({
 });
 export type ReviewItem = z.infer<typeof ReviewItem>;
 
+/** Who wrote an edit, as the directory names them; absent when they are no longer in it. */
+export const EditAuthor = z.object({
+  name: z.string(),
+  email: z.string(),
+  department: z.string().optional(),
+  location: z.string().optional(),
+});
+export type EditAuthor = z.infer<typeof EditAuthor>;
+
 /** An employee's edit as legal reads it, beside the original. */
 export const PersonalisationReview = Personalisation.extend({
+  author: EditAuthor.optional(),
   /**
    * The edit as the network would receive it: the very text `textHash` names, with a stand-in
    * of the tracked link's shape, findings spanned in it.

@@ -78,6 +78,7 @@ const MATRIX: Record<string, Row> = {
   'POST /reviews/personalisations/{personalisationId}/approve': only({ legal: 404 }),
   'POST /reviews/personalisations/{personalisationId}/reject': only({ legal: 404 }),
   'GET /audit': only({ legal: 200, admin: 200 }),
+  'GET /audit/verify': only({ legal: 400, admin: 400 }),
   'POST /campaigns': only({ marketing: 400, admin: 400 }),
   'POST /campaigns/preview': only({ marketing: 400, admin: 400 }),
   'GET /campaigns/{campaignId}': only({ marketing: 404, legal: 404, admin: 404 }),

@@ -96,8 +96,18 @@ describe('legal’s console in a browser', () => {
     await page.getByLabel('employee').uncheck();
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Welcome, Lee Legal' }).waitFor();
+    // Legal lands on what waits: the queue's count and its oldest post, the edits waiting.
+    const posts = page.getByRole('region', { name: /to review$/ });
+    expect(await posts.getByRole('heading').textContent()).toBe('1 post to review');
+    expect(await posts.getByText(/waiting .* \(since /).count()).toBe(1);
+    await posts.getByRole('link', { name: TITLE }).waitFor();
+    const edits = page.getByRole('region', { name: /personalisations? waiting$/ });
+    expect(await edits.getByRole('heading').textContent()).toBe('0 personalisations waiting');
+    await edits.getByRole('link', { name: 'Open the personalisation reviews' }).waitFor();
+    await browser.screenshot('legal-landing-desktop', DESKTOP);
+    await page.setViewportSize(DESKTOP);
 
-    await page.getByRole('navigation').getByRole('link', { name: 'Review queue' }).click();
+    await posts.getByRole('link', { name: 'Open the review queue' }).click();
     const queue = page.getByRole('list', { name: 'Posts waiting for review' });
     await queue.getByRole('link', { name: TITLE }).waitFor();
     await page.getByLabel('Planned first').check();
@@ -155,6 +165,15 @@ describe('legal’s console in a browser', () => {
     await page.getByLabel('Add a comment on version 1').fill('Happy to look again today.');
     await page.getByRole('button', { name: 'Add comment' }).click();
     await thread.getByText('Happy to look again today.').waitFor();
+
+    // A reply joins the thread of the comment it answers.
+    const asked = thread.getByRole('listitem').filter({ hasText: 'Promise no growth' }).first();
+    await asked.getByRole('button', { name: 'Reply to lee.legal@example.com' }).click();
+    await asked.getByLabel('Your reply to lee.legal@example.com').fill('Or drop the claim.');
+    await asked.getByRole('button', { name: 'Send reply' }).click();
+    const replies = thread.getByRole('list', { name: 'Replies to lee.legal@example.com' });
+    await replies.getByText('Or drop the claim.').waitFor();
+    expect(await replies.getByRole('listitem').count()).toBe(1);
     expect(browser.problems).toEqual([]);
   });
 
@@ -223,6 +242,8 @@ describe('legal’s console in a browser', () => {
       .click();
     const card = page.getByRole('article', { name: /An edit for Sandbox/ });
     await card.waitFor();
+    // Whose edit it is, as the directory names them.
+    await card.getByText('Written by Eve Employee (eve.legal@example.com) · Sales').waitFor();
     const edit = card.getByRole('figure', { name: 'The employee’s text on Sandbox' });
     const original = card.getByRole('figure', { name: 'The approved original on Sandbox' });
     expect(await edit.getByRole(MARK).filter({ hasText: 'Guarantee' }).count()).toBe(1);
@@ -247,5 +268,55 @@ describe('legal’s console in a browser', () => {
     await fresh.getByRole('button', { name: 'Reject this edit' }).click();
     await fresh.getByRole('status').getByText('You rejected this edit.').waitFor();
     expect(browser.takeProblems()).toEqual([expect.stringMatching(/status of 409/)]);
+  });
+
+  it('searches the audit log by an employee’s email, and verifies the chain it shows', async () => {
+    const { page } = browser;
+    await page.getByRole('navigation').getByRole('link', { name: 'Audit' }).click();
+    await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    await page.getByLabel('Person’s email').fill('eve.legal@example.com');
+    const today = new Date().toLocaleDateString('en-CA');
+    await page.getByLabel('From').fill(today);
+    await page.getByLabel('To').fill(today);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const entries = page.getByRole('list', { name: 'Audit entries' });
+    await entries.getByRole('heading', { name: 'personalisation checked' }).first().waitFor();
+    // Every entry is Eve's own step, said by her email, not her internal id.
+    const rows = entries.getByRole('listitem').filter({ has: page.getByRole('heading') });
+    const count = await rows.count();
+    expect(count).toBeGreaterThan(0);
+    expect(await rows.filter({ hasText: 'eve.legal@example.com' }).count()).toBe(count);
+    await browser.screenshot('audit-desktop', DESKTOP);
+    await browser.screenshot('audit-phone', PHONE);
+    await page.setViewportSize(DESKTOP);
+
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^The chain holds: /)
+      .waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('opens a post’s audit trail from its review page', async () => {
+    const { page } = browser;
+    // Version 4 is back with marketing, out of the queue: the page is reached as an email links it.
+    await page.goto(`${runtime.apiUrl}/console/reviews/${postId}`);
+    await page.getByRole('heading', { name: TITLE, level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Audit trail' }).click();
+    expect(await page.getByLabel('Post id').inputValue()).toBe(postId);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const entries = page.getByRole('list', { name: 'Audit entries' });
+    await entries
+      .getByRole('heading', { name: /approve/ })
+      .first()
+      .waitFor();
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^The chain holds: /)
+      .waitFor();
+    expect(browser.problems).toEqual([]);
   });
 });

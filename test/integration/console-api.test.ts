@@ -1,8 +1,10 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiDependencies } from '#functions/api/dependencies';
 import { checkSubmittedPost } from '#functions/compliance-check/check-post';
 import { publishShare } from '#functions/share-worker/publish-share';
 import { defaultApprovalPolicy } from '#shared/approvals/policy';
+import { dynamo } from '#shared/aws';
 import { shareIdFor } from '#shared/ids';
 import { linkCodeFor } from '#shared/links/tracked-link';
 import { createNetworkRegistry } from '#shared/networks/registry';
@@ -10,6 +12,7 @@ import { findSandboxPost } from '#shared/networks/sandbox';
 import type { Post } from '#shared/posts/post';
 import type { RenderedText } from '#shared/shares/final-text';
 import { defaultSharingPolicy } from '#shared/sharing/policy';
+import { keys } from '#shared/store/keys';
 import { createLinkStore } from '#shared/store/links';
 import { apiEvent, callApi } from '../fixtures/api-events';
 import { testCredentials } from '../fixtures/credentials';
@@ -160,7 +163,7 @@ beforeAll(async () => {
         email: emailOf(who),
         name: `${who[0]?.toUpperCase()}${who.slice(1)} Example`,
         groups: [segment],
-        ...(jurisdiction ? { jurisdiction } : {}),
+        ...(jurisdiction ? { jurisdiction, department: 'Sales', location: 'London' } : {}),
       },
     });
     expect(hired.status, JSON.stringify(hired.body)).toBe(201);
@@ -390,6 +393,13 @@ describe('personalisation: my words, Chorus’s locked parts', () => {
     expect(finding?.span && slice(rendered, finding.span)).toBe('Guarantee');
     expect(item.original.text).toContain('Eve here: our Global Equity Fund opens today.');
     expect(item.original.text).toContain(UK);
+    // Who wrote it, as the directory names her: legal weighs an edit knowing whose it is.
+    expect(item.author).toEqual({
+      name: 'Eve Example',
+      email: emailOf('eve'),
+      department: 'Sales',
+      location: 'London',
+    });
   });
 
   it('refuses a blocked edit (422) with the text its findings’ spans point into', async () => {
@@ -500,6 +510,100 @@ describe('the audit log searched by email', () => {
     const both = await audit({ email: emailOf('eve'), actor: subOf('eve') });
     expect(both.status).toBe(400);
     expect((await audit({ email: 'not an email' })).status).toBe(400);
+  });
+});
+
+describe('an audit stream verified from the console', () => {
+  const verify = (stream: string) => call('lou', 'GET /audit/verify', { query: { stream } });
+
+  it('says the chain of a post’s stream holds, and where it breaks once an entry is edited', async () => {
+    const found = await call('lou', 'GET /audit', { query: { postId: post.postId } });
+    const entry = found.body.entries.find((e: { stream: string }) =>
+      e.stream.includes(post.postId),
+    );
+    expect(entry, JSON.stringify(found.body)).toBeDefined();
+    const holds = await verify(entry.stream);
+    expect(holds.status, JSON.stringify(holds.body)).toBe(200);
+    expect(holds.body).toMatchObject({ stream: entry.stream, holds: true, complete: true });
+    expect(holds.body.entries).toBeGreaterThanOrEqual(entry.seq);
+
+    const key = keys.auditEntry(entry.stream, entry.seq);
+    const { Item: original } = await dynamo().send(new GetCommand({ TableName: TABLE, Key: key }));
+    try {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: TABLE,
+          Key: key,
+          UpdateExpression: 'SET actor = :someoneElse',
+          ExpressionAttributeValues: { ':someoneElse': 'user-innocent' },
+        }),
+      );
+      const broken = await verify(entry.stream);
+      expect(broken.status).toBe(200);
+      expect(broken.body.holds).toBe(false);
+      expect(broken.body.broken).toEqual({
+        seq: entry.seq,
+        problem: 'its content does not match its hash (edited)',
+      });
+    } finally {
+      await dynamo().send(new PutCommand({ TableName: TABLE, Item: original }));
+    }
+    expect((await verify(entry.stream)).body.holds).toBe(true);
+  });
+
+  it('answers 404 for a stream with no entries, and 400 without a stream', async () => {
+    expect((await verify(`post#nobody-${run}`)).status).toBe(404);
+    expect((await call('lou', 'GET /audit/verify')).status).toBe(400);
+    expect((await call('eve', 'GET /audit/verify', { query: { stream: 'x' } })).status).toBe(403);
+  });
+});
+
+describe('comment threads: a reply names a comment on the same post', () => {
+  const comment = (postId: string, body: Record<string, unknown>) =>
+    call('lou', 'POST /posts/{postId}/comments', { pathParameters: { postId }, body });
+
+  it('keeps a reply with the comment it answers, and lists both', async () => {
+    const first = await comment(post.postId, { text: 'Is “care” a promise?' });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const { commentId, version } = first.body.comment;
+    const reply = await comment(post.postId, {
+      text: 'It reads as one.',
+      replyTo: commentId,
+      version,
+    });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+    expect(reply.body.comment).toMatchObject({ replyTo: commentId, version });
+    const listed = await call('lou', 'GET /posts/{postId}/comments', {
+      pathParameters: { postId: post.postId },
+    });
+    const answer = listed.body.comments.find(
+      (c: { commentId: string }) => c.commentId === reply.body.comment.commentId,
+    );
+    expect(answer.replyTo).toBe(commentId);
+  });
+
+  it('refuses a reply to a comment of another post or to none (404), and a malformed one (400)', async () => {
+    const other = await approvedPost([{ text: 'Another fund opens.' }]);
+    const elsewhere = await comment(other.postId, { text: 'On the other post.' });
+    expect(elsewhere.status).toBe(201);
+    const crossed = await comment(post.postId, {
+      text: 'A reply across posts',
+      replyTo: elsewhere.body.comment.commentId,
+    });
+    expect(crossed.status).toBe(404);
+    expect((await comment(post.postId, { text: 'To nobody', replyTo: 'cmt_none' })).status).toBe(
+      404,
+    );
+    expect((await comment(post.postId, { text: 'Bad', replyTo: 42 })).status).toBe(400);
+    expect((await comment(post.postId, { text: 'Bad', replyTo: '' })).status).toBe(400);
+    const listed = await call('lou', 'GET /posts/{postId}/comments', {
+      pathParameters: { postId: post.postId },
+    });
+    expect(
+      listed.body.comments.some((c: { text: string }) =>
+        ['A reply across posts', 'To nobody', 'Bad'].includes(c.text),
+      ),
+    ).toBe(false);
   });
 });
 

@@ -31,7 +31,7 @@ import {
 } from '#shared/personalisations/personalisation';
 import { contentHashOf } from '#shared/posts/content-hash';
 import { type CopyVariant, type Post, variantsFor } from '#shared/posts/post';
-import { PersonalisationReview } from '#shared/reviews/review-item';
+import { type EditAuthor, PersonalisationReview } from '#shared/reviews/review-item';
 import {
   type RenderedText,
   renderForNetwork,
@@ -184,18 +184,27 @@ export const checkPersonalisation = async (
 ): Promise<Personalisation> =>
   (await personaliseText(deps, caller, employee, post, target, ownWords)).personalisation;
 
-/** The edit and the approved original, both as this employee's share would post them. */
+/**
+ * Who wrote the edit, and the edit and the approved original, both as this employee's share
+ * would post them. One directory read per edit shown: the page bounds it.
+ */
 const besideOriginal = async (
   deps: ApiDependencies,
   p: Personalisation,
   policy: CompliancePolicy,
-): Promise<Pick<PersonalisationReview, 'rendered' | 'original'>> => {
+): Promise<Pick<PersonalisationReview, 'author' | 'rendered' | 'original'>> => {
   const [post, employee] = await Promise.all([
     deps.posts.get(p.postId).catch(() => undefined),
     deps.employees.get(p.employeeId).catch(() => undefined),
   ]);
+  const author: EditAuthor | undefined = employee && {
+    name: employee.name,
+    email: employee.email,
+    ...(employee.department ? { department: employee.department } : {}),
+    ...(employee.location ? { location: employee.location } : {}),
+  };
   const variant = post ? variantsFor(post, p.network)[0] : undefined;
-  if (!post || !employee || !variant) return {};
+  if (!post || !employee || !variant) return author ? { author } : {};
   const request = {
     post,
     variant: post.variants.indexOf(variant),
@@ -204,7 +213,11 @@ const besideOriginal = async (
     reader: { name: employee.name, jurisdiction: employee.jurisdiction },
     postedLink: standInLink(deps.apiUrl),
   };
-  return { rendered: renderPersonalised(request, p), original: renderForNetwork(request) };
+  return {
+    ...(author ? { author } : {}),
+    rendered: renderPersonalised(request, p),
+    original: renderForNetwork(request),
+  };
 };
 
 export const personalisationQueue = defineRoute({

@@ -11,12 +11,16 @@ export type { Comment, PersonalisationReview, ReviewItem };
 
 export type QueueOrder = 'oldest' | 'planned';
 
+/** How many items one page of either queue holds. */
+export const PAGE_SIZE = 50;
+
 const post = (postId: string) => `/posts/${encodeURIComponent(postId)}`;
 
-export const getReviewQueue = (order: QueueOrder) =>
+/** One page of legal's queue; the next is asked for with the cursor, and there is none at the end. */
+export const getReviewQueue = (order: QueueOrder, cursor?: string) =>
   request<{ items: ReviewItem[]; cursor?: string }>(
     'GET',
-    `/reviews?role=legal&limit=50&order=${order}`,
+    `/reviews?role=legal&limit=${PAGE_SIZE}&order=${order}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
   );
 
 export const getReview = (postId: string) => request<ReviewItem>('GET', `${post(postId)}/review`);
@@ -24,8 +28,11 @@ export const getReview = (postId: string) => request<ReviewItem>('GET', `${post(
 export const getComments = (postId: string) =>
   request<{ comments: Comment[] }>('GET', `${post(postId)}/comments`);
 
-export const addComment = (postId: string, body: { text: string; version: number }) =>
-  request<{ comment: Comment }>('POST', `${post(postId)}/comments`, body);
+/** A comment on a version, or (with `replyTo`) a reply in the thread of the comment it answers. */
+export const addComment = (
+  postId: string,
+  body: { text: string; version: number; replyTo?: string },
+) => request<{ comment: Comment }>('POST', `${post(postId)}/comments`, body);
 
 type Decided = { post: PostView };
 
@@ -41,7 +48,7 @@ export const rejectPost = (postId: string, version: number, reason: string) =>
 export const getPersonalisationQueue = () =>
   request<{ personalisations: PersonalisationReview[] }>(
     'GET',
-    '/reviews/personalisations?limit=50',
+    `/reviews/personalisations?limit=${PAGE_SIZE}`,
   );
 
 const personalisation = (id: string) => `/reviews/personalisations/${encodeURIComponent(id)}`;

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { Link, usePath } from './router';
 import { Accounts } from './screens/accounts';
+import { Audit } from './screens/audit';
 import { Feed } from './screens/feed';
 import { Home } from './screens/home';
 import { Impact } from './screens/impact';
@@ -14,6 +15,7 @@ import { type Person, signOut } from './sign-in';
 
 const isEmployee = (person: Person) => person.roles.includes('employee');
 const isLegal = (person: Person) => person.roles.includes('legal');
+const isAuditor = (person: Person) => isLegal(person) || person.roles.includes('admin');
 
 /** Where each screen lives, and who sees it in the navigation. */
 const SCREENS = [
@@ -26,6 +28,7 @@ const SCREENS = [
     for: isLegal,
     render: () => <PersonalisationReviews />,
   },
+  { path: '/console/audit', label: 'Audit', for: isAuditor, render: () => <Audit /> },
   // --- employee screens (console-employee) ---
   { path: '/console/impact', label: 'My impact', for: isEmployee, render: () => <Impact /> },
   { path: '/console/sharing', label: 'My sharing', for: isEmployee, render: () => <Sharing /> },

@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { type ApiError, asApiError } from '../api';
+import { Loading, useLoad } from '../load';
 import {
   authorize,
   type Connection,
@@ -136,32 +137,15 @@ const ConnectForm = ({
   );
 };
 
-type State =
-  | { kind: 'loading' }
-  | { kind: 'ready'; connections: Connection[] }
-  | { kind: 'failed'; error: ApiError };
-
 /** Connected accounts: connect, see what will stop working and when, reconnect, disconnect. */
 export const Accounts = () => {
-  const [state, setState] = useState<State>({ kind: 'loading' });
+  const load = useLoad(getConnections, []);
   const [message, setMessage] = useState<string>();
   const [confirming, setConfirming] = useState<Network>();
   const [error, setError] = useState<ApiError>();
-  const load = useCallback(
-    () =>
-      getConnections().then(
-        ({ connections }) => setState({ kind: 'ready', connections }),
-        (failure: unknown) => setState({ kind: 'failed', error: asApiError(failure) }),
-      ),
-    [],
-  );
-  useEffect(() => {
-    load();
-  }, [load]);
-
   const done = (text: string) => {
     setMessage(text);
-    load();
+    load.reload();
   };
   const drop = async (network: Network) => {
     setError(undefined);
@@ -188,54 +172,50 @@ export const Accounts = () => {
           {error.message}
         </p>
       ) : null}
-      {state.kind === 'loading' ? <p role="status">Loading your accounts…</p> : null}
-      {state.kind === 'failed' && state.error.code !== 'signing_in' ? (
-        <p role="alert" class="error">
-          {state.error.message}
-        </p>
-      ) : null}
-      {state.kind === 'ready' ? (
-        <ul class="cards">
-          {NETWORKS.map((network) => {
-            const label = NETWORK_LABELS[network];
-            const connection = state.connections.find((c) => c.network === network);
-            const about = connection ? standing(connection, now) : undefined;
-            return (
-              <li key={network}>
-                <section class="card" aria-labelledby={`account-${network}`}>
-                  <h2 id={`account-${network}`}>{label}</h2>
-                  {connection && about ? (
-                    <>
-                      <p>
-                        {connection.handle}
-                        {connection.instance ? ` on ${connection.instance}` : ''}
-                      </p>
-                      <p class={about.act ? 'pending' : 'muted'}>{about.text}</p>
-                      {about.act ? <ConnectForm network={network} again onDone={done} /> : null}
-                      {confirming === network ? (
-                        <div class="actions">
-                          <button type="button" class="danger" onClick={() => drop(network)}>
-                            Yes, disconnect {label}
+      <Loading load={load} what="your accounts">
+        {({ connections }) => (
+          <ul class="cards">
+            {NETWORKS.map((network) => {
+              const label = NETWORK_LABELS[network];
+              const connection = connections.find((c) => c.network === network);
+              const about = connection ? standing(connection, now) : undefined;
+              return (
+                <li key={network}>
+                  <section class="card" aria-labelledby={`account-${network}`}>
+                    <h2 id={`account-${network}`}>{label}</h2>
+                    {connection && about ? (
+                      <>
+                        <p>
+                          {connection.handle}
+                          {connection.instance ? ` on ${connection.instance}` : ''}
+                        </p>
+                        <p class={about.act ? 'pending' : 'muted'}>{about.text}</p>
+                        {about.act ? <ConnectForm network={network} again onDone={done} /> : null}
+                        {confirming === network ? (
+                          <div class="actions">
+                            <button type="button" class="danger" onClick={() => drop(network)}>
+                              Yes, disconnect {label}
+                            </button>
+                            <button type="button" onClick={() => setConfirming(undefined)}>
+                              Keep it
+                            </button>
+                          </div>
+                        ) : (
+                          <button type="button" onClick={() => setConfirming(network)}>
+                            Disconnect {label}
                           </button>
-                          <button type="button" onClick={() => setConfirming(undefined)}>
-                            Keep it
-                          </button>
-                        </div>
-                      ) : (
-                        <button type="button" onClick={() => setConfirming(network)}>
-                          Disconnect {label}
-                        </button>
-                      )}
-                    </>
-                  ) : (
-                    <ConnectForm network={network} again={false} onDone={done} />
-                  )}
-                </section>
-              </li>
-            );
-          })}
-        </ul>
-      ) : null}
+                        )}
+                      </>
+                    ) : (
+                      <ConnectForm network={network} again={false} onDone={done} />
+                    )}
+                  </section>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </Loading>
     </>
   );
 };

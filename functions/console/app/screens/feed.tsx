@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { type ApiError, asApiError } from '../api';
 import {
   declineCampaign,
@@ -9,6 +9,7 @@ import {
   type RenderedText,
   shareNow,
 } from '../endpoints';
+import { Loading, useLoad } from '../load';
 import { Link } from '../router';
 
 export const NETWORK_LABELS: Record<FeedNetworkName, string> = {
@@ -241,48 +242,25 @@ const FeedCard = ({ item, onShared }: { item: FeedItem; onShared: () => void }) 
   );
 };
 
-type FeedState =
-  | { kind: 'loading' }
-  | { kind: 'ready'; items: FeedItem[] }
-  | { kind: 'failed'; error: ApiError };
-
 /** What is new for me, phone first: each post, what each network would receive, one-click share. */
 export const Feed = () => {
-  const [state, setState] = useState<FeedState>({ kind: 'loading' });
-  const load = useCallback(
-    () =>
-      getFeed().then(
-        (feed) => setState({ kind: 'ready', items: feed.items }),
-        (error: unknown) => setState({ kind: 'failed', error: asApiError(error) }),
-      ),
-    [],
-  );
-  useEffect(() => {
-    load();
-  }, [load]);
-
+  const load = useLoad(getFeed, []);
   return (
     <>
       <h1 tabIndex={-1}>Your feed</h1>
-      {state.kind === 'loading' ? <p role="status">Loading your feed…</p> : null}
-      {state.kind === 'failed' && state.error.code !== 'signing_in' ? (
-        <div role="alert" class="error">
-          <p>{state.error.message}</p>
-          <button type="button" onClick={() => load()}>
-            Try again
-          </button>
-        </div>
-      ) : null}
-      {state.kind === 'ready' && state.items.length === 0 ? (
-        <p>Nothing new to share right now.</p>
-      ) : null}
-      {state.kind === 'ready' && state.items.length > 0 ? (
-        <ul class="cards">
-          {state.items.map((item) => (
-            <FeedCard key={item.campaignId} item={item} onShared={load} />
-          ))}
-        </ul>
-      ) : null}
+      <Loading load={load} what="your feed">
+        {({ items }) =>
+          items.length === 0 ? (
+            <p>Nothing new to share right now.</p>
+          ) : (
+            <ul class="cards">
+              {items.map((item) => (
+                <FeedCard key={item.campaignId} item={item} onShared={load.reload} />
+              ))}
+            </ul>
+          )
+        }
+      </Loading>
     </>
   );
 };

@@ -1,13 +1,12 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Figure } from '#shared/analytics/figure';
-import { type ApiError, asApiError } from '../api';
+import { Loading, useLoad } from '../load';
 import {
   getLeaderboard,
   getMyRecognition,
   getMyStats,
   getTeamBoard,
   type LeaderboardAnswer,
-  type MyRecognitionAnswer,
   type MyStats,
   type TeamBoardAnswer,
 } from '../me-endpoints';
@@ -49,35 +48,17 @@ const engagement = (totals: MyStats['totals']): Figure => {
   };
 };
 
-type Mine =
-  | { kind: 'loading' }
-  | { kind: 'ready'; stats: MyStats; recognition: MyRecognitionAnswer }
-  | { kind: 'failed'; error: ApiError };
-
-type Boards =
-  | { kind: 'loading' }
-  | { kind: 'ready'; advocates: LeaderboardAnswer; teams: TeamBoardAnswer }
-  | { kind: 'failed'; error: ApiError };
-
-const Failure = ({ error }: { error: ApiError }) =>
-  error.code === 'signing_in' ? null : (
-    <p role="alert" class="error">
-      {error.message}
-    </p>
-  );
-
 /** The leaderboards for a period: people, then teams; my own standing said in words. */
 const Leaderboards = () => {
   const [period, setPeriod] = useState<Period>('month');
-  const [boards, setBoards] = useState<Boards>({ kind: 'loading' });
-  useEffect(() => {
-    setBoards({ kind: 'loading' });
-    Promise.all([getLeaderboard(period), getTeamBoard(period)]).then(
-      ([advocates, teams]) => setBoards({ kind: 'ready', advocates, teams }),
-      (error: unknown) => setBoards({ kind: 'failed', error: asApiError(error) }),
-    );
-  }, [period]);
-  const me = boards.kind === 'ready' ? boards.advocates.me : undefined;
+  const load = useLoad(
+    () =>
+      Promise.all([getLeaderboard(period), getTeamBoard(period)]).then(([advocates, teams]) => ({
+        advocates,
+        teams,
+      })),
+    [period],
+  );
 
   return (
     <section aria-labelledby="boards" class="card">
@@ -94,8 +75,18 @@ const Leaderboards = () => {
           </option>
         ))}
       </select>
-      {boards.kind === 'loading' ? <p role="status">Loading the leaderboards…</p> : null}
-      {boards.kind === 'failed' ? <Failure error={boards.error} /> : null}
+      <Loading load={load} what="the leaderboards">
+        {(boards) => <Boards {...boards} />}
+      </Loading>
+    </section>
+  );
+};
+
+/** My own standing said in words, then people and teams by points. */
+const Boards = ({ advocates, teams }: { advocates: LeaderboardAnswer; teams: TeamBoardAnswer }) => {
+  const me = advocates.me;
+  return (
+    <>
       {me ? (
         <p>
           {me.hidden
@@ -105,120 +96,117 @@ const Leaderboards = () => {
               : `You are number ${me.rank} with ${number.format(me.points)} points.`}
         </p>
       ) : null}
-      {boards.kind === 'ready' ? (
-        <>
-          <h3>People</h3>
-          {boards.advocates.advocates.length ? (
-            <ol class="board" aria-label="People by points">
-              {boards.advocates.advocates.map((a) => (
-                <li key={`${a.rank}-${a.name}`}>
-                  <span>
-                    {a.rank}. {a.name}
-                  </span>
-                  <span>{number.format(a.points)} points</span>
-                </li>
-              ))}
-            </ol>
-          ) : (
-            <p>Nobody has points in this period yet.</p>
-          )}
-          <h3>My teams</h3>
-          {boards.teams.teams.length ? (
-            <ol class="board" aria-label="My teams by points per advocate">
-              {boards.teams.teams.map((t) => (
-                <li key={t.segmentId}>
-                  <span>
-                    {t.rankByAverage}. {t.name}
-                  </span>
-                  <span>
-                    {number.format(t.averagePerAdvocate)} points per advocate ({t.activeAdvocates}{' '}
-                    active)
-                  </span>
-                </li>
-              ))}
-            </ol>
-          ) : (
-            <p>None of your teams has points in this period yet.</p>
-          )}
-        </>
-      ) : null}
-    </section>
+      <h3>People</h3>
+      {advocates.advocates.length ? (
+        <ol class="board" aria-label="People by points">
+          {advocates.advocates.map((a) => (
+            <li key={`${a.rank}-${a.name}`}>
+              <span>
+                {a.rank}. {a.name}
+              </span>
+              <span>{number.format(a.points)} points</span>
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p>Nobody has points in this period yet.</p>
+      )}
+      <h3>My teams</h3>
+      {teams.teams.length ? (
+        <ol class="board" aria-label="My teams by points per advocate">
+          {teams.teams.map((t) => (
+            <li key={t.segmentId}>
+              <span>
+                {t.rankByAverage}. {t.name}
+              </span>
+              <span>
+                {number.format(t.averagePerAdvocate)} points per advocate ({t.activeAdvocates}{' '}
+                active)
+              </span>
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p>None of your teams has points in this period yet.</p>
+      )}
+    </>
   );
 };
 
 /** What my sharing did: shares, reach, clicks, engagement, points, thanks; then the boards. */
 export const Impact = () => {
-  const [mine, setMine] = useState<Mine>({ kind: 'loading' });
-  useEffect(() => {
-    Promise.all([getMyStats(), getMyRecognition()]).then(
-      ([{ stats }, recognition]) => setMine({ kind: 'ready', stats, recognition }),
-      (error: unknown) => setMine({ kind: 'failed', error: asApiError(error) }),
-    );
-  }, []);
+  const load = useLoad(
+    () =>
+      Promise.all([getMyStats(), getMyRecognition()]).then(([{ stats }, recognition]) => ({
+        stats,
+        recognition,
+      })),
+    [],
+  );
 
   return (
     <>
       <h1 tabIndex={-1}>My impact</h1>
-      {mine.kind === 'loading' ? <p role="status">Loading your figures…</p> : null}
-      {mine.kind === 'failed' ? <Failure error={mine.error} /> : null}
-      {mine.kind === 'ready' ? (
-        <>
-          <section aria-labelledby="figures" class="card">
-            <h2 id="figures">My figures</h2>
-            <dl class="stats">
-              <Stat label="Shares" figure={mine.stats.totals.shares} />
-              <Stat label="Reach" figure={mine.stats.reachScore} />
-              <Stat label="Potential reach" figure={mine.stats.totals.potentialReach} />
-              <Stat label="Clicks" figure={mine.stats.totals.clicks} />
-              <Stat label="Engagement" figure={engagement(mine.stats.totals)} />
-              <div class="stat">
-                <dt>Points</dt>
-                <dd>
-                  {number.format(mine.recognition.points.month ?? 0)} this month,{' '}
-                  {number.format(mine.recognition.points.quarter ?? 0)} this quarter
-                </dd>
-              </div>
-            </dl>
-          </section>
-          <section aria-labelledby="my-shares" class="card">
-            <h2 id="my-shares">My shares</h2>
-            {mine.stats.topContent.length ? (
-              <ul class="rows" aria-label="My shares by post">
-                {mine.stats.topContent.map((row) => (
-                  <li key={row.postId}>
-                    <strong>{row.title}</strong>
-                    <span>
-                      {number.format(row.shares)} {row.shares === 1 ? 'share' : 'shares'},{' '}
-                      {number.format(row.clicks)} {row.clicks === 1 ? 'click' : 'clicks'}
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              <p>No shares yet: share a post from your feed.</p>
-            )}
-          </section>
-          <section aria-labelledby="thanks" class="card">
-            <h2 id="thanks">Thanks received</h2>
-            {mine.recognition.thanks.length ? (
-              <ul class="rows">
-                {mine.recognition.thanks.map((t) => (
-                  <li key={t.thanksId}>
-                    <q>{t.message}</q>
-                    <span class="muted">
-                      {new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(
-                        new Date(t.at),
-                      )}
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              <p>No thanks yet.</p>
-            )}
-          </section>
-        </>
-      ) : null}
+      <Loading load={load} what="your figures">
+        {(mine) => (
+          <>
+            <section aria-labelledby="figures" class="card">
+              <h2 id="figures">My figures</h2>
+              <dl class="stats">
+                <Stat label="Shares" figure={mine.stats.totals.shares} />
+                <Stat label="Reach" figure={mine.stats.reachScore} />
+                <Stat label="Potential reach" figure={mine.stats.totals.potentialReach} />
+                <Stat label="Clicks" figure={mine.stats.totals.clicks} />
+                <Stat label="Engagement" figure={engagement(mine.stats.totals)} />
+                <div class="stat">
+                  <dt>Points</dt>
+                  <dd>
+                    {number.format(mine.recognition.points.month ?? 0)} this month,{' '}
+                    {number.format(mine.recognition.points.quarter ?? 0)} this quarter
+                  </dd>
+                </div>
+              </dl>
+            </section>
+            <section aria-labelledby="my-shares" class="card">
+              <h2 id="my-shares">My shares</h2>
+              {mine.stats.topContent.length ? (
+                <ul class="rows" aria-label="My shares by post">
+                  {mine.stats.topContent.map((row) => (
+                    <li key={row.postId}>
+                      <strong>{row.title}</strong>
+                      <span>
+                        {number.format(row.shares)} {row.shares === 1 ? 'share' : 'shares'},{' '}
+                        {number.format(row.clicks)} {row.clicks === 1 ? 'click' : 'clicks'}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <p>No shares yet: share a post from your feed.</p>
+              )}
+            </section>
+            <section aria-labelledby="thanks" class="card">
+              <h2 id="thanks">Thanks received</h2>
+              {mine.recognition.thanks.length ? (
+                <ul class="rows">
+                  {mine.recognition.thanks.map((t) => (
+                    <li key={t.thanksId}>
+                      <q>{t.message}</q>
+                      <span class="muted">
+                        {new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(
+                          new Date(t.at),
+                        )}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <p>No thanks yet.</p>
+              )}
+            </section>
+          </>
+        )}
+      </Loading>
       <Leaderboards />
     </>
   );

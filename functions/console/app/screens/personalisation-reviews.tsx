@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { ApiError } from '../api';
 import { asApiError } from '../api';
+import { Loading, useLoad } from '../load';
 import {
   decidePersonalisation,
   getPersonalisationQueue,
@@ -53,6 +54,17 @@ const EditCard = ({ edit, onReload }: { edit: PersonalisationReview; onReload: (
         <h2 id={headingId}>
           An edit for {network}, checked {when(edit.checkedAt)}
         </h2>
+        <p class="muted">
+          {edit.author
+            ? `Written by ${[
+                `${edit.author.name} (${edit.author.email})`,
+                edit.author.department,
+                edit.author.location,
+              ]
+                .filter(Boolean)
+                .join(' · ')}`
+            : 'Written by someone no longer in the directory'}
+        </p>
         <div class="beside">
           {edit.rendered ? (
             <MarkedText
@@ -134,51 +146,29 @@ const EditCard = ({ edit, onReload }: { edit: PersonalisationReview; onReload: (
   );
 };
 
-type State =
-  | { kind: 'loading' }
-  | { kind: 'ready'; edits: PersonalisationReview[] }
-  | { kind: 'failed'; error: ApiError };
-
 /** Employees' own wordings that a finding sent to legal, oldest first. */
 export const PersonalisationReviews = () => {
-  const [state, setState] = useState<State>({ kind: 'loading' });
-  const load = useCallback(
-    () =>
-      getPersonalisationQueue().then(
-        (queue) => setState({ kind: 'ready', edits: queue.personalisations }),
-        (error: unknown) => setState({ kind: 'failed', error: asApiError(error) }),
-      ),
-    [],
-  );
-  useEffect(() => {
-    load();
-  }, [load]);
+  const load = useLoad(getPersonalisationQueue, []);
   return (
     <>
       <h1 tabIndex={-1}>Personalisation reviews</h1>
-      {state.kind === 'loading' ? <p role="status">Loading the edits…</p> : null}
-      {state.kind === 'failed' && state.error.code !== 'signing_in' ? (
-        <div role="alert" class="error">
-          <p>{state.error.message}</p>
-          <button type="button" onClick={() => load()}>
-            Try again
-          </button>
-        </div>
-      ) : null}
-      {state.kind === 'ready' && state.edits.length === 0 ? (
-        <p>No employee edit waits for your review.</p>
-      ) : null}
-      {state.kind === 'ready' && state.edits.length > 0 ? (
-        <ul class="cards">
-          {state.edits.map((edit) => (
-            <EditCard
-              key={`${edit.personalisationId}-${edit.textHash}`}
-              edit={edit}
-              onReload={load}
-            />
-          ))}
-        </ul>
-      ) : null}
+      <Loading load={load} what="the edits">
+        {({ personalisations }) =>
+          personalisations.length === 0 ? (
+            <p>No employee edit waits for your review.</p>
+          ) : (
+            <ul class="cards">
+              {personalisations.map((edit) => (
+                <EditCard
+                  key={`${edit.personalisationId}-${edit.textHash}`}
+                  edit={edit}
+                  onReload={load.reload}
+                />
+              ))}
+            </ul>
+          )
+        }
+      </Loading>
     </>
   );
 };

@@ -9,6 +9,7 @@ import {
   type RenderedText,
   shareNow,
 } from '../endpoints';
+import { Loading, useLoad } from '../load';
 import { checkMyWords, personalise, type ShareCheck } from '../me-endpoints';
 import { Link } from '../router';
 import { NETWORK_LABELS } from './feed';
@@ -238,29 +239,21 @@ const Editor = ({
   );
 };
 
-type Found =
-  | { kind: 'loading' }
-  | { kind: 'ready'; item: FeedItem; entry: FeedNetwork & { rendered: RenderedText } }
-  | { kind: 'missing' }
-  | { kind: 'failed'; error: ApiError };
+type Found = { item: FeedItem; entry: FeedNetwork & { rendered: RenderedText } } | undefined;
 
 /** /console/personalise/{campaignId}/{network}: one post of my feed, in my own words. */
 export const Personalise = ({ campaignId, network }: { campaignId: string; network: string }) => {
-  const [found, setFound] = useState<Found>({ kind: 'loading' });
-  useEffect(() => {
-    getFeed().then(
-      (feed) => {
+  const load = useLoad(
+    () =>
+      getFeed().then((feed): Found => {
         const item = feed.items.find((i) => i.campaignId === campaignId);
         const entry = item?.networks.find((n) => n.network === network);
-        setFound(
-          item && entry?.rendered
-            ? { kind: 'ready', item, entry: { ...entry, rendered: entry.rendered } }
-            : { kind: 'missing' },
-        );
-      },
-      (error: unknown) => setFound({ kind: 'failed', error: asApiError(error) }),
-    );
-  }, [campaignId, network]);
+        return item && entry?.rendered
+          ? { item, entry: { ...entry, rendered: entry.rendered } }
+          : undefined;
+      }),
+    [campaignId, network],
+  );
   const label = NETWORK_LABELS[network as FeedNetwork['network']] ?? network;
 
   return (
@@ -269,21 +262,20 @@ export const Personalise = ({ campaignId, network }: { campaignId: string; netwo
       <p>
         <Link href="/console/feed">Back to your feed</Link>
       </p>
-      {found.kind === 'loading' ? <p role="status">Loading the post…</p> : null}
-      {found.kind === 'missing' ? <p>This post is no longer in your feed for {label}.</p> : null}
-      {found.kind === 'failed' && found.error.code !== 'signing_in' ? (
-        <p role="alert" class="error">
-          {found.error.message}
-        </p>
-      ) : null}
-      {found.kind === 'ready' ? (
-        <>
-          <h2>
-            {found.item.title} on {label}
-          </h2>
-          <Editor item={found.item} entry={found.entry} />
-        </>
-      ) : null}
+      <Loading load={load} what="the post">
+        {(found) =>
+          found ? (
+            <>
+              <h2>
+                {found.item.title} on {label}
+              </h2>
+              <Editor item={found.item} entry={found.entry} />
+            </>
+          ) : (
+            <p>This post is no longer in your feed for {label}.</p>
+          )
+        }
+      </Loading>
     </>
   );
 };

@@ -1,6 +1,8 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ApiError } from '../api';
 import { asApiError } from '../api';
+import { threadsOf } from '../comment-threads';
+import { Failure, Loading, useLoad } from '../load';
 import {
   addComment,
   approvePost,
@@ -72,6 +74,70 @@ const Diff = ({ diff, version }: { diff: ReviewItem['diff']; version: number }) 
   </section>
 );
 
+const authorOf = (comment: Comment) => comment.authorEmail ?? comment.authorId;
+
+const CommentBody = ({ comment }: { comment: Comment }) => (
+  <>
+    <p class="muted small">
+      {authorOf(comment)} · version {comment.version} · {when(comment.at)}
+      {comment.kind === 'changes_requested' ? ' · asked for changes' : ''}
+    </p>
+    <p class="comment-text">{comment.text}</p>
+  </>
+);
+
+/** A text box and its button: a new comment on the version, or a reply in a thread. */
+const CommentForm = ({
+  id,
+  label,
+  action,
+  send,
+  onSent,
+}: {
+  id: string;
+  label: string;
+  action: string;
+  send: (text: string) => Promise<unknown>;
+  onSent: () => void;
+}) => {
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await send(text);
+      setText('');
+      onSent();
+    } catch (failure) {
+      setError(asApiError(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={submit} class="stack">
+      <label for={id}>{label}</label>
+      <textarea
+        id={id}
+        required
+        maxLength={4000}
+        rows={3}
+        value={text}
+        onInput={(event) => setText(event.currentTarget.value)}
+      />
+      <div>
+        <button type="submit" disabled={busy || !text.trim()}>
+          {action}
+        </button>
+      </div>
+      {error ? <Failure error={error} /> : null}
+    </form>
+  );
+};
+
 const Thread = ({
   postId,
   version,
@@ -83,60 +149,53 @@ const Thread = ({
   comments: Comment[];
   onAdded: () => void;
 }) => {
-  const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await addComment(postId, { text, version });
-      setText('');
-      onAdded();
-    } catch (failure) {
-      setError(asApiError(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const [replying, setReplying] = useState<string>();
   return (
     <section aria-labelledby="comments-heading">
       <h2 id="comments-heading">Comments</h2>
       {comments.length === 0 ? <p class="muted">No comments yet.</p> : null}
       <ol class="comments" aria-label="Comment thread">
-        {comments.map((comment) => (
-          <li key={comment.commentId}>
-            <p class="muted small">
-              {comment.authorEmail ?? comment.authorId} · version {comment.version} ·{' '}
-              {when(comment.at)}
-              {comment.kind === 'changes_requested' ? ' · asked for changes' : ''}
-            </p>
-            <p class="comment-text">{comment.text}</p>
+        {threadsOf(comments).map(({ root, replies }) => (
+          <li key={root.commentId}>
+            <CommentBody comment={root} />
+            {replies.length ? (
+              <ol class="replies" aria-label={`Replies to ${authorOf(root)}`}>
+                {replies.map((reply) => (
+                  <li key={reply.commentId}>
+                    <CommentBody comment={reply} />
+                  </li>
+                ))}
+              </ol>
+            ) : null}
+            {replying === root.commentId ? (
+              <CommentForm
+                id={`reply-${root.commentId}`}
+                label={`Your reply to ${authorOf(root)}`}
+                action="Send reply"
+                // A reply stays on the version its thread discusses.
+                send={(text) =>
+                  addComment(postId, { text, version: root.version, replyTo: root.commentId })
+                }
+                onSent={() => {
+                  setReplying(undefined);
+                  onAdded();
+                }}
+              />
+            ) : (
+              <button type="button" class="link" onClick={() => setReplying(root.commentId)}>
+                Reply to {authorOf(root)}
+              </button>
+            )}
           </li>
         ))}
       </ol>
-      <form onSubmit={submit} class="stack">
-        <label for="new-comment">Add a comment on version {version}</label>
-        <textarea
-          id="new-comment"
-          required
-          maxLength={4000}
-          rows={3}
-          value={text}
-          onInput={(event) => setText(event.currentTarget.value)}
-        />
-        <div>
-          <button type="submit" disabled={busy || !text.trim()}>
-            Add comment
-          </button>
-        </div>
-        {error ? (
-          <p role="alert" class="error">
-            {error.message}
-          </p>
-        ) : null}
-      </form>
+      <CommentForm
+        id="new-comment"
+        label={`Add a comment on version ${version}`}
+        action="Add comment"
+        send={(text) => addComment(postId, { text, version })}
+        onSent={onAdded}
+      />
     </section>
   );
 };
@@ -279,51 +338,36 @@ const Decision = ({
   );
 };
 
-type PageState =
-  | { kind: 'loading' }
-  | { kind: 'ready'; review: ReviewItem; comments: Comment[] }
-  | { kind: 'failed'; error: ApiError };
-
 /** One post as legal reviews it: every text as sent, findings marked, why, what changed, talk. */
 export const PostReview = ({ postId }: { postId: string }) => {
-  const [state, setState] = useState<PageState>({ kind: 'loading' });
-  const load = useCallback(
+  const load = useLoad(
     () =>
-      Promise.all([getReview(postId), getComments(postId)]).then(
-        ([review, { comments }]) => setState({ kind: 'ready', review, comments }),
-        (error: unknown) => setState({ kind: 'failed', error: asApiError(error) }),
-      ),
+      Promise.all([getReview(postId), getComments(postId)]).then(([review, { comments }]) => ({
+        review,
+        comments,
+      })),
     [postId],
   );
-  useEffect(() => {
-    load();
-  }, [load]);
-
-  if (state.kind !== 'ready') {
+  if (load.state.kind !== 'ready') {
     return (
       <>
         <h1 tabIndex={-1}>Review</h1>
-        {state.kind === 'loading' ? <p role="status">Loading the post…</p> : null}
-        {state.kind === 'failed' && state.error.code !== 'signing_in' ? (
-          <div role="alert" class="error">
-            <p>{state.error.message}</p>
-            <button type="button" onClick={() => load()}>
-              Try again
-            </button>
-          </div>
-        ) : null}
+        <Loading load={load} what="the post">
+          {() => null}
+        </Loading>
       </>
     );
   }
-  const { review, comments } = state;
+  const { review, comments } = load.state.value;
   const { post } = review;
   const reload = () => {
-    load().then(() => document.querySelector<HTMLElement>('h1')?.focus());
+    load.reload().then(() => document.querySelector<HTMLElement>('h1')?.focus());
   };
   return (
     <div class="review">
       <p class="small">
-        <Link href="/console/reviews">← Review queue</Link>
+        <Link href="/console/reviews">← Review queue</Link> ·{' '}
+        <Link href={`/console/audit?post=${encodeURIComponent(post.postId)}`}>Audit trail</Link>
       </p>
       <h1 tabIndex={-1}>{post.title}</h1>
       <p class="muted">
@@ -364,9 +408,14 @@ export const PostReview = ({ postId }: { postId: string }) => {
           </ul>
         </section>
         <div class="side">
-          <Decision review={review} onDecided={load} onReload={reload} />
+          <Decision review={review} onDecided={load.reload} onReload={reload} />
           <Diff diff={review.diff} version={post.version} />
-          <Thread postId={post.postId} version={post.version} comments={comments} onAdded={load} />
+          <Thread
+            postId={post.postId}
+            version={post.version}
+            comments={comments}
+            onAdded={load.reload}
+          />
         </div>
       </div>
     </div>

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { type ApiError, asApiError } from '../api';
+import { Loading, useLoad } from '../load';
 import {
   type ConsentChange,
   getMe,
@@ -92,25 +93,14 @@ const changeOf = (draft: Draft): ConsentChange => ({
   timeZone: draft.timeZone.trim() || null,
 });
 
-type State =
-  | { kind: 'loading' }
-  | { kind: 'ready'; me: MeAnswer; draft: Draft }
-  | { kind: 'failed'; error: ApiError };
-
 /** My sharing: networks, auto-share, daily caps, topics, hours and time zone, pause, leave. */
 export const Sharing = () => {
-  const [state, setState] = useState<State>({ kind: 'loading' });
+  const load = useLoad(() => getMe().then((me) => ({ me, draft: draftOf(me) })), []);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<string>();
   const [error, setError] = useState<ApiError>();
   const [leaving, setLeaving] = useState(false);
-  const show = (me: MeAnswer) => setState({ kind: 'ready', me, draft: draftOf(me) });
-
-  useEffect(() => {
-    getMe().then(show, (failure: unknown) =>
-      setState({ kind: 'failed', error: asApiError(failure) }),
-    );
-  }, []);
+  const show = (me: MeAnswer) => load.set({ me, draft: draftOf(me) });
 
   const act = async (call: () => Promise<MeAnswer>, done: string) => {
     setBusy(true);
@@ -127,22 +117,18 @@ export const Sharing = () => {
     }
   };
 
-  if (state.kind !== 'ready') {
+  if (load.state.kind !== 'ready') {
     return (
       <>
         <h1 tabIndex={-1}>My sharing</h1>
-        {state.kind === 'loading' ? <p role="status">Loading your settings…</p> : null}
-        {state.kind === 'failed' && state.error.code !== 'signing_in' ? (
-          <p role="alert" class="error">
-            {state.error.message}
-          </p>
-        ) : null}
+        <Loading load={load} what="your settings">
+          {() => null}
+        </Loading>
       </>
     );
   }
-  const { me, draft } = state;
-  const edit = (change: Partial<Draft>) =>
-    setState({ kind: 'ready', me, draft: { ...draft, ...change } });
+  const { me, draft } = load.state.value;
+  const edit = (change: Partial<Draft>) => load.set({ me, draft: { ...draft, ...change } });
   const editNetwork = (n: Network, change: Partial<Draft['networks'][Network]>) =>
     edit({ networks: { ...draft.networks, [n]: { ...draft.networks[n], ...change } } });
   const left = me.employee.consent.leftAt;
