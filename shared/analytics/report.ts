@@ -407,6 +407,15 @@ export const buildReport = (input: ReportInput): AnalyticsReport => {
   return accumulator.finish(input);
 };
 
+/** Each table's first columns, what its rows are of; the figures of MetricsRow follow. */
+const LEADING_COLUMNS: Record<ReportTable, readonly string[]> = {
+  byNetwork: ['network'],
+  byDay: ['day'],
+  topContent: ['postId', 'title'],
+  topAdvocates: ['employeeId', 'name'],
+  bestTimes: ['weekday', 'hour', 'shares', 'engagementPerShare'],
+};
+
 const csvCell = (value: unknown): string => {
   const text = value === null || value === undefined ? '' : String(value);
   // Quoted where needed, and a leading formula character neutralised (CSV injection).
@@ -417,10 +426,12 @@ const csvCell = (value: unknown): string => {
 /** One table as CSV; each figure's header says where it comes from, e.g. `impressions (measured)`. */
 export const tableAsCsv = (report: AnalyticsReport, table: ReportTable): string => {
   const rows = report[table] as readonly Record<string, unknown>[];
-  const columns =
-    rows.length > 0
-      ? Object.keys(rows[0] ?? {})
-      : Object.keys(AnalyticsReport.shape[table].element.shape);
+  // Named, not read from the first row: a report kept on a job comes back from DynamoDB with
+  // its keys in another order, and its CSV must read the same as the request's.
+  const columns = [
+    ...LEADING_COLUMNS[table],
+    ...(table === 'bestTimes' ? [] : Object.keys(MetricsRow.shape)),
+  ];
   const header = columns.map((c) => {
     const source = COLUMN_SOURCES[c as keyof MetricsRow];
     return source && source !== 'label' ? `${c} (${source})` : c;
