@@ -159,10 +159,11 @@ describe('a report within one request’s read budget, or refused', () => {
 
 describe('a background report', () => {
   it('gives the same report as the request over the same data', async () => {
-    for (const query of [
+    const queries: Record<string, string>[] = [
       { campaignId: arranged.campaign.campaignId, timeZone: 'Europe/Paris' },
       { postId: arranged.post.postId, from, to, network: 'x' },
-    ]) {
+    ];
+    for (const query of queries) {
       const direct = await call('GET /analytics', { query });
       expect(direct.status).toBe(200);
       const started = await call('POST /analytics/reports', { body: query });
