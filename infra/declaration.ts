@@ -333,7 +333,7 @@ export const functions = {
   jobRunner: {
     entry: 'functions/job-runner/handler.ts',
     description:
-      'Runs long work in the background (directory imports, campaign previews), slice by slice',
+      'Runs long work in the background (directory imports, campaign previews, large analytics reports)',
     memoryMb: 1024,
     // Lambda's longest run; a job longer than one run hands itself on to a fresh invocation.
     timeoutSeconds: 900,
@@ -350,8 +350,12 @@ export const functions = {
           'segments',
           'policy',
           'outbox',
+          // A background analytics report reads shares and the campaigns' fan-out records.
+          'share',
+          'campaign',
         ],
-        indexes: [],
+        // Shares by post (gsi1), by day (gsi3) and by employee (gsi4).
+        indexes: ['gsi1', 'gsi3', 'gsi4'],
       },
     },
     trigger: { kind: 'event', detailTypes: [DETAIL_TYPES.jobRunDue] },
@@ -460,6 +464,8 @@ export const routes = [
   { method: 'POST', path: '/recognition/thanks', function: 'api' },
   { method: 'GET', path: '/me/recognition', function: 'api' },
   { method: 'GET', path: '/analytics', function: 'api' },
+  { method: 'POST', path: '/analytics/reports', function: 'api' },
+  { method: 'GET', path: '/analytics/reports/{jobId}', function: 'api' },
   { method: 'GET', path: '/me/stats', function: 'api' },
   { method: 'POST', path: '/compliance/check', function: 'api' },
   { method: 'PUT', path: '/me/personalisations/{postId}/{network}', function: 'api' },

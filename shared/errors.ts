@@ -43,6 +43,13 @@ export class ConflictError extends Error {
 /** Well formed, but cannot be processed as asked (an Idempotency-Key reused for another request). */
 export class UnprocessableError extends Error {
   override readonly name = 'UnprocessableError';
+  constructor(
+    message: string,
+    /** The answer's `error.code`, for a client to act on (e.g. `report_too_large`). */
+    readonly code = 'unprocessable',
+  ) {
+    super(message);
+  }
 }
 
 /** A text the compliance policy blocks: refused with every finding that explains why. */

@@ -47,7 +47,7 @@ export const toResponse = (error: unknown): ApiResponse => {
     });
   }
   if (error instanceof UnprocessableError) {
-    return json(422, { error: { code: 'unprocessable', message: error.message } });
+    return json(422, { error: { code: error.code, message: error.message } });
   }
   if (isNetworkError(error)) {
     // A social network's answer while connecting: its refusal is the employee's to fix (422),

@@ -13,7 +13,12 @@ import { toResponse as errorResponse } from '#functions/api/http-errors';
 import { openApiRoute } from '#functions/api/openapi';
 import { personPage } from '#functions/api/person-page';
 import type { Reply, RouteSpec } from '#functions/api/route';
-import { getAnalytics, getPostAnalytics } from '#functions/api/routes/analytics';
+import {
+  getAnalytics,
+  getAnalyticsReport,
+  getPostAnalytics,
+  requestAnalyticsReport,
+} from '#functions/api/routes/analytics';
 import { listAudit, verifyAuditStream } from '#functions/api/routes/audit';
 import {
   cancelCampaign,
@@ -135,6 +140,8 @@ export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
   'POST /recognition/thanks': sendThanks,
   'GET /me/recognition': myRecognition,
   'GET /analytics': getAnalytics,
+  'POST /analytics/reports': requestAnalyticsReport,
+  'GET /analytics/reports/{jobId}': getAnalyticsReport,
   'GET /me/stats': myStats,
   'POST /compliance/check': dryRunCheck,
   'PUT /me/personalisations/{postId}/{network}': personalise,

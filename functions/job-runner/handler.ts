@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
+import { runAnalyticsReport } from '#functions/job-runner/analytics-report';
 import { runDirectoryImport } from '#functions/job-runner/import-directory';
 import { runCampaignPreview } from '#functions/job-runner/preview-campaign';
 import { runSegmentThanks } from '#functions/job-runner/thank-segment';
@@ -9,12 +10,14 @@ import { loadConfig, nonEmpty } from '#shared/config';
 import { parseEvent } from '#shared/events/catalogue';
 import { logger } from '#shared/logger';
 import { createAuditStore } from '#shared/store/audit';
+import { createCampaignStore } from '#shared/store/campaigns';
 import { createEmployeeStore } from '#shared/store/employees';
 import { createJobStore } from '#shared/store/jobs';
-import { createSharingPolicyStore } from '#shared/store/policies';
+import { createEngagementPolicyStore, createSharingPolicyStore } from '#shared/store/policies';
 import { createPostStore } from '#shared/store/posts';
 import { createRecognitionStore } from '#shared/store/recognition';
 import { createSegmentStore } from '#shared/store/segments';
+import { createShareStore } from '#shared/store/shares';
 
 const config = loadConfig({ TABLE_NAME: nonEmpty });
 const audit = createAuditStore(config.TABLE_NAME);
@@ -26,6 +29,9 @@ const deps = {
   segments: createSegmentStore(config.TABLE_NAME, audit),
   recognition: createRecognitionStore(config.TABLE_NAME, audit),
   sharingPolicy: () => sharingPolicies.current(),
+  shares: createShareStore(config.TABLE_NAME),
+  campaigns: createCampaignStore(config.TABLE_NAME, audit),
+  engagementPolicies: createEngagementPolicyStore(config.TABLE_NAME, audit),
   audit,
   now,
 };
@@ -44,6 +50,7 @@ export const handler = middy<EventBridgeEvent<string, unknown>, void>()
       directoryImport: runDirectoryImport,
       campaignPreview: runCampaignPreview,
       segmentThanks: runSegmentThanks,
+      analyticsReport: runAnalyticsReport,
     }[job.kind];
     await run(due, deps, timeLeft);
   });

@@ -102,8 +102,10 @@ const isPublished = (s: Share) => s.status === 'published';
 /** LinkedIn gives third-party apps no member's connection count: its shares add 0 to reach. */
 const NO_AUDIENCE: ReadonlySet<string> = new Set(['linkedin']);
 
+type Policy = ReportInput['policy'];
+
 /** A share's earned media value: what its impressions and clicks would have cost to buy. */
-const mediaValue = (share: Share, policy: ReportInput['policy']) => {
+const mediaValue = (share: Share, policy: Policy) => {
   const rates = policy.mediaRates[share.network as keyof typeof policy.mediaRates];
   if (!rates) return { usd: 0, reachStoodIn: false };
   const impressions = share.engagement?.impressions;
@@ -116,207 +118,302 @@ const mediaValue = (share: Share, policy: ReportInput['policy']) => {
   return { usd, reachStoodIn };
 };
 
-const sumOf = (values: readonly (number | null | undefined)[]): number | null => {
-  const known = values.filter((v): v is number => typeof v === 'number');
-  return known.length === 0 ? null : known.reduce((a, b) => a + b, 0);
-};
-
 const round = (n: number, places: number) => Math.round(n * 10 ** places) / 10 ** places;
 
-export const metricsOf = (shares: readonly Share[], policy: ReportInput['policy']): MetricsRow => {
-  const published = shares.filter(isPublished);
-  const potentialReach = published.reduce((t, s) => t + s.audienceSize, 0);
-  const impressions = sumOf(published.map((s) => s.engagement?.impressions));
-  const reactions = sumOf(published.map((s) => s.engagement?.reactions));
-  const comments = sumOf(published.map((s) => s.engagement?.comments));
-  const reshares = sumOf(published.map((s) => s.engagement?.reshares));
-  const clicks = published.reduce((t, s) => t + (s.clicks ?? 0), 0);
-  const interactions = (reactions ?? 0) + (comments ?? 0) + (reshares ?? 0) + clicks;
+/**
+ * The running sums behind one MetricsRow: a few numbers however many shares went in, so a report
+ * over 200,000 shares holds one of these per row (network, day, post, employee, hour), never the
+ * shares. Shares are added in the order they are read; the sums are the same whatever the pages.
+ */
+interface MetricsSums {
+  shares: number;
+  potentialReach: number;
+  impressions: number | null;
+  reactions: number | null;
+  comments: number | null;
+  reshares: number | null;
+  clicks: number;
+  /** Shares whose impressions were measured, and what they engaged: the rate over impressions. */
+  withImpressions: number;
+  engagedWithImpressions: number;
+  earnedMediaValueUsd: number;
+}
+
+const noSums = (): MetricsSums => ({
+  shares: 0,
+  potentialReach: 0,
+  impressions: null,
+  reactions: null,
+  comments: null,
+  reshares: null,
+  clicks: 0,
+  withImpressions: 0,
+  engagedWithImpressions: 0,
+  earnedMediaValueUsd: 0,
+});
+
+/** A figure no share gave stays null; the first one given starts the sum. */
+const plus = (sum: number | null, value: number | null | undefined): number | null =>
+  typeof value === 'number' ? (sum ?? 0) + value : sum;
+
+/** Adds one published share to the sums. */
+const addTo = (sums: MetricsSums, s: Share, policy: Policy): void => {
+  sums.shares += 1;
+  sums.potentialReach += s.audienceSize;
+  sums.impressions = plus(sums.impressions, s.engagement?.impressions);
+  sums.reactions = plus(sums.reactions, s.engagement?.reactions);
+  sums.comments = plus(sums.comments, s.engagement?.comments);
+  sums.reshares = plus(sums.reshares, s.engagement?.reshares);
+  sums.clicks += s.clicks ?? 0;
   // The rate over impressions counts only shares whose impressions were measured.
-  const withImpressions = published.filter((s) => typeof s.engagement?.impressions === 'number');
+  if (typeof s.engagement?.impressions === 'number') {
+    sums.withImpressions += 1;
+    sums.engagedWithImpressions +=
+      s.engagement.reactions + s.engagement.comments + s.engagement.reshares + (s.clicks ?? 0);
+  }
+  sums.earnedMediaValueUsd += mediaValue(s, policy).usd;
+};
+
+const rowOf = (sums: MetricsSums): MetricsRow => {
+  const interactions =
+    (sums.reactions ?? 0) + (sums.comments ?? 0) + (sums.reshares ?? 0) + sums.clicks;
   const basis =
-    withImpressions.length > 0 && (impressions ?? 0) > 0
+    sums.withImpressions > 0 && (sums.impressions ?? 0) > 0
       ? 'impressions'
-      : potentialReach > 0
+      : sums.potentialReach > 0
         ? 'potential reach'
         : null;
-  const rateOver = (list: readonly Share[], denominator: number) => {
-    const engaged = list.reduce(
-      (t, s) =>
-        t +
-        (s.engagement
-          ? s.engagement.reactions + s.engagement.comments + s.engagement.reshares
-          : 0) +
-        (s.clicks ?? 0),
-      0,
-    );
-    return denominator > 0 ? round(engaged / denominator, 6) : null;
-  };
+  const impressions = sums.impressions ?? 0;
   return {
-    shares: published.length,
-    potentialReach,
-    impressions,
-    reactions,
-    comments,
-    reshares,
-    clicks,
+    shares: sums.shares,
+    potentialReach: sums.potentialReach,
+    impressions: sums.impressions,
+    reactions: sums.reactions,
+    comments: sums.comments,
+    reshares: sums.reshares,
+    clicks: sums.clicks,
     engagementRate:
       basis === 'impressions'
-        ? rateOver(withImpressions, impressions ?? 0)
+        ? impressions > 0
+          ? round(sums.engagedWithImpressions / impressions, 6)
+          : null
         : basis === 'potential reach'
-          ? round(interactions / potentialReach, 6)
+          ? round(interactions / sums.potentialReach, 6)
           : null,
     engagementRateBasis: basis,
-    earnedMediaValueUsd: round(
-      published.reduce((t, s) => t + mediaValue(s, policy).usd, 0),
-      2,
-    ),
+    earnedMediaValueUsd: round(sums.earnedMediaValueUsd, 2),
   };
 };
 
-const groupBy = <K>(shares: readonly Share[], key: (s: Share) => K | undefined) => {
-  const groups = new Map<K, Share[]>();
-  for (const share of shares) {
-    const k = key(share);
-    if (k === undefined) continue;
-    groups.set(k, [...(groups.get(k) ?? []), share]);
-  }
-  return groups;
+export const metricsOf = (shares: readonly Share[], policy: Policy): MetricsRow => {
+  const sums = noSums();
+  for (const share of shares) if (isPublished(share)) addTo(sums, share, policy);
+  return rowOf(sums);
 };
 
 const interactionsOf = (row: MetricsRow) =>
   (row.reactions ?? 0) + (row.comments ?? 0) + (row.reshares ?? 0) + row.clicks;
 
-const slotOf = (at: string, timeZone: string) => {
-  const parts = new Intl.DateTimeFormat('en-US', {
+/** The weekday and hour of an instant in a zone; one formatter per report, not one per share. */
+const slotReader = (timeZone: string) => {
+  const format = new Intl.DateTimeFormat('en-US', {
     timeZone,
     weekday: 'short',
     hour: '2-digit',
     hourCycle: 'h23',
-  }).formatToParts(new Date(at));
-  const weekday = parts
-    .find((p) => p.type === 'weekday')
-    ?.value.toLowerCase()
-    .slice(0, 3);
-  const hour = Number(parts.find((p) => p.type === 'hour')?.value);
-  return { weekday: weekday as (typeof WEEKDAYS)[number], hour };
+  });
+  return (at: string) => {
+    const parts = format.formatToParts(new Date(at));
+    const weekday = parts
+      .find((p) => p.type === 'weekday')
+      ?.value.toLowerCase()
+      .slice(0, 3);
+    const hour = Number(parts.find((p) => p.type === 'hour')?.value);
+    return `${weekday}#${hour}`;
+  };
 };
 
-export const buildReport = (input: ReportInput): AnalyticsReport => {
-  const { policy } = input;
-  const top = input.top ?? 10;
-  const published = input.shares.filter(isPublished);
-  const all = metricsOf(published, policy);
-  const count = (status: Share['status']) => input.shares.filter((s) => s.status === status).length;
-  const sandbox = published.some((s) => s.network === 'sandbox');
-  const measuredCount = published.filter((s) => s.engagement).length;
-  const noFigures = [
-    ...new Set(published.filter((s) => s.engagementUnavailable).map((s) => s.network)),
-  ];
-  const engagementNote = [
-    `read from the networks for ${measuredCount} of ${published.length} shares`,
-    noFigures.length > 0 ? `no figures given by ${noFigures.join(', ')}` : undefined,
-    sandbox ? 'sandbox network: modelled engagement, not a real audience' : undefined,
-  ]
-    .filter(Boolean)
-    .join('; ');
-  const sharerIds = new Set(published.map((s) => s.employeeId));
-  const standIns = published.filter((s) => mediaValue(s, policy).reachStoodIn).length;
-  const audienceUntold = published.filter((s) => NO_AUDIENCE.has(s.network)).length;
-  const averageAudience = published.length > 0 ? all.potentialReach / published.length : 0;
+/** Sums per key, in the order keys were first seen (ties in a ranking keep that order). */
+const groupSums = () => {
+  const groups = new Map<string, MetricsSums>();
+  return {
+    groups,
+    add(key: string | undefined, share: Share, policy: Policy) {
+      if (key === undefined) return;
+      let sums = groups.get(key);
+      if (!sums) {
+        sums = noSums();
+        groups.set(key, sums);
+      }
+      addTo(sums, share, policy);
+    },
+  };
+};
 
-  const rowsBy = <K extends string>(key: (s: Share) => K | undefined) =>
-    [...groupBy(published, key)].map(([k, list]) => ({ key: k, row: metricsOf(list, policy) }));
-  const ranked = <T>(rows: { key: string; row: MetricsRow }[], extra: (key: string) => T) =>
-    rows
-      .sort((a, b) => interactionsOf(b.row) - interactionsOf(a.row) || b.row.shares - a.row.shares)
-      .slice(0, top)
-      .map(({ key, row }) => ({ ...extra(key), ...row }));
-
-  const slots = groupBy(published, (s) => {
-    if (!s.publishedAt) return undefined;
-    const { weekday, hour } = slotOf(s.publishedAt, input.timeZone);
-    return `${weekday}#${hour}`;
-  });
+/**
+ * A report built a page of shares at a time: `add` each page as it is read, `finish` once. What
+ * it holds grows with the rows of the report (networks, days, posts, employees, hours), never
+ * with the shares, so the same code serves a request's few thousand shares and a background
+ * job's hundreds of thousands, and the two cannot disagree.
+ */
+export const reportAccumulator = (options: Pick<ReportInput, 'policy' | 'timeZone'>) => {
+  const { policy } = options;
+  const slotOf = slotReader(options.timeZone);
+  const all = noSums();
+  const statuses = new Map<Share['status'], number>();
+  let sandbox = false;
+  let measuredCount = 0;
+  let standIns = 0;
+  let audienceUntold = 0;
+  const noFigures = new Set<string>();
+  const byNetwork = groupSums();
+  const byDay = groupSums();
+  const byPost = groupSums();
+  const byEmployee = groupSums();
+  const bySlot = groupSums();
+  let read = 0;
 
   return {
-    totals: {
-      shares: counted(all.shares, 'published'),
-      failed: counted(count('failed')),
-      skipped: counted(count('skipped')),
-      pending: counted(count('pending') + count('publishing')),
-      sharers: counted(sharerIds.size, 'people with at least one published share'),
-      invited: counted(
-        input.invited,
-        input.invited === null ? 'not counted for this scope' : undefined,
-      ),
-      participation: counted(
-        input.invited ? round(sharerIds.size / input.invited, 4) : null,
-        'people who shared ÷ people the campaigns were offered to',
-      ),
-      potentialReach: counted(
-        all.potentialReach,
-        "sum of the sharers' audiences at the time of sharing" +
-          (audienceUntold > 0
-            ? `; ${audienceUntold} LinkedIn shares count 0: LinkedIn tells this app no audience`
-            : ''),
-      ),
-      impressions: measured(all.impressions, engagementNote),
-      reactions: measured(all.reactions, engagementNote),
-      comments: measured(all.comments, engagementNote),
-      reshares: measured(all.reshares, engagementNote),
-      clicks: counted(all.clicks, "readers' clicks on Chorus's own tracked links"),
-      engagementRate:
-        all.engagementRateBasis === 'impressions'
-          ? measured(all.engagementRate, '(reactions + comments + reshares + clicks) ÷ impressions')
-          : estimated(
-              all.engagementRate,
-              'no impressions were given: (reactions + comments + reshares + clicks) ÷ potential reach',
-            ),
-      earnedMediaValueUsd: estimated(
-        all.earnedMediaValueUsd,
-        `CPM × impressions ÷ 1000 + CPC × (${policy.reactionWeight} × reactions + clicks)` +
-          (standIns > 0 ? `; potential reach stood in for impressions on ${standIns} shares` : ''),
-      ),
-      secondRoundReach: estimated(
-        all.reshares === null ? null : Math.round(all.reshares * averageAudience),
-        "reshares × the sharers' average audience",
-      ),
+    /** Shares added so far, published or not. */
+    get sharesAdded() {
+      return read;
     },
-    byNetwork: rowsBy((s) => s.network)
-      .sort((a, b) => a.key.localeCompare(b.key))
-      .map(({ key, row }) => ({ network: key, ...row })),
-    byDay: rowsBy((s) => s.publishedAt?.slice(0, 10))
-      .sort((a, b) => a.key.localeCompare(b.key))
-      .map(({ key, row }) => ({ day: key, ...row })),
-    topContent: ranked(
-      rowsBy((s) => s.postId),
-      (postId) => ({
-        postId,
-        title: input.titles.get(postId) ?? postId,
-      }),
-    ),
-    topAdvocates: ranked(
-      rowsBy((s) => s.employeeId),
-      (employeeId) => ({
-        employeeId,
-        name: input.names.get(employeeId) ?? employeeId,
-      }),
-    ),
-    bestTimes: [...slots]
-      .map(([slot, list]) => {
-        const [weekday, hour] = slot.split('#') as [(typeof WEEKDAYS)[number], string];
-        const row = metricsOf(list, policy);
-        return {
-          weekday,
-          hour: Number(hour),
-          shares: row.shares,
-          engagementPerShare: round(interactionsOf(row) / row.shares, 3),
-        };
-      })
-      .sort((a, b) => b.engagementPerShare - a.engagementPerShare || b.shares - a.shares),
-    sandbox,
+
+    add(shares: readonly Share[]): void {
+      for (const s of shares) {
+        read += 1;
+        statuses.set(s.status, (statuses.get(s.status) ?? 0) + 1);
+        if (!isPublished(s)) continue;
+        addTo(all, s, policy);
+        if (s.network === 'sandbox') sandbox = true;
+        if (s.engagement) measuredCount += 1;
+        if (s.engagementUnavailable) noFigures.add(s.network);
+        if (mediaValue(s, policy).reachStoodIn) standIns += 1;
+        if (NO_AUDIENCE.has(s.network)) audienceUntold += 1;
+        byNetwork.add(s.network, s, policy);
+        byDay.add(s.publishedAt?.slice(0, 10), s, policy);
+        byPost.add(s.postId, s, policy);
+        byEmployee.add(s.employeeId, s, policy);
+        bySlot.add(s.publishedAt ? slotOf(s.publishedAt) : undefined, s, policy);
+      }
+    },
+
+    finish(input: Pick<ReportInput, 'invited' | 'names' | 'titles' | 'top'>): AnalyticsReport {
+      const top = input.top ?? 10;
+      const totalsRow = rowOf(all);
+      const count = (status: Share['status']) => statuses.get(status) ?? 0;
+      const engagementNote = [
+        `read from the networks for ${measuredCount} of ${all.shares} shares`,
+        noFigures.size > 0 ? `no figures given by ${[...noFigures].join(', ')}` : undefined,
+        sandbox ? 'sandbox network: modelled engagement, not a real audience' : undefined,
+      ]
+        .filter(Boolean)
+        .join('; ');
+      const sharers = byEmployee.groups.size;
+      const averageAudience = all.shares > 0 ? totalsRow.potentialReach / all.shares : 0;
+      const rowsOf = (group: ReturnType<typeof groupSums>) =>
+        [...group.groups].map(([key, sums]) => ({ key, row: rowOf(sums) }));
+      const sorted = (group: ReturnType<typeof groupSums>) =>
+        rowsOf(group).sort((a, b) => a.key.localeCompare(b.key));
+      const ranked = <T>(group: ReturnType<typeof groupSums>, extra: (key: string) => T) =>
+        rowsOf(group)
+          .sort(
+            (a, b) => interactionsOf(b.row) - interactionsOf(a.row) || b.row.shares - a.row.shares,
+          )
+          .slice(0, top)
+          .map(({ key, row }) => ({ ...extra(key), ...row }));
+
+      return {
+        totals: {
+          shares: counted(totalsRow.shares, 'published'),
+          failed: counted(count('failed')),
+          skipped: counted(count('skipped')),
+          pending: counted(count('pending') + count('publishing')),
+          sharers: counted(sharers, 'people with at least one published share'),
+          invited: counted(
+            input.invited,
+            input.invited === null ? 'not counted for this scope' : undefined,
+          ),
+          participation: counted(
+            input.invited ? round(sharers / input.invited, 4) : null,
+            'people who shared ÷ people the campaigns were offered to',
+          ),
+          potentialReach: counted(
+            totalsRow.potentialReach,
+            "sum of the sharers' audiences at the time of sharing" +
+              (audienceUntold > 0
+                ? `; ${audienceUntold} LinkedIn shares count 0: LinkedIn tells this app no audience`
+                : ''),
+          ),
+          impressions: measured(totalsRow.impressions, engagementNote),
+          reactions: measured(totalsRow.reactions, engagementNote),
+          comments: measured(totalsRow.comments, engagementNote),
+          reshares: measured(totalsRow.reshares, engagementNote),
+          clicks: counted(totalsRow.clicks, "readers' clicks on Chorus's own tracked links"),
+          engagementRate:
+            totalsRow.engagementRateBasis === 'impressions'
+              ? measured(
+                  totalsRow.engagementRate,
+                  '(reactions + comments + reshares + clicks) ÷ impressions',
+                )
+              : estimated(
+                  totalsRow.engagementRate,
+                  'no impressions were given: (reactions + comments + reshares + clicks) ÷ potential reach',
+                ),
+          earnedMediaValueUsd: estimated(
+            totalsRow.earnedMediaValueUsd,
+            `CPM × impressions ÷ 1000 + CPC × (${policy.reactionWeight} × reactions + clicks)` +
+              (standIns > 0
+                ? `; potential reach stood in for impressions on ${standIns} shares`
+                : ''),
+          ),
+          secondRoundReach: estimated(
+            totalsRow.reshares === null ? null : Math.round(totalsRow.reshares * averageAudience),
+            "reshares × the sharers' average audience",
+          ),
+        },
+        byNetwork: sorted(byNetwork).map(({ key, row }) => ({ network: key, ...row })),
+        byDay: sorted(byDay).map(({ key, row }) => ({ day: key, ...row })),
+        topContent: ranked(byPost, (postId) => ({
+          postId,
+          title: input.titles.get(postId) ?? postId,
+        })),
+        topAdvocates: ranked(byEmployee, (employeeId) => ({
+          employeeId,
+          name: input.names.get(employeeId) ?? employeeId,
+        })),
+        bestTimes: rowsOf(bySlot)
+          .map(({ key, row }) => {
+            const [weekday, hour] = key.split('#') as [(typeof WEEKDAYS)[number], string];
+            return {
+              weekday,
+              hour: Number(hour),
+              shares: row.shares,
+              engagementPerShare: round(interactionsOf(row) / row.shares, 3),
+            };
+          })
+          .sort((a, b) => b.engagementPerShare - a.engagementPerShare || b.shares - a.shares),
+        sandbox,
+      };
+    },
   };
+};
+export type ReportAccumulator = ReturnType<typeof reportAccumulator>;
+
+/** The report of shares already in hand: the accumulator over one page. */
+export const buildReport = (input: ReportInput): AnalyticsReport => {
+  const accumulator = reportAccumulator(input);
+  accumulator.add(input.shares);
+  return accumulator.finish(input);
+};
+
+/** Each table's first columns, what its rows are of; the figures of MetricsRow follow. */
+const LEADING_COLUMNS: Record<ReportTable, readonly string[]> = {
+  byNetwork: ['network'],
+  byDay: ['day'],
+  topContent: ['postId', 'title'],
+  topAdvocates: ['employeeId', 'name'],
+  bestTimes: ['weekday', 'hour', 'shares', 'engagementPerShare'],
 };
 
 const csvCell = (value: unknown): string => {
@@ -329,10 +426,12 @@ const csvCell = (value: unknown): string => {
 /** One table as CSV; each figure's header says where it comes from, e.g. `impressions (measured)`. */
 export const tableAsCsv = (report: AnalyticsReport, table: ReportTable): string => {
   const rows = report[table] as readonly Record<string, unknown>[];
-  const columns =
-    rows.length > 0
-      ? Object.keys(rows[0] ?? {})
-      : Object.keys(AnalyticsReport.shape[table].element.shape);
+  // Named, not read from the first row: a report kept on a job comes back from DynamoDB with
+  // its keys in another order, and its CSV must read the same as the request's.
+  const columns = [
+    ...LEADING_COLUMNS[table],
+    ...(table === 'bestTimes' ? [] : Object.keys(MetricsRow.shape)),
+  ];
   const header = columns.map((c) => {
     const source = COLUMN_SOURCES[c as keyof MetricsRow];
     return source && source !== 'label' ? `${c} (${source})` : c;

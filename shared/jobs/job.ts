@@ -1,15 +1,22 @@
 import { z } from 'zod';
+import { AnalyticsJob } from '#shared/analytics/report-job';
 import type { Role } from '#shared/auth/roles';
 import { PreviewProgress } from '#shared/campaigns/preview';
 import { EmployeeRequest } from '#shared/employees/employee';
 import { ThanksProgress } from '#shared/recognition/thanks';
 
 /**
- * Long work (a directory import, a campaign preview, thanking a segment) runs as a job: the request that starts it answers at once, the
+ * Long work (a directory import, a campaign preview, thanking a segment, a large analytics
+ * report) runs as a job: the request that starts it answers at once, the
  * job runner works through it in slices with a checkpoint, and anyone who may start it reads its
  * progress. A job's file arrives in parts, each under the API's body cap.
  */
-export const JOB_KINDS = ['directoryImport', 'campaignPreview', 'segmentThanks'] as const;
+export const JOB_KINDS = [
+  'directoryImport',
+  'campaignPreview',
+  'segmentThanks',
+  'analyticsReport',
+] as const;
 export const JobKind = z.enum(JOB_KINDS);
 export type JobKind = z.infer<typeof JobKind>;
 
@@ -18,6 +25,7 @@ export const JOB_READERS: Record<JobKind, readonly Role[]> = {
   directoryImport: ['admin'],
   campaignPreview: ['marketing', 'admin'],
   segmentThanks: ['marketing', 'admin'],
+  analyticsReport: ['marketing', 'admin'],
 };
 
 /** `receiving` parts → `queued` (started) → `running` → `done`; nothing else moves it. */
@@ -78,6 +86,8 @@ export const Job = z.object({
   preview: PreviewProgress.optional(),
   /** A segment's thanks: what is sent, and how far through the directory it got. */
   thanks: ThanksProgress.optional(),
+  /** A background analytics report: its scope, and the report once done (`rowsDone`: shares read). */
+  analytics: AnalyticsJob.optional(),
 });
 export type Job = z.infer<typeof Job>;
 

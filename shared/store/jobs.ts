@@ -5,6 +5,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { AnalyticsReport } from '#shared/analytics/report';
 import { dynamo } from '#shared/aws';
 import type { PreviewProgress } from '#shared/campaigns/preview';
 import { NotFoundError } from '#shared/errors';
@@ -232,6 +233,56 @@ export const createJobStore = (tableName: string) => {
       events: readonly PendingEvent[] = [],
     ): Promise<boolean> {
       return advanceWalk('thanks', jobId, fromPages, next, state, at, events);
+    },
+
+    /**
+     * A background report's progress: the shares read so far by the run at work (a run that
+     * starts over after a crash counts from 0 again). Nothing once the job is done.
+     */
+    async analyticsProgress(jobId: string, sharesRead: number, at: Date): Promise<boolean> {
+      return conditionalWrite(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.job(jobId),
+          UpdateExpression: 'SET #state = :running, rowsDone = :read, updatedAt = :at',
+          ConditionExpression: 'attribute_exists(analytics) AND #state <> :done',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':running': 'running',
+            ':done': 'done',
+            ':read': sharesRead,
+            ':at': at.toISOString(),
+          },
+        }),
+      );
+    },
+
+    /**
+     * A background report's result, written once: false when another run of the same job (a
+     * duplicated `JobRunDue`) wrote it first. Both computed it from the same scope.
+     */
+    async finishAnalytics(
+      jobId: string,
+      report: AnalyticsReport,
+      sharesRead: number,
+      at: Date,
+    ): Promise<boolean> {
+      return conditionalWrite(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.job(jobId),
+          UpdateExpression:
+            'SET analytics.#report = :report, #state = :done, rowsDone = :read, rowsTotal = :read, updatedAt = :at, finishedAt = :at',
+          ConditionExpression: 'attribute_exists(analytics) AND #state <> :done',
+          ExpressionAttributeNames: { '#state': 'state', '#report': 'report' },
+          ExpressionAttributeValues: {
+            ':report': report,
+            ':done': 'done',
+            ':read': sharesRead,
+            ':at': at.toISOString(),
+          },
+        }),
+      );
     },
 
     async get(jobId: string): Promise<Job> {

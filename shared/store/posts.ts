@@ -356,7 +356,8 @@ export const createPostStore = (tableName: string, audit: AuditStore) => {
     /**
      * The newest library entries of some segments, merged. `before` is the cursor of the last
      * entry already seen: every segment is read strictly below it, so pages neither skip nor
-     * repeat.
+     * repeat. Each segment is read one entry past `limit`, so one segment with more than a page
+     * still says there is a next.
      */
     async library(
       segments: readonly string[],
@@ -373,7 +374,7 @@ export const createPostStore = (tableName: string, audit: AuditStore) => {
                 ...(page.before ? { ':before': page.before } : {}),
               },
               ScanIndexForward: false,
-              Limit: page.limit,
+              Limit: page.limit + 1,
             }),
           );
           return Items.map((item) => LibraryEntry.parse(withoutKeys(item)));

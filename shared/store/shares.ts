@@ -505,11 +505,15 @@ export const createShareStore = (tableName: string) => {
       );
     },
 
-    /** Shares started in [from, to), day by day: the analytics of a time range. */
-    async *sharesStartedBetween(from: Date, to: Date): AsyncGenerator<Share[]> {
+    /**
+     * Shares started in [from, to), day by day: the analytics of a time range. `pageSize` caps
+     * the shares one query reads, so a reader counting against a budget overshoots by at most it.
+     */
+    async *sharesStartedBetween(from: Date, to: Date, pageSize?: number): AsyncGenerator<Share[]> {
       for (const day of daysOf(from, to)) {
         yield* parsedPages({
           TableName: tableName,
+          ...(pageSize ? { Limit: pageSize } : {}),
           IndexName: 'gsi3',
           KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
           ExpressionAttributeValues: {
@@ -521,10 +525,16 @@ export const createShareStore = (tableName: string) => {
       }
     },
 
-    /** One employee's shares started in [from, to). */
-    async *sharesOfEmployee(employeeId: string, from: Date, to: Date): AsyncGenerator<Share[]> {
+    /** One employee's shares started in [from, to), at most `pageSize` a query. */
+    async *sharesOfEmployee(
+      employeeId: string,
+      from: Date,
+      to: Date,
+      pageSize?: number,
+    ): AsyncGenerator<Share[]> {
       yield* parsedPages({
         TableName: tableName,
+        ...(pageSize ? { Limit: pageSize } : {}),
         IndexName: 'gsi4',
         KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk BETWEEN :from AND :to',
         ExpressionAttributeValues: {
@@ -535,9 +545,11 @@ export const createShareStore = (tableName: string) => {
       });
     },
 
-    async *sharesOfPost(postId: string): AsyncGenerator<Share[]> {
+    /** A post's shares, at most `pageSize` a query. */
+    async *sharesOfPost(postId: string, pageSize?: number): AsyncGenerator<Share[]> {
       for await (const items of queryPages({
         TableName: tableName,
+        ...(pageSize ? { Limit: pageSize } : {}),
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.sharesOfPost(postId) },

@@ -25,6 +25,7 @@ const SECTIONS = [
   'runtime',
   'poller-calls',
   'import',
+  'analytics',
 ] as const;
 const chosen = values.only ? SECTIONS.filter((s) => values.only?.split(',').includes(s)) : SECTIONS;
 

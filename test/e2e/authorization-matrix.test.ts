@@ -71,6 +71,9 @@ const MATRIX: Record<string, Row> = {
   'POST /recognition/thanks': only({ marketing: 400, admin: 400 }),
   'GET /me/recognition': only({ employee: 200 }),
   'GET /analytics': only({ marketing: 200, admin: 200 }),
+  // No body is the default scope (the last 30 days): the report's job starts.
+  'POST /analytics/reports': only({ marketing: 202, admin: 202 }),
+  'GET /analytics/reports/{jobId}': only({ marketing: 404, admin: 404 }),
   'GET /me/stats': only({ employee: 200 }),
   'POST /compliance/check': only({ marketing: 400, legal: 400, employee: 400, admin: 400 }),
   'PUT /me/personalisations/{postId}/{network}': only({ employee: 400 }),

@@ -7,6 +7,8 @@ import { type RunningRuntime, startRuntimeProcess } from './local-runtime';
 
 let runtime: RunningRuntime;
 let client: ApiClient;
+/** The demo's campaign, once the first test ran it. */
+let demoCampaignId: string | undefined;
 
 beforeAll(async () => {
   runtime = await startRuntimeProcess();
@@ -20,6 +22,7 @@ afterAll(async () => {
 describe('the local runtime, driven over HTTP', () => {
   it('runs submit → changes requested → edit → resubmit → legal approval → library → schedule → share', async () => {
     const result = await runDemo(runtime.apiUrl);
+    demoCampaignId = result.campaignId;
     expect(result.statuses).toEqual([
       'draft',
       'in_review',
@@ -73,6 +76,41 @@ describe('the local runtime, driven over HTTP', () => {
       runtime.dataDir,
     ]);
     expect(verified.stdout).toMatch(/audit log intact: \d+ entries/);
+  });
+
+  it('computes a report in the background through the job runner, as GET /analytics does', async () => {
+    expect(demoCampaignId).toBeDefined();
+    const marketing = await client.token('marketing', 'e2e.analyst@acme.example');
+    const started = await client.call<{ job: { jobId: string } }>(
+      'POST',
+      '/analytics/reports',
+      marketing,
+      { campaignId: demoCampaignId },
+    );
+    expect(started.status).toBe(202);
+    const { jobId } = started.body.job;
+    let state = 'queued';
+    for (let tries = 0; state !== 'done' && tries < 150; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const followed = await client.call<{ job: { state: string } }>(
+        'GET',
+        `/jobs/${jobId}`,
+        marketing,
+      );
+      state = followed.body.job.state;
+    }
+    expect(state).toBe('done');
+    type Totals = { analytics: { totals: Record<string, { value: unknown }> } };
+    const [background, direct] = await Promise.all([
+      client.call<Totals>('GET', `/analytics/reports/${jobId}`, marketing),
+      client.call<Totals>('GET', `/analytics?campaignId=${demoCampaignId}`, marketing),
+    ]);
+    expect(background.status).toBe(200);
+    for (const figure of ['shares', 'failed', 'sharers', 'invited', 'participation']) {
+      expect(background.body.analytics.totals[figure]?.value, figure).toEqual(
+        direct.body.analytics.totals[figure]?.value,
+      );
+    }
   });
 
   it('answers bad input with the right 4xx and a JSON body', async () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ApiDependencies } from '#functions/api/dependencies';
 import { addPart, startImport } from '#functions/api/jobs/directory-import';
 import { defineRoute } from '#functions/api/route';
+import { AnalyticsJob } from '#shared/analytics/report-job';
 import { hasAnyRole } from '#shared/auth/roles';
 import { billingMonthOf } from '#shared/campaigns/cost';
 import { PreviewSample, previewResult } from '#shared/campaigns/preview';
@@ -74,6 +75,8 @@ export const JobAnswer = z.object({
       shardsTotal: z.number().int(),
     })
     .optional(),
+  /** A background analytics report: its scope, and the report once the job is `done`. */
+  analytics: AnalyticsJob.optional(),
 });
 
 /** A job the caller may follow: one of a kind only admins start (an import) is refused to others. */
@@ -109,7 +112,7 @@ export const getJob = defineRoute({
   summary:
     'How far a background job (a directory import, a campaign preview, a segment’s thanks) got, and what it found',
   description:
-    'A directory import (admins) reports its rows and rejections: these come in line order, a page at a time: pass `after` (the `nextAfter` of the previous page). The first 1,000 rejections are kept with their reasons; `counts.rejected` counts them all. A campaign preview (marketing, admins) reports `preview`: the directory shards walked so far, recipients and exclusions per network, the fees, the month’s budget and a sample of at most 20 recipients; final when `state` is `done`. A segment’s thanks (marketing, admins) reports `thanks`: the shards walked and how many people were thanked so far.',
+    'A directory import (admins) reports its rows and rejections: these come in line order, a page at a time: pass `after` (the `nextAfter` of the previous page). The first 1,000 rejections are kept with their reasons; `counts.rejected` counts them all. A campaign preview (marketing, admins) reports `preview`: the directory shards walked so far, recipients and exclusions per network, the fees, the month’s budget and a sample of at most 20 recipients; final when `state` is `done`. A segment’s thanks (marketing, admins) reports `thanks`: the shards walked and how many people were thanked so far. A background analytics report (marketing, admins) reports `analytics`: its scope, `job.rowsDone` the shares read so far, and `analytics.report` once `state` is `done`.',
   tag: 'jobs',
   roles: ['marketing', 'admin'],
   params: JobPath,
@@ -205,4 +208,5 @@ export const jobAnswer = (job: Job) => ({
         },
       }
     : {}),
+  ...(job.analytics ? { analytics: job.analytics } : {}),
 });

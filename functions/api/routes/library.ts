@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { currentEmployee } from '#functions/api/current-employee';
 import { deployedNetworks } from '#functions/api/deployed-networks';
+import { filteredPages, PAGING_NOTE } from '#functions/api/filtered-pages';
 import { defineRoute } from '#functions/api/route';
 import { Limit } from '#functions/api/schemas';
 import { segmentsOf } from '#shared/employees/segment';
@@ -34,12 +35,13 @@ const LibraryItem = LibraryEntry.extend({
  */
 export const library = defineRoute({
   summary: 'Approved content for me: my segments and topics, newest first, each text as sent',
+  description: `Each of my segments is read in step (at most \`limit\` entries of each a page). ${PAGING_NOTE}`,
   tag: 'library',
   roles: ['employee'],
   query: LibraryQuery,
   response: {
     status: 200,
-    description: 'One page of the library; pass `cursor` back for the next',
+    description: 'What one request found of the library; pass `cursor` back for more',
     schema: z.object({ posts: z.array(LibraryItem), cursor: z.string().optional() }),
   },
   async handle({ query, caller, deps }) {
@@ -47,24 +49,19 @@ export const library = defineRoute({
     const topics = query.topic ? [query.topic] : employee.consent.topics;
     const segments = segmentsOf(employee, await deps.segments.all());
     const now = deps.now().toISOString();
-    const posts: LibraryEntry[] = [];
-    let cursor = query.cursor;
-    do {
-      const page = await deps.posts.library(segments, {
-        limit: query.limit - posts.length,
-        before: cursor,
-      });
-      posts.push(
-        ...page.entries.filter(
-          (entry) =>
-            (!entry.expiresAt || entry.expiresAt > now) &&
-            (topics.length === 0 ||
-              entry.topics.length === 0 ||
-              entry.topics.some((t) => topics.includes(t))),
-        ),
-      );
-      cursor = page.next;
-    } while (cursor && posts.length < query.limit);
+    const { items: posts, cursor } = await filteredPages<LibraryEntry>({
+      limit: query.limit,
+      cursor: query.cursor,
+      read: async (page) => {
+        const read = await deps.posts.library(segments, { limit: page.limit, before: page.cursor });
+        return { items: read.entries, next: read.next };
+      },
+      keep: (entry) =>
+        (!entry.expiresAt || entry.expiresAt > now) &&
+        (topics.length === 0 ||
+          entry.topics.length === 0 ||
+          entry.topics.some((t) => topics.includes(t))),
+    });
     const [policy, networks] = await Promise.all([
       deps.compliancePolicies.current(),
       deployedNetworks(deps),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ApiDependencies } from '#functions/api/dependencies';
 import { deployedNetworks } from '#functions/api/deployed-networks';
+import { filteredPages, PAGING_NOTE } from '#functions/api/filtered-pages';
 import { expectedVersion } from '#functions/api/http';
 import { postActionRoute } from '#functions/api/post-action-route';
 import { defineRoute } from '#functions/api/route';
@@ -260,14 +261,13 @@ const mayReview = (post: Post, caller: Caller): boolean => {
 
 export const reviewQueue = defineRoute({
   summary: 'Posts waiting for my review, with findings and the diff against the last approval',
-  description:
-    'Also lists posts nobody left may review (`noEligibleReviewer` says why), so they are seen; an admin reads any queue by `role` and names reviewers for them.',
+  description: `Also lists posts nobody left may review (\`noEligibleReviewer\` says why), so they are seen; an admin reads any queue by \`role\` and names reviewers for them. ${PAGING_NOTE}`,
   tag: 'workflow',
   roles: ['marketing', 'legal', 'admin'],
   query: ReviewQuery,
   response: {
     status: 200,
-    description: 'One page of the queue; pass `cursor` back for the next',
+    description: 'What one request found of the queue; pass `cursor` back for more',
     schema: z.object({ items: z.array(ReviewItem), cursor: z.string().optional() }),
   },
   async handle({ query, caller, deps }) {
@@ -281,22 +281,19 @@ export const reviewQueue = defineRoute({
     if (!role || !(caller.roles.includes(role) || admin)) {
       throw new ForbiddenError(`You are not a ${query.role ?? 'reviewer'}`);
     }
-    const waiting: Post[] = [];
-    let cursor = query.cursor;
-    do {
-      // Never read more than can be returned, so the cursor skips nothing.
-      const page = await deps.posts.reviewQueue(role, query.order, {
-        limit: query.limit - waiting.length,
-        after: cursor,
-      });
+    const { items: waiting, cursor } = await filteredPages<Post>({
+      limit: query.limit,
+      cursor: query.cursor,
+      read: async (page) => {
+        const read = await deps.posts.reviewQueue(role, query.order, {
+          limit: page.limit,
+          after: page.cursor,
+        });
+        return { items: read.posts, next: read.next };
+      },
       // A stuck post shows to the whole queue, so someone sees it waits for an admin.
-      waiting.push(
-        ...page.posts.filter(
-          (post) => admin || mayReview(post, caller) || noEligibleReviewer(post) !== undefined,
-        ),
-      );
-      cursor = page.next;
-    } while (cursor && waiting.length < query.limit);
+      keep: (post) => admin || mayReview(post, caller) || noEligibleReviewer(post) !== undefined,
+    });
     const [policy, networks] = await Promise.all([
       deps.compliancePolicies.current(),
       deployedNetworks(deps),
