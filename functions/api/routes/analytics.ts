@@ -33,7 +33,12 @@ export const getAnalytics = defineRoute({
   tag: 'analytics',
   roles: ['marketing', 'admin'],
   query: AnalyticsQuery,
-  response: { status: 200, description: 'The report (or one table as CSV)', schema: ReportAnswer },
+  response: {
+    status: 200,
+    description: 'The report (or one table as CSV)',
+    schema: ReportAnswer,
+    mediaTypes: ['application/json', 'text/csv'],
+  },
   errors: [404],
   async handle({ query, deps }) {
     return answer(await reportFor(scopeOf(query, deps.now()), deps), query);
@@ -47,7 +52,12 @@ export const getPostAnalytics = defineRoute({
   roles: ['marketing', 'admin'],
   params: PostPath,
   query: AnalyticsQuery.pick({ timeZone: true, format: true, table: true }),
-  response: { status: 200, description: 'The report (or one table as CSV)', schema: ReportAnswer },
+  response: {
+    status: 200,
+    description: 'The report (or one table as CSV)',
+    schema: ReportAnswer,
+    mediaTypes: ['application/json', 'text/csv'],
+  },
   errors: [404],
   async handle({ params, query, deps }) {
     const scope = scopeOf({ ...query, postId: params.postId }, deps.now());
