@@ -351,7 +351,8 @@ export const functions = {
           'policy',
           'outbox',
         ],
-        indexes: [],
+        // The directory walk (a campaign preview, a segment's thanks) reads shards on gsi1.
+        indexes: ['gsi1'],
       },
     },
     trigger: { kind: 'event', detailTypes: [DETAIL_TYPES.jobRunDue] },
