@@ -176,4 +176,29 @@ describe('the OpenAPI document', () => {
     expect(listed.map((tag) => tag.name).sort()).toEqual([...used].sort());
     for (const tag of listed) expect(tag.description, tag.name).toBeTruthy();
   });
+
+  it('has a checker that catches an answer the document does not describe', () => {
+    const { check } = documentValidator(document);
+    const answer = (status: number, headers: Record<string, string>, body: unknown) => ({
+      method: 'GET',
+      path: '/posts/{postId}',
+      status,
+      headers: new Headers({ 'content-type': 'application/json', ...headers }),
+      text: JSON.stringify(body),
+    });
+    const problem = { error: { code: 'not_found', message: 'Post p was not found' } };
+    expect(check(answer(404, {}, problem))).toEqual([]);
+    expect(check(answer(404, { etag: '"1"' }, problem))).toEqual([
+      'GET /posts/{postId} 404: header etag sent but not documented',
+    ]);
+    expect(check(answer(404, {}, { error: { code: 'not_found' } }))[0]).toMatch(
+      /404 body: \/error must have required property 'message'/,
+    );
+    expect(check(answer(418, {}, problem))).toEqual([
+      'GET /posts/{postId} 418: status not documented',
+    ]);
+    expect(check(answer(200, {}, { post: {} })).join('\n')).toMatch(
+      /required header ETag missing[\s\S]*must have required property/,
+    );
+  });
 });
