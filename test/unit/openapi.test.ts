@@ -143,7 +143,10 @@ describe('the OpenAPI document', () => {
       if (!refusal) continue;
       const idempotent = (op.parameters ?? []).some((p) => p.name === 'Idempotency-Key');
       expect(refusal.description.includes('Idempotency-Key'), keyOf(method, path)).toBe(idempotent);
-      expect(refusal.description, keyOf(method, path)).toMatch(/^Refused as it stands:\n- /);
+      expect(
+        refusal.description,
+        `${keyOf(method, path)} answers 422: say why in its route's \`unprocessable\``,
+      ).toMatch(/^Refused as it stands:\n- /);
     }
     expect(operation('POST /me/shares').responses['422']?.description).toContain(
       'compliance_blocked',
@@ -174,7 +177,9 @@ describe('the OpenAPI document', () => {
     const used = new Set(operations.flatMap(({ operation: op }) => op.tags));
     const listed = document.tags ?? [];
     expect(listed.map((tag) => tag.name).sort()).toEqual([...used].sort());
-    for (const tag of listed) expect(tag.description, tag.name).toBeTruthy();
+    for (const tag of listed) {
+      expect(tag.description, `describe the tag ${tag.name} in openapi.ts's TAGS`).toBeTruthy();
+    }
   });
 
   it('has a checker that catches an answer the document does not describe', () => {
