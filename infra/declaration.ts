@@ -354,7 +354,8 @@ export const functions = {
           'share',
           'campaign',
         ],
-        // Shares by post (gsi1), by day (gsi3) and by employee (gsi4).
+        // The directory walk (a campaign preview, a segment's thanks) on gsi1; shares by post
+        // (gsi1), by day (gsi3) and by employee (gsi4) for a background analytics report.
         indexes: ['gsi1', 'gsi3', 'gsi4'],
       },
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute, type RouteSpec } from '#functions/api/route';
+import { defineRoute, type RouteAnswer, type RouteSpec } from '#functions/api/route';
 
 const ErrorBody = z.object({
   error: z.object({
@@ -19,7 +19,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: 'Unknown id (also an id of a shape that cannot exist)',
   409: 'The state does not allow it, or the version you sent is stale',
   413: 'The gateway’s: the request body is too large',
-  422: 'The Idempotency-Key was used for a different request',
+  422: 'Well-formed, but it cannot be done as it stands; `message` says why',
   429: 'The gateway’s: too many requests; retry later',
   500: 'Our fault (`{"error":…}`), or the function crashed (the gateway’s `{"message"}`)',
   503: 'The gateway’s: the function is unavailable or timed out; retry later',
@@ -36,7 +36,47 @@ const SHAPES: Record<number, object> = {
   503: GATEWAYS,
 };
 
+/** The cause of a 422 every idempotent route shares. */
+const KEY_REUSED = 'The Idempotency-Key was used for a different request (`unprocessable`)';
+
+/** One line per tag, in the order a reader meets them. A tag missing here is listed bare. */
+const TAGS: Record<string, string> = {
+  posts: 'Marketing writes posts: copy variants per network and segment, versions and diffs',
+  workflow: 'Submission, review and approval, bound to one exact version of a post',
+  compliance: 'Dry-run checks of drafts and of an employee’s own words',
+  campaigns: 'Scheduling an approved post for the opted-in employees of its segments',
+  analytics: 'Reach, engagement, clicks and earned media value, each labelled by its source',
+  library: 'What an employee may share',
+  me: 'An employee’s own settings, connections, feed and shares',
+  shares: 'Shares whose outcome needs a person',
+  recognition: 'Points, thanks and leaderboards',
+  employees: 'The directory: people, their attributes and the CSV import',
+  segments: 'Groups of employees by rules over directory attributes',
+  jobs: 'Background work (imports, previews) and its progress',
+  policies: 'Versioned policies: approval, compliance, sharing, engagement, recognition',
+  audit: 'The tamper-evident log of every decision',
+  meta: 'This description',
+};
+
 type JsonSchema = Record<string, unknown>;
+
+/**
+ * What an `unknown` in a schema stands for once it has crossed the wire: any JSON value (an
+ * audit entry's state before and after, a changed field's old and new value).
+ */
+const JSON_VALUE = { $ref: '#/components/schemas/JsonValue' };
+// Not recursive: generated TypeScript types cannot say a type alias contains itself.
+const JsonValueSchema = {
+  description: 'Any JSON value',
+  anyOf: [
+    { type: 'null' },
+    { type: 'boolean' },
+    { type: 'number' },
+    { type: 'string' },
+    { type: 'array', items: true },
+    { type: 'object', additionalProperties: true },
+  ],
+};
 
 /** Request schemas are documented as clients send them (before defaults and transforms). */
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
@@ -44,8 +84,123 @@ const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
     io,
     unrepresentable: 'any',
     target: 'draft-2020-12',
+    override: ({ zodSchema, jsonSchema: generated }) => {
+      if (zodSchema._zod.def.type !== 'unknown') return;
+      for (const key of Object.keys(generated)) delete (generated as JsonSchema)[key];
+      Object.assign(generated, JSON_VALUE);
+    },
   }) as JsonSchema;
   return rest;
+};
+
+/** A response header as OpenAPI documents it. */
+const headerOf = (description: string, schema: object, required: boolean) => ({
+  description,
+  required,
+  schema,
+});
+
+const REPLAYED = headerOf(
+  '`true` when this is the stored answer to an earlier request with the same Idempotency-Key',
+  { type: 'string', const: 'true' },
+  false,
+);
+
+/** Headers only some answers of a status carry, whichever route gave them. */
+const ERROR_HEADERS: Record<number, Record<string, object>> = {
+  401: {
+    'WWW-Authenticate': headerOf(
+      'The gateway’s JWT authorizer says `Bearer` (and why the token was refused); the API’s own 401 has none',
+      { type: 'string' },
+      false,
+    ),
+  },
+  429: {
+    'Retry-After': headerOf(
+      'Seconds to wait, when a social network limited the call (`network_rate_limited`)',
+      { type: 'string', pattern: '^[0-9]+$' },
+      false,
+    ),
+  },
+};
+
+const contentOf = (answer: RouteAnswer) =>
+  Object.fromEntries(
+    (answer.mediaTypes ?? ['application/json']).map((mediaType) => [
+      mediaType,
+      {
+        schema:
+          mediaType === 'application/json'
+            ? jsonSchema(answer.schema, 'output')
+            : { type: 'string' },
+      },
+    ]),
+  );
+
+/**
+ * A success answer with its headers: those its route declares, and `Idempotent-Replayed` on an
+ * idempotent route. A replay carries only the stored status and body, so on an idempotent route
+ * the route's own headers may be absent.
+ */
+const successOf = (route: RouteSpec, answer: RouteAnswer) => {
+  const declared = Object.entries(answer.headers ?? {}).map(([name, header]) => [
+    name,
+    headerOf(
+      route.idempotent ? `${header.description} (absent on a replayed answer)` : header.description,
+      jsonSchema(header.schema, 'output'),
+      !route.idempotent,
+    ),
+  ]);
+  const headers = Object.fromEntries([
+    ...declared,
+    ...(route.idempotent ? [['Idempotent-Replayed', REPLAYED]] : []),
+  ]);
+  return {
+    description: answer.description,
+    ...(Object.keys(headers).length > 0 ? { headers } : {}),
+    content: contentOf(answer),
+  };
+};
+
+/** A request body whose schema reads `csv` also comes as the file itself (see parseBody). */
+const requestBodyOf = (body: z.ZodType) => {
+  const schema = jsonSchema(body, 'input');
+  const takesCsv = Object.hasOwn((schema.properties as object | undefined) ?? {}, 'csv');
+  return {
+    required: true,
+    ...(takesCsv
+      ? { description: 'JSON, or the CSV file itself as `text/csv` (it is read as `csv`)' }
+      : {}),
+    content: {
+      'application/json': { schema },
+      ...(takesCsv ? { 'text/csv': { schema: { type: 'string', minLength: 1 } } } : {}),
+    },
+  };
+};
+
+/**
+ * An error's body: JSON in our shape or the gateway's. A route that refuses as a page says its
+ * own refusals in HTML; the gateway's answers stay JSON.
+ */
+const errorContentOf = (route: RouteSpec, status: number) => {
+  const shape = SHAPES[status] ?? OURS;
+  if (route.refusalPage === undefined) return { 'application/json': { schema: shape } };
+  return {
+    ...(shape === OURS ? {} : { 'application/json': { schema: GATEWAYS } }),
+    ...(shape === GATEWAYS ? {} : { 'text/html': { schema: { type: 'string' } } }),
+  };
+};
+
+const describeError = (route: RouteSpec, status: number): string => {
+  if (status === 422) {
+    const causes = [...(route.unprocessable ?? []), ...(route.idempotent ? [KEY_REUSED] : [])];
+    if (causes.length === 0) return ERROR_DESCRIPTIONS[422] ?? '';
+    return `Refused as it stands:\n${causes.map((cause) => `- ${cause}`).join('\n')}`;
+  }
+  if (status === 400 && route.ifMatch) {
+    return `${ERROR_DESCRIPTIONS[400]}; also when neither \`If-Match\` nor \`version\` says which version you are changing`;
+  }
+  return ERROR_DESCRIPTIONS[status] ?? '';
 };
 
 const parametersOf = (schema: z.ZodType | undefined, where: 'path' | 'query') => {
@@ -75,14 +230,18 @@ const operationOf = (routeKey: string, route: RouteSpec) => {
           },
         ]
       : []),
+    // The server needs a version from one of two places and OpenAPI cannot say "one of a header
+    // and a body field", so the header is required: a request this document allows always has
+    // one. `version` in the body still works, and wins when both are sent.
     ...(route.ifMatch
       ? [
           {
             name: 'If-Match',
             in: 'header',
-            required: false,
-            description: 'The ETag (version) you are changing, instead of `version` in the body',
-            schema: { type: 'string' },
+            required: true,
+            description:
+              'The ETag of the version you are changing, as an answer’s `ETag` header gave it (`"3"`). The server also takes `version` in the body instead (the body’s wins when both are sent); without either it answers 400.',
+            schema: { type: 'string', pattern: '^(W/)?"?[0-9]+"?$' },
           },
         ]
       : []),
@@ -92,7 +251,7 @@ const operationOf = (routeKey: string, route: RouteSpec) => {
     ...(route.roles === 'public' ? [] : [401, 403]),
     ...(route.params ? [404] : []),
     ...(route.errors ?? []),
-    ...(route.idempotent ? [422] : []),
+    ...(route.idempotent || (route.unprocessable ?? []).length > 0 ? [422] : []),
     // Any request can meet these, from the gateway.
     413,
     429,
@@ -110,32 +269,20 @@ const operationOf = (routeKey: string, route: RouteSpec) => {
       ...parametersOf(route.query, 'query'),
       ...headers,
     ],
-    ...(route.body
-      ? {
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
-          },
-        }
-      : {}),
+    ...(route.body ? { requestBody: requestBodyOf(route.body) } : {}),
     responses: {
       ...Object.fromEntries(
         [route.response, ...(route.response.alternative ? [route.response.alternative] : [])].map(
-          (answer) => [
-            answer.status,
-            {
-              description: answer.description,
-              content: { 'application/json': { schema: jsonSchema(answer.schema, 'output') } },
-            },
-          ],
+          (answer) => [answer.status, successOf(route, answer)],
         ),
       ),
       ...Object.fromEntries(
         [...new Set(errors)].map((status) => [
           status,
           {
-            description: ERROR_DESCRIPTIONS[status],
-            content: { 'application/json': { schema: SHAPES[status] ?? OURS } },
+            description: describeError(route, status),
+            ...(ERROR_HEADERS[status] ? { headers: ERROR_HEADERS[status] } : {}),
+            content: errorContentOf(route, status),
           },
         ]),
       ),
@@ -146,7 +293,9 @@ const operationOf = (routeKey: string, route: RouteSpec) => {
 /** The OpenAPI 3.1 document, generated from the routes' own zod schemas. */
 export const openApiDocument = (routes: Readonly<Record<string, RouteSpec>>) => {
   const paths: Record<string, Record<string, unknown>> = {};
+  const tags = new Set<string>();
   for (const [routeKey, route] of Object.entries(routes)) {
+    tags.add(route.tag);
     const [method = '', path = ''] = routeKey.split(' ');
     paths[path] ??= {};
     (paths[path] as Record<string, unknown>)[method.toLowerCase()] = operationOf(routeKey, route);
@@ -159,12 +308,32 @@ export const openApiDocument = (routes: Readonly<Record<string, RouteSpec>>) => 
       description:
         'Employee advocacy: content approval bound to exact versions, compliance checks, scheduled shares, engagement. Roles are the sign-in groups marketing, legal, employee and admin (`x-chorus-roles`).\n\nErrors come in two shapes. Every answer the API itself gives is `{"error":{"code","message",…}}` (`Error`); a path no route serves reaches the API through the gateway’s `$default` route and gets a 404 `not_found` (or 405 `method_not_allowed` with an `Allow` header) in that shape. API Gateway’s own answers cannot be reshaped on an HTTP API and are `{"message"}` (`GatewayError`): the JWT authorizer’s 401, 413, 429, and a crashed or timed-out function’s 500/503. Bad input is never a 5xx.',
     },
+    servers: [
+      {
+        url: 'http://localhost:{port}',
+        description: 'The local runtime (`npm start`; `--port` picks another port)',
+        variables: { port: { default: '4000' } },
+      },
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com',
+        description: 'A deployed stack: its `ApiUrl` output (the `$default` stage)',
+        variables: {
+          apiId: { default: 'your-api-id', description: 'The HTTP API’s id' },
+          region: { default: 'eu-west-1', description: 'The stack’s AWS region' },
+        },
+      },
+    ],
+    tags: [
+      ...Object.keys(TAGS).filter((name) => tags.has(name)),
+      ...[...tags].filter((name) => !(name in TAGS)).sort(),
+    ].map((name) => (TAGS[name] ? { name, description: TAGS[name] } : { name })),
     security: [{ jwt: [] }],
     components: {
       securitySchemes: { jwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       schemas: {
         Error: jsonSchema(ErrorBody, 'output'),
         GatewayError: jsonSchema(GatewayErrorBody, 'output'),
+        JsonValue: JsonValueSchema,
       },
     },
     paths,

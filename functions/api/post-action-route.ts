@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ApiEvent } from '#functions/api/http';
 import { defineRoute, type RouteSpec } from '#functions/api/route';
-import { PostAnswer, PostPath, postAnswer } from '#functions/api/schemas';
+import { PostAnswer, PostPath, postAnswer, VersionETag } from '#functions/api/schemas';
 import type { Caller, Role } from '#shared/auth/roles';
 import type { Comment } from '#shared/posts/comment';
 import type { Post } from '#shared/posts/post';
@@ -36,7 +36,7 @@ export const postActionRoute = <B = undefined>(spec: PostActionSpec<B>): RouteSp
     params: PostPath,
     ...(spec.body ? { body: spec.body } : {}),
     ...(spec.ifMatch ? { ifMatch: true } : {}),
-    response: { status: 200, description: spec.answer, schema: PostAnswer },
+    response: { status: 200, description: spec.answer, schema: PostAnswer, headers: VersionETag },
     errors: [404, 409],
     async handle({ params, body, caller, deps, request }) {
       const post = await deps.posts.get(params.postId);

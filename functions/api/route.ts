@@ -12,10 +12,23 @@ export interface Reply {
   cookies?: string[];
 }
 
+/** A header an answer carries, documented beside its body. */
+export interface AnswerHeader {
+  description: string;
+  schema: z.ZodType;
+}
+
 export interface RouteAnswer {
   status: number;
   description: string;
   schema: z.ZodType;
+  /** The headers this answer sets (by their canonical names, e.g. `ETag`). */
+  headers?: Readonly<Record<string, AnswerHeader>>;
+  /**
+   * The media types it can come in; JSON unless said. A text type (`text/csv`, `text/html`) is a
+   * string body, sent as itself.
+   */
+  mediaTypes?: readonly string[];
 }
 
 export interface RouteInput<P, Q, B> {
@@ -62,6 +75,11 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   refusalPage?: string;
   /** The 4xx answers worth documenting beyond 400/401/403. */
   errors?: readonly (404 | 409 | 422)[];
+  /**
+   * Why this route answers 422, one line per cause (documents a 422 by itself). An idempotent
+   * route's reused Idempotency-Key is added by the document, not listed here.
+   */
+  unprocessable?: readonly string[];
   handle(input: RouteInput<P, Q, B>): Promise<Reply>;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { etag } from '#functions/api/http';
-import type { Reply } from '#functions/api/route';
+import type { AnswerHeader, Reply } from '#functions/api/route';
 import type { Post } from '#shared/posts/post';
 import { PostView, postView } from '#shared/posts/post-view';
 
@@ -11,6 +11,14 @@ export const PostPath = z.strictObject({ postId: z.string().min(1).max(100) });
 export { PostView, postView };
 
 export const PostAnswer = z.object({ post: PostView });
+
+/** The ETag an answer carries: the version of what it shows, for a later If-Match. */
+export const VersionETag: Readonly<Record<'ETag', AnswerHeader>> = {
+  ETag: {
+    description: 'The version shown, as an ETag (`"3"`): send it back in If-Match to change it',
+    schema: z.string().regex(/^"[0-9]+"$/),
+  },
+};
 
 /** The post and its version as the ETag a later update sends back in If-Match. */
 export const postAnswer = (status: number, post: Post): Reply => ({

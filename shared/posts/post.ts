@@ -37,7 +37,11 @@ export const PostFlag = z.enum(POST_FLAGS);
 
 export const Topic = z.string().trim().toLowerCase().min(1).max(60);
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// address' }).max(2000);
-const isoInstant = z.iso.datetime({ offset: true }).transform((at) => new Date(at).toISOString());
+/** Any offset in; always UTC out, and said so (the pipe gives the answer's schema a type). */
+const isoInstant = z.iso
+  .datetime({ offset: true })
+  .transform((at) => new Date(at).toISOString())
+  .pipe(z.iso.datetime());
 
 export const CopyVariant = z.strictObject({
   /** The networks this variant is written for; without it, it suits every network. */

@@ -44,8 +44,16 @@ export const getAnalytics = defineRoute({
   tag: 'analytics',
   roles: ['marketing', 'admin'],
   query: AnalyticsQuery,
-  response: { status: 200, description: 'The report (or one table as CSV)', schema: ReportAnswer },
+  response: {
+    status: 200,
+    description: 'The report (or one table as CSV)',
+    schema: ReportAnswer,
+    mediaTypes: ['application/json', 'text/csv'],
+  },
   errors: [404, 422],
+  unprocessable: [
+    'The scope holds more shares or campaigns than one request reads (`report_too_large`): ask for it with `POST /analytics/reports`',
+  ],
   async handle({ query, deps }) {
     return answer(await reportFor(scopeOf(query, deps.now()), deps), query);
   },
@@ -58,8 +66,16 @@ export const getPostAnalytics = defineRoute({
   roles: ['marketing', 'admin'],
   params: PostPath,
   query: AnalyticsQuery.pick({ timeZone: true, format: true, table: true }),
-  response: { status: 200, description: 'The report (or one table as CSV)', schema: ReportAnswer },
+  response: {
+    status: 200,
+    description: 'The report (or one table as CSV)',
+    schema: ReportAnswer,
+    mediaTypes: ['application/json', 'text/csv'],
+  },
   errors: [404, 422],
+  unprocessable: [
+    'The scope holds more shares or campaigns than one request reads (`report_too_large`): ask for it with `POST /analytics/reports`',
+  ],
   async handle({ params, query, deps }) {
     const scope = scopeOf({ ...query, postId: params.postId }, deps.now());
     return answer(await reportFor(scope, deps), query);

@@ -68,7 +68,8 @@ export const previewCampaign = defineRoute({
   roles: ['marketing', 'admin'],
   body: PreviewRequest,
   response: { status: 202, description: 'The preview job, started', schema: JobAnswer },
-  errors: [404, 409, 422],
+  errors: [404, 409],
+  unprocessable: ['The post targets a segment that is not defined (`unprocessable`, naming it)'],
   async handle({ body, caller, deps }) {
     const post = await schedulablePost(deps, body);
     const at = new Date(body.scheduledAt ?? deps.now()).toISOString();
@@ -84,7 +85,11 @@ export const createCampaign = defineRoute({
   body: CampaignRequest,
   idempotent: true,
   response: { status: 201, description: 'The scheduled campaign', schema: CampaignAnswer },
-  errors: [404, 409, 422],
+  errors: [404, 409],
+  unprocessable: [
+    'The post targets a segment that is not defined (`unprocessable`, naming it)',
+    'The month’s budget for network API fees is spent, for a campaign that would pay (`unprocessable`)',
+  ],
   async handle({ body, caller, deps, answerWrites }) {
     const now = deps.now();
     const scheduledAt = new Date(body.scheduledAt);

@@ -50,7 +50,8 @@ export const dryRunCheck = defineRoute({
     description: 'What the check found',
     schema: z.union([z.object({ result: ComplianceResult }), ShareCheckAnswer]),
   },
-  errors: [404, 422],
+  errors: [404],
+  unprocessable: ['More text than one dry run checks (`unprocessable`)'],
   async handle({ body, caller, deps }) {
     if (body.post && !hasAnyRole(caller, DRAFT_CHECKERS)) {
       throw new ForbiddenError(

@@ -111,7 +111,11 @@ export const connect = defineRoute({
   params: NetworkPath,
   body: z.union([SandboxConnectionRequest, BlueskyConnectionRequest]),
   response: { status: 200, description: 'The connection', schema: ConnectionAnswer },
-  errors: [422],
+  unprocessable: [
+    'The network is not set up here: an admin must add the company’s app (`unprocessable`)',
+    'LinkedIn, X and Mastodon connect through POST /me/connections/{network}/authorize (`unprocessable`)',
+    'The network refused the credentials (`network_refused`)',
+  ],
   async handle({ params, body, caller, deps }) {
     const employee = await currentEmployee(caller, deps);
     if (params.network === 'sandbox' && 'handle' in body) {
@@ -166,7 +170,11 @@ export const authorize = defineRoute({
     description: 'Open `authorizationUrl` in the browser',
     schema: AuthorizeAnswer,
   },
-  errors: [422],
+  unprocessable: [
+    'The network is not set up here: an admin must add the company’s app (`unprocessable`)',
+    'The network does not sign in through a browser (`unprocessable`)',
+    'The network refused to start a sign-in, e.g. an unknown Mastodon server (`network_refused`)',
+  ],
   async handle({ params, body, caller, deps }) {
     const employee = await currentEmployee(caller, deps);
     const adapter = await adapterFor(deps, params.network);
@@ -229,8 +237,13 @@ export const oauthCallback = defineRoute({
     status: 200,
     description: 'An HTML page: connected, the window can be closed',
     schema: z.string(),
+    mediaTypes: ['text/html'],
   },
-  errors: [422],
+  unprocessable: [
+    'Sign-in was declined at the network (`unprocessable`)',
+    'The network is not set up here: an admin must add the company’s app (`unprocessable`)',
+    'The network refused the sign-in code (`network_refused`)',
+  ],
   refusalPage: 'Your account is not connected',
   async handle({ params, query, deps, request }) {
     const label = NETWORK_LIMITS[params.network].label;

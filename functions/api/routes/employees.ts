@@ -8,6 +8,7 @@ import {
 } from '#functions/api/jobs/directory-import';
 import { defineRoute } from '#functions/api/route';
 import { JobAnswer, jobAnswer } from '#functions/api/routes/jobs';
+import { VersionETag } from '#functions/api/schemas';
 import { noConsent } from '#shared/employees/consent';
 import { Employee, EmployeeRequest, EmployeeUpdate } from '#shared/employees/employee';
 import { ConflictError, ValidationError } from '#shared/errors';
@@ -45,7 +46,12 @@ export const getEmployee = defineRoute({
   tag: 'employees',
   roles: ['admin'],
   params: EmployeePath,
-  response: { status: 200, description: 'The employee', schema: EmployeeAnswer },
+  response: {
+    status: 200,
+    description: 'The employee',
+    schema: EmployeeAnswer,
+    headers: VersionETag,
+  },
   errors: [404],
   async handle({ params, deps }) {
     const employee = await deps.employees.get(params.employeeId);
@@ -62,7 +68,12 @@ export const updateEmployee = defineRoute({
   params: EmployeePath,
   body: EmployeeUpdate,
   ifMatch: true,
-  response: { status: 200, description: 'The employee', schema: EmployeeAnswer },
+  response: {
+    status: 200,
+    description: 'The employee',
+    schema: EmployeeAnswer,
+    headers: VersionETag,
+  },
   errors: [404, 409],
   async handle({ params, body, caller, deps, request }) {
     const { version, ...change } = body;

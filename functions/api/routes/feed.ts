@@ -244,7 +244,11 @@ export const shareNow = defineRoute({
     description: 'Queued (or counted, for a share dialog)',
     schema: ShareAnswer,
   },
-  errors: [404, 422],
+  errors: [404],
+  unprocessable: [
+    'You cannot share on this network now: not connected, paused, or the topic is not yours (`unprocessable`, saying which)',
+    'Your own words are blocked by the compliance policy (`compliance_blocked`, with `findings` and `text`)',
+  ],
   async handle({ body, caller, deps }) {
     const employee = await currentEmployee(caller, deps);
     const mine = segmentsOf(employee, await deps.segments.all());

@@ -45,7 +45,8 @@ export const updateConsent = defineRoute({
   roles: ['employee'],
   body: ConsentUpdate,
   response: { status: 200, description: 'Me, updated', schema: MeAnswer },
-  errors: [409, 422],
+  errors: [409],
+  unprocessable: ['You left the sharing programme: rejoin first, POST /me/join (`unprocessable`)'],
   async handle({ body, caller, deps }) {
     const employee = await currentEmployee(caller, deps);
     if (employee.consent.leftAt) {

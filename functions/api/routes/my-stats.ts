@@ -40,6 +40,9 @@ export const myStats = defineRoute({
     schema: z.object({ stats: MyStats }),
   },
   errors: [422],
+  unprocessable: [
+    'The range holds more of my shares than one request reads (`report_too_large`): ask for a shorter one',
+  ],
   async handle({ query, caller, deps }) {
     const employee = await currentEmployee(caller, deps);
     const scope = scopeOf({ ...query, employeeId: employee.employeeId }, deps.now());

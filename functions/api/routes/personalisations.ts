@@ -48,7 +48,10 @@ export const personalise = defineRoute({
   params: z.strictObject({ postId: z.string().min(1).max(100), network: KnownNetwork }),
   body: PersonalisationRequest,
   response: { status: 200, description: 'The stored personalisation', schema: PersonaliseAnswer },
-  errors: [404, 409, 422],
+  errors: [404, 409],
+  unprocessable: [
+    'Your words are blocked by the compliance policy (`compliance_blocked`, with `findings` and the `text` they point into)',
+  ],
   async handle({ params, body, caller, deps }) {
     const employee = await currentEmployee(caller, deps);
     const { post, target } = await shareablePost(deps, employee, {

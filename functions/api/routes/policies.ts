@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ApiDependencies } from '#functions/api/dependencies';
 import { etag, expectedVersion } from '#functions/api/http';
 import { defineRoute, type RouteSpec } from '#functions/api/route';
-import { VersionField } from '#functions/api/schemas';
+import { VersionETag, VersionField } from '#functions/api/schemas';
 import { ApprovalPolicy, ApprovalPolicyInput } from '#shared/approvals/policy';
 import type { Role } from '#shared/auth/roles';
 import { CompliancePolicy, CompliancePolicyInput } from '#shared/compliance/policy';
@@ -47,7 +47,12 @@ const policyRoutes = <I extends object, P extends Versioned>(spec: {
       summary: `The ${spec.label} policy in force (ETag = its version)`,
       tag: 'policies',
       roles: spec.readers,
-      response: { status: 200, description: 'The current policy', schema: answer },
+      response: {
+        status: 200,
+        description: 'The current policy',
+        schema: answer,
+        headers: VersionETag,
+      },
       async handle({ deps }) {
         const policy = await spec.store(deps).current();
         return { status: 200, body: { policy }, headers: { etag: etag(policy.version) } };
@@ -73,7 +78,12 @@ const policyRoutes = <I extends object, P extends Versioned>(spec: {
       roles: spec.writers,
       body: z.intersection(spec.input, z.object({ version: VersionField.optional() })),
       ifMatch: true,
-      response: { status: 200, description: 'The new policy', schema: answer },
+      response: {
+        status: 200,
+        description: 'The new policy',
+        schema: answer,
+        headers: VersionETag,
+      },
       errors: [409],
       async handle({ body, caller, deps, request }) {
         const { version, ...input } = body as I & { version?: number };

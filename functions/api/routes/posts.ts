@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { expectedVersion } from '#functions/api/http';
 import { postActionRoute } from '#functions/api/post-action-route';
 import { defineRoute } from '#functions/api/route';
-import { PostAnswer, PostPath, postAnswer, VersionField } from '#functions/api/schemas';
+import {
+  PostAnswer,
+  PostPath,
+  postAnswer,
+  VersionETag,
+  VersionField,
+} from '#functions/api/schemas';
 import { ConflictError } from '#shared/errors';
 import { newPostId } from '#shared/ids';
 import { diffContent } from '#shared/posts/diff';
@@ -20,7 +26,12 @@ export const createPost = defineRoute({
   roles: ['marketing', 'admin'],
   body: PostBody,
   idempotent: true,
-  response: { status: 201, description: 'The new draft', schema: PostAnswer },
+  response: {
+    status: 201,
+    description: 'The new draft',
+    schema: PostAnswer,
+    headers: VersionETag,
+  },
   async handle({ body, caller, deps, answerWrites }) {
     const { plannedFor, ...content } = body;
     const post = newPost(content, { postId: newPostId(), author: caller }, plannedFor, deps.now());
@@ -39,7 +50,7 @@ export const getPost = defineRoute({
   tag: 'posts',
   roles: ['marketing', 'legal', 'admin'],
   params: PostPath,
-  response: { status: 200, description: 'The post', schema: PostAnswer },
+  response: { status: 200, description: 'The post', schema: PostAnswer, headers: VersionETag },
   errors: [404],
   async handle({ params, deps }) {
     return postAnswer(200, await deps.posts.get(params.postId));
