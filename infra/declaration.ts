@@ -333,7 +333,7 @@ export const functions = {
   jobRunner: {
     entry: 'functions/job-runner/handler.ts',
     description:
-      'Runs long work in the background (directory imports, campaign previews), slice by slice',
+      'Runs long work in the background (directory imports, campaign previews, policy impact), slice by slice',
     memoryMb: 1024,
     // Lambda's longest run; a job longer than one run hands itself on to a fresh invocation.
     timeoutSeconds: 900,
@@ -347,12 +347,16 @@ export const functions = {
           'employee',
           'employeeEmail',
           'post',
+          'campaign',
           'segments',
           'policy',
           'outbox',
         ],
-        indexes: [],
+        // gsi1: the directory and the scheduled campaigns; gsi3: the approved posts.
+        indexes: ['gsi1', 'gsi3'],
       },
+      // Texts are measured with a tracked link of the real shape.
+      apiUrl: true,
     },
     trigger: { kind: 'event', detailTypes: [DETAIL_TYPES.jobRunDue] },
   },
@@ -446,6 +450,8 @@ export const routes = [
   { method: 'GET', path: '/policies/compliance', function: 'api' },
   { method: 'PUT', path: '/policies/compliance', function: 'api' },
   { method: 'GET', path: '/policies/compliance/versions', function: 'api' },
+  { method: 'POST', path: '/policies/compliance/impact', function: 'api' },
+  { method: 'POST', path: '/policies/compliance/dry-run', function: 'api' },
   { method: 'GET', path: '/policies/sharing', function: 'api' },
   { method: 'PUT', path: '/policies/sharing', function: 'api' },
   { method: 'GET', path: '/policies/sharing/versions', function: 'api' },

@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { runDirectoryImport } from '#functions/job-runner/import-directory';
+import { runPolicyImpact } from '#functions/job-runner/policy-impact';
 import { runCampaignPreview } from '#functions/job-runner/preview-campaign';
 import { runSegmentThanks } from '#functions/job-runner/thank-segment';
 import { now } from '#shared/clock';
@@ -9,6 +10,7 @@ import { loadConfig, nonEmpty } from '#shared/config';
 import { parseEvent } from '#shared/events/catalogue';
 import { logger } from '#shared/logger';
 import { createAuditStore } from '#shared/store/audit';
+import { createCampaignStore } from '#shared/store/campaigns';
 import { createEmployeeStore } from '#shared/store/employees';
 import { createJobStore } from '#shared/store/jobs';
 import { createSharingPolicyStore } from '#shared/store/policies';
@@ -16,18 +18,20 @@ import { createPostStore } from '#shared/store/posts';
 import { createRecognitionStore } from '#shared/store/recognition';
 import { createSegmentStore } from '#shared/store/segments';
 
-const config = loadConfig({ TABLE_NAME: nonEmpty });
+const config = loadConfig({ TABLE_NAME: nonEmpty, API_URL: nonEmpty });
 const audit = createAuditStore(config.TABLE_NAME);
 const sharingPolicies = createSharingPolicyStore(config.TABLE_NAME, audit);
 const deps = {
   jobs: createJobStore(config.TABLE_NAME),
   employees: createEmployeeStore(config.TABLE_NAME, audit),
   posts: createPostStore(config.TABLE_NAME, audit),
+  campaigns: createCampaignStore(config.TABLE_NAME, audit),
   segments: createSegmentStore(config.TABLE_NAME, audit),
   recognition: createRecognitionStore(config.TABLE_NAME, audit),
   sharingPolicy: () => sharingPolicies.current(),
   audit,
   now,
+  linkBase: config.API_URL,
 };
 
 /**
@@ -44,6 +48,7 @@ export const handler = middy<EventBridgeEvent<string, unknown>, void>()
       directoryImport: runDirectoryImport,
       campaignPreview: runCampaignPreview,
       segmentThanks: runSegmentThanks,
+      policyImpact: runPolicyImpact,
     }[job.kind];
     await run(due, deps, timeLeft);
   });

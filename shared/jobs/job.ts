@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Role } from '#shared/auth/roles';
 import { PreviewProgress } from '#shared/campaigns/preview';
 import { EmployeeRequest } from '#shared/employees/employee';
+import { ImpactProgress } from '#shared/jobs/policy-impact';
 import { ThanksProgress } from '#shared/recognition/thanks';
 
 /**
@@ -9,7 +10,12 @@ import { ThanksProgress } from '#shared/recognition/thanks';
  * job runner works through it in slices with a checkpoint, and anyone who may start it reads its
  * progress. A job's file arrives in parts, each under the API's body cap.
  */
-export const JOB_KINDS = ['directoryImport', 'campaignPreview', 'segmentThanks'] as const;
+export const JOB_KINDS = [
+  'directoryImport',
+  'campaignPreview',
+  'segmentThanks',
+  'policyImpact',
+] as const;
 export const JobKind = z.enum(JOB_KINDS);
 export type JobKind = z.infer<typeof JobKind>;
 
@@ -18,6 +24,7 @@ export const JOB_READERS: Record<JobKind, readonly Role[]> = {
   directoryImport: ['admin'],
   campaignPreview: ['marketing', 'admin'],
   segmentThanks: ['marketing', 'admin'],
+  policyImpact: ['legal', 'admin'],
 };
 
 /** `receiving` parts → `queued` (started) → `running` → `done`; nothing else moves it. */
@@ -78,6 +85,8 @@ export const Job = z.object({
   preview: PreviewProgress.optional(),
   /** A segment's thanks: what is sent, and how far through the directory it got. */
   thanks: ThanksProgress.optional(),
+  /** A policy-impact job: its walk, and what the draft would block so far. */
+  impact: ImpactProgress.optional(),
 });
 export type Job = z.infer<typeof Job>;
 
