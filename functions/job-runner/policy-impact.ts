@@ -42,8 +42,8 @@ const SAFETY_MARGIN_MS = 30_000;
 
 /**
  * What a draft compliance policy would block: first the directory, to learn which jurisdictions
- * each segment's members are in; then the approved posts (the by-status index) and the scheduled
- * campaigns (the due index), a page at a time. Every page is checkpointed conditionally on the
+ * each segment's members are in; then the live posts (the by-status index: approved, then
+ * scheduled) and the campaigns still scheduled (the due index), a page at a time. Every page is checkpointed conditionally on the
  * page count, as every directory walk is, so a duplicated `JobRunDue` loses the race and stops.
  */
 export const runPolicyImpact = async (
@@ -117,7 +117,7 @@ export const runPolicyImpact = async (
     return withBlocked(at, {
       postId: post.postId,
       title: post.title,
-      status: campaign ? 'scheduled' : 'approved',
+      status: post.status === 'scheduled' ? 'scheduled' : 'approved',
       ...(campaign ? { campaignId: campaign.campaignId, scheduledAt: campaign.scheduledAt } : {}),
       networks: [...networks],
       jurisdictions,
@@ -127,17 +127,23 @@ export const runPolicyImpact = async (
   };
 
   const limit = deps.contentPageSize ?? CONTENT_PAGE_SIZE;
+  /** A scheduled post whose campaign is still to go out is checked with that campaign. */
+  const awaitsCampaign = async (post: Post) =>
+    post.status === 'scheduled' &&
+    (await deps.campaigns.ofPost(post.postId)).some((c) => c.status === 'scheduled');
   const nextPage = async (at: ImpactProgress): Promise<ImpactProgress> => {
     const { cursor, ...rest } = at;
     const base = { ...rest, pages: at.pages + 1 };
-    if (at.phase === 'approved') {
-      const page = await deps.posts.byStatusPage('approved', cursor, limit);
+    if (at.phase === 'approved' || at.phase === 'scheduledPosts') {
+      const status = at.phase === 'approved' ? 'approved' : 'scheduled';
+      const page = await deps.posts.byStatusPage(status, cursor, limit);
       let next: ImpactProgress = { ...base, postsChecked: at.postsChecked + page.posts.length };
       for (const post of page.posts) {
-        if (isLiveAt(post, deps.now()))
-          next = check(next, post, KnownNetwork.options, post.segments);
+        if (!isLiveAt(post, deps.now()) || (await awaitsCampaign(post))) continue;
+        next = check(next, post, KnownNetwork.options, post.segments);
       }
-      return page.next ? { ...next, cursor: page.next } : { ...next, phase: 'scheduled' };
+      if (page.next) return { ...next, cursor: page.next };
+      return { ...next, phase: at.phase === 'approved' ? 'scheduledPosts' : 'campaigns' };
     }
     const page = await deps.campaigns.scheduledPage(cursor, limit);
     let next: ImpactProgress = {
@@ -155,7 +161,7 @@ export const runPolicyImpact = async (
   // At least one page per run, so a run started late still moves the job on.
   for (;;) {
     const next = await nextPage(progress);
-    const finished = next.phase === 'scheduled' && progress.phase === 'scheduled' && !next.cursor;
+    const finished = progress.phase === 'campaigns' && !next.cursor;
     const handOver = !finished && timeLeftMs() < SAFETY_MARGIN_MS;
     const advanced = await advance(
       progress.pages,

@@ -6,9 +6,10 @@ import { compileSegment, type Segment } from '#shared/employees/segment';
 /**
  * A policy-impact job: what a draft compliance policy would block of the content already out.
  * It walks, in checkpointed pages, the directory (to learn whose jurisdictions each segment
- * reaches), then the approved posts, then the scheduled campaigns.
+ * reaches), then the live posts (approved, then scheduled: a post stays scheduled once a
+ * campaign sent it, and employees still share it), then the campaigns still scheduled.
  */
-export const IMPACT_PHASES = ['directory', 'approved', 'scheduled'] as const;
+export const IMPACT_PHASES = ['directory', 'approved', 'scheduledPosts', 'campaigns'] as const;
 export const ImpactPhase = z.enum(IMPACT_PHASES);
 export type ImpactPhase = z.infer<typeof ImpactPhase>;
 
@@ -20,7 +21,7 @@ export const LISTED_BYTES_BUDGET = 200_000;
 export const ImpactedPost = z.object({
   postId: z.string(),
   title: z.string(),
-  /** `approved`, or `scheduled` for a post a scheduled campaign sends. */
+  /** The post's status; a campaign still to go out is named with its time. */
   status: z.enum(['approved', 'scheduled']),
   campaignId: z.string().optional(),
   scheduledAt: z.string().optional(),
@@ -40,7 +41,7 @@ export const ImpactProgress = z.object({
   /** The directory phase's position: shard, and the cursor within it. */
   shard: z.number().int().nonnegative(),
   shardsTotal: z.number().int().positive(),
-  /** The position within the approved posts or the scheduled campaigns. */
+  /** The position within the posts or the campaigns being walked. */
   cursor: z.record(z.string(), z.unknown()).optional(),
   /** Pages read so far: the job's counter, which numbers the events its checkpoints commit. */
   pages: z.number().int().nonnegative(),

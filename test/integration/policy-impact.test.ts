@@ -273,6 +273,34 @@ describe('the policy-impact job', () => {
     ]);
   });
 
+  it('lists a post a campaign already sent, still live and shared from the feed, on every network', async () => {
+    const sent = await arrangeCampaign(
+      {
+        table: TABLE,
+        posts: deps.posts,
+        campaigns: deps.campaigns,
+        segments: deps.segments,
+        publish: deps.publish,
+      },
+      { count: 1, person: (_, e): Employee => ({ ...e, jurisdiction: 'FR' }) },
+    );
+    expect(await deps.campaigns.dispatch(sent.campaign, new Date(), 'test', [])).toBe(true);
+    const started = await call('legal', 'POST /policies/compliance/impact', {
+      body: await forbidding('hiring engineers'),
+    });
+    const jobId: string = started.body.job.jobId;
+    await runToEnd(jobId, 25);
+    const { impact } = (await job(jobId)).body;
+    const listed = impact.blocked.find((p: { postId: string }) => p.postId === sent.post.postId);
+    expect(listed).toMatchObject({ status: 'scheduled', jurisdictions: ['FR'] });
+    expect(listed.campaignId).toBeUndefined();
+    expect(listed.networks).toEqual(['linkedin', 'x', 'bluesky', 'mastodon', 'sandbox']);
+    // The first arrangement's campaign is still to go out: listed with it, once.
+    expect(
+      impact.blocked.filter((p: { postId: string }) => p.postId === arranged.post.postId),
+    ).toEqual([expect.objectContaining({ campaignId: arranged.campaign.campaignId })]);
+  });
+
   it('lists nothing for a draft that blocks nothing', async () => {
     const started = await call('legal', 'POST /policies/compliance/impact', {
       body: await forbidding(`nobody writes ${unique()}`),
