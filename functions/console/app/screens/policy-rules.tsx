@@ -63,6 +63,8 @@ const Rules = <R,>({
             onClick={() => {
               onChange(rules.filter((_, j) => j !== i));
               setGeneration(generation + 1);
+              // The button pressed is gone: focus goes to the section's add button.
+              setTimeout(() => document.getElementById(`${path}-add`)?.focus());
             }}
           >
             Remove {kind.toLowerCase()} {i + 1}
@@ -71,6 +73,7 @@ const Rules = <R,>({
       ))}
       <button
         type="button"
+        id={`${path}-add`}
         onClick={() => {
           onChange([...rules, blank()]);
           focusSoon(`${path}.${rules.length}.${firstField}`);
