@@ -8,7 +8,6 @@ import { defaultApprovalPolicy, planReview } from '#shared/approvals/policy';
 import { checkCompliance } from '#shared/compliance/engine';
 import { defaultPolicy } from '#shared/compliance/policy';
 import type { Employee } from '#shared/employees/employee';
-import type { PendingEvent } from '#shared/events/publisher';
 import { newPostId } from '#shared/ids';
 import { newPost, type Post } from '#shared/posts/post';
 import { applyAction, applyActions, auditRecordOf } from '#shared/posts/transitions';
@@ -18,12 +17,7 @@ import { caller, content } from '../fixtures/posts';
 import { type Arranged, arrangeCampaign } from '../fixtures/sharing';
 import { TABLE } from './setup';
 
-const deps = {
-  ...createApiDependencies({ TABLE_NAME: TABLE }),
-  publish: async (_: readonly PendingEvent[]) => {
-    throw new Error('Nothing here may publish after a write: events leave through the outbox');
-  },
-};
+const deps = createApiDependencies({ TABLE_NAME: TABLE });
 const outbox = outboxFeed(TABLE);
 const call = (
   who: 'marketing' | 'admin' | 'legal',
@@ -141,7 +135,6 @@ beforeAll(async () => {
       posts: deps.posts,
       campaigns: deps.campaigns,
       segments: deps.segments,
-      publish: deps.publish,
     },
     {
       count: 6,
@@ -280,7 +273,6 @@ describe('the policy-impact job', () => {
         posts: deps.posts,
         campaigns: deps.campaigns,
         segments: deps.segments,
-        publish: deps.publish,
       },
       { count: 1, person: (_, e): Employee => ({ ...e, jurisdiction: 'FR' }) },
     );
