@@ -333,7 +333,7 @@ export const functions = {
   jobRunner: {
     entry: 'functions/job-runner/handler.ts',
     description:
-      'Runs long work in the background (directory imports, campaign previews, large analytics reports)',
+      'Runs long work in the background (directory imports, campaign previews, large analytics reports, policy impact), slice by slice',
     memoryMb: 1024,
     // Lambda's longest run; a job longer than one run hands itself on to a fresh invocation.
     timeoutSeconds: 900,
@@ -347,6 +347,7 @@ export const functions = {
           'employee',
           'employeeEmail',
           'post',
+          'campaign',
           'segments',
           'policy',
           'outbox',
@@ -354,10 +355,12 @@ export const functions = {
           'share',
           'campaign',
         ],
-        // The directory walk (a campaign preview, a segment's thanks) on gsi1; shares by post
-        // (gsi1), by day (gsi3) and by employee (gsi4) for a background analytics report.
+        // gsi1: the directory, the scheduled campaigns and shares by post; gsi3: the approved posts
+        // and shares by day; gsi4: shares by employee (a background analytics report).
         indexes: ['gsi1', 'gsi3', 'gsi4'],
       },
+      // Texts are measured with a tracked link of the real shape.
+      apiUrl: true,
     },
     trigger: { kind: 'event', detailTypes: [DETAIL_TYPES.jobRunDue] },
   },
@@ -451,6 +454,8 @@ export const routes = [
   { method: 'GET', path: '/policies/compliance', function: 'api' },
   { method: 'PUT', path: '/policies/compliance', function: 'api' },
   { method: 'GET', path: '/policies/compliance/versions', function: 'api' },
+  { method: 'POST', path: '/policies/compliance/impact', function: 'api' },
+  { method: 'POST', path: '/policies/compliance/dry-run', function: 'api' },
   { method: 'GET', path: '/policies/sharing', function: 'api' },
   { method: 'PUT', path: '/policies/sharing', function: 'api' },
   { method: 'GET', path: '/policies/sharing/versions', function: 'api' },

@@ -27,7 +27,7 @@ import {
   previewCampaign,
   rescheduleCampaign,
 } from '#functions/api/routes/campaigns';
-import { dryRunCheck } from '#functions/api/routes/compliance';
+import { dryRunCheck, policyDryRun } from '#functions/api/routes/compliance';
 import {
   authorize,
   connect,
@@ -56,6 +56,7 @@ import {
 } from '#functions/api/routes/personalisations';
 import {
   approvalPolicyRoutes,
+  compliancePolicyImpact,
   compliancePolicyRoutes,
   engagementPolicyRoutes,
   recognitionPolicyRoutes,
@@ -126,6 +127,8 @@ export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
   'GET /policies/compliance': compliancePolicyRoutes.get,
   'PUT /policies/compliance': compliancePolicyRoutes.put,
   'GET /policies/compliance/versions': compliancePolicyRoutes.versions,
+  'POST /policies/compliance/impact': compliancePolicyImpact,
+  'POST /policies/compliance/dry-run': policyDryRun,
   'GET /policies/sharing': sharingPolicyRoutes.get,
   'PUT /policies/sharing': sharingPolicyRoutes.put,
   'GET /policies/sharing/versions': sharingPolicyRoutes.versions,

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { runAnalyticsReport } from '#functions/job-runner/analytics-report';
 import { runDirectoryImport } from '#functions/job-runner/import-directory';
+import { runPolicyImpact } from '#functions/job-runner/policy-impact';
 import { runCampaignPreview } from '#functions/job-runner/preview-campaign';
 import { runSegmentThanks } from '#functions/job-runner/thank-segment';
 import { now } from '#shared/clock';
@@ -19,21 +20,22 @@ import { createRecognitionStore } from '#shared/store/recognition';
 import { createSegmentStore } from '#shared/store/segments';
 import { createShareStore } from '#shared/store/shares';
 
-const config = loadConfig({ TABLE_NAME: nonEmpty });
+const config = loadConfig({ TABLE_NAME: nonEmpty, API_URL: nonEmpty });
 const audit = createAuditStore(config.TABLE_NAME);
 const sharingPolicies = createSharingPolicyStore(config.TABLE_NAME, audit);
 const deps = {
   jobs: createJobStore(config.TABLE_NAME),
   employees: createEmployeeStore(config.TABLE_NAME, audit),
   posts: createPostStore(config.TABLE_NAME, audit),
+  campaigns: createCampaignStore(config.TABLE_NAME, audit),
   segments: createSegmentStore(config.TABLE_NAME, audit),
   recognition: createRecognitionStore(config.TABLE_NAME, audit),
   sharingPolicy: () => sharingPolicies.current(),
   shares: createShareStore(config.TABLE_NAME),
-  campaigns: createCampaignStore(config.TABLE_NAME, audit),
   engagementPolicies: createEngagementPolicyStore(config.TABLE_NAME, audit),
   audit,
   now,
+  linkBase: config.API_URL,
 };
 
 /**
@@ -51,6 +53,7 @@ export const handler = middy<EventBridgeEvent<string, unknown>, void>()
       campaignPreview: runCampaignPreview,
       segmentThanks: runSegmentThanks,
       analyticsReport: runAnalyticsReport,
+      policyImpact: runPolicyImpact,
     }[job.kind];
     await run(due, deps, timeLeft);
   });

@@ -3,6 +3,7 @@ import { AnalyticsJob } from '#shared/analytics/report-job';
 import type { Role } from '#shared/auth/roles';
 import { PreviewProgress } from '#shared/campaigns/preview';
 import { EmployeeRequest } from '#shared/employees/employee';
+import { ImpactProgress } from '#shared/jobs/policy-impact';
 import { ThanksProgress } from '#shared/recognition/thanks';
 
 /**
@@ -16,6 +17,7 @@ export const JOB_KINDS = [
   'campaignPreview',
   'segmentThanks',
   'analyticsReport',
+  'policyImpact',
 ] as const;
 export const JobKind = z.enum(JOB_KINDS);
 export type JobKind = z.infer<typeof JobKind>;
@@ -26,6 +28,7 @@ export const JOB_READERS: Record<JobKind, readonly Role[]> = {
   campaignPreview: ['marketing', 'admin'],
   segmentThanks: ['marketing', 'admin'],
   analyticsReport: ['marketing', 'admin'],
+  policyImpact: ['legal', 'admin'],
 };
 
 /** `receiving` parts → `queued` (started) → `running` → `done`; nothing else moves it. */
@@ -88,6 +91,8 @@ export const Job = z.object({
   thanks: ThanksProgress.optional(),
   /** A background analytics report: its scope, and the report once done (`rowsDone`: shares read). */
   analytics: AnalyticsJob.optional(),
+  /** A policy-impact job: its walk, and what the draft would block so far. */
+  impact: ImpactProgress.optional(),
 });
 export type Job = z.infer<typeof Job>;
 

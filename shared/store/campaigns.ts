@@ -68,6 +68,30 @@ export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
     return Items.map((item) => Campaign.parse(withoutKeys(item)));
   },
 
+  /**
+   * One page of the campaigns still scheduled, in the order they go out; `next` is where the
+   * following page starts (the due index holds a campaign exactly while it is scheduled).
+   */
+  async scheduledPage(
+    after: Record<string, unknown> | undefined,
+    limit: number,
+  ): Promise<{ campaigns: Campaign[]; next?: Record<string, unknown> }> {
+    const { Items = [], LastEvaluatedKey } = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :due',
+        ExpressionAttributeValues: { ':due': keys.campaignsDue },
+        Limit: limit,
+        ...(after ? { ExclusiveStartKey: after } : {}),
+      }),
+    );
+    return {
+      campaigns: Items.map((item) => Campaign.parse(withoutKeys(item))),
+      ...(LastEvaluatedKey ? { next: LastEvaluatedKey } : {}),
+    };
+  },
+
   async findDue(now: Date, limit: number): Promise<Campaign[]> {
     const { Items = [] } = await dynamo().send(
       new QueryCommand({

@@ -18,6 +18,7 @@ import {
   type PartSummary,
   RejectedRow,
 } from '#shared/jobs/job';
+import type { ImpactProgress } from '#shared/jobs/policy-impact';
 import type { ThanksProgress } from '#shared/recognition/thanks';
 import { batchWriteItems } from '#shared/store/batch';
 import { conditionalWrite } from '#shared/store/conditional';
@@ -58,7 +59,8 @@ export const createJobStore = (tableName: string) => {
    * `eventVersion`, read and moved by the commit. Each write refuses the other kind's item, so
    * the two never number one aggregate.
    */
-  const COUNTED_BY_EVENT_VERSION = 'attribute_not_exists(preview) AND attribute_not_exists(thanks)';
+  const COUNTED_BY_EVENT_VERSION =
+    'attribute_not_exists(preview) AND attribute_not_exists(thanks) AND attribute_not_exists(impact)';
   const COUNTED_BY_PAGES = `attribute_not_exists(${EVENT_VERSION_ATTRIBUTE})`;
   /** A change to the job item with what it announces, in one transaction (see the outbox). */
   const commit = (
@@ -109,7 +111,7 @@ export const createJobStore = (tableName: string) => {
 
   /** A directory walk's progress (`field`) moved on from the page count this run found. */
   const advanceWalk = (
-    field: 'preview' | 'thanks',
+    field: 'preview' | 'thanks' | 'impact',
     jobId: string,
     fromPages: number,
     next: { pages: number },
@@ -283,6 +285,18 @@ export const createJobStore = (tableName: string) => {
           },
         }),
       );
+    },
+
+    /** A policy-impact job moved on by one page, as a preview is (see `advancePreview`). */
+    advanceImpact(
+      jobId: string,
+      fromPages: number,
+      next: ImpactProgress,
+      state: JobState,
+      at: Date,
+      events: readonly PendingEvent[] = [],
+    ): Promise<boolean> {
+      return advanceWalk('impact', jobId, fromPages, next, state, at, events);
     },
 
     async get(jobId: string): Promise<Job> {

@@ -4,7 +4,7 @@
  *
  * | item              | pk                     | sk                          | gsi1                                  | gsi2                              |
  * |-------------------|------------------------|-----------------------------|---------------------------------------|-----------------------------------|
- * | post              | POST#id                | POST                        | REVIEW#role / submittedAt#id (in review), POST_DEADLINES / deadline#id (live), POSTS_AWAITING_CHECK / lastAnnouncedAt#id (submitted) | REVIEW#role / plannedFor#id (in review) |
+ * | post              | POST#id                | POST                        | REVIEW#role / submittedAt#id (in review), POST_DEADLINES / deadline#id (live), POSTS_AWAITING_CHECK / lastAnnouncedAt#id (submitted) | REVIEW#role / plannedFor#id (in review) | gsi3: POSTS_BY_STATUS#status / updatedAt#id
  * | post version      | POST#id                | VERSION#000003              |                                       |                                   |
  * | approval          | POST#id                | APPROVAL#000003#stage#user  |                                       |                                   |
  * | comment           | POST#id                | COMMENT#000003#at#id        |                                       |                                   |
@@ -64,6 +64,8 @@ export const keys = {
     version === undefined ? 'COMMENT#' : `COMMENT#${pad(version, 6)}#`,
   reviewQueue: (role: string) => `REVIEW#${role}`,
   postDeadlines: 'POST_DEADLINES',
+  /** Every post, by its status: the policy-impact job walks the approved ones. */
+  postsByStatus: (status: string) => `POSTS_BY_STATUS#${status}`,
   /** Submitted posts whose compliance check has not run yet: the dispatcher's sweep reads it. */
   postsAwaitingCheck: 'POSTS_AWAITING_CHECK',
   library: (segment: string, approvedAt: string, postId: string) => ({

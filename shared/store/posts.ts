@@ -16,8 +16,17 @@ import type { TransactItem } from '#shared/store/transact';
 
 export const postStream = (postId: string) => `post#${postId}`;
 
+/** Every post by status, then by when it last changed: lists of posts in one state, paged. */
+const statusKeysOf = (post: Post) => ({
+  gsi3pk: keys.postsByStatus(post.status),
+  gsi3sk: `${post.updatedAt}#${post.postId}`,
+});
+
 /** The sparse index keys a post carries in its current state, and only then. */
-const indexKeysOf = (post: Post) => {
+const indexKeysOf = (post: Post) => ({ ...statusKeysOf(post), ...workKeysOf(post) });
+
+/** The work queues a post sits in while someone has to act on it. */
+const workKeysOf = (post: Post) => {
   if (post.status === 'in_review' && post.review) {
     const role = post.review.stages[post.review.currentStage]?.role;
     if (!role) return {};
@@ -351,6 +360,28 @@ export const createPostStore = (tableName: string, audit: AuditStore) => {
           events,
         }),
       );
+    },
+
+    /** One page of the posts in a status, oldest change first; `next` starts the following page. */
+    async byStatusPage(
+      status: Post['status'],
+      after: Record<string, unknown> | undefined,
+      limit: number,
+    ): Promise<{ posts: Post[]; next?: Record<string, unknown> }> {
+      const { Items = [], LastEvaluatedKey } = await dynamo().send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi3',
+          KeyConditionExpression: 'gsi3pk = :status',
+          ExpressionAttributeValues: { ':status': keys.postsByStatus(status) },
+          Limit: limit,
+          ...(after ? { ExclusiveStartKey: after } : {}),
+        }),
+      );
+      return {
+        posts: await Promise.all(Items.map(postFrom)),
+        ...(LastEvaluatedKey ? { next: LastEvaluatedKey } : {}),
+      };
     },
 
     /**

@@ -37,7 +37,7 @@ export const scenario = (apiUrl: string) => {
     token,
     call,
     /** A person in the directory, in the sales segment, with the sandbox connected. */
-    async employee(person: { email: string; name: string }) {
+    async employee(person: { email: string; name: string; jurisdiction?: string }) {
       const admin = await token('admin', 'admin.console@example.com');
       await call('POST', '/employees', admin, { ...person, department: 'Sales' });
       await call('PUT', '/segments/sales', admin, {

@@ -32,6 +32,7 @@ const READS_OUTBOX = new Set([
   'four-eyes',
   'outbox-relay',
   'outbox-stages',
+  'policy-impact',
   'segment-thanks-job',
   'share-outbox',
   'stuck-work',

@@ -3,15 +3,18 @@ import { ShareCheckAnswer } from '#functions/api/answers/personalisation';
 import { currentEmployee } from '#functions/api/current-employee';
 import { defineRoute } from '#functions/api/route';
 import { renderOwnWords } from '#functions/api/routes/personalisations';
+import { CompliancePolicyDraft, draftPolicy } from '#functions/api/routes/policies';
 import { shareablePost } from '#functions/api/shareable-post';
 import { hasAnyRole } from '#shared/auth/roles';
 import { DRAFT_CHECKERS, DRY_RUN_TEXT_BUDGET, dryRunTextLength } from '#shared/compliance/dry-run';
 import { checkCompliance } from '#shared/compliance/engine';
-import { ComplianceResult } from '#shared/compliance/finding';
+import { ComplianceOutcome, ComplianceResult } from '#shared/compliance/finding';
 import { SegmentId } from '#shared/employees/segment';
 import { ForbiddenError, UnprocessableError } from '#shared/errors';
 import { KnownNetwork } from '#shared/networks/limits';
 import { PostContent } from '#shared/posts/post';
+import { RenderedText, renderForNetwork, standInLink } from '#shared/shares/final-text';
+import { sampleTemplateValues } from '#shared/shares/render';
 
 const DraftToCheck = z.strictObject({
   variants: PostContent.shape.variants,
@@ -86,5 +89,66 @@ export const dryRunCheck = defineRoute({
       status: 200,
       body: { outcome: rendered.outcome, findings: rendered.findings, rendered },
     };
+  },
+});
+
+const PolicyDryRunBody = CompliancePolicyDraft.extend({
+  /** The copy to check, as an author would write one variant. */
+  text: z.string().trim().min(1).max(5000),
+  network: KnownNetwork.default('linkedin'),
+  link: PostContent.shape.link,
+  topics: PostContent.shape.topics,
+  segments: z.array(SegmentId).max(20).default([]),
+  flags: PostContent.shape.flags,
+  /** A reader's jurisdiction, for the disclaimers bound to one; none: a reader without one. */
+  jurisdiction: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'a two-letter country code such as GB')
+    .optional(),
+});
+
+/**
+ * Legal's dry run of a policy being edited: the text rendered on the network as the share
+ * worker would post it under the draft (its disclaimers placed, the disclosure added) and checked
+ * by the same engine, so the findings' spans are in the text shown. Nothing is saved.
+ */
+export const policyDryRun = defineRoute({
+  summary: 'Check a text against a draft (unsaved) compliance policy',
+  description: `Send the draft as \`PUT /policies/compliance\` takes it (\`policy\`, with the \`version\` it was edited from) and a \`text\`; the answer is the text as \`network\` would receive it under the draft (\`rendered\`: disclaimers, disclosure and a stand-in tracked link placed) with every finding spanned in it. At most ${DRY_RUN_TEXT_BUDGET.toLocaleString('en')} characters of text.`,
+  tag: 'compliance',
+  roles: ['legal', 'admin'],
+  body: PolicyDryRunBody,
+  response: {
+    status: 200,
+    description: 'What the draft would find',
+    schema: z.object({ outcome: ComplianceOutcome, rendered: RenderedText }),
+  },
+  async handle({ body, caller, deps }) {
+    const policy = draftPolicy(body, caller, deps.now());
+    const post = {
+      variants: [{ text: body.text }],
+      link: body.link,
+      topics: body.topics,
+      segments: body.segments,
+      flags: body.flags,
+    };
+    // The disclaimers the draft requires of such a post, as an approval would record them.
+    const { disclaimers } = checkCompliance(post, policy, deps.now(), [body.network]);
+    const rendered = renderForNetwork({
+      post: { ...post, compliance: { disclaimers } },
+      variant: 0,
+      network: body.network,
+      policy,
+      ...(body.jurisdiction
+        ? {
+            reader: {
+              name: sampleTemplateValues(policy.company)['employee.name'],
+              jurisdiction: body.jurisdiction,
+            },
+          }
+        : {}),
+      postedLink: standInLink(deps.apiUrl),
+    });
+    return { status: 200, body: { outcome: rendered.outcome, rendered } };
   },
 });

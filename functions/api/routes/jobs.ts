@@ -17,6 +17,7 @@ import {
   PartNumber,
   RejectedRow,
 } from '#shared/jobs/job';
+import { ImpactedPost, ImpactPhase } from '#shared/jobs/policy-impact';
 import { NetworkName } from '#shared/networks/network';
 
 const JobPath = z.strictObject({ jobId: z.string().min(1).max(100) });
@@ -77,6 +78,21 @@ export const JobAnswer = z.object({
     .optional(),
   /** A background analytics report: its scope, and the report once the job is `done`. */
   analytics: AnalyticsJob.optional(),
+  /** A policy-impact job: what the draft would block so far; final once the job is `done`. */
+  impact: z
+    .object({
+      basedOn: z.number().int(),
+      phase: ImpactPhase,
+      shardsDone: z.number().int(),
+      shardsTotal: z.number().int(),
+      employeesRead: z.number().int(),
+      postsChecked: z.number().int(),
+      campaignsChecked: z.number().int(),
+      blockedCount: z.number().int(),
+      blocked: z.array(ImpactedPost),
+      truncated: z.boolean(),
+    })
+    .optional(),
 });
 
 /** A job the caller may follow: one of a kind only admins start (an import) is refused to others. */
@@ -110,11 +126,11 @@ const previewAnswer = async (deps: ApiDependencies, job: Job) => {
 
 export const getJob = defineRoute({
   summary:
-    'How far a background job (a directory import, a campaign preview, a segment’s thanks) got, and what it found',
+    'How far a background job (a directory import, a campaign preview, a segment’s thanks, a policy impact) got, and what it found',
   description:
-    'A directory import (admins) reports its rows and rejections: these come in line order, a page at a time: pass `after` (the `nextAfter` of the previous page). The first 1,000 rejections are kept with their reasons; `counts.rejected` counts them all. A campaign preview (marketing, admins) reports `preview`: the directory shards walked so far, recipients and exclusions per network, the fees, the month’s budget and a sample of at most 20 recipients; final when `state` is `done`. A segment’s thanks (marketing, admins) reports `thanks`: the shards walked and how many people were thanked so far. A background analytics report (marketing, admins) reports `analytics`: its scope, `job.rowsDone` the shares read so far, and `analytics.report` once `state` is `done`.',
+    'A directory import (admins) reports its rows and rejections: these come in line order, a page at a time: pass `after` (the `nextAfter` of the previous page). The first 1,000 rejections are kept with their reasons; `counts.rejected` counts them all. A campaign preview (marketing, admins) reports `preview`: the directory shards walked so far, recipients and exclusions per network, the fees, the month’s budget and a sample of at most 20 recipients; final when `state` is `done`. A segment’s thanks (marketing, admins) reports `thanks`: the shards walked and how many people were thanked so far. A background analytics report (marketing, admins) reports `analytics`: its scope, `job.rowsDone` the shares read so far, and `analytics.report` once `state` is `done`. A policy impact (legal, admins) reports `impact`: its phase (`directory`, `approved`, `scheduledPosts`, `campaigns`), what it checked so far and the posts the draft would block (at most 25 listed, `truncated` beyond; `blockedCount` counts them all).',
   tag: 'jobs',
-  roles: ['marketing', 'admin'],
+  roles: ['marketing', 'legal', 'admin'],
   params: JobPath,
   query: z.strictObject({ after: z.coerce.number().int().min(0).max(1e12).optional() }),
   response: {
@@ -209,4 +225,20 @@ export const jobAnswer = (job: Job) => ({
       }
     : {}),
   ...(job.analytics ? { analytics: job.analytics } : {}),
+  ...(job.impact
+    ? {
+        impact: {
+          basedOn: job.impact.basedOn,
+          phase: job.impact.phase,
+          shardsDone: Math.min(job.impact.shard, job.impact.shardsTotal),
+          shardsTotal: job.impact.shardsTotal,
+          employeesRead: job.impact.employeesRead,
+          postsChecked: job.impact.postsChecked,
+          campaignsChecked: job.impact.campaignsChecked,
+          blockedCount: job.impact.blockedCount,
+          blocked: job.impact.blocked,
+          truncated: job.impact.truncated,
+        },
+      }
+    : {}),
 });

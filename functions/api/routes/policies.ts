@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { ApiDependencies } from '#functions/api/dependencies';
 import { etag, expectedVersion } from '#functions/api/http';
+import { openImpact } from '#functions/api/jobs/policy-impact';
 import { defineRoute, type RouteSpec } from '#functions/api/route';
+import { JobAnswer, jobAnswer } from '#functions/api/routes/jobs';
 import { VersionETag, VersionField } from '#functions/api/schemas';
 import { ApprovalPolicy, ApprovalPolicyInput } from '#shared/approvals/policy';
 import type { Role } from '#shared/auth/roles';
@@ -174,4 +176,44 @@ export const recognitionPolicyRoutes = policyRoutes({
   historians: ['marketing', 'admin'],
   description:
     'Points per action. Every ledger entry names the version it was earned under; a new version applies to what is earned next, never to the past.',
+});
+
+/** A draft of the compliance policy: what legal is editing, with the version it was edited from. */
+export const CompliancePolicyDraft = z.strictObject({
+  policy: CompliancePolicyInput,
+  version: VersionField,
+});
+
+/** A draft as the engine takes it: authored by the caller now, numbered as it would be saved. */
+export const draftPolicy = (
+  draft: z.infer<typeof CompliancePolicyDraft>,
+  caller: { userId: string },
+  now: Date,
+): CompliancePolicy =>
+  CompliancePolicy.parse({
+    ...draft.policy,
+    version: draft.version + 1,
+    updatedBy: caller.userId,
+    updatedAt: now.toISOString(),
+  });
+
+export const compliancePolicyImpact = defineRoute({
+  summary:
+    'Start listing the approved posts and scheduled campaigns a draft compliance policy would block',
+  description:
+    'Nothing is saved: the draft (`policy`, as `PUT /policies/compliance` takes it, and the `version` it was edited from) is checked in the background against every approved post and every scheduled campaign, each variant rendered on each network exactly as the share worker would post it, for each jurisdiction its recipients are in. Follow it at `GET /jobs/{jobId}`, whose `impact` lists the posts the draft would block (at most 25, `truncated` when there are more; `blockedCount` counts them all) with the renderings, their blocking findings and the recipients’ jurisdictions. The result stays readable for 30 days.',
+  tag: 'policies',
+  roles: ['legal', 'admin'],
+  body: CompliancePolicyDraft,
+  response: { status: 202, description: 'The impact job, started', schema: JobAnswer },
+  errors: [422],
+  async handle({ body, caller, deps }) {
+    const job = await openImpact(
+      deps,
+      caller.userId,
+      draftPolicy(body, caller, deps.now()),
+      body.version,
+    );
+    return { status: 202, body: jobAnswer(job) };
+  },
 });

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { Link, usePath } from './router';
 import { Accounts } from './screens/accounts';
 import { Audit } from './screens/audit';
+import { CompliancePolicyScreen } from './screens/compliance-policy';
 import { Feed } from './screens/feed';
 import { Home } from './screens/home';
 import { Impact } from './screens/impact';
@@ -29,6 +30,13 @@ const SCREENS = [
     render: () => <PersonalisationReviews />,
   },
   { path: '/console/audit', label: 'Audit', for: isAuditor, render: () => <Audit /> },
+  // Legal's (and admins') compliance policy.
+  {
+    path: '/console/policy',
+    label: 'Compliance policy',
+    for: (p: Person) => p.roles.some((r) => r === 'legal' || r === 'admin'),
+    render: () => <CompliancePolicyScreen />,
+  },
   // --- employee screens (console-employee) ---
   { path: '/console/impact', label: 'My impact', for: isEmployee, render: () => <Impact /> },
   { path: '/console/sharing', label: 'My sharing', for: isEmployee, render: () => <Sharing /> },
