@@ -351,9 +351,8 @@ export const functions = {
           'segments',
           'policy',
           'outbox',
-          // A background analytics report reads shares and the campaigns' fan-out records.
+          // A background analytics report reads shares (and the campaigns' fan-out records).
           'share',
-          'campaign',
         ],
         // gsi1: the directory, the scheduled campaigns and shares by post; gsi3: the approved posts
         // and shares by day; gsi4: shares by employee (a background analytics report).
