@@ -207,6 +207,9 @@ export const compliancePolicyImpact = defineRoute({
   body: CompliancePolicyDraft,
   response: { status: 202, description: 'The impact job, started', schema: JobAnswer },
   errors: [422],
+  unprocessable: [
+    'The draft is larger than a background job may carry (`unprocessable`): check it in smaller steps',
+  ],
   async handle({ body, caller, deps }) {
     const job = await openImpact(
       deps,
