@@ -99,3 +99,47 @@ export const rankTeams = (
     .map((r) => ({ ...r, rankByTotal: byTotal(r), rankByAverage: byAverage(r) }))
     .sort((a, b) => a.rankByAverage - b.rankByAverage || a.rankByTotal - b.rankByTotal);
 };
+
+/** Whoever shows on boards: on board (active, in the programme) and not hidden by choice. */
+export const shownOnBoards = (person: Employee | undefined): person is Employee =>
+  onBoard(person) && !person.consent.hiddenFromLeaderboards;
+
+/**
+ * The board counters a ranked index orders (week, month, quarter as of `at`). The day counters are
+ * not ranked: the rolling window is ranked through each person's rolling counter instead.
+ */
+export const rankedPeriodKeysOf = (at: Date): string[] => periodKeysOf(at).slice(1);
+
+/** The counter a period's board is ranked from, or `rolling` for the last 30 days. */
+export const rankedCounterFor = (period: Period, at: Date): string =>
+  period === 'rolling30' ? ROLLING : (countersFor(period, at)[0] ?? '');
+
+/** The per-person counter of the last 30 days (one per person, pruned as it is written). */
+export const ROLLING = 'R';
+export const ROLLING_DAYS = 30;
+
+const MAX_POINTS = 10 ** 12;
+
+/**
+ * The ranked index's sort key: most points first, then by employee id — the order
+ * `rankAdvocates` gives — so reading the index in key order reads the board in rank order.
+ */
+export const rankKey = (points: number, employeeId: string): string =>
+  `${String(MAX_POINTS - Math.min(points, MAX_POINTS - 1)).padStart(13, '0')}#${employeeId}`;
+
+/** A rolling counter's days (`YYYY-MM-DD` → points): only the window as of `at` is kept. */
+export const rollingDays = (days: Record<string, number>, at: Date): Record<string, number> => {
+  const oldest = new Date(at.getTime() - (ROLLING_DAYS - 1) * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  return Object.fromEntries(Object.entries(days).filter(([day]) => day >= oldest));
+};
+
+export const rollingPoints = (days: Record<string, number>, at: Date): number =>
+  Object.values(rollingDays(days, at)).reduce((sum, points) => sum + points, 0);
+
+/** The days of the window as of `at`, newest first. */
+export const windowDays = (at: Date): string[] =>
+  Array.from({ length: ROLLING_DAYS }, (_, i) =>
+    new Date(at.getTime() - i * 86_400_000).toISOString().slice(0, 10),
+  );

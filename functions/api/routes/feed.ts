@@ -298,7 +298,7 @@ export const shareNow = defineRoute({
         .ended(share, caller.userId, {
           writes: [
             ...deps.shares.firstRecordWrites(share),
-            ...(entry ? deps.recognition.awardItems(entry) : []),
+            ...(entry ? await deps.recognition.awardItems(entry) : []),
           ],
           conflict: 'already recorded',
         })
