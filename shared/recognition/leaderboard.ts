@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Employee } from '#shared/employees/employee';
+import { type Segment, segmentsOf } from '#shared/employees/segment';
 
 /** Who takes part in recognition: an active person still in the programme (boards, thanks). */
 export const onBoard = (person: Employee | undefined): person is Employee =>
@@ -76,19 +77,28 @@ export interface TeamStanding {
 /** Teams ranked both ways: by total, and by average per active advocate so small teams can win. */
 export const rankTeams = (
   teams: readonly { segmentId: string; name: string; members: readonly Standing[] }[],
+): TeamStanding[] =>
+  rankTeamFigures(
+    teams.map((t) => {
+      const active = t.members.filter((m) => m.points > 0);
+      return {
+        segmentId: t.segmentId,
+        name: t.name,
+        activeAdvocates: active.length,
+        points: active.reduce((sum, m) => sum + m.points, 0),
+      };
+    }),
+  );
+
+/** Teams ranked from their figures (points, and how many advocates earned them). */
+export const rankTeamFigures = (
+  figures: readonly { segmentId: string; name: string; activeAdvocates: number; points: number }[],
 ): TeamStanding[] => {
-  const rows = teams.map((t) => {
-    const active = t.members.filter((m) => m.points > 0);
-    const points = active.reduce((sum, m) => sum + m.points, 0);
-    return {
-      segmentId: t.segmentId,
-      name: t.name,
-      activeAdvocates: active.length,
-      points,
-      averagePerAdvocate:
-        active.length === 0 ? 0 : Math.round((points / active.length) * 100) / 100,
-    };
-  });
+  const rows = figures.map((t) => ({
+    ...t,
+    averagePerAdvocate:
+      t.activeAdvocates === 0 ? 0 : Math.round((t.points / t.activeAdvocates) * 100) / 100,
+  }));
   const rankBy = (key: 'points' | 'averagePerAdvocate') => {
     const values = rows.map((r) => r[key]).sort((a, b) => b - a);
     return (row: (typeof rows)[number]) => values.indexOf(row[key]) + 1;
@@ -143,3 +153,12 @@ export const windowDays = (at: Date): string[] =>
   Array.from({ length: ROLLING_DAYS }, (_, i) =>
     new Date(at.getTime() - i * 86_400_000).toISOString().slice(0, 10),
   );
+
+/**
+ * The most teams one award counts for: a person's points go to the segments they are in when
+ * they earn them, the first ten by id, so one award's transaction stays small whatever the rules.
+ */
+export const MAX_TEAMS_PER_PERSON = 10;
+
+export const teamsOf = (person: Employee | undefined, segments: readonly Segment[]): string[] =>
+  person ? segmentsOf(person, segments).sort().slice(0, MAX_TEAMS_PER_PERSON) : [];

@@ -31,6 +31,7 @@
  * | snapshot          | SHARE#id               | SNAPSHOT#iso time           |                                       |                                   |
  * | points entry      | EMPLOYEE#id            | POINTS#entryId              |                                       |                                   | gsi4: EMPLOYEE#id#POINTS / at#entryId (the ledger, by time)
  * | board counter     | BOARD#period           | EMPLOYEE#id                 | BOARD#period#RANKED / rankKey (W/M/Q, while shown on boards) |      | (period: D/W/M/Q key)
+ * | team figures      | BOARD#period           | TEAM#segmentId              |                                       |                                   | (W/M/Q points and advocates; R: by day)
  * | rolling counter   | BOARD#R                | EMPLOYEE#id                 | BOARD#R#RANKED#lastDay / rankKey (while shown on boards) |          | (the last 30 days, by day)
  * | thanks            | EMPLOYEE#id            | THANKS#at#id                |                                       |                                   |
  * | read window       | READS#scope            | WINDOW#iso start            |                                       |                                   | (ttl)
@@ -156,6 +157,11 @@ export const keys = {
   }),
   pointsEntryPrefix: 'POINTS#',
   board: (period: string) => `BOARD#${period}`,
+  /** A team's figures for a period (W/M/Q), or by day for the rolling window (R). */
+  boardTeam: (period: string, segmentId: string) => ({
+    pk: `BOARD#${period}`,
+    sk: `TEAM#${segmentId}`,
+  }),
   /** A board's ranked index partition (gsi1): only people shown on boards are in it. */
   boardRanked: (period: string) => `BOARD#${period}#RANKED`,
   /** The rolling board's ranked partition of people whose last points came on `day`. */

@@ -13,8 +13,8 @@ import {
   rankKey,
   rollingDays,
   rollingPoints,
-  type Standing,
   shownOnBoards,
+  teamsOf,
   windowDays,
 } from '#shared/recognition/leaderboard';
 import { PointsEntry } from '#shared/recognition/points';
@@ -23,7 +23,16 @@ import type { AuditStore } from '#shared/store/audit';
 import { batchGetItems, batchWriteItems } from '#shared/store/batch';
 import { type WalkResult, walkBoard } from '#shared/store/board-walk';
 import { keys, withoutKeys } from '#shared/store/keys';
-import { queryPages } from '#shared/store/query-pages';
+import { createSegmentStore } from '#shared/store/segments';
+import {
+  figuresOf,
+  periodAwardWrites,
+  periodTeamWrites,
+  rollingAwardWrites,
+  rollingTeamWrites,
+  type TeamDays,
+  type TeamShares,
+} from '#shared/store/team-figures';
 import type { TransactItem } from '#shared/store/transact';
 
 export type { Thanks };
@@ -100,6 +109,7 @@ const visibilityCheck = (tableName: string, employeeId: string, person: Employee
  * still as read); an award that loses a race is built again.
  */
 export const createRecognitionStore = (tableName: string, audit: AuditStore) => {
+  const segmentStore = createSegmentStore(tableName, audit);
   const readPerson = async (employeeId: string) => {
     const item = await consistentGet(tableName, keys.employee(employeeId));
     if (!item) return undefined;
@@ -111,40 +121,62 @@ export const createRecognitionStore = (tableName: string, audit: AuditStore) => 
     const at = new Date(entry.at);
     const id = entry.employeeId;
     const [day = '', ...ranked] = periodKeysOf(at);
-    const [person, rolling, ...counters] = await Promise.all([
+    const [person, segments, rolling, ...counters] = await Promise.all([
       readPerson(id),
+      segmentStore.all(),
       consistentGet(tableName, keys.boardCounter(ROLLING, id)),
       ...ranked.map((counter) => consistentGet(tableName, keys.boardCounter(counter, id))),
     ]);
     const shown = shownOnBoards(person);
+    // Points count for the teams the person is in as they earn them (and stay there).
+    const teams = teamsOf(person, segments);
     const rankedCounter = (counter: string, stored: Record<string, unknown> | undefined) => {
       const points = Number(stored?.points ?? 0) + entry.points;
-      return {
-        Update: {
-          TableName: tableName,
-          Key: keys.boardCounter(counter, id),
-          UpdateExpression: `SET points = :points, employeeId = :employeeId, gsi1sk = :rank${
-            shown ? ', gsi1pk = :ranked' : ' REMOVE gsi1pk'
-          }`,
-          ConditionExpression: stored ? 'points = :was' : 'attribute_not_exists(pk)',
-          ExpressionAttributeValues: {
-            ':points': points,
-            ':employeeId': id,
-            ':rank': rankKey(points, id),
-            ...(shown ? { ':ranked': keys.boardRanked(counter) } : {}),
-            ...(stored ? { ':was': Number(stored.points ?? 0) } : {}),
+      const before = (stored?.teams ?? {}) as TeamShares;
+      const after = { ...before };
+      for (const team of teams) after[team] = (after[team] ?? 0) + entry.points;
+      return [
+        {
+          Update: {
+            TableName: tableName,
+            Key: keys.boardCounter(counter, id),
+            UpdateExpression: `SET points = :points, employeeId = :employeeId, teams = :teams, gsi1sk = :rank${
+              shown ? ', gsi1pk = :ranked' : ' REMOVE gsi1pk'
+            }`,
+            ConditionExpression: stored ? 'points = :was' : 'attribute_not_exists(pk)',
+            ExpressionAttributeValues: {
+              ':points': points,
+              ':employeeId': id,
+              ':teams': after,
+              ':rank': rankKey(points, id),
+              ...(shown ? { ':ranked': keys.boardRanked(counter) } : {}),
+              ...(stored ? { ':was': Number(stored.points ?? 0) } : {}),
+            },
           },
-        },
-      } satisfies TransactItem;
+        } satisfies TransactItem,
+        ...(shown ? periodAwardWrites(tableName, counter, before, teams, entry.points) : []),
+      ];
     };
     const entryDay = entry.at.slice(0, 10);
     const lastDay = [String(rolling?.lastDay ?? ''), entryDay].sort().at(-1) ?? entryDay;
+    const asOfLastDay = new Date(`${lastDay}T00:00:00.000Z`);
     const stored = (rolling?.days ?? {}) as Record<string, number>;
     const days = rollingDays(
       { ...stored, [entryDay]: (stored[entryDay] ?? 0) + entry.points },
-      new Date(`${lastDay}T00:00:00.000Z`),
+      asOfLastDay,
     );
-    const rollingTotal = rollingPoints(days, new Date(`${lastDay}T00:00:00.000Z`));
+    const rollingTotal = rollingPoints(days, asOfLastDay);
+    const teamDaysBefore = (rolling?.teamDays ?? {}) as TeamDays;
+    const teamDays: TeamDays = {};
+    for (const [team, theirs] of Object.entries(teamDaysBefore)) {
+      const kept = rollingDays(theirs, asOfLastDay);
+      if (Object.keys(kept).length > 0) teamDays[team] = kept;
+    }
+    for (const team of teams) {
+      const theirs = { ...teamDays[team] };
+      theirs[entryDay] = (theirs[entryDay] ?? 0) + entry.points;
+      teamDays[team] = rollingDays(theirs, asOfLastDay);
+    }
     return [
       {
         Put: {
@@ -162,14 +194,14 @@ export const createRecognitionStore = (tableName: string, audit: AuditStore) => 
           ExpressionAttributeValues: { ':points': entry.points, ':employeeId': id },
         },
       },
-      ...ranked.map((counter, i) => rankedCounter(counter, counters[i])),
+      ...ranked.flatMap((counter, i) => rankedCounter(counter, counters[i])),
       {
         // The rolling counter's ranked key is its points as of its last day: days only leave the
         // window after that, so the key never ranks it below what it has now.
         Update: {
           TableName: tableName,
           Key: keys.boardCounter(ROLLING, id),
-          UpdateExpression: `SET days = :days, points = :points, lastDay = :lastDay, employeeId = :employeeId, gsi1sk = :rank, revision = :next${
+          UpdateExpression: `SET days = :days, points = :points, lastDay = :lastDay, employeeId = :employeeId, teamDays = :teamDays, gsi1sk = :rank, revision = :next${
             shown ? ', gsi1pk = :ranked' : ' REMOVE gsi1pk'
           }`,
           ConditionExpression: rolling ? 'revision = :was' : 'attribute_not_exists(pk)',
@@ -178,6 +210,7 @@ export const createRecognitionStore = (tableName: string, audit: AuditStore) => 
             ':points': rollingTotal,
             ':lastDay': lastDay,
             ':employeeId': id,
+            ':teamDays': teamDays,
             ':rank': rankKey(rollingTotal, id),
             ':next': Number(rolling?.revision ?? 0) + 1,
             ...(shown ? { ':ranked': keys.rollingRanked(lastDay) } : {}),
@@ -185,6 +218,9 @@ export const createRecognitionStore = (tableName: string, audit: AuditStore) => 
           },
         },
       },
+      ...(shown
+        ? rollingAwardWrites(tableName, teamDaysBefore, teams, entryDay, entry.points)
+        : []),
     ];
   };
 
@@ -193,9 +229,10 @@ export const createRecognitionStore = (tableName: string, audit: AuditStore) => 
     period === 'rolling30'
       ? {
           // Tomorrow too: an award stamped just past midnight (another clock) is not missed.
-          partitions: windowDays(new Date(at.getTime() + 86_400_000)).map((day) =>
-            keys.rollingRanked(day),
-          ),
+          partitions: [
+            new Date(at.getTime() + 86_400_000).toISOString().slice(0, 10),
+            ...windowDays(at),
+          ].map((day) => keys.rollingRanked(day)),
           pointsOf: (item: Record<string, unknown>) =>
             rollingPoints((item.days ?? {}) as Record<string, number>, at),
         }
@@ -293,55 +330,60 @@ export const createRecognitionStore = (tableName: string, audit: AuditStore) => 
       const stored = await Promise.all(
         counters.map((counter) => consistentGet(tableName, keys.boardCounter(counter, employeeId))),
       );
-      return counters.map((counter, i): TransactItem => {
+      const sign = shown ? 1 : -1;
+      return counters.flatMap((counter, i): TransactItem[] => {
         const item = stored[i];
         const Key = keys.boardCounter(counter, employeeId);
         if (!item) {
-          return {
-            ConditionCheck: {
-              TableName: tableName,
-              Key,
-              ConditionExpression: 'attribute_not_exists(pk)',
+          return [
+            {
+              ConditionCheck: {
+                TableName: tableName,
+                Key,
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
             },
-          };
+          ];
         }
         const rolling = counter === ROLLING;
         const ranked = rolling
           ? keys.rollingRanked(String(item.lastDay))
           : keys.boardRanked(counter);
-        return {
-          Update: {
-            TableName: tableName,
-            Key,
-            UpdateExpression: shown ? 'SET gsi1pk = :ranked' : 'REMOVE gsi1pk',
-            ConditionExpression: rolling ? 'revision = :was' : 'points = :was',
-            ExpressionAttributeValues: {
-              ':was': rolling ? Number(item.revision ?? 0) : Number(item.points ?? 0),
-              ...(shown ? { ':ranked': ranked } : {}),
+        return [
+          {
+            Update: {
+              TableName: tableName,
+              Key,
+              UpdateExpression: shown ? 'SET gsi1pk = :ranked' : 'REMOVE gsi1pk',
+              ConditionExpression: rolling ? 'revision = :was' : 'points = :was',
+              ExpressionAttributeValues: {
+                ':was': rolling ? Number(item.revision ?? 0) : Number(item.points ?? 0),
+                ...(shown ? { ':ranked': ranked } : {}),
+              },
             },
           },
-        };
+          // What they gave their teams leaves the team figures with them, and comes back.
+          ...(rolling
+            ? rollingTeamWrites(tableName, (item.teamDays ?? {}) as TeamDays, sign)
+            : periodTeamWrites(tableName, counter, (item.teams ?? {}) as TeamShares, sign)),
+        ];
       });
     },
 
-    /** Everyone's points over the given counters (one period, or 30 days summed). */
-    async standings(counters: readonly string[]): Promise<Standing[]> {
-      const totals = new Map<string, number>();
-      await Promise.all(
-        counters.map(async (counter) => {
-          for await (const items of queryPages({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.board(counter) },
-          })) {
-            for (const item of items) {
-              const id = String(item.employeeId);
-              totals.set(id, (totals.get(id) ?? 0) + Number(item.points ?? 0));
-            }
-          }
-        }),
+    /** Teams' figures for a period as of `at`: one item per team. */
+    async teamFigures(period: Period, at: Date, segmentIds: readonly string[]) {
+      const counter = rankedCounterFor(period, at);
+      const items = await batchGetItems(
+        tableName,
+        segmentIds.map((segmentId) => keys.boardTeam(counter, segmentId)),
       );
-      return [...totals].map(([employeeId, points]) => ({ employeeId, points }));
+      const bySegment = new Map(items.map((item) => [String(item.segmentId), item]));
+      return new Map(
+        segmentIds.map((segmentId) => [
+          segmentId,
+          figuresOf(bySegment.get(segmentId), period === 'rolling30', at),
+        ]),
+      );
     },
 
     /** One person's points over the given counters, read item by item. */

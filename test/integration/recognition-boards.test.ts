@@ -10,6 +10,7 @@ import {
   periodKeysOf,
   rankAdvocates,
   rankKey,
+  rankTeams,
   shownOnBoards,
 } from '#shared/recognition/leaderboard';
 import type { PointsEntry } from '#shared/recognition/points';
@@ -114,6 +115,62 @@ const boardByHand = (
     .map((s) => ({ rank: s.rank, employeeId: s.employeeId, points: s.points }));
 };
 
+/** The team board as it was computed before team figures were kept: from every member's points. */
+const teamsByHand = (
+  awards: readonly PointsEntry[],
+  people: ReadonlyMap<string, Employee>,
+  period: Period,
+  now: Date,
+  segments: readonly Segment[],
+) => {
+  const counters = new Set(countersFor(period, now));
+  const totals = new Map<string, number>();
+  for (const award of awards) {
+    if (periodKeysOf(new Date(award.at)).some((c) => counters.has(c))) {
+      totals.set(award.employeeId, (totals.get(award.employeeId) ?? 0) + award.points);
+    }
+  }
+  const shown = [...totals]
+    .map(([employeeId, points]) => ({ employeeId, points, person: people.get(employeeId) }))
+    .filter((s) => shownOnBoards(s.person));
+  return rankTeams(
+    segments.map((segment) => ({
+      segmentId: segment.segmentId,
+      name: segment.name,
+      members: shown.filter((s) => s.person && compileSegment(segment)(s.person)),
+    })),
+  )
+    .map(({ segmentId, points, activeAdvocates, averagePerAdvocate }) => ({
+      segmentId,
+      points,
+      activeAdvocates,
+      averagePerAdvocate,
+    }))
+    .sort((a, b) => a.segmentId.localeCompare(b.segmentId));
+};
+
+const teamsOf = async (period: Period, segments: readonly Segment[]) => {
+  const answer = await call('GET /leaderboards/teams', marketer, { query: { period } });
+  expect(answer.status).toBe(200);
+  const ids = new Set(segments.map((s) => s.segmentId));
+  return (
+    answer.body.teams as {
+      segmentId: string;
+      points: number;
+      activeAdvocates: number;
+      averagePerAdvocate: number;
+    }[]
+  )
+    .filter((t) => ids.has(t.segmentId))
+    .map(({ segmentId, points, activeAdvocates, averagePerAdvocate }) => ({
+      segmentId,
+      points,
+      activeAdvocates,
+      averagePerAdvocate,
+    }))
+    .sort((a, b) => a.segmentId.localeCompare(b.segmentId));
+};
+
 const boardOf = async (query: Record<string, string>, who = marketer) => {
   const answer = await call('GET /leaderboards', who, { query });
   expect(answer.status).toBe(200);
@@ -162,6 +219,7 @@ describe('leaderboards read from a ranked index', () => {
   const awards: PointsEntry[] = [];
   let team: Employee[];
   let segment: Segment;
+  let segments: Segment[];
 
   beforeAll(async () => {
     team = Array.from({ length: 8 }, (_, i) => personIn(department, i));
@@ -170,8 +228,10 @@ describe('leaderboards read from a ranked index', () => {
     await seedEmployees(TABLE, all);
     for (const p of all) people.set(p.employeeId, p);
     segment = await defineSegment(department);
+    // Both departments, and a segment that overlaps the first: a person counts for each team.
+    segments = [segment, await defineSegment(other), await defineSegment(department)];
     // Points spread over today, this week, last month and long ago; some people tie.
-    const ago = [0, 1, 3, 9, 20, 33, 45, 95];
+    const ago = [0, 1, 3, 9, 20, 29, 33, 45, 95];
     for (const [i, p] of all.entries()) {
       for (const [j, days] of ago.entries()) {
         if ((i + j) % 3 === 0) continue;
@@ -198,6 +258,9 @@ describe('leaderboards read from a ranked index', () => {
       const inSegment = compileSegment(segment);
       const mine = await boardOf({ period, segmentId: segment.segmentId });
       expect(ranks(mine)).toEqual(boardByHand(awards, people, period, now, inSegment));
+      const teams = teamsByHand(awards, people, period, now, segments);
+      expect(teams.every((t) => t.activeAdvocates > 0)).toBe(true);
+      expect(await teamsOf(period, segments)).toEqual(teams);
     }
   });
 
@@ -222,8 +285,10 @@ describe('leaderboards read from a ranked index', () => {
       ).status,
     ).toBe(200);
     for (const period of ['week', 'month', 'quarter', 'rolling30'] as const) {
-      expect(ranks(await boardOf({ period }))).toEqual(
-        boardByHand(awards, await refreshed(), period, now),
+      const directory = await refreshed();
+      expect(ranks(await boardOf({ period }))).toEqual(boardByHand(awards, directory, period, now));
+      expect(await teamsOf(period, segments)).toEqual(
+        teamsByHand(awards, directory, period, now, segments),
       );
     }
     const gone = await ids();
@@ -251,8 +316,10 @@ describe('leaderboards read from a ranked index', () => {
       ).status,
     ).toBe(200);
     for (const period of ['week', 'month', 'quarter', 'rolling30'] as const) {
-      expect(ranks(await boardOf({ period }))).toEqual(
-        boardByHand(awards, await refreshed(), period, now),
+      const directory = await refreshed();
+      expect(ranks(await boardOf({ period }))).toEqual(boardByHand(awards, directory, period, now));
+      expect(await teamsOf(period, segments)).toEqual(
+        teamsByHand(awards, directory, period, now, segments),
       );
     }
     expect(await ids()).toEqual(expect.arrayContaining([hider.employeeId, leaver.employeeId]));
@@ -320,6 +387,19 @@ describe('a board request reads the same bounded number of items, whatever the d
     }
   };
 
+  const teamBoardReads = async () => {
+    const m = meter();
+    try {
+      const answer = await call('GET /leaderboards/teams', marketer, {
+        query: { period: 'rolling30' },
+      });
+      expect(answer.status).toBe(200);
+      return { ...m.seen, teams: answer.body.teams.length as number };
+    } finally {
+      m.stop();
+    }
+  };
+
   beforeAll(async () => {
     await seed(2_500, crowd);
     fewSegment = await defineSegment(few);
@@ -333,7 +413,10 @@ describe('a board request reads the same bounded number of items, whatever the d
       rolling: await measured({ period: 'rolling30' }),
       team: await measured({ period: 'month', segmentId: fewSegment.segmentId }),
       me: await measured({ period: 'month' }, signIn(last)),
+      teams: await teamBoardReads(),
     };
+    // The team board: the segments, and one figures item per team.
+    expect(small.teams.itemsRead).toBeLessThanOrEqual(2 * small.teams.teams + 1);
     expect(small.month.board.advocates).toHaveLength(50);
     expect(small.month.board.advocates[0]?.points).toBe(100_000);
     expect(small.month.commands.QueryCommand).toBe(1);
@@ -355,7 +438,9 @@ describe('a board request reads the same bounded number of items, whatever the d
       month: await measured({ period: 'month' }),
       rolling: await measured({ period: 'rolling30' }),
       team: await measured({ period: 'month', segmentId: fewSegment.segmentId }),
+      teams: await teamBoardReads(),
     };
+    expect(large.teams).toEqual(small.teams);
     expect(large.month.commands).toEqual(small.month.commands);
     expect(large.month.itemsRead).toBe(small.month.itemsRead);
     expect(large.rolling.commands.QueryCommand).toBe(small.rolling.commands.QueryCommand);

@@ -21,7 +21,7 @@ import {
   onBoard,
   Period,
   rankAdvocates,
-  rankTeams,
+  rankTeamFigures,
   shownOnBoards,
 } from '#shared/recognition/leaderboard';
 import type { Thanks } from '#shared/recognition/thanks';
@@ -34,20 +34,8 @@ const BOARD_SIZE = 50;
  */
 const BOARD_READ_BUDGET = 2_000;
 
-/** Who chose to hide from boards counts in nothing others see: no rank, no team figure. */
-const shown = (standing: { person: Employee }) => !standing.person.consent.hiddenFromLeaderboards;
-
 /** Marketing and admin see every segment; an employee only the ones they belong to. */
 const isStaff = (caller: Caller) => caller.roles.some((r) => r === 'marketing' || r === 'admin');
-
-/** Everyone's points in the period, with the people they belong to. */
-const standingsWithPeople = async (deps: ApiDependencies, period: Period) => {
-  const standings = await deps.recognition.standings(countersFor(period, deps.now()));
-  const people = await deps.employees.many(standings.map((s) => s.employeeId));
-  return standings
-    .map((s) => ({ ...s, person: people.get(s.employeeId) }))
-    .filter((s): s is typeof s & { person: Employee } => onBoard(s.person));
-};
 
 /**
  * The writes that move a person on or off the boards, for the transaction of the change that
@@ -143,7 +131,7 @@ const standingOf = (
 export const teamLeaderboard = defineRoute({
   summary: 'Segments ranked by points for a period: by total, and by average per active advocate',
   description:
-    'Ordered by the average, so a small team that shares well can win. People who hide from leaderboards count in no total, average or head count. Employees see only the teams they belong to (ranked among all teams); marketing and admin see every team.',
+    "Ordered by the average, so a small team that shares well can win. Points count for the teams a person was in when they earned them (up to ten teams, the first by id); someone who hides from leaderboards, leaves the programme or is deactivated takes their current periods' points out of every total, average and head count (and puts them back on return). Employees see only the teams they belong to (ranked among all teams); marketing and admin see every team. Each team's figures are kept as points are awarded, so the board reads one item per team.",
   tag: 'recognition',
   roles: ['employee', 'marketing', 'admin'],
   query: z.strictObject({ period: Period.default('month') }),
@@ -153,22 +141,20 @@ export const teamLeaderboard = defineRoute({
     schema: TeamBoardAnswer,
   },
   async handle({ query, caller, deps }) {
-    const [standings, segments] = await Promise.all([
-      standingsWithPeople(deps, query.period),
-      deps.segments.all(),
-    ]);
-    const counted = standings.filter(shown);
+    const segments = await deps.segments.all();
+    const figures = await deps.recognition.teamFigures(
+      query.period,
+      deps.now(),
+      segments.map((s) => s.segmentId),
+    );
     // Ranked among every team, so a rank means the same to everyone; then only the caller's own
     // teams are shown to an employee (GET /segments refuses them the rest).
-    const ranked = rankTeams(
-      segments.map((segment) => {
-        const member = compileSegment(segment);
-        return {
-          segmentId: segment.segmentId,
-          name: segment.name,
-          members: counted.filter((s) => member(s.person)),
-        };
-      }),
+    const ranked = rankTeamFigures(
+      segments.map((segment) => ({
+        segmentId: segment.segmentId,
+        name: segment.name,
+        ...(figures.get(segment.segmentId) ?? { points: 0, activeAdvocates: 0 }),
+      })),
     );
     let teams = ranked;
     if (!isStaff(caller)) {
