@@ -50,12 +50,17 @@ export interface Standing {
   points: number;
 }
 
-/** Ranked by points; equal points share a rank (1, 2, 2, 4). */
+/**
+ * Ranked by points; equal points share a rank (1, 2, 2, 4), listed by employee id in code-unit
+ * order — the order DynamoDB keeps the ranked index in (`rankKey`).
+ */
 export const rankAdvocates = <T extends Standing>(
   standings: readonly T[],
 ): (T & { rank: number })[] => {
   const sorted = [...standings].sort(
-    (a, b) => b.points - a.points || a.employeeId.localeCompare(b.employeeId),
+    (a, b) =>
+      b.points - a.points ||
+      (a.employeeId < b.employeeId ? -1 : a.employeeId > b.employeeId ? 1 : 0),
   );
   return sorted.map((s) => ({
     ...s,
