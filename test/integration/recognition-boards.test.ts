@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiDependencies } from '#functions/api/dependencies';
-import { dynamo } from '#shared/aws';
 import type { Employee } from '#shared/employees/employee';
 import { compileSegment, type Segment } from '#shared/employees/segment';
 import { newEmployeeId } from '#shared/ids';
@@ -18,6 +17,7 @@ import { batchWriteItems } from '#shared/store/batch';
 import { keys } from '#shared/store/keys';
 import { apiEvent, callApi } from '../fixtures/api-events';
 import { optedIn, seedEmployees } from '../fixtures/sharing';
+import { type WatchedQuery, watchQueries } from '../fixtures/watched-queries';
 import { TABLE } from './setup';
 
 const DAY = 86_400_000;
@@ -182,34 +182,6 @@ const boardOf = async (query: Record<string, string>, who = marketer) => {
 };
 const ranks = (body: { advocates: { rank: number; employeeId: string; points: number }[] }) =>
   body.advocates.map(({ rank, employeeId, points }) => ({ rank, employeeId, points }));
-
-/** Counts what the table is asked: commands by name and items read, through the SDK client. */
-const meter = () => {
-  const seen = { commands: {} as Record<string, number>, itemsRead: 0 };
-  const name = `meter-${unique()}`;
-  dynamo().middlewareStack.add(
-    (next, context) => async (args) => {
-      const result = await next(args);
-      const command = context.commandName ?? 'unknown';
-      seen.commands[command] = (seen.commands[command] ?? 0) + 1;
-      const output = result.output as {
-        ScannedCount?: number;
-        Item?: unknown;
-        Responses?: Record<string, unknown[]>;
-      };
-      if (command === 'QueryCommand' || command === 'ScanCommand') {
-        seen.itemsRead += output.ScannedCount ?? 0;
-      }
-      if (command === 'GetCommand' && output.Item) seen.itemsRead += 1;
-      if (command === 'BatchGetCommand') {
-        seen.itemsRead += Object.values(output.Responses ?? {}).flat().length;
-      }
-      return result;
-    },
-    { step: 'initialize', name },
-  );
-  return { seen, stop: () => dynamo().middlewareStack.remove(name) };
-};
 
 describe('leaderboards read from a ranked index', () => {
   const now = new Date();
@@ -377,28 +349,22 @@ describe('a board request reads the same bounded number of items, whatever the d
     return batch;
   };
 
+  // Every read of a board counter or team figure: the ranked index and the board partitions.
+  const boards = watchQueries((pk) => pk.startsWith('BOARD#'));
   const measured = async (query: Record<string, string>, who = marketer) => {
-    const m = meter();
-    try {
-      const board = await boardOf(query, who);
-      return { board, ...m.seen };
-    } finally {
-      m.stop();
-    }
+    const { result, queries } = await boards.during(() => boardOf(query, who));
+    return { board: result, queries };
   };
-
-  const teamBoardReads = async () => {
-    const m = meter();
-    try {
-      const answer = await call('GET /leaderboards/teams', marketer, {
-        query: { period: 'rolling30' },
-      });
-      expect(answer.status).toBe(200);
-      return { ...m.seen, teams: answer.body.teams.length as number };
-    } finally {
-      m.stop();
-    }
+  const teamBoard = async () => {
+    const { result, queries } = await boards.during(() =>
+      call('GET /leaderboards/teams', marketer, { query: { period: 'rolling30' } }),
+    );
+    expect(result.status).toBe(200);
+    return { teams: result.body.teams.length as number, queries };
   };
+  /** At most what the queries asked for: each is limited, so the sum bounds the items read. */
+  const itemsAskedFor = (queries: readonly WatchedQuery[]) =>
+    queries.reduce((total, q) => total + (q.limit ?? Number.POSITIVE_INFINITY), 0);
 
   beforeAll(async () => {
     await seed(2_500, crowd);
@@ -413,39 +379,39 @@ describe('a board request reads the same bounded number of items, whatever the d
       rolling: await measured({ period: 'rolling30' }),
       team: await measured({ period: 'month', segmentId: fewSegment.segmentId }),
       me: await measured({ period: 'month' }, signIn(last)),
-      teams: await teamBoardReads(),
+      teams: await teamBoard(),
     };
-    // The team board: the segments, and one figures item per team.
-    expect(small.teams.itemsRead).toBeLessThanOrEqual(2 * small.teams.teams + 1);
+    // The company's month: one page of 50 from the ranked index.
     expect(small.month.board.advocates).toHaveLength(50);
     expect(small.month.board.advocates[0]?.points).toBe(100_000);
-    expect(small.month.commands.QueryCommand).toBe(1);
-    // 50 ranked counters, their 50 people, and the caller's own few items.
-    expect(small.month.itemsRead).toBeLessThanOrEqual(110);
-    // The rolling board looks at each day of the window once, and reads 50 counters.
+    expect(small.month.queries).toEqual([
+      { pk: keys.boardRanked(month), index: 'gsi1', limit: 50 },
+    ]);
+    // The rolling 30 days: one page from each day's partition (and tomorrow's).
     expect(small.rolling.board.advocates).toHaveLength(50);
-    expect(small.rolling.commands.QueryCommand).toBeLessThanOrEqual(32);
-    expect(small.rolling.itemsRead).toBeLessThanOrEqual(110);
+    expect(small.rolling.queries).toHaveLength(31);
+    expect(itemsAskedFor(small.rolling.queries)).toBeLessThanOrEqual(31 * 50);
     // A small team at the bottom: the walk stops at its budget and says so.
     expect(small.team.board.complete).toBe(false);
-    expect(small.team.itemsRead).toBeLessThanOrEqual(2 * 2_000 + 20);
+    expect(itemsAskedFor(small.team.queries)).toBeLessThanOrEqual(2_000);
     // Far down the board: no rank is counted, the answer says how many are ahead.
     expect(small.me.board.me).toMatchObject({ rank: null, beyond: 50 });
     expect(small.me.board.me?.points).toBeGreaterThan(0);
+    // The team board reads one figures item per team (by key), and queries no board.
+    expect(small.teams.queries).toEqual([]);
 
     await seed(2_500, crowd);
     const large = {
       month: await measured({ period: 'month' }),
       rolling: await measured({ period: 'rolling30' }),
       team: await measured({ period: 'month', segmentId: fewSegment.segmentId }),
-      teams: await teamBoardReads(),
+      teams: await teamBoard(),
     };
+    expect(large.month.queries).toEqual(small.month.queries);
+    expect(large.rolling.queries).toEqual(small.rolling.queries);
+    expect(large.team.queries).toEqual(small.team.queries);
+    expect(large.team.board.complete).toBe(false);
     expect(large.teams).toEqual(small.teams);
-    expect(large.month.commands).toEqual(small.month.commands);
-    expect(large.month.itemsRead).toBe(small.month.itemsRead);
-    expect(large.rolling.commands.QueryCommand).toBe(small.rolling.commands.QueryCommand);
-    expect(large.rolling.itemsRead).toBe(small.rolling.itemsRead);
-    expect(large.team.itemsRead).toBeLessThanOrEqual(2 * 2_000 + 20);
   }, 120_000);
 });
 
