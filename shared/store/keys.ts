@@ -31,7 +31,7 @@
  * | snapshot          | SHARE#id               | SNAPSHOT#iso time           |                                       |                                   |
  * | points entry      | EMPLOYEE#id            | POINTS#entryId              |                                       |                                   | gsi4: EMPLOYEE#id#POINTS / at#entryId (the ledger, by time)
  * | board counter     | BOARD#period           | EMPLOYEE#id                 | BOARD#period#RANKED / rankKey (W/M/Q, while shown on boards) |      | (period: D/W/M/Q key)
- * | team figures      | BOARD#period           | TEAM#segmentId              |                                       |                                   | (W/M/Q points and advocates; R: by day)
+ * | team figures      | BOARD#period           | TEAM#segmentId#shard        |                                       |                                   | (W/M/Q points and advocates; R: by day)
  * | rolling counter   | BOARD#R                | EMPLOYEE#id                 | BOARD#R#RANKED#lastDay / rankKey (while shown on boards) |          | (the last 30 days, by day)
  * | thanks            | EMPLOYEE#id            | THANKS#at#id                |                                       |                                   |
  * | read window       | READS#scope            | WINDOW#iso start            |                                       |                                   | (ttl)
@@ -158,9 +158,9 @@ export const keys = {
   pointsEntryPrefix: 'POINTS#',
   board: (period: string) => `BOARD#${period}`,
   /** A team's figures for a period (W/M/Q), or by day for the rolling window (R). */
-  boardTeam: (period: string, segmentId: string) => ({
+  boardTeam: (period: string, segmentId: string, shard: number) => ({
     pk: `BOARD#${period}`,
-    sk: `TEAM#${segmentId}`,
+    sk: `TEAM#${segmentId}#${pad(shard, 2)}`,
   }),
   /** A board's ranked index partition (gsi1): only people shown on boards are in it. */
   boardRanked: (period: string) => `BOARD#${period}#RANKED`,

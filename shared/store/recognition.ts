@@ -3,6 +3,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dyn
 import { z } from 'zod';
 import { dynamo } from '#shared/aws';
 import { Employee } from '#shared/employees/employee';
+import type { Segment } from '#shared/employees/segment';
 import { cancellationCodes, ValidationError } from '#shared/errors';
 import {
   type Period,
@@ -30,6 +31,7 @@ import {
   periodTeamWrites,
   rollingAwardWrites,
   rollingTeamWrites,
+  TEAM_SHARDS,
   type TeamDays,
   type TeamShares,
 } from '#shared/store/team-figures';
@@ -64,6 +66,9 @@ const ledgerKeys = (entry: PointsEntry) => ({
   gsi4pk: keys.ledgerOf(entry.employeeId),
   gsi4sk: `${entry.at}#${entry.entryId}`,
 });
+
+/** How long awards use the segments they read: a changed rule counts from at most then. */
+const SEGMENTS_FRESH_MS = 60_000;
 
 /** Awards that lost a race for a counter are built again from what is stored now. */
 const AWARD_ATTEMPTS = 8;
@@ -110,6 +115,18 @@ const visibilityCheck = (tableName: string, employeeId: string, person: Employee
  */
 export const createRecognitionStore = (tableName: string, audit: AuditStore) => {
   const segmentStore = createSegmentStore(tableName, audit);
+  // Awards compile the segments; read once a minute, not once an award (a poll run awards many).
+  let segmentsRead: { at: number; segments: Promise<Segment[]> } | undefined;
+  const currentSegments = () => {
+    if (!segmentsRead || Date.now() - segmentsRead.at > SEGMENTS_FRESH_MS) {
+      const segments = segmentStore.all();
+      segmentsRead = { at: Date.now(), segments };
+      segments.catch(() => {
+        segmentsRead = undefined;
+      });
+    }
+    return segmentsRead.segments;
+  };
   const readPerson = async (employeeId: string) => {
     const item = await consistentGet(tableName, keys.employee(employeeId));
     if (!item) return undefined;
@@ -123,7 +140,7 @@ export const createRecognitionStore = (tableName: string, audit: AuditStore) => 
     const [day = '', ...ranked] = periodKeysOf(at);
     const [person, segments, rolling, ...counters] = await Promise.all([
       readPerson(id),
-      segmentStore.all(),
+      currentSegments(),
       consistentGet(tableName, keys.boardCounter(ROLLING, id)),
       ...ranked.map((counter) => consistentGet(tableName, keys.boardCounter(counter, id))),
     ]);
@@ -154,7 +171,7 @@ export const createRecognitionStore = (tableName: string, audit: AuditStore) => 
             },
           },
         } satisfies TransactItem,
-        ...(shown ? periodAwardWrites(tableName, counter, before, teams, entry.points) : []),
+        ...(shown ? periodAwardWrites(tableName, id, counter, before, teams, entry.points) : []),
       ];
     };
     const entryDay = entry.at.slice(0, 10);
@@ -219,7 +236,7 @@ export const createRecognitionStore = (tableName: string, audit: AuditStore) => 
         },
       },
       ...(shown
-        ? rollingAwardWrites(tableName, teamDaysBefore, teams, entryDay, entry.points)
+        ? rollingAwardWrites(tableName, id, teamDaysBefore, teams, entryDay, entry.points)
         : []),
     ];
   };
@@ -364,8 +381,14 @@ export const createRecognitionStore = (tableName: string, audit: AuditStore) => 
           },
           // What they gave their teams leaves the team figures with them, and comes back.
           ...(rolling
-            ? rollingTeamWrites(tableName, (item.teamDays ?? {}) as TeamDays, sign)
-            : periodTeamWrites(tableName, counter, (item.teams ?? {}) as TeamShares, sign)),
+            ? rollingTeamWrites(tableName, employeeId, (item.teamDays ?? {}) as TeamDays, sign)
+            : periodTeamWrites(
+                tableName,
+                employeeId,
+                counter,
+                (item.teams ?? {}) as TeamShares,
+                sign,
+              )),
         ];
       });
     },
@@ -375,13 +398,21 @@ export const createRecognitionStore = (tableName: string, audit: AuditStore) => 
       const counter = rankedCounterFor(period, at);
       const items = await batchGetItems(
         tableName,
-        segmentIds.map((segmentId) => keys.boardTeam(counter, segmentId)),
+        segmentIds.flatMap((segmentId) =>
+          Array.from({ length: TEAM_SHARDS }, (_, shard) =>
+            keys.boardTeam(counter, segmentId, shard),
+          ),
+        ),
       );
-      const bySegment = new Map(items.map((item) => [String(item.segmentId), item]));
+      const bySegment = new Map<string, Record<string, unknown>[]>();
+      for (const item of items) {
+        const segmentId = String(item.segmentId);
+        bySegment.set(segmentId, [...(bySegment.get(segmentId) ?? []), item]);
+      }
       return new Map(
         segmentIds.map((segmentId) => [
           segmentId,
-          figuresOf(bySegment.get(segmentId), period === 'rolling30', at),
+          figuresOf(bySegment.get(segmentId) ?? [], period === 'rolling30', at),
         ]),
       );
     },

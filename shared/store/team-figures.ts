@@ -16,6 +16,17 @@ import type { TransactItem } from '#shared/store/transact';
  * by day (`teamDays`). Days that left the window stay on the item and are never read.
  */
 export type TeamShares = Record<string, number>;
+
+/**
+ * Each team's figures are split over shards (by person), so awards to many people of one team at
+ * once do not all contend for one item; a reader sums a team's shards.
+ */
+export const TEAM_SHARDS = 8;
+export const teamShardOf = (employeeId: string): number => {
+  let hash = 0;
+  for (const char of employeeId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % TEAM_SHARDS;
+};
 export type TeamDays = Record<string, Record<string, number>>;
 
 const latestDay = (days: Record<string, number> | undefined) =>
@@ -26,6 +37,7 @@ const latestDay = (days: Record<string, number> | undefined) =>
 /** Adds (sign 1) or takes back (sign -1) what a person's period counter gave each team. */
 export const periodTeamWrites = (
   tableName: string,
+  employeeId: string,
   counter: string,
   shares: TeamShares,
   sign: 1 | -1,
@@ -35,7 +47,7 @@ export const periodTeamWrites = (
     .map(([segmentId, points]) => ({
       Update: {
         TableName: tableName,
-        Key: keys.boardTeam(counter, segmentId),
+        Key: keys.boardTeam(counter, segmentId, teamShardOf(employeeId)),
         UpdateExpression: 'ADD points :points, advocates :one SET segmentId = :segmentId',
         ExpressionAttributeValues: {
           ':points': sign * points,
@@ -48,6 +60,7 @@ export const periodTeamWrites = (
 /** One award's share of a period's team figures: the points, and a new advocate on first points. */
 export const periodAwardWrites = (
   tableName: string,
+  employeeId: string,
   counter: string,
   before: TeamShares,
   teams: readonly string[],
@@ -56,7 +69,7 @@ export const periodAwardWrites = (
   teams.map((segmentId) => ({
     Update: {
       TableName: tableName,
-      Key: keys.boardTeam(counter, segmentId),
+      Key: keys.boardTeam(counter, segmentId, teamShardOf(employeeId)),
       UpdateExpression: 'ADD points :points, advocates :new SET segmentId = :segmentId',
       ExpressionAttributeValues: {
         ':points': points,
@@ -69,6 +82,7 @@ export const periodAwardWrites = (
 /** Adds (1) or takes back (-1) what a person's rolling counter gave each team, day by day. */
 export const rollingTeamWrites = (
   tableName: string,
+  employeeId: string,
   teamDays: TeamDays,
   sign: 1 | -1,
 ): TransactItem[] =>
@@ -80,7 +94,7 @@ export const rollingTeamWrites = (
       {
         Update: {
           TableName: tableName,
-          Key: keys.boardTeam('R', segmentId),
+          Key: keys.boardTeam('R', segmentId, teamShardOf(employeeId)),
           UpdateExpression: `ADD ${entries.map((_, i) => `#d${i} :d${i}`).join(', ')}, #latest :one SET segmentId = :segmentId`,
           ExpressionAttributeNames: {
             ...Object.fromEntries(entries.map(([day], i) => [`#d${i}`, `d${day}`])),
@@ -99,6 +113,7 @@ export const rollingTeamWrites = (
 /** One award's share of the rolling team figures: its day's points, and whose latest day moved. */
 export const rollingAwardWrites = (
   tableName: string,
+  employeeId: string,
   before: TeamDays,
   teams: readonly string[],
   day: string,
@@ -110,7 +125,7 @@ export const rollingAwardWrites = (
     return {
       Update: {
         TableName: tableName,
-        Key: keys.boardTeam('R', segmentId),
+        Key: keys.boardTeam('R', segmentId, teamShardOf(employeeId)),
         UpdateExpression: `ADD #day :points${moves ? ', #now :one' : ''}${
           moves && latest ? ', #was :minus' : ''
         } SET segmentId = :segmentId`,
@@ -129,18 +144,21 @@ export const rollingAwardWrites = (
     };
   });
 
-/** A team's figures as of `at` from its stored item (period or rolling). */
+/** A team's figures as of `at` from its stored shards (period or rolling). */
 export const figuresOf = (
-  item: Record<string, unknown> | undefined,
+  shards: readonly Record<string, unknown>[],
   rolling: boolean,
   at: Date,
 ): { points: number; activeAdvocates: number } => {
-  if (!item) return { points: 0, activeAdvocates: 0 };
-  if (!rolling) {
-    return { points: Number(item.points ?? 0), activeAdvocates: Number(item.advocates ?? 0) };
-  }
   const days = windowDays(at);
-  const sum = (prefix: string) =>
+  const sum = (read: (item: Record<string, unknown>) => number) =>
+    shards.reduce((total, item) => total + read(item), 0);
+  const inWindow = (prefix: string) => (item: Record<string, unknown>) =>
     days.reduce((total, day) => total + Number(item[`${prefix}${day}`] ?? 0), 0);
-  return { points: sum('d'), activeAdvocates: sum('n') };
+  return rolling
+    ? { points: sum(inWindow('d')), activeAdvocates: sum(inWindow('n')) }
+    : {
+        points: sum((item) => Number(item.points ?? 0)),
+        activeAdvocates: sum((item) => Number(item.advocates ?? 0)),
+      };
 };
