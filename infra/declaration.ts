@@ -318,6 +318,8 @@ export const functions = {
           'trackedLink',
           'readBudget',
           'board',
+          // The segments a person is in when they earn points: their teams' figures.
+          'segments',
           'share',
           'instanceApp',
           'sandboxPost',

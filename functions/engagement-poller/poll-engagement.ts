@@ -309,27 +309,38 @@ const readDue = async (
     );
     const clicks = await deps.links.clicksOf(readable.map((s) => s.shareId));
     const record = async (batch: readonly Share[], readings: Map<string, MetricsReading>) => {
+      // One person's readings one after another: their points land on the same counters, each
+      // written on the condition that it still holds what the award read.
+      const byPerson = new Map<string, Share[]>();
+      for (const share of batch) {
+        byPerson.set(share.employeeId, [...(byPerson.get(share.employeeId) ?? []), share]);
+      }
+      const recordOne = async (share: Share) => {
+        // A post missing from a batch answer is gone from the network (Bluesky, Mastodon, X).
+        const reading = readings.get(share.externalId ?? '') ?? { kind: 'deleted' as const };
+        const shareClicks = clicks.get(share.shareId);
+        const keepReading =
+          reading.kind === 'counts' ||
+          (reading.kind === 'unavailable' && shareClicks !== undefined);
+        const entry = rules && pointsForReading(share, reading, shareClicks, now, rules);
+        const earned = entry ? ((await deps.recognition?.awardItems(entry)) ?? []) : [];
+        return deps.shares.recordReading(
+          share,
+          now,
+          reading,
+          shareClicks,
+          keepReading ? next(share) : null,
+          earned,
+        );
+      };
       const recorded = await Promise.all(
-        batch.map(async (share) => {
-          // A post missing from a batch answer is gone from the network (Bluesky, Mastodon, X).
-          const reading = readings.get(share.externalId ?? '') ?? { kind: 'deleted' as const };
-          const shareClicks = clicks.get(share.shareId);
-          const keepReading =
-            reading.kind === 'counts' ||
-            (reading.kind === 'unavailable' && shareClicks !== undefined);
-          const entry = rules && pointsForReading(share, reading, shareClicks, now, rules);
-          const earned = entry ? (deps.recognition?.awardItems(entry) ?? []) : [];
-          return deps.shares.recordReading(
-            share,
-            now,
-            reading,
-            shareClicks,
-            keepReading ? next(share) : null,
-            earned,
-          );
+        [...byPerson.values()].map(async (theirs) => {
+          const done: boolean[] = [];
+          for (const share of theirs) done.push(await recordOne(share));
+          return done;
         }),
       );
-      run.polled += recorded.filter(Boolean).length;
+      run.polled += recorded.flat().filter(Boolean).length;
     };
     for (const [host, onHost] of byHost(network, readable, (s) => s.url)) {
       await readHost(network, host, onHost, record, scopes, now, deps, run);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Employee } from '#shared/employees/employee';
+import { type Segment, segmentsOf } from '#shared/employees/segment';
 
 /** Who takes part in recognition: an active person still in the programme (boards, thanks). */
 export const onBoard = (person: Employee | undefined): person is Employee =>
@@ -49,12 +50,17 @@ export interface Standing {
   points: number;
 }
 
-/** Ranked by points; equal points share a rank (1, 2, 2, 4). */
+/**
+ * Ranked by points; equal points share a rank (1, 2, 2, 4), listed by employee id in code-unit
+ * order — the order DynamoDB keeps the ranked index in (`rankKey`).
+ */
 export const rankAdvocates = <T extends Standing>(
   standings: readonly T[],
 ): (T & { rank: number })[] => {
   const sorted = [...standings].sort(
-    (a, b) => b.points - a.points || a.employeeId.localeCompare(b.employeeId),
+    (a, b) =>
+      b.points - a.points ||
+      (a.employeeId < b.employeeId ? -1 : a.employeeId > b.employeeId ? 1 : 0),
   );
   return sorted.map((s) => ({
     ...s,
@@ -76,19 +82,28 @@ export interface TeamStanding {
 /** Teams ranked both ways: by total, and by average per active advocate so small teams can win. */
 export const rankTeams = (
   teams: readonly { segmentId: string; name: string; members: readonly Standing[] }[],
+): TeamStanding[] =>
+  rankTeamFigures(
+    teams.map((t) => {
+      const active = t.members.filter((m) => m.points > 0);
+      return {
+        segmentId: t.segmentId,
+        name: t.name,
+        activeAdvocates: active.length,
+        points: active.reduce((sum, m) => sum + m.points, 0),
+      };
+    }),
+  );
+
+/** Teams ranked from their figures (points, and how many advocates earned them). */
+export const rankTeamFigures = (
+  figures: readonly { segmentId: string; name: string; activeAdvocates: number; points: number }[],
 ): TeamStanding[] => {
-  const rows = teams.map((t) => {
-    const active = t.members.filter((m) => m.points > 0);
-    const points = active.reduce((sum, m) => sum + m.points, 0);
-    return {
-      segmentId: t.segmentId,
-      name: t.name,
-      activeAdvocates: active.length,
-      points,
-      averagePerAdvocate:
-        active.length === 0 ? 0 : Math.round((points / active.length) * 100) / 100,
-    };
-  });
+  const rows = figures.map((t) => ({
+    ...t,
+    averagePerAdvocate:
+      t.activeAdvocates === 0 ? 0 : Math.round((t.points / t.activeAdvocates) * 100) / 100,
+  }));
   const rankBy = (key: 'points' | 'averagePerAdvocate') => {
     const values = rows.map((r) => r[key]).sort((a, b) => b - a);
     return (row: (typeof rows)[number]) => values.indexOf(row[key]) + 1;
@@ -99,3 +114,56 @@ export const rankTeams = (
     .map((r) => ({ ...r, rankByTotal: byTotal(r), rankByAverage: byAverage(r) }))
     .sort((a, b) => a.rankByAverage - b.rankByAverage || a.rankByTotal - b.rankByTotal);
 };
+
+/** Whoever shows on boards: on board (active, in the programme) and not hidden by choice. */
+export const shownOnBoards = (person: Employee | undefined): person is Employee =>
+  onBoard(person) && !person.consent.hiddenFromLeaderboards;
+
+/**
+ * The board counters a ranked index orders (week, month, quarter as of `at`). The day counters are
+ * not ranked: the rolling window is ranked through each person's rolling counter instead.
+ */
+export const rankedPeriodKeysOf = (at: Date): string[] => periodKeysOf(at).slice(1);
+
+/** The counter a period's board is ranked from, or `rolling` for the last 30 days. */
+export const rankedCounterFor = (period: Period, at: Date): string =>
+  period === 'rolling30' ? ROLLING : (countersFor(period, at)[0] ?? '');
+
+/** The per-person counter of the last 30 days (one per person, pruned as it is written). */
+export const ROLLING = 'R';
+export const ROLLING_DAYS = 30;
+
+const MAX_POINTS = 10 ** 12;
+
+/**
+ * The ranked index's sort key: most points first, then by employee id — the order
+ * `rankAdvocates` gives — so reading the index in key order reads the board in rank order.
+ */
+export const rankKey = (points: number, employeeId: string): string =>
+  `${String(MAX_POINTS - Math.min(points, MAX_POINTS - 1)).padStart(13, '0')}#${employeeId}`;
+
+/** A rolling counter's days (`YYYY-MM-DD` → points): only the window as of `at` is kept. */
+export const rollingDays = (days: Record<string, number>, at: Date): Record<string, number> => {
+  const oldest = new Date(at.getTime() - (ROLLING_DAYS - 1) * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  return Object.fromEntries(Object.entries(days).filter(([day]) => day >= oldest));
+};
+
+export const rollingPoints = (days: Record<string, number>, at: Date): number =>
+  Object.values(rollingDays(days, at)).reduce((sum, points) => sum + points, 0);
+
+/** The days of the window as of `at`, newest first. */
+export const windowDays = (at: Date): string[] =>
+  Array.from({ length: ROLLING_DAYS }, (_, i) =>
+    new Date(at.getTime() - i * 86_400_000).toISOString().slice(0, 10),
+  );
+
+/**
+ * The most teams one award counts for: a person's points go to the segments they are in when
+ * they earn them, the first ten by id, so one award's transaction stays small whatever the rules.
+ */
+export const MAX_TEAMS_PER_PERSON = 10;
+
+export const teamsOf = (person: Employee | undefined, segments: readonly Segment[]): string[] =>
+  person ? segmentsOf(person, segments).sort().slice(0, MAX_TEAMS_PER_PERSON) : [];

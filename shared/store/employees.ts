@@ -324,6 +324,7 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
       status: Employee['status'],
       actor: string,
       at: Date,
+      alongside: readonly TransactItem[] = [],
     ): Promise<Employee> {
       const next = { ...employee, status, updatedAt: at.toISOString() };
       await audit.commit({
@@ -349,6 +350,7 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
               ExpressionAttributeValues: { ':status': status, ':at': next.updatedAt },
             },
           },
+          ...alongside,
         ],
       });
       return next;
@@ -364,6 +366,7 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
       action: string,
       actor: string,
       at: Date,
+      alongside: readonly TransactItem[] = [],
     ): Promise<Employee> {
       await audit.commit({
         stream: `employee#${employee.employeeId}`,
@@ -390,6 +393,7 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
               },
             },
           },
+          ...alongside,
         ],
         conflict: 'Your sharing settings changed meanwhile (another tab?); reload them and retry',
       });

@@ -29,8 +29,10 @@
  * | API spend         | SPEND#yyyy-mm          | SPEND                       |                                       |                                   |
  * | share             | SHARE#id               | SHARE                       | POST#postId#SHARES / shareId          | POLL#network / nextPollAt#id (while polled), SHARES_CLAIMED#hex / leaseUntil#id (while publishing), SHARE_ISSUES#status / campaignId#startedAt#id (while unknown or failed, unresolved) | gsi3: SHARES_DAY#date / startedAt#id; gsi4: EMPLOYEE#id#SHARES / startedAt#id
  * | snapshot          | SHARE#id               | SNAPSHOT#iso time           |                                       |                                   |
- * | points entry      | EMPLOYEE#id            | POINTS#entryId              |                                       |                                   |
- * | board counter     | BOARD#period           | EMPLOYEE#id                 |                                       |                                   | (period: D/W/M/Q key)
+ * | points entry      | EMPLOYEE#id            | POINTS#entryId              |                                       |                                   | gsi4: EMPLOYEE#id#POINTS / at#entryId (the ledger, by time)
+ * | board counter     | BOARD#period           | EMPLOYEE#id                 | BOARD#period#RANKED / rankKey (W/M/Q, while shown on boards) |      | (period: D/W/M/Q key)
+ * | team figures      | BOARD#period           | TEAM#segmentId#shard        |                                       |                                   | (W/M/Q points and advocates; R: by day)
+ * | rolling counter   | BOARD#R                | EMPLOYEE#id                 | BOARD#R#RANKED#lastDay / rankKey (while shown on boards) |          | (the last 30 days, by day)
  * | thanks            | EMPLOYEE#id            | THANKS#at#id                |                                       |                                   |
  * | read window       | READS#scope            | WINDOW#iso start            |                                       |                                   | (ttl)
  * | read block        | READS#scope            | BLOCKED                     |                                       |                                   | (ttl)
@@ -157,6 +159,17 @@ export const keys = {
   }),
   pointsEntryPrefix: 'POINTS#',
   board: (period: string) => `BOARD#${period}`,
+  /** A team's figures for a period (W/M/Q), or by day for the rolling window (R). */
+  boardTeam: (period: string, segmentId: string, shard: number) => ({
+    pk: `BOARD#${period}`,
+    sk: `TEAM#${segmentId}#${pad(shard, 2)}`,
+  }),
+  /** A board's ranked index partition (gsi1): only people shown on boards are in it. */
+  boardRanked: (period: string) => `BOARD#${period}#RANKED`,
+  /** The rolling board's ranked partition of people whose last points came on `day`. */
+  rollingRanked: (day: string) => `BOARD#R#RANKED#${day}`,
+  /** An employee's ledger by time (gsi4). */
+  ledgerOf: (employeeId: string) => `EMPLOYEE#${employeeId}#POINTS`,
   boardCounter: (period: string, employeeId: string) => ({
     pk: `BOARD#${period}`,
     sk: `EMPLOYEE#${employeeId}`,

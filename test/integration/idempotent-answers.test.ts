@@ -106,7 +106,7 @@ describe('answers stored with their effect', () => {
 
 describe('answers stored with their effect: recognition and imports', () => {
   const thanksItems = async (employeeId: string) =>
-    (await deps.recognition.thanksFor(employeeId, 100)).map((t) => t.thanksId);
+    (await deps.recognition.thanksFor(employeeId, { limit: 100 })).items.map((t) => t.thanksId);
 
   it('POST /recognition/thanks to one person: the retry returns the one thanks, sent once', async () => {
     const email = `thanked-${Math.random().toString(36).slice(2, 8)}@answers.acme.example`;

@@ -163,14 +163,14 @@ describe('recognition', () => {
     expect(entry?.points).toBeGreaterThan(0);
     const before = await ledgerAndCounter(share.employeeId);
     const results = await Promise.all(
-      [1, 2].map(() =>
+      [1, 2].map(async () =>
         shares.recordReading(
           share,
           at,
           reading!,
           clicks,
           null,
-          deps.recognition.awardItems(entry!),
+          await deps.recognition.awardItems(entry!),
         ),
       ),
     );

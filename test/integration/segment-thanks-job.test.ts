@@ -66,8 +66,9 @@ const copiesOf = async (thanksId: string) =>
   Promise.all(
     arranged.people.map(
       async (p) =>
-        (await deps.recognition.thanksFor(p.employeeId, 100)).filter((t) => t.thanksId === thanksId)
-          .length,
+        (await deps.recognition.thanksFor(p.employeeId, { limit: 100 })).items.filter(
+          (t) => t.thanksId === thanksId,
+        ).length,
     ),
   );
 

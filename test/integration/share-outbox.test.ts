@@ -200,7 +200,7 @@ describe('API share paths: the outcome and its event are one commit', () => {
     const announced = about(await relayToBus(), 'shareId', shareId);
     expect(announced.map((e) => e.DetailType)).toEqual(['SharePublished']);
     // Its points too: given with the share, so the lost reply cannot lose them either.
-    const ledger = await deps.recognition.ledger(person.employeeId);
+    const ledger = (await deps.recognition.ledger(person.employeeId, { limit: 50 })).items;
     expect(ledger.filter((e) => JSON.stringify(e).includes(shareId))).toHaveLength(1);
   });
 

@@ -20,7 +20,18 @@ export const LeaderboardAnswer = z.object({
       employeeId: z.string().optional(),
     }),
   ),
-  me: z.object({ rank: z.number().nullable(), points: z.number(), hidden: z.boolean() }).optional(),
+  /** False when a segment's board stopped at its read budget before it was sure of its top. */
+  complete: z.boolean().optional(),
+  me: z
+    .object({
+      /** Exact when the board read reaches the caller; null when hidden, at 0, or further down. */
+      rank: z.number().nullable(),
+      /** When `rank` is null for someone shown: this many advocates are known to rank ahead. */
+      beyond: z.number().optional(),
+      points: z.number(),
+      hidden: z.boolean(),
+    })
+    .optional(),
 });
 export type LeaderboardAnswer = z.infer<typeof LeaderboardAnswer>;
 
@@ -46,6 +57,9 @@ export const MyRecognitionAnswer = z.object({
   thanks: z.array(
     z.object({ thanksId: z.string(), from: z.string(), message: z.string(), at: z.string() }),
   ),
+  /** Pass back as `ledgerCursor` / `thanksCursor` for the next page (each newest first). */
+  ledgerCursor: z.string().optional(),
+  thanksCursor: z.string().optional(),
   hiddenFromLeaderboards: z.boolean(),
 });
 export type MyRecognitionAnswer = z.infer<typeof MyRecognitionAnswer>;

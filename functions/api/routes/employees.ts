@@ -8,6 +8,7 @@ import {
 } from '#functions/api/jobs/directory-import';
 import { defineRoute } from '#functions/api/route';
 import { JobAnswer, jobAnswer } from '#functions/api/routes/jobs';
+import { boardVisibilityWrites } from '#functions/api/routes/recognition';
 import { VersionETag } from '#functions/api/schemas';
 import { noConsent } from '#shared/employees/consent';
 import { Employee, EmployeeRequest, EmployeeUpdate } from '#shared/employees/employee';
@@ -102,7 +103,18 @@ export const setEmployeeStatus = defineRoute({
     const employee =
       current.status === body.status
         ? current
-        : await deps.employees.setStatus(current, body.status, caller.userId, deps.now());
+        : await deps.employees.setStatus(
+            current,
+            body.status,
+            caller.userId,
+            deps.now(),
+            await boardVisibilityWrites(
+              deps,
+              current,
+              { ...current, status: body.status },
+              deps.now(),
+            ),
+          );
     return { status: 200, body: { employee } };
   },
 });

@@ -298,21 +298,29 @@ export const shareNow = defineRoute({
       // The share, its SharePublished, its points and its audit entry together, through the
       // recorder every share's end uses: a confirmation retried after any failure (even one after
       // the commit) finds them all, or none.
-      const created = await createShareOutcomes(deps)
-        .ended(share, caller.userId, {
-          writes: [
-            ...deps.shares.firstRecordWrites(share),
-            ...(entry ? deps.recognition.awardItems(entry) : []),
-          ],
-          conflict: 'already recorded',
-        })
-        .then(
-          () => true,
-          (error: unknown) => {
-            if (error instanceof ConflictError) return false;
-            throw error;
-          },
-        );
+      const record = async () =>
+        createShareOutcomes(deps)
+          .ended(share, caller.userId, {
+            writes: [
+              ...deps.shares.firstRecordWrites(share),
+              ...(entry ? await deps.recognition.awardItems(entry) : []),
+            ],
+            conflict: 'already recorded',
+          })
+          .then(
+            () => true,
+            (error: unknown) => {
+              if (error instanceof ConflictError) return false;
+              throw error;
+            },
+          );
+      let created = await record();
+      // Refused with no share stored: not a second confirmation but the person's points moving
+      // meanwhile (another award read the same counters); built again from what is stored now.
+      for (let attempt = 1; !created && attempt < 4; attempt++) {
+        if (await deps.shares.get(shareId)) break;
+        created = await record();
+      }
       const stored = created
         ? ({ created: true } as const)
         : ({ created: false, existing: (await deps.shares.get(shareId)) ?? share } as const);

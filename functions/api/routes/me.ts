@@ -2,6 +2,7 @@ import { MeAnswer } from '#functions/api/answers/me';
 import { currentEmployee } from '#functions/api/current-employee';
 import type { ApiDependencies } from '#functions/api/dependencies';
 import { defineRoute } from '#functions/api/route';
+import { boardVisibilityWrites } from '#functions/api/routes/recognition';
 import {
   applyConsentUpdate,
   ConsentUpdate,
@@ -66,12 +67,14 @@ export const updateConsent = defineRoute({
       );
     }
     const next = applyConsentUpdate(employee.consent, body);
+    const at = deps.now();
     const updated = await deps.employees.updateConsent(
       employee,
       next,
       'consent.updated',
       caller.userId,
-      deps.now(),
+      at,
+      await boardVisibilityWrites(deps, employee, { ...employee, consent: next }, at),
     );
     return me(deps, updated);
   },
@@ -86,12 +89,14 @@ export const leave = defineRoute({
     const employee = await currentEmployee(caller, deps);
     if (employee.consent.leftAt) return me(deps, employee);
     const at = deps.now();
+    const left = leaveProgramme(employee.consent, at);
     const updated = await deps.employees.updateConsent(
       employee,
-      leaveProgramme(employee.consent, at),
+      left,
       'consent.left',
       caller.userId,
       at,
+      await boardVisibilityWrites(deps, employee, { ...employee, consent: left }, at),
     );
     return me(deps, updated);
   },
@@ -105,12 +110,15 @@ export const join = defineRoute({
   async handle({ caller, deps }) {
     const employee = await currentEmployee(caller, deps);
     if (!employee.consent.leftAt) return me(deps, employee);
+    const at = deps.now();
+    const joined = rejoinProgramme(employee.consent);
     const updated = await deps.employees.updateConsent(
       employee,
-      rejoinProgramme(employee.consent),
+      joined,
       'consent.joined',
       caller.userId,
-      deps.now(),
+      at,
+      await boardVisibilityWrites(deps, employee, { ...employee, consent: joined }, at),
     );
     return me(deps, updated);
   },

@@ -21,31 +21,41 @@ import {
   onBoard,
   Period,
   rankAdvocates,
-  rankTeams,
+  rankTeamFigures,
+  shownOnBoards,
 } from '#shared/recognition/leaderboard';
 import type { Thanks } from '#shared/recognition/thanks';
 
 const BOARD_SIZE = 50;
-
-/** Who chose to hide from boards counts in nothing others see: no rank, no team figure. */
-const shown = (standing: { person: Employee }) => !standing.person.consent.hiddenFromLeaderboards;
+/**
+ * The most ranked items one board request reads, whatever the directory's size. A company-wide
+ * board reads its top 50 in one page; a segment's board reads on until it has 50 members, and
+ * says `complete: false` if this runs out first (a small segment far down the company's order).
+ */
+const BOARD_READ_BUDGET = 2_000;
 
 /** Marketing and admin see every segment; an employee only the ones they belong to. */
 const isStaff = (caller: Caller) => caller.roles.some((r) => r === 'marketing' || r === 'admin');
 
-/** Everyone's points in the period, with the people they belong to. */
-const standingsWithPeople = async (deps: ApiDependencies, period: Period) => {
-  const standings = await deps.recognition.standings(countersFor(period, deps.now()));
-  const people = await deps.employees.many(standings.map((s) => s.employeeId));
-  return standings
-    .map((s) => ({ ...s, person: people.get(s.employeeId) }))
-    .filter((s): s is typeof s & { person: Employee } => onBoard(s.person));
-};
+/**
+ * The writes that move a person on or off the boards, for the transaction of the change that
+ * does it (hiding or showing, leaving or rejoining, deactivation or reactivation); none when the
+ * change leaves them where they were.
+ */
+export const boardVisibilityWrites = async (
+  deps: Pick<ApiDependencies, 'recognition'>,
+  before: Employee,
+  after: Employee,
+  at: Date,
+) =>
+  shownOnBoards(before) === shownOnBoards(after)
+    ? []
+    : deps.recognition.visibilityWrites(after.employeeId, shownOnBoards(after), at);
 
 export const leaderboard = defineRoute({
   summary: 'Advocates ranked by points for a period, company-wide or in one segment',
   description:
-    'People who chose to hide from leaderboards are left out (an employee calling sees their own standing either way). Employees see names and points only, and only the boards of segments they belong to (another segment is 404, as an unknown one is).',
+    "People who chose to hide from leaderboards are left out (an employee calling sees their own standing either way). Employees see names and points only, and only the boards of segments they belong to (another segment is 404, as an unknown one is). The board is read from a ranked index in bounded work: `complete: false` says a segment's board stopped before it was sure of its top (its members are few and far down the company's order). `me.rank` is exact within what was read; otherwise it is null and `me.beyond` says how many advocates are known to rank ahead.",
   tag: 'recognition',
   roles: ['employee', 'marketing', 'admin'],
   query: z.strictObject({ period: Period.default('month'), segmentId: SegmentId.optional() }),
@@ -57,6 +67,7 @@ export const leaderboard = defineRoute({
   errors: [404],
   async handle({ query, caller, deps }) {
     const staff = isStaff(caller);
+    const now = deps.now();
     const self = caller.roles.includes('employee')
       ? await currentEmployee(caller, deps).catch(() => undefined)
       : undefined;
@@ -66,30 +77,61 @@ export const leaderboard = defineRoute({
       // Not theirs answers as an unknown id does, so segment ids cannot be probed either.
       if (!staff && !(self && inSegment(self))) throw new NotFoundError('Segment', query.segmentId);
     }
-    const everyone = (await standingsWithPeople(deps, query.period)).filter((s) =>
-      inSegment(s.person),
+    const board = await deps.recognition.top(query.period, now, {
+      // The index holds only people shown on boards; their records are read again all the same,
+      // for names and segments, and so that a person is never shown against their latest choice.
+      admit: async (ids) => {
+        const people = await deps.employees.many(ids);
+        return new Map([...people].filter(([, p]) => shownOnBoards(p) && inSegment(p)));
+      },
+      size: BOARD_SIZE,
+      maxItems: BOARD_READ_BUDGET,
+    });
+    const ranked = rankAdvocates(
+      board.top.map((s) => ({ employeeId: s.employeeId, points: s.points, person: s.with })),
     );
-    const ranked = rankAdvocates(everyone.filter(shown));
-    const advocates = ranked.slice(0, BOARD_SIZE).map((s) => ({
+    const advocates = ranked.map((s) => ({
       rank: s.rank,
       name: s.person.name,
       points: s.points,
       ...(staff ? { employeeId: s.employeeId } : {}),
     }));
-    let me: { rank: number | null; points: number; hidden: boolean } | undefined;
+    let me: LeaderboardAnswer['me'];
     if (self) {
-      const mine = ranked.find((s) => s.employeeId === self.employeeId);
-      const points = everyone.find((s) => s.employeeId === self.employeeId)?.points ?? 0;
-      me = { rank: mine?.rank ?? null, points, hidden: self.consent.hiddenFromLeaderboards };
+      const points = onBoard(self)
+        ? await deps.recognition.boardPointsOf(self.employeeId, query.period, now)
+        : 0;
+      const hidden = self.consent.hiddenFromLeaderboards;
+      me = { ...standingOf(self, points, ranked, inSegment), points, hidden };
     }
-    return { status: 200, body: { period: query.period, advocates, ...(me ? { me } : {}) } };
+    return {
+      status: 200,
+      body: { period: query.period, advocates, complete: board.complete, ...(me ? { me } : {}) },
+    };
   },
 });
+
+/**
+ * Where the caller stands: their rank when the board read reaches them (or someone with their
+ * points, who shares their rank); otherwise how many are known to be ahead. Nobody is counted
+ * from beyond what was read.
+ */
+const standingOf = (
+  self: Employee,
+  points: number,
+  ranked: readonly { employeeId: string; points: number; rank: number }[],
+  inSegment: (person: Employee) => boolean,
+): { rank: number | null; beyond?: number } => {
+  if (!shownOnBoards(self) || !inSegment(self) || points <= 0) return { rank: null };
+  const same = ranked.find((s) => s.employeeId === self.employeeId || s.points === points);
+  if (same) return { rank: same.rank };
+  return { rank: null, beyond: ranked.filter((s) => s.points > points).length };
+};
 
 export const teamLeaderboard = defineRoute({
   summary: 'Segments ranked by points for a period: by total, and by average per active advocate',
   description:
-    'Ordered by the average, so a small team that shares well can win. People who hide from leaderboards count in no total, average or head count. Employees see only the teams they belong to (ranked among all teams); marketing and admin see every team.',
+    "Ordered by the average, so a small team that shares well can win. Points count for the teams a person was in when they earned them (up to ten teams, the first by id); someone who hides from leaderboards, leaves the programme or is deactivated takes their current periods' points out of every total, average and head count (and puts them back on return). Employees see only the teams they belong to (ranked among all teams); marketing and admin see every team. Each team's figures are kept as points are awarded, so the board reads one item per team.",
   tag: 'recognition',
   roles: ['employee', 'marketing', 'admin'],
   query: z.strictObject({ period: Period.default('month') }),
@@ -99,22 +141,20 @@ export const teamLeaderboard = defineRoute({
     schema: TeamBoardAnswer,
   },
   async handle({ query, caller, deps }) {
-    const [standings, segments] = await Promise.all([
-      standingsWithPeople(deps, query.period),
-      deps.segments.all(),
-    ]);
-    const counted = standings.filter(shown);
+    const segments = await deps.segments.all();
+    const figures = await deps.recognition.teamFigures(
+      query.period,
+      deps.now(),
+      segments.map((s) => s.segmentId),
+    );
     // Ranked among every team, so a rank means the same to everyone; then only the caller's own
     // teams are shown to an employee (GET /segments refuses them the rest).
-    const ranked = rankTeams(
-      segments.map((segment) => {
-        const member = compileSegment(segment);
-        return {
-          segmentId: segment.segmentId,
-          name: segment.name,
-          members: counted.filter((s) => member(s.person)),
-        };
-      }),
+    const ranked = rankTeamFigures(
+      segments.map((segment) => ({
+        segmentId: segment.segmentId,
+        name: segment.name,
+        ...(figures.get(segment.segmentId) ?? { points: 0, activeAdvocates: 0 }),
+      })),
     );
     let teams = ranked;
     if (!isStaff(caller)) {
@@ -186,16 +226,25 @@ export const sendThanks = defineRoute({
   },
 });
 
+const LEDGER_PAGE = 50;
+const THANKS_PAGE = 20;
+
 export const myRecognition = defineRoute({
   summary: 'My points per period, the ledger entries behind them, and the thanks I received',
+  description:
+    'The ledger (50 a page) and the thanks (20 a page) come newest first; pass `ledgerCursor` or `thanksCursor` back for the next page of either.',
   tag: 'me',
   roles: ['employee'],
+  query: z.strictObject({
+    ledgerCursor: z.string().min(1).max(600).optional(),
+    thanksCursor: z.string().min(1).max(600).optional(),
+  }),
   response: {
     status: 200,
     description: 'Mine only',
     schema: MyRecognitionAnswer,
   },
-  async handle({ caller, deps }) {
+  async handle({ query, caller, deps }) {
     const employee = await currentEmployee(caller, deps);
     const now = deps.now();
     const points = Object.fromEntries(
@@ -210,15 +259,23 @@ export const myRecognition = defineRoute({
       ),
     );
     const [ledger, thanks] = await Promise.all([
-      deps.recognition.ledger(employee.employeeId),
-      deps.recognition.thanksFor(employee.employeeId),
+      deps.recognition.ledger(employee.employeeId, {
+        limit: LEDGER_PAGE,
+        cursor: query.ledgerCursor,
+      }),
+      deps.recognition.thanksFor(employee.employeeId, {
+        limit: THANKS_PAGE,
+        cursor: query.thanksCursor,
+      }),
     ]);
     return {
       status: 200,
       body: {
         points,
-        ledger,
-        thanks,
+        ledger: ledger.items,
+        thanks: thanks.items,
+        ...(ledger.cursor ? { ledgerCursor: ledger.cursor } : {}),
+        ...(thanks.cursor ? { thanksCursor: thanks.cursor } : {}),
         hiddenFromLeaderboards: employee.consent.hiddenFromLeaderboards,
       },
     };

@@ -91,9 +91,11 @@ const Boards = ({ advocates, teams }: { advocates: LeaderboardAnswer; teams: Tea
         <p>
           {me.hidden
             ? `You hide from leaderboards; you have ${number.format(me.points)} points.`
-            : me.rank === null
-              ? `You have ${number.format(me.points)} points and no rank yet.`
-              : `You are number ${me.rank} with ${number.format(me.points)} points.`}
+            : me.rank !== null
+              ? `You are number ${me.rank} with ${number.format(me.points)} points.`
+              : me.beyond !== undefined
+                ? `You have ${number.format(me.points)} points: beyond the top ${number.format(me.beyond)}.`
+                : `You have ${number.format(me.points)} points and no rank yet.`}
         </p>
       ) : null}
       <h3>People</h3>
@@ -111,6 +113,9 @@ const Boards = ({ advocates, teams }: { advocates: LeaderboardAnswer; teams: Tea
       ) : (
         <p>Nobody has points in this period yet.</p>
       )}
+      {advocates.complete === false ? (
+        <p>Only the part of the board that could be read quickly is shown.</p>
+      ) : null}
       <h3>My teams</h3>
       {teams.teams.length ? (
         <ol class="board" aria-label="My teams by points per advocate">
