@@ -430,6 +430,7 @@ export interface RouteDeclaration {
 
 /** Which roles may call each route is decided by the API's router, next to its schemas. */
 export const routes = [
+  { method: 'GET', path: '/posts', function: 'api' },
   { method: 'POST', path: '/posts', function: 'api' },
   { method: 'GET', path: '/posts/{postId}', function: 'api' },
   { method: 'PUT', path: '/posts/{postId}', function: 'api' },
@@ -489,11 +490,13 @@ export const routes = [
   },
   { method: 'GET', path: '/audit', function: 'api' },
   { method: 'GET', path: '/audit/verify', function: 'api' },
+  { method: 'GET', path: '/campaigns', function: 'api' },
   { method: 'POST', path: '/campaigns', function: 'api' },
   { method: 'POST', path: '/campaigns/preview', function: 'api' },
   { method: 'GET', path: '/campaigns/{campaignId}', function: 'api' },
   { method: 'POST', path: '/campaigns/{campaignId}/cancel', function: 'api' },
   { method: 'PUT', path: '/campaigns/{campaignId}/schedule', function: 'api' },
+  { method: 'GET', path: '/employees', function: 'api' },
   { method: 'POST', path: '/employees', function: 'api' },
   { method: 'POST', path: '/employees/import', function: 'api' },
   { method: 'GET', path: '/employees/{employeeId}', function: 'api' },

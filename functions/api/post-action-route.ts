@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ApiDependencies } from '#functions/api/dependencies';
 import type { ApiEvent } from '#functions/api/http';
 import { defineRoute, type RouteSpec } from '#functions/api/route';
 import { PostAnswer, PostPath, postAnswer, VersionETag } from '#functions/api/schemas';
@@ -16,6 +17,8 @@ interface PostActionSpec<B> {
   body?: z.ZodType<B>;
   ifMatch?: boolean;
   answer: string;
+  /** What the action needs checked beyond the workflow, read from the store (a post's targets). */
+  check?(input: { body: B; post: Post; deps: ApiDependencies }): Promise<void>;
   /** Turns the request into the workflow action (and a comment that goes with it). */
   action(input: { body: B; caller: Caller; request: ApiEvent; post: Post; at: Date }): {
     action: PostAction;
@@ -40,6 +43,7 @@ export const postActionRoute = <B = undefined>(spec: PostActionSpec<B>): RouteSp
     errors: [404, 409],
     async handle({ params, body, caller, deps, request }) {
       const post = await deps.posts.get(params.postId);
+      await spec.check?.({ body: body as B, post, deps });
       const at = deps.now();
       const { action, comment } = spec.action({ body: body as B, caller, request, post, at });
       const next = await applyAction(deps, post, action, {

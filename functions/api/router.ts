@@ -20,6 +20,7 @@ import {
   requestAnalyticsReport,
 } from '#functions/api/routes/analytics';
 import { listAudit, verifyAuditStream } from '#functions/api/routes/audit';
+import { listCampaigns } from '#functions/api/routes/campaign-list';
 import {
   cancelCampaign,
   createCampaign,
@@ -36,6 +37,7 @@ import {
   oauthCallback,
 } from '#functions/api/routes/connections';
 import { declineCampaign } from '#functions/api/routes/decline';
+import { listEmployees } from '#functions/api/routes/employee-list';
 import {
   createEmployee,
   getEmployee,
@@ -62,6 +64,7 @@ import {
   recognitionPolicyRoutes,
   sharingPolicyRoutes,
 } from '#functions/api/routes/policies';
+import { listPosts } from '#functions/api/routes/post-list';
 import {
   createPost,
   deletePost,
@@ -102,6 +105,7 @@ import type { IdempotencyScope } from '#shared/store/idempotency';
  * a unit test keeps the two lists identical.
  */
 export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
+  'GET /posts': listPosts,
   'POST /posts': createPost,
   'GET /posts/{postId}': getPost,
   'PUT /posts/{postId}': editPost,
@@ -153,11 +157,13 @@ export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
   'POST /reviews/personalisations/{personalisationId}/reject': rejectPersonalisation,
   'GET /audit': listAudit,
   'GET /audit/verify': verifyAuditStream,
+  'GET /campaigns': listCampaigns,
   'POST /campaigns': createCampaign,
   'POST /campaigns/preview': previewCampaign,
   'GET /campaigns/{campaignId}': getCampaign,
   'POST /campaigns/{campaignId}/cancel': cancelCampaign,
   'PUT /campaigns/{campaignId}/schedule': rescheduleCampaign,
+  'GET /employees': listEmployees,
   'POST /employees': createEmployee,
   'POST /employees/import': importEmployees,
   'GET /employees/{employeeId}': getEmployee,

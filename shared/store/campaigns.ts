@@ -12,11 +12,96 @@ import type { AuditStore } from '#shared/store/audit';
 import { conditionalCommit, conditionalWrite } from '#shared/store/conditional';
 import { keys, withoutKeys } from '#shared/store/keys';
 import { countedOutboxWrites } from '#shared/store/outbox-writes';
-import { itemsWithPrefix } from '#shared/store/query-pages';
+import { type IndexRange, indexPage, itemsWithPrefix } from '#shared/store/query-pages';
 import type { TransactItem } from '#shared/store/transact';
 
 /** The campaign's audit chain, which also numbers the events it announces. */
 export const campaignStream = (campaignId: string) => `campaign#${campaignId}`;
+
+/**
+ * Every index key a campaign carries, from the campaign alone, so each write of it derives them
+ * the same way: in the due index while scheduled (the dispatcher's), by post (the feed's and the
+ * list's), by status and among all campaigns by scheduled time (the list's).
+ */
+export const campaignIndexKeys = (campaign: Campaign) => {
+  const byTime = `${campaign.scheduledAt}#${campaign.campaignId}`;
+  return {
+    ...(campaign.status === 'scheduled' ? { gsi1pk: keys.campaignsDue, gsi1sk: byTime } : {}),
+    gsi2pk: keys.campaignsOfPost(campaign.postId),
+    gsi2sk: `${campaign.createdAt}#${campaign.campaignId}`,
+    gsi3pk: keys.campaignsByStatus(campaign.status),
+    gsi3sk: byTime,
+    gsi4pk: keys.campaignsAll,
+    gsi4sk: byTime,
+  };
+};
+
+/** What the campaign list can be narrowed by; `from`/`to` bound the scheduled time (ISO). */
+export interface CampaignListQuery {
+  status?: Campaign['status'] | undefined;
+  postId?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  order: 'newest' | 'oldest';
+}
+
+/** How many campaigns one page may read to apply the filters its index does not serve. */
+export const CAMPAIGN_PAGE_BUDGET = 200;
+
+/**
+ * A post's campaigns are served by gsi2 (by creation; status and time filtered within the page);
+ * otherwise a status's campaigns by gsi3 and all campaigns by gsi4, both by scheduled time, the
+ * time range a key condition.
+ */
+export const campaignListPlan = (query: CampaignListQuery) => {
+  // Key values cannot be empty: the lowest bound is below every ISO time instead.
+  const low = query.from ?? '0';
+  // Every key at `to` (any id after it) is inside; nothing later is.
+  const high = query.to ? `${query.to}#\uffff` : '\uffff';
+  const ranged = query.from !== undefined || query.to !== undefined;
+  if (query.postId) {
+    const conditions: string[] = [];
+    const values: Record<string, unknown> = {};
+    if (query.status) {
+      conditions.push('#status = :status');
+      values[':status'] = query.status;
+    }
+    if (ranged) {
+      conditions.push('#scheduledAt BETWEEN :from AND :to');
+      values[':from'] = low;
+      values[':to'] = high;
+    }
+    const range: IndexRange = {
+      index: 'gsi2',
+      partition: keys.campaignsOfPost(query.postId),
+      items: 'CAMPAIGN#',
+    };
+    return {
+      range,
+      order: 'created' as const,
+      ...(conditions.length
+        ? {
+            filter: {
+              expression: conditions.join(' AND '),
+              names: {
+                ...(query.status ? { '#status': 'status' } : {}),
+                ...(ranged ? { '#scheduledAt': 'scheduledAt' } : {}),
+              },
+              values,
+            },
+          }
+        : {}),
+    };
+  }
+  const range: IndexRange = query.status
+    ? { index: 'gsi3', partition: keys.campaignsByStatus(query.status), items: 'CAMPAIGN#' }
+    : { index: 'gsi4', partition: keys.campaignsAll, items: 'CAMPAIGN#' };
+  return {
+    range: ranged ? { ...range, between: [low, high] as const } : range,
+    order: 'scheduled' as const,
+    filter: undefined,
+  };
+};
 
 export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
   /**
@@ -30,11 +115,7 @@ export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
         Item: {
           ...keys.campaign(campaign.campaignId),
           ...campaign,
-          gsi1pk: keys.campaignsDue,
-          gsi1sk: `${campaign.scheduledAt}#${campaign.campaignId}`,
-          // Found by post for the employees' feed.
-          gsi2pk: keys.campaignsOfPost(campaign.postId),
-          gsi2sk: `${campaign.createdAt}#${campaign.campaignId}`,
+          ...campaignIndexKeys(campaign),
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
@@ -92,6 +173,27 @@ export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
     };
   },
 
+  /**
+   * One page of the campaign list, served by one index (campaignListPlan says which); filters the
+   * index does not serve are applied within a bounded read, so a page may hold fewer than `limit`
+   * and still carry a cursor. The list has ended when a page has no cursor.
+   */
+  async list(
+    query: CampaignListQuery,
+    page: { limit: number; cursor?: string | undefined; budget?: number },
+  ): Promise<{ campaigns: Campaign[]; order: 'created' | 'scheduled'; cursor?: string }> {
+    const plan = campaignListPlan(query);
+    const { items, cursor } = await indexPage(tableName, plan.range, {
+      limit: page.limit,
+      budget: page.budget ?? CAMPAIGN_PAGE_BUDGET,
+      descending: query.order === 'newest',
+      cursor: page.cursor,
+      filter: plan.filter,
+      parse: (item) => Campaign.parse(withoutKeys(item)),
+    });
+    return { campaigns: items, order: plan.order, ...(cursor ? { cursor } : {}) };
+  },
+
   async findDue(now: Date, limit: number): Promise<Campaign[]> {
     const { Items = [] } = await dynamo().send(
       new QueryCommand({
@@ -138,11 +240,12 @@ export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
               TableName: tableName,
               Key: keys.campaign(campaign.campaignId),
               UpdateExpression:
-                'SET #status = :dispatched, dispatchedAt = :at REMOVE gsi1pk, gsi1sk',
+                'SET #status = :dispatched, dispatchedAt = :at, gsi3pk = :listed REMOVE gsi1pk, gsi1sk',
               ConditionExpression: '#status = :scheduled',
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: {
                 ':dispatched': 'dispatched',
+                ':listed': campaignIndexKeys({ ...campaign, status: 'dispatched' }).gsi3pk,
                 ':scheduled': 'scheduled',
                 ':at': at.toISOString(),
               },
@@ -405,7 +508,6 @@ export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
     record: { actor: string; action: string; at: string },
     events: readonly PendingEvent[] = [],
   ): Promise<void> {
-    const scheduled = next.status === 'scheduled';
     await audit.commit({
       stream: campaignStream(campaign.campaignId),
       records: [
@@ -420,13 +522,9 @@ export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
         {
           Put: {
             TableName: tableName,
-            Item: {
-              ...keys.campaign(campaign.campaignId),
-              ...next,
-              ...(scheduled
-                ? { gsi1pk: keys.campaignsDue, gsi1sk: `${next.scheduledAt}#${next.campaignId}` }
-                : {}),
-            },
+            // Every index key from the campaign it stores: a reschedule once dropped the
+            // by-post key, and the campaign left its post's feed.
+            Item: { ...keys.campaign(campaign.campaignId), ...next, ...campaignIndexKeys(next) },
             ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: Object.fromEntries(from.map((s, i) => [`:from${i}`, s])),

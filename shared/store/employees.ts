@@ -26,6 +26,8 @@ import type { AuditStore } from '#shared/store/audit';
 import { batchGetItems } from '#shared/store/batch';
 import { conditionalCommit, conditionalWrite } from '#shared/store/conditional';
 import { keys, withoutKeys } from '#shared/store/keys';
+import { type ItemFilter, indexPage } from '#shared/store/query-pages';
+import { sortText } from '#shared/store/sort-text';
 import type { TransactItem } from '#shared/store/transact';
 
 /**
@@ -52,10 +54,46 @@ const directoryKeys = (employeeId: string) => ({
   gsi1sk: employeeId,
 });
 
+/**
+ * Where an entry sorts in the directory by name (gsi3): every write that sets the name sets
+ * this from the same name, in the same request.
+ */
+const nameKeys = (employee: Pick<Employee, 'employeeId' | 'name'>) => ({
+  gsi3pk: keys.directoryByName,
+  gsi3sk: `${sortText(employee.name)}#${employee.employeeId}`,
+});
+
+/** What the admin's directory list can be narrowed by, beside a name prefix. */
+export interface DirectoryFilters {
+  department?: string | undefined;
+  location?: string | undefined;
+  status?: Employee['status'] | undefined;
+}
+
+/** How many entries one directory page may read to apply its filters. */
+export const DIRECTORY_PAGE_BUDGET = 200;
+
+const directoryFilter = (filters: DirectoryFilters): ItemFilter | undefined => {
+  const chosen = Object.entries(filters).filter(([, value]) => value !== undefined);
+  if (chosen.length === 0) return undefined;
+  return {
+    expression: chosen.map(([name]) => `#${name} = :${name}`).join(' AND '),
+    names: Object.fromEntries(chosen.map(([name]) => [`#${name}`, name])),
+    values: Object.fromEntries(chosen.map(([name, value]) => [`:${name}`, value])),
+  };
+};
+
+/** True when an entry passes the filters, as the index's filter would decide. */
+export const passesFilters = (employee: Employee, filters: DirectoryFilters): boolean =>
+  Object.entries(filters).every(
+    ([name, value]) => value === undefined || employee[name as keyof DirectoryFilters] === value,
+  );
+
 /** The stored form of an employee and of a connection (for bulk loads that skip the API). */
 export const employeeItem = (employee: Employee) => ({
   ...keys.employee(employee.employeeId),
   ...directoryKeys(employee.employeeId),
+  ...nameKeys(employee),
   ...employee,
 });
 
@@ -115,8 +153,14 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
     at: string,
   ): Promise<Record<string, unknown> | undefined> => {
     const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':at': at, ':one': 1 };
-    const sets = ['updatedAt = :at', VERSION_BUMP];
+    const byName = nameKeys({ employeeId, name: request.name });
+    const values: Record<string, unknown> = {
+      ':at': at,
+      ':one': 1,
+      ':names': byName.gsi3pk,
+      ':nameKey': byName.gsi3sk,
+    };
+    const sets = ['updatedAt = :at', VERSION_BUMP, 'gsi3pk = :names', 'gsi3sk = :nameKey'];
     const removes: string[] = [];
     for (const attribute of ATTRIBUTES) {
       names[`#${attribute}`] = attribute;
@@ -297,7 +341,8 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
             Update: {
               TableName: tableName,
               Key: keys.employee(employee.employeeId),
-              UpdateExpression: `SET updatedAt = :at, ${VERSION_BUMP}${sets.map(([k]) => `, #${k} = :${k}`).join('')}${
+              // The name key from the name it stores (an entry from before it gets it here).
+              UpdateExpression: `SET updatedAt = :at, gsi3pk = :names, gsi3sk = :nameKey, ${VERSION_BUMP}${sets.map(([k]) => `, #${k} = :${k}`).join('')}${
                 removes.length ? ` REMOVE ${removes.map(([k]) => `#${k}`).join(', ')}` : ''
               }`,
               // Entries from before versions count as version 1.
@@ -307,6 +352,8 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
               ExpressionAttributeValues: {
                 ':at': at.toISOString(),
                 ':one': 1,
+                ':names': nameKeys(next).gsi3pk,
+                ':nameKey': nameKeys(next).gsi3sk,
                 ':version': employee.version,
                 ...Object.fromEntries(sets.map(([k, v]) => [`:${k}`, v])),
               },
@@ -715,6 +762,35 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
         employees: Items.map(parse),
         ...(LastEvaluatedKey ? { next: LastEvaluatedKey } : {}),
       };
+    },
+
+    /**
+     * One page of the directory in name order (gsi3), optionally only names starting with a
+     * prefix (folded as `sortText` folds them); department, location and status filter within
+     * a bounded read, so a page may hold fewer than `limit` and still carry a cursor.
+     */
+    async list(
+      query: DirectoryFilters & { name?: string | undefined },
+      page: { limit: number; cursor?: string | undefined; budget?: number },
+    ): Promise<{ employees: Employee[]; cursor?: string }> {
+      const { name, ...filters } = query;
+      const { items, cursor } = await indexPage(
+        tableName,
+        {
+          index: 'gsi3',
+          partition: keys.directoryByName,
+          items: 'EMPLOYEE#',
+          ...(name === undefined ? {} : { prefix: sortText(name) }),
+        },
+        {
+          limit: page.limit,
+          budget: page.budget ?? DIRECTORY_PAGE_BUDGET,
+          cursor: page.cursor,
+          filter: directoryFilter(filters),
+          parse,
+        },
+      );
+      return { employees: items, ...(cursor ? { cursor } : {}) };
     },
 
     /** Every employee for whom `keep` holds, reading the shards in parallel. */

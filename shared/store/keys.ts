@@ -1,10 +1,11 @@
 /**
- * The single-table key layout, in one place. gsi1 and gsi2 are sparse: an item carries their
+ * The single-table key layout, in one place. gsi1 to gsi4 are sparse: an item carries their
  * keys only while it must be found through them.
  *
  * | item              | pk                     | sk                          | gsi1                                  | gsi2                              |
  * |-------------------|------------------------|-----------------------------|---------------------------------------|-----------------------------------|
- * | post              | POST#id                | POST                        | REVIEW#role / submittedAt#id (in review), POST_DEADLINES / deadline#id (live), POSTS_AWAITING_CHECK / lastAnnouncedAt#id (submitted) | REVIEW#role / plannedFor#id (in review) | gsi3: POSTS_BY_STATUS#status / updatedAt#id
+ * | post              | POST#id                | POST                        | REVIEW#role / submittedAt#id (in review), POST_DEADLINES / deadline#id (live), POSTS_AWAITING_CHECK / lastAnnouncedAt#id (submitted) | REVIEW#role / plannedFor#id (in review) |
+ * | post listing      | POST#id                | LIST#ALL / LIST#STATUS / LIST#AUTHOR / LIST#TITLE / LIST#SEGMENT#seg | | | gsi3: POSTS / updatedAt#id, POSTS_STATUS#status / updatedAt#id, POSTS_AUTHOR#author / updatedAt#id, POSTS_TITLE / normalised title#id, POSTS_SEGMENT#seg / updatedAt#id (while not deleted)
  * | post version      | POST#id                | VERSION#000003              |                                       |                                   |
  * | approval          | POST#id                | APPROVAL#000003#stage#user  |                                       |                                   |
  * | comment           | POST#id                | COMMENT#000003#at#id        |                                       |                                   |
@@ -13,8 +14,8 @@
  * | audit entry       | AUDIT#stream           | SEQ#000000000042            | AUDIT_POST#postId / at#stream#seq     | AUDIT_ACTOR#actor / at#stream#seq | gsi3: AUDIT_DAY#date / at#stream#seq
  * | audit dedupe      | AUDITKEY#key           | AUDITKEY                    |                                       |                                   |
  * | idempotency       | IDEMPOTENCY#user#route#key | IDEMPOTENCY             |                                       |                                   | (ttl)
- * | campaign          | CAMPAIGN#id            | CAMPAIGN                    | CAMPAIGNS_DUE / scheduledAt#id (while scheduled) | POST#postId#CAMPAIGNS / createdAt#id |
- * | employee          | EMPLOYEE#id            | PROFILE                     | DIRECTORY#shard / employeeId          |                                   |
+ * | campaign          | CAMPAIGN#id            | CAMPAIGN                    | CAMPAIGNS_DUE / scheduledAt#id (while scheduled) | POST#postId#CAMPAIGNS / createdAt#id | gsi3: CAMPAIGNS_STATUS#status / scheduledAt#id; gsi4: CAMPAIGNS / scheduledAt#id
+ * | employee          | EMPLOYEE#id            | PROFILE                     | DIRECTORY#shard / employeeId          |                                   | gsi3: DIRECTORY_NAMES / normalised name#id
  * | directory email   | EMPLOYEE_EMAIL#email   | EMPLOYEE_EMAIL              |                                       |                                   |
  * | identity link     | IDENTITY#sub           | IDENTITY                    |                                       |                                   |
  * | connection        | EMPLOYEE#id            | CONNECTION#network          |                                       | CONNECTION_NOTICES / noticeAt#employee#network (while a notice is due) |
@@ -53,6 +54,17 @@ export const keys = {
     sk: `VERSION#${pad(version, 6)}`,
   }),
   postVersionPrefix: 'VERSION#',
+  /**
+   * A post's entries in the marketing lists (gsi3), one per list it appears in: a post targets
+   * several segments, and one item can sit in only one partition of an index.
+   */
+  postListing: (postId: string, list: string) => ({ pk: `POST#${postId}`, sk: `LIST#${list}` }),
+  postListingPrefix: 'LIST#',
+  postsAll: 'POSTS',
+  postsByStatus: (status: string) => `POSTS_STATUS#${status}`,
+  postsByAuthor: (authorId: string) => `POSTS_AUTHOR#${authorId}`,
+  postsByTitle: 'POSTS_TITLE',
+  postsBySegment: (segment: string) => `POSTS_SEGMENT#${segment}`,
   approval: (postId: string, version: number, stageId: string, userId: string) => ({
     pk: `POST#${postId}`,
     sk: `APPROVAL#${pad(version, 6)}#${stageId}#${userId}`,
@@ -66,8 +78,6 @@ export const keys = {
     version === undefined ? 'COMMENT#' : `COMMENT#${pad(version, 6)}#`,
   reviewQueue: (role: string) => `REVIEW#${role}`,
   postDeadlines: 'POST_DEADLINES',
-  /** Every post, by its status: the policy-impact job walks the approved ones. */
-  postsByStatus: (status: string) => `POSTS_BY_STATUS#${status}`,
   /** Submitted posts whose compliance check has not run yet: the dispatcher's sweep reads it. */
   postsAwaitingCheck: 'POSTS_AWAITING_CHECK',
   library: (segment: string, approvedAt: string, postId: string) => ({
@@ -96,6 +106,8 @@ export const keys = {
   campaign: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'CAMPAIGN' }),
   campaignsDue: 'CAMPAIGNS_DUE',
   campaignsOfPost: (postId: string) => `POST#${postId}#CAMPAIGNS`,
+  campaignsAll: 'CAMPAIGNS',
+  campaignsByStatus: (status: string) => `CAMPAIGNS_STATUS#${status}`,
   employee: (employeeId: string) => ({ pk: `EMPLOYEE#${employeeId}`, sk: 'PROFILE' }),
   /** Which employee holds an email: one item per address, so two entries cannot share one. */
   employeeEmail: (email: string) => ({ pk: `EMPLOYEE_EMAIL#${email}`, sk: 'EMPLOYEE_EMAIL' }),
@@ -122,6 +134,8 @@ export const keys = {
   }),
   personalisationReviews: 'PERSONALISATION_REVIEWS',
   directory: (shard: number) => `DIRECTORY#${pad(shard, 2)}`,
+  /** The directory in name order (gsi3), for the admin's list and search by name prefix. */
+  directoryByName: 'DIRECTORY_NAMES',
   dailyCount: (employeeId: string, network: string, localDate: string) => ({
     pk: `EMPLOYEE#${employeeId}`,
     sk: `CAP#${network}#${localDate}`,

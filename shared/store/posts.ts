@@ -6,27 +6,35 @@ import type { PendingEvent } from '#shared/events/publisher';
 import { type Comment, Comment as CommentSchema } from '#shared/posts/comment';
 import { contributorsFrom } from '#shared/posts/contributors';
 import { LibraryEntry, libraryEntryOf } from '#shared/posts/library';
-import { Approval, LIVE_STATUSES, Post, PostVersion, versionOf } from '#shared/posts/post';
+import { PostSummary, summaryOf } from '#shared/posts/listing';
+import {
+  Approval,
+  LIVE_STATUSES,
+  Post,
+  type PostStatus,
+  PostVersion,
+  versionOf,
+} from '#shared/posts/post';
 import { deadlineOf } from '#shared/posts/workflow';
 import type { AuditStore } from '#shared/store/audit';
 import { conditionalCommit } from '#shared/store/conditional';
 import { keys, withoutKeys } from '#shared/store/keys';
-import { itemsWithPrefix } from '#shared/store/query-pages';
+import {
+  type IndexRange,
+  type ItemFilter,
+  indexPage,
+  itemsWithPrefix,
+} from '#shared/store/query-pages';
+import { sortText } from '#shared/store/sort-text';
 import type { TransactItem } from '#shared/store/transact';
 
 export const postStream = (postId: string) => `post#${postId}`;
 
-/** Every post by status, then by when it last changed: lists of posts in one state, paged. */
-const statusKeysOf = (post: Post) => ({
-  gsi3pk: keys.postsByStatus(post.status),
-  gsi3sk: `${post.updatedAt}#${post.postId}`,
-});
-
-/** The sparse index keys a post carries in its current state, and only then. */
-const indexKeysOf = (post: Post) => ({ ...statusKeysOf(post), ...workKeysOf(post) });
-
-/** The work queues a post sits in while someone has to act on it. */
-const workKeysOf = (post: Post) => {
+/**
+ * The sparse index keys a post carries in its current state, and only then: the work queues it
+ * sits in while someone has to act on it.
+ */
+const indexKeysOf = (post: Post) => {
   if (post.status === 'in_review' && post.review) {
     const role = post.review.stages[post.review.currentStage]?.role;
     if (!role) return {};
@@ -48,6 +56,93 @@ const workKeysOf = (post: Post) => {
   }
   const deadline = LIVE_STATUSES.includes(post.status) ? deadlineOf(post) : undefined;
   return deadline ? { gsi1pk: keys.postDeadlines, gsi1sk: `${deadline}#${post.postId}` } : {};
+};
+
+/**
+ * The marketing lists a post appears in (each an entry item under the post, keyed in gsi3), and
+ * where it sorts in each. A deleted post is in none. Every save rewrites them from the post it
+ * stores, in the same transaction, so a list never shows a status, title or time the post left.
+ */
+const listingsOf = (post: Post | undefined): Map<string, { gsi3pk: string; gsi3sk: string }> => {
+  if (!post || post.status === 'deleted') return new Map();
+  const byTime = `${post.updatedAt}#${post.postId}`;
+  return new Map([
+    ['ALL', { gsi3pk: keys.postsAll, gsi3sk: byTime }],
+    ['STATUS', { gsi3pk: keys.postsByStatus(post.status), gsi3sk: byTime }],
+    ['AUTHOR', { gsi3pk: keys.postsByAuthor(post.authorId), gsi3sk: byTime }],
+    ['TITLE', { gsi3pk: keys.postsByTitle, gsi3sk: `${sortText(post.title)}#${post.postId}` }],
+    ...post.segments.map(
+      (segment) =>
+        [`SEGMENT#${segment}`, { gsi3pk: keys.postsBySegment(segment), gsi3sk: byTime }] as const,
+    ),
+  ]);
+};
+
+/** What the marketing list can be narrowed by. */
+export interface PostListQuery {
+  status?: PostStatus | undefined;
+  author?: string | undefined;
+  segment?: string | undefined;
+  topic?: string | undefined;
+  /** A prefix of the title, matched as `sortText` folds it. */
+  title?: string | undefined;
+}
+
+/** How many post entries one page may read to apply the filters its index does not serve. */
+export const POST_PAGE_BUDGET = 200;
+
+/**
+ * The index that serves a query, and the filters left for the page: a title prefix is served
+ * by the title list (title order); otherwise the first of segment, author, status names the
+ * list (newest update first), or the list of every post. The rest filter within the page.
+ */
+export const postListPlan = (query: PostListQuery) => {
+  const folded = query.title === undefined ? undefined : sortText(query.title);
+  const range = (partition: string, prefix?: string): IndexRange => ({
+    index: 'gsi3',
+    partition,
+    items: 'POST#',
+    ...(prefix === undefined ? {} : { prefix }),
+  });
+  const served =
+    folded !== undefined
+      ? { range: range(keys.postsByTitle, folded), order: 'title' as const, by: 'title' }
+      : query.segment
+        ? {
+            range: range(keys.postsBySegment(query.segment)),
+            order: 'updated' as const,
+            by: 'segment',
+          }
+        : query.author
+          ? {
+              range: range(keys.postsByAuthor(query.author)),
+              order: 'updated' as const,
+              by: 'author',
+            }
+          : query.status
+            ? {
+                range: range(keys.postsByStatus(query.status)),
+                order: 'updated' as const,
+                by: 'status',
+              }
+            : { range: range(keys.postsAll), order: 'updated' as const, by: 'all' };
+  const conditions: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const add = (by: string, expression: string, name: string, value: unknown) => {
+    if (value === undefined || served.by === by) return;
+    conditions.push(expression);
+    names[`#${name}`] = name;
+    values[`:${name}`] = value;
+  };
+  add('status', '#status = :status', 'status', query.status);
+  add('author', '#authorId = :authorId', 'authorId', query.author);
+  add('segment', 'contains(#segments, :segments)', 'segments', query.segment);
+  add('topic', 'contains(#topics, :topics)', 'topics', query.topic);
+  const filter: ItemFilter | undefined = conditions.length
+    ? { expression: conditions.join(' AND '), names, values }
+    : undefined;
+  return { ...served, filter };
 };
 
 const isLive = (post: Post | undefined): post is Post =>
@@ -141,6 +236,22 @@ export const createPostStore = (tableName: string, audit: AuditStore) => {
         );
       }
     }
+    const lists = listingsOf(next);
+    for (const [list, indexKeys] of lists) {
+      writes.push(
+        put({
+          ...keys.postListing(next.postId, list),
+          ...indexKeys,
+          ...summaryOf(next),
+          titleKey: sortText(next.title),
+        }),
+      );
+    }
+    for (const list of listingsOf(previous).keys()) {
+      if (!lists.has(list)) {
+        writes.push({ Delete: { TableName: tableName, Key: keys.postListing(next.postId, list) } });
+      }
+    }
     if (change.comment) {
       const c = change.comment;
       writes.push(
@@ -214,6 +325,27 @@ export const createPostStore = (tableName: string, audit: AuditStore) => {
     },
 
     listVersions,
+
+    /**
+     * One page of the marketing list, served by one index (postListPlan says which) and
+     * filtered within a bounded read: fewer than `limit` posts with a cursor means the budget
+     * ran out first, not that the list ended.
+     */
+    async list(
+      query: PostListQuery,
+      page: { limit: number; cursor?: string | undefined; budget?: number },
+    ): Promise<{ posts: PostSummary[]; order: 'title' | 'updated'; cursor?: string }> {
+      const plan = postListPlan(query);
+      const { items, cursor } = await indexPage(tableName, plan.range, {
+        limit: page.limit,
+        budget: page.budget ?? POST_PAGE_BUDGET,
+        descending: plan.order === 'updated',
+        cursor: page.cursor,
+        filter: plan.filter,
+        parse: (item) => PostSummary.parse(withoutKeys(item)),
+      });
+      return { posts: items, order: plan.order, ...(cursor ? { cursor } : {}) };
+    },
 
     /** Every approval ever given to the post, across versions, oldest version first. */
     listApprovals(postId: string): Promise<Approval[]> {
@@ -362,7 +494,10 @@ export const createPostStore = (tableName: string, audit: AuditStore) => {
       );
     },
 
-    /** One page of the posts in a status, oldest change first; `next` starts the following page. */
+    /**
+     * One page of the posts in a status, from their status list (newest change first); `next`
+     * starts the following page. For walks through every post in a state (the policy impact).
+     */
     async byStatusPage(
       status: Post['status'],
       after: Record<string, unknown> | undefined,
@@ -374,12 +509,16 @@ export const createPostStore = (tableName: string, audit: AuditStore) => {
           IndexName: 'gsi3',
           KeyConditionExpression: 'gsi3pk = :status',
           ExpressionAttributeValues: { ':status': keys.postsByStatus(status) },
+          ScanIndexForward: false,
           Limit: limit,
           ...(after ? { ExclusiveStartKey: after } : {}),
         }),
       );
       return {
-        posts: await Promise.all(Items.map(postFrom)),
+        // The list holds each post's summary: the walk needs the whole post.
+        posts: await Promise.all(
+          Items.map((item) => this.get(PostSummary.parse(withoutKeys(item)).postId)),
+        ),
         ...(LastEvaluatedKey ? { next: LastEvaluatedKey } : {}),
       };
     },

@@ -32,6 +32,7 @@ const everyone = (status: number): Row => ({
 });
 
 const MATRIX: Record<string, Row> = {
+  'GET /posts': only({ marketing: 200, legal: 200, admin: 200 }),
   'POST /posts': only({ marketing: 400, admin: 400 }),
   'GET /posts/{postId}': only({ marketing: 404, legal: 404, admin: 404 }),
   'PUT /posts/{postId}': only({ marketing: 400, admin: 400 }),
@@ -84,11 +85,13 @@ const MATRIX: Record<string, Row> = {
   'POST /reviews/personalisations/{personalisationId}/reject': only({ legal: 404 }),
   'GET /audit': only({ legal: 200, admin: 200 }),
   'GET /audit/verify': only({ legal: 400, admin: 400 }),
+  'GET /campaigns': only({ marketing: 200, legal: 200, admin: 200 }),
   'POST /campaigns': only({ marketing: 400, admin: 400 }),
   'POST /campaigns/preview': only({ marketing: 400, admin: 400 }),
   'GET /campaigns/{campaignId}': only({ marketing: 404, legal: 404, admin: 404 }),
   'POST /campaigns/{campaignId}/cancel': only({ marketing: 404, admin: 404 }),
   'PUT /campaigns/{campaignId}/schedule': only({ marketing: 400, admin: 400 }),
+  'GET /employees': only({ admin: 200 }),
   'POST /employees': only({ admin: 400 }),
   // No body opens an import waiting for its parts: a job, answered at once.
   'POST /employees/import': only({ admin: 202 }),

@@ -128,8 +128,36 @@ const deepNesting = fc
  * A cursor the API never handed out: base64url JSON shaped like ours with hostile days and
  * made-up keys, any JSON, or no base64 at all. `GET /audit` once passed such keys to DynamoDB.
  */
-const KEY_NAMES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'x'];
+const KEY_NAMES = [
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+  'gsi4pk',
+  'gsi4sk',
+  'x',
+];
+/** The lists' index partitions, so a forged index key sometimes names the right one. */
+const LIST_PARTITIONS = [
+  'POSTS',
+  'POSTS_TITLE',
+  'CAMPAIGNS',
+  'DIRECTORY_NAMES',
+  'POST#p#CAMPAIGNS',
+];
 const forgedCursor = fc.oneof(
+  // A list's cursor is an index key itself: flat, with made-up or empty values.
+  fc
+    .dictionary(
+      fc.constantFrom(...KEY_NAMES),
+      fc.oneof(fc.constantFrom(...LIST_PARTITIONS), hostileString, fc.integer(), hostileValue),
+      { maxKeys: 5 },
+    )
+    .map((key) => Buffer.from(JSON.stringify(key)).toString('base64url')),
   fc
     .record({
       day: fc.oneof(fc.integer(), fc.double(), fc.constant(-5), fc.nat(40)),

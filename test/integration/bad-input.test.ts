@@ -6,6 +6,7 @@ import { redirectClick } from '#functions/click-redirect/redirect';
 import { dynamo } from '#shared/aws';
 import { apiEvent, callApi } from '../fixtures/api-events';
 import { clickDependencies } from '../fixtures/clicks';
+import { defineSegment } from '../fixtures/segments';
 import { TABLE } from './setup';
 
 /**
@@ -37,6 +38,7 @@ const errorOf = (response: ApiResponse) =>
 const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 beforeAll(async () => {
+  await defineSegment(deps.segments, 'sales');
   // Entries in the log for a forged cursor to be aimed at, and for real cursors to page through.
   for (let n = 0; n < 3; n++) {
     const created = await callApi(

@@ -1,5 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiDependencies } from '#functions/api/dependencies';
 import { checkSubmittedPost } from '#functions/compliance-check/check-post';
 import { dynamo } from '#shared/aws';
@@ -7,6 +7,7 @@ import { defaultPolicy } from '#shared/compliance/policy';
 import { keys } from '#shared/store/keys';
 import { apiEvent, callApi } from '../fixtures/api-events';
 import { outboxFeed } from '../fixtures/outbox';
+import { defineSegment } from '../fixtures/segments';
 import { TABLE } from './setup';
 
 /** The submissions are read from the outbox, as the relay reads them. */
@@ -48,6 +49,8 @@ const content = (title: string, text: string) => ({
   variants: [{ text }],
   segments: ['sales'],
 });
+
+beforeAll(() => defineSegment(deps.segments, 'sales'));
 
 /** Runs the compliance check the bus would run for each submission so far. */
 const checkSubmissions = async () => {

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiDependencies } from '#functions/api/dependencies';
 import { dynamo } from '#shared/aws';
 import { apiEvent, callApi } from '../fixtures/api-events';
+import { defineSegment } from '../fixtures/segments';
 import { TABLE } from './setup';
 
 /**
@@ -72,6 +73,7 @@ const retriedAfterLostReply = async (
 
 let postId: string;
 beforeAll(async () => {
+  await defineSegment(deps.segments, 'everyone');
   const created = await call('mia', 'POST /posts', {
     body: { title: 'Answers', variants: [{ text: 'We launched today.' }], segments: ['everyone'] },
   });

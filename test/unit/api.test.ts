@@ -20,7 +20,7 @@ import { routeKey, routes } from '#infra/declaration';
 import { publishEvents } from '#shared/events/publisher';
 import { sendShareJobs } from '#shared/queue/share-queue';
 import { apiEvent, callApi } from '../fixtures/api-events';
-import { content, draftPost } from '../fixtures/posts';
+import { content, draftPost, T0 } from '../fixtures/posts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const events = mockClient(EventBridgeClient);
@@ -106,7 +106,16 @@ describe('API routing', () => {
   it('turns a lost race on the post into 409, not 500, and announces nothing', async () => {
     const post = draftPost({}, 'u1');
     dynamo.on(GetCommand).resolves({ Item: { pk: 'POST#p1', sk: 'POST', ...post } });
-    dynamo.on(QueryCommand).resolves({ Items: [] });
+    // The only query: the defined segments, which the post's target is one of.
+    const sales = {
+      segmentId: 'sales',
+      name: 'Sales',
+      updatedBy: 'admin',
+      updatedAt: T0.toISOString(),
+    };
+    dynamo
+      .on(QueryCommand)
+      .resolves({ Items: [{ pk: 'SEGMENTS', sk: 'SEGMENT#sales', ...sales }] });
     dynamo.on(TransactWriteCommand).rejects(
       new TransactionCanceledException({
         message: 'Transaction cancelled',

@@ -3,6 +3,7 @@ import type { ApiDependencies } from '#functions/api/dependencies';
 import { defineRoute } from '#functions/api/route';
 import { AuditEntry, StreamVerification, verifyStream } from '#shared/audit/chain';
 import { NotFoundError, ValidationError } from '#shared/errors';
+import { DateRangeFields, instantsOf } from '#shared/time/date-range';
 
 const DAY_MS = 86_400_000;
 /** Without a post or an actor the log is read day by day; a month is plenty for one request. */
@@ -14,8 +15,7 @@ const AuditQuery = z
     actor: z.string().min(1).max(200).optional(),
     /** A person by their email in the directory, instead of by their internal actor id. */
     email: z.email().max(254).toLowerCase().optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
+    ...DateRangeFields,
     limit: z.coerce.number().int().min(1).max(500).default(100),
     cursor: z.string().max(2000).optional(),
   })
@@ -36,7 +36,7 @@ const actorOfEmail = async (deps: ApiDependencies, email: string): Promise<strin
 export const listAudit = defineRoute({
   summary: 'Read the audit log, filtered by post, person (actor or email) and time (oldest first)',
   description:
-    'Without postId, actor or email the range is at most 31 days; it defaults to the last 7 days. `email` finds what a person did through the directory (the sign-in their entry is linked to); an email no one signed in with answers an empty page, exactly like a person who did nothing, so the log tells nobody who is in the directory.',
+    'Without postId, actor or email the range is at most 31 days; it defaults to the last 7 days. `from`/`to` are instants with an offset or dates (`2026-01-01`), a date read as a whole day in `timeZone` (default UTC), `to` inclusive. `email` finds what a person did through the directory (the sign-in their entry is linked to); an email no one signed in with answers an empty page, exactly like a person who did nothing, so the log tells nobody who is in the directory.',
   tag: 'audit',
   roles: ['legal', 'admin'],
   query: AuditQuery,
@@ -51,8 +51,9 @@ export const listAudit = defineRoute({
     }),
   },
   async handle({ query, deps }) {
-    const to = query.to ? new Date(query.to) : deps.now();
-    const from = query.from ? new Date(query.from) : new Date(to.getTime() - 7 * DAY_MS);
+    const given = instantsOf(query);
+    const to = given.to ?? deps.now();
+    const from = given.from ?? new Date(to.getTime() - 7 * DAY_MS);
     if (from > to) {
       throw new ValidationError('The range is empty', [
         { field: 'query.from', message: 'after to' },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ApiDependencies } from '#functions/api/dependencies';
 import { expectedVersion } from '#functions/api/http';
 import { postActionRoute } from '#functions/api/post-action-route';
 import { defineRoute } from '#functions/api/route';
@@ -14,14 +15,24 @@ import { newPostId } from '#shared/ids';
 import { diffContent } from '#shared/posts/diff';
 import { FieldChange } from '#shared/posts/field-change';
 import { newPost, PostContent, PostPlanning, PostVersion } from '#shared/posts/post';
+import { checkTargetsDefined } from '#shared/posts/targets';
 import { auditRecordOf, eventsOf } from '#shared/posts/transitions';
 
 const PostBody = PostContent.extend(PostPlanning.shape);
 const EditBody = PostBody.extend({ version: VersionField.optional() });
 const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
 
+/** Every target segment is defined, or a 400 naming the ones that are not. */
+const targetsDefined = async (
+  deps: ApiDependencies,
+  segments: readonly string[],
+  at: 'body' | 'post',
+) => checkTargetsDefined(segments, await deps.segments.all(), at);
+
 export const createPost = defineRoute({
   summary: 'Create a draft post (version 1)',
+  description:
+    'Every target segment must be defined (`GET /segments`): an unknown one is a 400 naming it.',
   tag: 'posts',
   roles: ['marketing', 'admin'],
   body: PostBody,
@@ -33,6 +44,7 @@ export const createPost = defineRoute({
     headers: VersionETag,
   },
   async handle({ body, caller, deps, answerWrites }) {
+    await targetsDefined(deps, body.segments, 'body');
     const { plannedFor, ...content } = body;
     const post = newPost(content, { postId: newPostId(), author: caller }, plannedFor, deps.now());
     const answer = postAnswer(201, post);
@@ -60,12 +72,13 @@ export const getPost = defineRoute({
 export const editPost = postActionRoute({
   summary: 'Save a new version of a post; voids every earlier approval',
   description:
-    'Send the version you edited as `version` or If-Match; if someone saved since, the answer is 409.',
+    'Send the version you edited as `version` or If-Match; if someone saved since, the answer is 409. Every target segment must be defined: an unknown one is a 400 naming it.',
   tag: 'posts',
   roles: ['marketing', 'admin'],
   body: EditBody,
   ifMatch: true,
   answer: 'The post at its new version',
+  check: ({ body, deps }) => targetsDefined(deps, body.segments, 'body'),
   action({ body, caller, request, post }) {
     const { version, plannedFor, ...content } = body;
     const editing = expectedVersion(request, version);
@@ -88,9 +101,12 @@ export const deletePost = postActionRoute({
 
 export const submitPost = postActionRoute({
   summary: 'Submit the current version for the compliance check and review',
+  description:
+    'Refused with a 400 naming them while the post targets a segment that is not defined.',
   tag: 'workflow',
   roles: ['marketing', 'admin'],
   answer: 'The submitted post',
+  check: ({ post, deps }) => targetsDefined(deps, post.segments, 'post'),
   action: ({ caller }) => ({ action: { type: 'submit', by: caller } }),
 });
 
