@@ -6,32 +6,25 @@ import { REPORT_READ_BUDGET, reportOfScope } from '#shared/analytics/scope-repor
 import { ValidationError } from '#shared/errors';
 import { NetworkName } from '#shared/networks/network';
 import { IntentNetwork } from '#shared/sharing/intents';
+import { DateRangeFields, instantsOf } from '#shared/time/date-range';
 
 const DAY = 86_400_000;
 /** The longest range one report reads: a quarter and a day. */
 export const MAX_RANGE_DAYS = 93;
 
-const validZone = (zone: string) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 const Id = z.string().min(1).max(100);
 
-/** Which shares a report covers, as the query string says; a range without both ends is the last 30 days. */
+/**
+ * Which shares a report covers, as the query string says; a range without both ends is the last
+ * 30 days. Its ends may be dates (whole days in `timeZone`, `to` inclusive) or instants.
+ */
 export const AnalyticsQuery = z.strictObject({
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  ...DateRangeFields,
   postId: Id.optional(),
   campaignId: Id.optional(),
   employeeId: Id.optional(),
   segmentId: Id.optional(),
   network: z.union([NetworkName, IntentNetwork]).optional(),
-  timeZone: z.string().max(64).refine(validZone, 'not an IANA time zone').default('UTC'),
   format: z.enum(['json', 'csv']).default('json'),
   table: z.enum(REPORT_TABLES).optional(),
 });
@@ -44,8 +37,9 @@ export type { Scope };
  */
 export const scopeOf = (query: Omit<AnalyticsQuery, 'format' | 'table'>, now: Date): Scope => {
   const open = (query.postId || query.campaignId) && !query.from && !query.to;
-  const to = query.to ? new Date(query.to) : now;
-  const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * DAY);
+  const given = instantsOf(query);
+  const to = given.to ?? now;
+  const from = given.from ?? new Date(to.getTime() - 30 * DAY);
   if (!open) {
     if (from >= to) {
       throw new ValidationError('The time range is reversed', [

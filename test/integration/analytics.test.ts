@@ -112,6 +112,24 @@ describe('analytics API', () => {
     expect(lines).toHaveLength(5);
   });
 
+  it('takes dates as whole days in the time zone asked, `to` included', async () => {
+    const campaignId = arranged.campaign.campaignId;
+    const sharedAt = new Date(published[0]?.publishedAt ?? '');
+    const day = (at: Date, hoursAhead = 0) =>
+      new Date(at.getTime() + hoursAhead * HOUR).toISOString().slice(0, 10);
+    const shares = async (query: Record<string, string>) => {
+      const { status, body } = await call('GET /analytics', { query: { campaignId, ...query } });
+      expect(status).toBe(200);
+      return body.analytics.totals.shares.value;
+    };
+    expect(await shares({ from: day(sharedAt), to: day(sharedAt) })).toBe(4);
+    expect(await shares({ from: day(sharedAt, -24), to: day(sharedAt, -24) })).toBe(0);
+    // Kiribati's Line Islands are 14 hours ahead of UTC: the day there is the one to name.
+    const kiritimati = { timeZone: 'Pacific/Kiritimati' };
+    expect(await shares({ from: day(sharedAt, 14), to: day(sharedAt, 14), ...kiritimati })).toBe(4);
+    expect(await shares({ from: day(sharedAt, 38), to: day(sharedAt, 38), ...kiritimati })).toBe(0);
+  });
+
   it('answers unknown ids with 404 and bad ranges with 400 naming the field', async () => {
     const unknown: Record<string, string>[] = [
       { campaignId: 'nope' },
