@@ -66,6 +66,7 @@ beforeAll(async () => {
   api = scenario(runtime.apiUrl);
   author = await api.token('marketing', 'mia.legal@example.com', 'Mia Marketing');
   reviewer = await api.token('marketing', 'max.legal@example.com', 'Max Marketing');
+  await api.salesSegment();
   ({
     post: { postId },
   } = await api.call<{ post: { postId: string } }>('POST', '/posts', author, {

@@ -33,17 +33,24 @@ export const scenario = (apiUrl: string) => {
     return (text ? JSON.parse(text) : undefined) as T;
   };
 
+  /** The sales segment every scenario post targets: a post may target only defined segments. */
+  const salesSegment = async () => {
+    const admin = await token('admin', 'admin.console@example.com');
+    await call('PUT', '/segments/sales', admin, {
+      name: 'Sales',
+      rule: { all: [{ attribute: 'department', in: ['sales'] }] },
+    });
+  };
+
   return {
     token,
     call,
+    salesSegment,
     /** A person in the directory, in the sales segment, with the sandbox connected. */
     async employee(person: { email: string; name: string; jurisdiction?: string }) {
       const admin = await token('admin', 'admin.console@example.com');
       await call('POST', '/employees', admin, { ...person, department: 'Sales' });
-      await call('PUT', '/segments/sales', admin, {
-        name: 'Sales',
-        rule: { all: [{ attribute: 'department', in: ['sales'] }] },
-      });
+      await salesSegment();
       const own = await token('employee', person.email, person.name);
       await call('PUT', '/me/connections/sandbox', own, { handle: person.email.split('@')[0] });
       // Any hour of any day, so a share made now goes out now whatever this machine's clock says.
