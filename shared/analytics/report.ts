@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { counted, estimated, Figure, measured } from '#shared/analytics/figure';
+import { counted, estimated, Figure } from '#shared/analytics/figure';
 import type { EngagementPolicy } from '#shared/engagement/policy';
 import type { Share } from '#shared/shares/share';
 
@@ -8,7 +8,15 @@ import type { Share } from '#shared/shares/share';
  * and the best times to share. Pure: the route gathers the shares, this does the arithmetic.
  */
 
-/** The figures every table row carries; `null` where no network gave the figure. */
+/** Why a row's EMV and rate are null until something is measured for its shares. */
+export const NOT_MEASURED = 'no engagement measured yet';
+export const NO_IMPRESSIONS = 'no impressions measured yet';
+
+/**
+ * The figures every table row carries; `null` where no network gave the figure. EMV and the
+ * engagement rate are `null` (with `note` saying why) until a reading exists for the row's
+ * shares: a stand-in shown before the first reading would shrink once it came.
+ */
 export const MetricsRow = z.object({
   shares: z.number(),
   potentialReach: z.number(),
@@ -17,15 +25,26 @@ export const MetricsRow = z.object({
   comments: z.number().nullable(),
   reshares: z.number().nullable(),
   clicks: z.number(),
+  /** Published shares with at least one engagement reading. */
+  sharesMeasured: z.number().optional(),
+  /** (reactions + comments + reshares + clicks) ÷ impressions, over shares whose impressions were read. */
   engagementRate: z.number().nullable(),
-  /** What the rate divides by: measured impressions, or the sharers' audience where none were given. */
+  /**
+   * What the rate divides by: measured impressions, or null with no rate. `potential reach` is
+   * kept for reports stored before the rate stopped dividing by an audience.
+   */
   engagementRateBasis: z.enum(['impressions', 'potential reach']).nullable(),
-  earnedMediaValueUsd: z.number(),
+  earnedMediaValueUsd: z.number().nullable(),
+  /** Why EMV or the rate is null: `no engagement measured yet`, `no impressions measured yet`. */
+  note: z.string().nullable().optional(),
 });
 export type MetricsRow = z.infer<typeof MetricsRow>;
 
-/** Where each column of a table comes from: printed in CSV headers and the API description. */
-export const COLUMN_SOURCES: Record<keyof MetricsRow, Figure['source'] | 'label'> = {
+/**
+ * Where each column of a table comes from: the one source of the label, printed in CSV headers
+ * and given to the totals' figure of the same name (`figureOf`), so the two cannot disagree.
+ */
+export const COLUMN_SOURCES = {
   shares: 'counted',
   potentialReach: 'counted',
   impressions: 'measured',
@@ -33,9 +52,21 @@ export const COLUMN_SOURCES: Record<keyof MetricsRow, Figure['source'] | 'label'
   comments: 'measured',
   reshares: 'measured',
   clicks: 'counted',
+  sharesMeasured: 'counted',
   engagementRate: 'measured',
   engagementRateBasis: 'label',
   earnedMediaValueUsd: 'estimated',
+  note: 'label',
+} as const satisfies Record<keyof MetricsRow, Figure['source'] | 'label'>;
+
+type FigureColumn = {
+  [K in keyof MetricsRow]-?: (typeof COLUMN_SOURCES)[K] extends 'label' ? never : K;
+}[keyof MetricsRow];
+
+/** A total of a table column, labelled as its column is. */
+const figureOf = (column: FigureColumn, value: number | null, note?: string): Figure => {
+  const source: Figure['source'] = COLUMN_SOURCES[column];
+  return { value, source, ...(note ? { note } : {}) };
 };
 
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -104,18 +135,20 @@ const NO_AUDIENCE: ReadonlySet<string> = new Set(['linkedin']);
 
 type Policy = ReportInput['policy'];
 
-/** A share's earned media value: what its impressions and clicks would have cost to buy. */
-const mediaValue = (share: Share, policy: Policy) => {
+/**
+ * A share's earned media value: what its measured impressions and reactions and its counted
+ * clicks would have cost to buy. Nothing stands in for what was not read: an audience standing in
+ * for impressions made EMV large before the first reading and shrink after it.
+ */
+const mediaValue = (share: Share, policy: Policy): number => {
   const rates = policy.mediaRates[share.network as keyof typeof policy.mediaRates];
-  if (!rates) return { usd: 0, reachStoodIn: false };
-  const impressions = share.engagement?.impressions;
-  const reachStoodIn = impressions === null || impressions === undefined;
-  const seen = reachStoodIn ? share.audienceSize : impressions;
+  if (!rates) return 0;
+  const impressions = share.engagement?.impressions ?? 0;
   const reactions = share.engagement?.reactions ?? 0;
-  const usd =
-    (rates.cpm * seen) / 1000 +
-    rates.cpc * (policy.reactionWeight * reactions + (share.clicks ?? 0));
-  return { usd, reachStoodIn };
+  return (
+    (rates.cpm * impressions) / 1000 +
+    rates.cpc * (policy.reactionWeight * reactions + (share.clicks ?? 0))
+  );
 };
 
 const round = (n: number, places: number) => Math.round(n * 10 ** places) / 10 ** places;
@@ -133,6 +166,8 @@ interface MetricsSums {
   comments: number | null;
   reshares: number | null;
   clicks: number;
+  /** Shares with an engagement reading: EMV and the rate are null while this is 0. */
+  measured: number;
   /** Shares whose impressions were measured, and what they engaged: the rate over impressions. */
   withImpressions: number;
   engagedWithImpressions: number;
@@ -147,6 +182,7 @@ const noSums = (): MetricsSums => ({
   comments: null,
   reshares: null,
   clicks: 0,
+  measured: 0,
   withImpressions: 0,
   engagedWithImpressions: 0,
   earnedMediaValueUsd: 0,
@@ -165,25 +201,23 @@ const addTo = (sums: MetricsSums, s: Share, policy: Policy): void => {
   sums.comments = plus(sums.comments, s.engagement?.comments);
   sums.reshares = plus(sums.reshares, s.engagement?.reshares);
   sums.clicks += s.clicks ?? 0;
+  if (s.engagement) sums.measured += 1;
   // The rate over impressions counts only shares whose impressions were measured.
   if (typeof s.engagement?.impressions === 'number') {
     sums.withImpressions += 1;
     sums.engagedWithImpressions +=
       s.engagement.reactions + s.engagement.comments + s.engagement.reshares + (s.clicks ?? 0);
   }
-  sums.earnedMediaValueUsd += mediaValue(s, policy).usd;
+  sums.earnedMediaValueUsd += mediaValue(s, policy);
 };
 
+/** Why a row's EMV or rate is null, or null when both are given. */
+const noteOf = (sums: MetricsSums): string | null =>
+  sums.measured === 0 ? NOT_MEASURED : (sums.impressions ?? 0) > 0 ? null : NO_IMPRESSIONS;
+
 const rowOf = (sums: MetricsSums): MetricsRow => {
-  const interactions =
-    (sums.reactions ?? 0) + (sums.comments ?? 0) + (sums.reshares ?? 0) + sums.clicks;
-  const basis =
-    sums.withImpressions > 0 && (sums.impressions ?? 0) > 0
-      ? 'impressions'
-      : sums.potentialReach > 0
-        ? 'potential reach'
-        : null;
   const impressions = sums.impressions ?? 0;
+  const rated = sums.measured > 0 && sums.withImpressions > 0 && impressions > 0;
   return {
     shares: sums.shares,
     potentialReach: sums.potentialReach,
@@ -192,16 +226,11 @@ const rowOf = (sums: MetricsSums): MetricsRow => {
     comments: sums.comments,
     reshares: sums.reshares,
     clicks: sums.clicks,
-    engagementRate:
-      basis === 'impressions'
-        ? impressions > 0
-          ? round(sums.engagedWithImpressions / impressions, 6)
-          : null
-        : basis === 'potential reach'
-          ? round(interactions / sums.potentialReach, 6)
-          : null,
-    engagementRateBasis: basis,
-    earnedMediaValueUsd: round(sums.earnedMediaValueUsd, 2),
+    sharesMeasured: sums.measured,
+    engagementRate: rated ? round(sums.engagedWithImpressions / impressions, 6) : null,
+    engagementRateBasis: rated ? 'impressions' : null,
+    earnedMediaValueUsd: sums.measured > 0 ? round(sums.earnedMediaValueUsd, 2) : null,
+    note: noteOf(sums),
   };
 };
 
@@ -263,7 +292,6 @@ export const reportAccumulator = (options: Pick<ReportInput, 'policy' | 'timeZon
   const statuses = new Map<Share['status'], number>();
   let sandbox = false;
   let measuredCount = 0;
-  let standIns = 0;
   let audienceUntold = 0;
   const noFigures = new Set<string>();
   const byNetwork = groupSums();
@@ -288,7 +316,6 @@ export const reportAccumulator = (options: Pick<ReportInput, 'policy' | 'timeZon
         if (s.network === 'sandbox') sandbox = true;
         if (s.engagement) measuredCount += 1;
         if (s.engagementUnavailable) noFigures.add(s.network);
-        if (mediaValue(s, policy).reachStoodIn) standIns += 1;
         if (NO_AUDIENCE.has(s.network)) audienceUntold += 1;
         byNetwork.add(s.network, s, policy);
         byDay.add(s.publishedAt?.slice(0, 10), s, policy);
@@ -325,7 +352,7 @@ export const reportAccumulator = (options: Pick<ReportInput, 'policy' | 'timeZon
 
       return {
         totals: {
-          shares: counted(totalsRow.shares, 'published'),
+          shares: figureOf('shares', totalsRow.shares, 'published'),
           failed: counted(count('failed')),
           skipped: counted(count('skipped')),
           pending: counted(count('pending') + count('publishing')),
@@ -338,34 +365,36 @@ export const reportAccumulator = (options: Pick<ReportInput, 'policy' | 'timeZon
             input.invited ? round(sharers / input.invited, 4) : null,
             'people who shared ÷ people the campaigns were offered to',
           ),
-          potentialReach: counted(
+          potentialReach: figureOf(
+            'potentialReach',
             totalsRow.potentialReach,
             "sum of the sharers' audiences at the time of sharing" +
               (audienceUntold > 0
                 ? `; ${audienceUntold} LinkedIn shares count 0: LinkedIn tells this app no audience`
                 : ''),
           ),
-          impressions: measured(totalsRow.impressions, engagementNote),
-          reactions: measured(totalsRow.reactions, engagementNote),
-          comments: measured(totalsRow.comments, engagementNote),
-          reshares: measured(totalsRow.reshares, engagementNote),
-          clicks: counted(totalsRow.clicks, "readers' clicks on Chorus's own tracked links"),
-          engagementRate:
-            totalsRow.engagementRateBasis === 'impressions'
-              ? measured(
-                  totalsRow.engagementRate,
-                  '(reactions + comments + reshares + clicks) ÷ impressions',
-                )
-              : estimated(
-                  totalsRow.engagementRate,
-                  'no impressions were given: (reactions + comments + reshares + clicks) ÷ potential reach',
-                ),
-          earnedMediaValueUsd: estimated(
+          impressions: figureOf('impressions', totalsRow.impressions, engagementNote),
+          reactions: figureOf('reactions', totalsRow.reactions, engagementNote),
+          comments: figureOf('comments', totalsRow.comments, engagementNote),
+          reshares: figureOf('reshares', totalsRow.reshares, engagementNote),
+          clicks: figureOf(
+            'clicks',
+            totalsRow.clicks,
+            "readers' clicks on Chorus's own tracked links",
+          ),
+          engagementRate: figureOf(
+            'engagementRate',
+            totalsRow.engagementRate,
+            totalsRow.engagementRate === null
+              ? `${totalsRow.note}: ${engagementNote}`
+              : `(reactions + comments + reshares + clicks) ÷ impressions, over the shares whose impressions were read`,
+          ),
+          earnedMediaValueUsd: figureOf(
+            'earnedMediaValueUsd',
             totalsRow.earnedMediaValueUsd,
-            `CPM × impressions ÷ 1000 + CPC × (${policy.reactionWeight} × reactions + clicks)` +
-              (standIns > 0
-                ? `; potential reach stood in for impressions on ${standIns} shares`
-                : ''),
+            totalsRow.earnedMediaValueUsd === null
+              ? `${NOT_MEASURED}: ${engagementNote}`
+              : `CPM × impressions ÷ 1000 + CPC × (${policy.reactionWeight} × reactions + clicks); impressions and reactions read for ${measuredCount} of ${all.shares} shares, the others add their clicks only (nothing stands in for a figure not read)`,
           ),
           secondRoundReach: estimated(
             totalsRow.reshares === null ? null : Math.round(totalsRow.reshares * averageAudience),

@@ -110,6 +110,14 @@ describe('analytics API', () => {
       /^employeeId,name,shares \(counted\),potentialReach \(counted\),impressions \(measured\)/,
     );
     expect(lines).toHaveLength(5);
+    // Each figure column is labelled as the API labels the same figure in the totals.
+    const json = await call('GET /posts/{postId}/analytics', {
+      pathParameters: { postId: arranged.post.postId },
+    });
+    const totals = json.body.analytics.totals as Record<string, { source: string }>;
+    const header = lines[0]!.split(',');
+    for (const column of ['impressions', 'clicks', 'engagementRate', 'earnedMediaValueUsd'])
+      expect(header).toContain(`${column} (${totals[column]!.source})`);
   });
 
   it('takes dates as whole days in the time zone asked, `to` included', async () => {

@@ -192,7 +192,7 @@ describe('analytics report', () => {
     expect(result.totals.secondRoundReach).toMatchObject({ value: 200, source: 'estimated' });
   });
 
-  it('lets potential reach stand in for impressions a network does not give, and says so', () => {
+  it('lets no audience stand in for figures a network does not give, and says so', () => {
     const result = report([
       share({
         network: 'linkedin',
@@ -203,12 +203,9 @@ describe('analytics report', () => {
     ]);
     expect(result.totals.reactions.value).toBeNull();
     expect(result.totals.reactions.note).toContain('no figures given by linkedin');
-    // 30 × 1000 / 1000 + 5 × 2
-    expect(result.totals.earnedMediaValueUsd.value).toBe(40);
-    expect(result.totals.earnedMediaValueUsd.note).toContain(
-      'potential reach stood in for impressions on 1 shares',
-    );
-    expect(result.totals.engagementRate).toMatchObject({ value: 0.002, source: 'estimated' });
+    expect(result.totals.earnedMediaValueUsd).toMatchObject({ value: null, source: 'estimated' });
+    expect(result.totals.earnedMediaValueUsd.note).toContain('no engagement measured yet');
+    expect(result.totals.engagementRate).toMatchObject({ value: null, source: 'measured' });
   });
 
   it('counts participation against the people invited, ranks advocates, and finds the best hour', () => {

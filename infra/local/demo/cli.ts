@@ -61,7 +61,7 @@ ${findings}
   impressions         ${figure(t.impressions)}
   engagement          reactions ${number(t.reactions.value)}, comments ${number(t.comments.value)}, reshares ${number(t.reshares.value)}  [${t.reactions.source}]
   clicks              ${figure(t.clicks)} (the demo clicked ${r.clicksMade})
-  engagement rate     ${percent(t.engagementRate.value)}  [${t.engagementRate.source}]
+  engagement rate     ${percent(t.engagementRate.value)}  [${t.engagementRate.source}${t.engagementRate.value === null ? `: ${t.engagementRate.note}` : ''}]
   earned media value  ${t.earnedMediaValueUsd.value === null ? 'not available' : `$${t.earnedMediaValueUsd.value.toFixed(2)}`}  [${t.earnedMediaValueUsd.source}: ${t.earnedMediaValueUsd.note}]
   second-round reach  ${figure(t.secondRoundReach)}
   leaderboard (week)  ${r.leaderboard.map((a) => `${a.rank}. ${a.name} ${a.points} pts`).join(', ')}  [counted: points for shares, clicks and engagement]
