@@ -46,6 +46,18 @@ describe('editing a post whose campaign is scheduled', () => {
         },
       });
 
+    // Bad input is still a 400, and a stale version its own 409: the campaigns are looked at
+    // only for a well-formed edit of the current version.
+    expect((await edit(post.version + 1)).body.error.message).toMatch(/reload it/);
+    expect(
+      (
+        await call('PUT /posts/{postId}', {
+          pathParameters: { postId },
+          body: { title: post.title, variants: post.variants, segments: post.segments },
+        })
+      ).status,
+    ).toBe(400);
+
     const refused = await edit(post.version);
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('conflict');

@@ -98,18 +98,20 @@ export const editPost = postActionRoute({
   // The post was read before its campaigns, and the edit is stored only if the post's revision
   // is still the one read; scheduling a campaign moves it on in the campaign's own transaction,
   // so a campaign scheduled after this check makes the edit a 409, never a silent success.
-  async check({ body, post, deps }) {
+  // Bad input (no version, an unknown segment) is a 400 and a stale version a 409 before any
+  // campaign is looked at.
+  async check({ body, post, deps, request }) {
     await targetsDefined(deps, body.segments, 'body');
-    checkNoScheduledCampaign(post, await campaignsOf(deps, post.postId));
-  },
-  action({ body, caller, request, post }) {
-    const { version, plannedFor, ...content } = body;
-    const editing = expectedVersion(request, version);
+    const editing = expectedVersion(request, body.version);
     if (editing !== post.version) {
       throw new ConflictError(
         `You edited version ${editing} but the post is at version ${post.version}; reload it`,
       );
     }
+    checkNoScheduledCampaign(post, await campaignsOf(deps, post.postId));
+  },
+  action({ body, caller }) {
+    const { version: _checked, plannedFor, ...content } = body;
     return { action: { type: 'edit', by: caller, content, plannedFor } };
   },
 });
