@@ -18,7 +18,7 @@ interface PostActionSpec<B> {
   ifMatch?: boolean;
   answer: string;
   /** What the action needs checked beyond the workflow, read from the store (a post's targets). */
-  check?(input: { body: B; post: Post; deps: ApiDependencies }): Promise<void>;
+  check?(input: { body: B; post: Post; deps: ApiDependencies; request: ApiEvent }): Promise<void>;
   /** Turns the request into the workflow action (and a comment that goes with it). */
   action(input: { body: B; caller: Caller; request: ApiEvent; post: Post; at: Date }): {
     action: PostAction;
@@ -43,7 +43,7 @@ export const postActionRoute = <B = undefined>(spec: PostActionSpec<B>): RouteSp
     errors: [404, 409],
     async handle({ params, body, caller, deps, request }) {
       const post = await deps.posts.get(params.postId);
-      await spec.check?.({ body: body as B, post, deps });
+      await spec.check?.({ body: body as B, post, deps, request });
       const at = deps.now();
       const { action, comment } = spec.action({ body: body as B, caller, request, post, at });
       const next = await applyAction(deps, post, action, {

@@ -609,6 +609,18 @@ describe('comment threads: a reply names a comment on the same post', () => {
 
 describe('the diff against the last approved version', () => {
   it('shows what changed since the approval, word by word', async () => {
+    // The campaigns above were scheduled and never went out: an edit waits until they are
+    // cancelled, as they would send the approved version.
+    const { campaigns } = await deps.campaigns.list(
+      { postId: post.postId, status: 'scheduled', order: 'newest' },
+      { limit: 100 },
+    );
+    for (const { campaignId } of campaigns) {
+      const cancelled = await call('mia', 'POST /campaigns/{campaignId}/cancel', {
+        pathParameters: { campaignId },
+      });
+      expect(cancelled.status).toBe(200);
+    }
     const edited = await call('mia', 'PUT /posts/{postId}', {
       pathParameters: { postId: post.postId },
       body: {

@@ -10,11 +10,13 @@ import {
   VersionETag,
   VersionField,
 } from '#functions/api/schemas';
+import type { Campaign } from '#shared/campaigns/campaign';
 import { ConflictError } from '#shared/errors';
 import { newPostId } from '#shared/ids';
 import { diffContent } from '#shared/posts/diff';
 import { FieldChange } from '#shared/posts/field-change';
 import { newPost, PostContent, PostPlanning, PostVersion } from '#shared/posts/post';
+import { checkNoScheduledCampaign } from '#shared/posts/scheduled-campaigns';
 import { checkTargetsDefined } from '#shared/posts/targets';
 import { auditRecordOf, eventsOf } from '#shared/posts/transitions';
 
@@ -28,6 +30,21 @@ const targetsDefined = async (
   segments: readonly string[],
   at: 'body' | 'post',
 ) => checkTargetsDefined(segments, await deps.segments.all(), at);
+
+/**
+ * Every campaign of the post, page by page through its campaign index: a scheduled one past the
+ * first page must stop an edit as surely as the newest.
+ */
+const campaignsOf = async (deps: ApiDependencies, postId: string) => {
+  const all: Campaign[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.campaigns.list({ postId, order: 'newest' }, { limit: 100, cursor });
+    all.push(...page.campaigns);
+    cursor = page.cursor;
+  } while (cursor);
+  return all;
+};
 
 export const createPost = defineRoute({
   summary: 'Create a draft post (version 1)',
@@ -72,21 +89,29 @@ export const getPost = defineRoute({
 export const editPost = postActionRoute({
   summary: 'Save a new version of a post; voids every earlier approval',
   description:
-    'Send the version you edited as `version` or If-Match; if someone saved since, the answer is 409. Every target segment must be defined: an unknown one is a 400 naming it.',
+    'Send the version you edited as `version` or If-Match; if someone saved since, the answer is 409. Every target segment must be defined: an unknown one is a 400 naming it. While a campaign of the post is scheduled the edit is refused with a 409 naming each such campaign and its time (it sends the approved version, so an edit would fail every one of its shares): cancel the campaign or let it go out first, then edit.',
   tag: 'posts',
   roles: ['marketing', 'admin'],
   body: EditBody,
   ifMatch: true,
   answer: 'The post at its new version',
-  check: ({ body, deps }) => targetsDefined(deps, body.segments, 'body'),
-  action({ body, caller, request, post }) {
-    const { version, plannedFor, ...content } = body;
-    const editing = expectedVersion(request, version);
+  // The post was read before its campaigns, and the edit is stored only if the post's revision
+  // is still the one read; scheduling a campaign moves it on in the campaign's own transaction,
+  // so a campaign scheduled after this check makes the edit a 409, never a silent success.
+  // Bad input (no version, an unknown segment) is a 400 and a stale version a 409 before any
+  // campaign is looked at.
+  async check({ body, post, deps, request }) {
+    await targetsDefined(deps, body.segments, 'body');
+    const editing = expectedVersion(request, body.version);
     if (editing !== post.version) {
       throw new ConflictError(
         `You edited version ${editing} but the post is at version ${post.version}; reload it`,
       );
     }
+    checkNoScheduledCampaign(post, await campaignsOf(deps, post.postId));
+  },
+  action({ body, caller }) {
+    const { version: _checked, plannedFor, ...content } = body;
     return { action: { type: 'edit', by: caller, content, plannedFor } };
   },
 });
