@@ -130,7 +130,7 @@ export const runPolicyImpact = async (
   /** A scheduled post whose campaign is still to go out is checked with that campaign. */
   const awaitsCampaign = async (post: Post) =>
     post.status === 'scheduled' &&
-    (await deps.campaigns.ofPost(post.postId)).some((c) => c.status === 'scheduled');
+    (await deps.campaigns.allOfPost(post.postId)).some((c) => c.status === 'scheduled');
   const nextPage = async (at: ImpactProgress): Promise<ImpactProgress> => {
     const { cursor, ...rest } = at;
     const base = { ...rest, pages: at.pages + 1 };

@@ -134,7 +134,22 @@ export const createCampaignStore = (tableName: string, audit: AuditStore) => ({
     return Campaign.parse(withoutKeys(Item));
   },
 
-  /** A post's campaigns, newest first. */
+  /**
+   * Every campaign of a post, newest first, page by page through its campaign index: a scheduled
+   * one past the first page must count as surely as the newest (an edit, a policy's impact).
+   */
+  async allOfPost(postId: string): Promise<Campaign[]> {
+    const all: Campaign[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.list({ postId, order: 'newest' }, { limit: 100, cursor });
+      all.push(...page.campaigns);
+      cursor = page.cursor;
+    } while (cursor);
+    return all;
+  },
+
+  /** A post's newest campaigns, newest first. */
   async ofPost(postId: string, limit = 10): Promise<Campaign[]> {
     const { Items = [] } = await dynamo().send(
       new QueryCommand({

@@ -10,7 +10,6 @@ import {
   VersionETag,
   VersionField,
 } from '#functions/api/schemas';
-import type { Campaign } from '#shared/campaigns/campaign';
 import { ConflictError } from '#shared/errors';
 import { newPostId } from '#shared/ids';
 import { diffContent } from '#shared/posts/diff';
@@ -30,21 +29,6 @@ const targetsDefined = async (
   segments: readonly string[],
   at: 'body' | 'post',
 ) => checkTargetsDefined(segments, await deps.segments.all(), at);
-
-/**
- * Every campaign of the post, page by page through its campaign index: a scheduled one past the
- * first page must stop an edit as surely as the newest.
- */
-const campaignsOf = async (deps: ApiDependencies, postId: string) => {
-  const all: Campaign[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.campaigns.list({ postId, order: 'newest' }, { limit: 100, cursor });
-    all.push(...page.campaigns);
-    cursor = page.cursor;
-  } while (cursor);
-  return all;
-};
 
 export const createPost = defineRoute({
   summary: 'Create a draft post (version 1)',
@@ -108,7 +92,7 @@ export const editPost = postActionRoute({
         `You edited version ${editing} but the post is at version ${post.version}; reload it`,
       );
     }
-    checkNoScheduledCampaign(post, await campaignsOf(deps, post.postId));
+    checkNoScheduledCampaign(post, await deps.campaigns.allOfPost(post.postId));
   },
   action({ body, caller }) {
     const { version: _checked, plannedFor, ...content } = body;
