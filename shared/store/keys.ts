@@ -142,6 +142,8 @@ export const keys = {
   }),
   segment: (segmentId: string) => ({ pk: 'SEGMENTS', sk: `SEGMENT#${segmentId}` }),
   segments: { pk: 'SEGMENTS', prefix: 'SEGMENT#' },
+  /** How many segments were ever defined: the cap's guard against two creations at once. */
+  segmentCount: { pk: 'SEGMENTS', sk: 'COUNT' },
   fanOutSlice: (campaignId: string, shard: number) => ({
     pk: `CAMPAIGN#${campaignId}`,
     sk: `SLICE#${pad(shard, 2)}`,

@@ -3,6 +3,7 @@ import { defineRoute } from '#functions/api/route';
 import { Limit } from '#functions/api/schemas';
 import { compileSegment, Segment, SegmentId, SegmentRequest } from '#shared/employees/segment';
 import { DIRECTORY_SHARDS } from '#shared/store/employees';
+import { MAX_SEGMENTS } from '#shared/store/segments';
 
 const SegmentPath = z.strictObject({ segmentId: SegmentId });
 const SegmentAnswer = z.object({ segment: Segment });
@@ -30,7 +31,10 @@ export const putSegment = defineRoute({
   params: SegmentPath,
   body: SegmentRequest,
   response: { status: 200, description: 'The segment', schema: SegmentAnswer },
-  errors: [409],
+  errors: [409, 422],
+  unprocessable: [
+    `A new segment beyond the ${MAX_SEGMENTS} a company may define (\`too_many_segments\`): every segment is read wherever segments are compiled`,
+  ],
   async handle({ params, body, caller, deps }) {
     const previous = await deps.segments.find(params.segmentId);
     const segment: Segment = {
