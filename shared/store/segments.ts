@@ -57,7 +57,8 @@ export const createSegmentStore = (
                   TableName: tableName,
                   Key: keys.segmentCount,
                   UpdateExpression: 'ADD segmentsDefined :one',
-                  ConditionExpression: 'attribute_not_exists(segmentsDefined) OR segmentsDefined < :max',
+                  ConditionExpression:
+                    'attribute_not_exists(segmentsDefined) OR segmentsDefined < :max',
                   ExpressionAttributeValues: { ':one': 1, ':max': max },
                 },
               },
