@@ -158,4 +158,22 @@ describe('legal’s compliance policy in a browser', () => {
     expect(await page.getByRole('button', { name: 'Save as version 3' }).isVisible()).toBe(true);
     expect(browser.problems).toEqual([]);
   });
+
+  it('shows an admin the policy and its checks but no Save: only legal may change it', async () => {
+    const { page } = browser;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.goto(`${runtime.apiUrl}/console`);
+    await page.getByRole('heading', { name: 'Sign in to Chorus (local)' }).waitFor();
+    await page.getByLabel('Email').fill('ada.policy@example.com');
+    await page.getByLabel('Name').fill('Ada Admin');
+    await page.getByLabel('admin').check();
+    await page.getByLabel('employee').uncheck();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Welcome, Ada Admin' }).waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Compliance policy' }).click();
+    await page.getByText('Only legal may change the policy').waitFor();
+    expect(await page.getByRole('button', { name: /^Save as version/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Check impact' }).isVisible()).toBe(true);
+    expect(browser.problems).toEqual([]);
+  });
 });

@@ -35,7 +35,8 @@ const SCREENS = [
     path: '/console/policy',
     label: 'Compliance policy',
     for: (p: Person) => p.roles.some((r) => r === 'legal' || r === 'admin'),
-    render: () => <CompliancePolicyScreen />,
+    // Admins may look and check; only legal may change it (the API's rule).
+    render: (person: Person) => <CompliancePolicyScreen mayChange={isLegal(person)} />,
   },
   // --- employee screens (console-employee) ---
   { path: '/console/impact', label: 'My impact', for: isEmployee, render: () => <Impact /> },
@@ -66,7 +67,7 @@ const screenFor = (path: string, person: Person) => {
   const route = path.replace(/\/+$/, '') || '/console';
   if (route === '/console') return isEmployee(person) ? <Feed /> : <Home person={person} />;
   const screen = SCREENS.find((s) => s.path === route);
-  if (screen) return screen.render();
+  if (screen) return screen.render(person);
   for (const { pattern, render } of PATTERNS) {
     const match = pattern.exec(route);
     if (match) return render(match.slice(1));

@@ -56,7 +56,8 @@ const History = ({ versions }: { versions: CompliancePolicy[] }) => (
  * before saving, and saving bound to the version shown (someone else's save is a 409 and a
  * reload prompt, never an overwrite).
  */
-export const CompliancePolicyScreen = () => {
+/** `mayChange`: legal saves; an admin sees the policy and checks drafts, but has no Save. */
+export const CompliancePolicyScreen = ({ mayChange }: { mayChange: boolean }) => {
   const [loaded, setLoaded] = useState<Loaded>();
   const [loadError, setLoadError] = useState<ApiError>();
   const [draft, setDraft] = useState<PolicyDraft>();
@@ -170,9 +171,15 @@ export const CompliancePolicyScreen = () => {
                 Saved as version {saving.version}.
               </p>
             ) : null}
-            <button type="submit" class="primary" disabled={busy || saving?.kind === 'stale'}>
-              Save as version {version + 1}
-            </button>
+            {mayChange ? (
+              <button type="submit" class="primary" disabled={busy || saving?.kind === 'stale'}>
+                Save as version {version + 1}
+              </button>
+            ) : (
+              <p class="muted">
+                Only legal may change the policy: you may edit a draft and check it.
+              </p>
+            )}
           </div>
         </form>
         <div class="policy-side">
