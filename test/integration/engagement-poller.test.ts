@@ -77,7 +77,7 @@ const threeHoursAgoOnTheHour = () =>
   new Date(Math.floor((Date.now() - 3 * 60 * MINUTE) / (60 * MINUTE)) * 60 * MINUTE);
 
 /** Shares in the two-poller test: more than one batch read and one page per poller either way. */
-const FLEET = soakSize('POLL_SHARES', 1_500, 5_000);
+const FLEET = soakSize('POLL_SHARES', 800, 5_000);
 // About 20 ms a share on a quiet 2-core machine; the bound leaves room for a busy one.
 
 describe('engagement poller', () => {

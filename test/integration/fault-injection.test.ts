@@ -30,7 +30,7 @@ import { soakSize } from '../soak';
 import { createTestQueues } from './queues';
 import { TABLE } from './setup';
 
-const JOBS = soakSize('FLEET_JOBS', 2_000, 10_000);
+const JOBS = soakSize('FLEET_JOBS', 1_000, 10_000);
 const FAULT_SHARE = 0.05;
 /*
  * The drain waits as long as jobs keep finishing: it fails when none finished for a whole stall

@@ -373,7 +373,7 @@ describe('a board request reads the same bounded number of items, whatever the d
     [last] = (await seed(3, few)).slice(-1) as [Employee];
   }, 120_000);
 
-  it('reads the top from one page, and as much with twice the people', async () => {
+  it('reads the top from one page, and as much with more people', async () => {
     const small = {
       month: await measured({ period: 'month' }),
       rolling: await measured({ period: 'rolling30' }),
@@ -400,7 +400,7 @@ describe('a board request reads the same bounded number of items, whatever the d
     // The team board reads one figures item per team (by key), and queries no board.
     expect(small.teams.queries).toEqual([]);
 
-    await seed(2_500, crowd);
+    await seed(1_000, crowd);
     const large = {
       month: await measured({ period: 'month' }),
       rolling: await measured({ period: 'rolling30' }),
