@@ -7,6 +7,7 @@ import {
   type PolicyDraft,
   savePolicy,
 } from '../policy-endpoints';
+import { StalePrompt } from '../stale-prompt';
 import { DryRun, Impact } from './policy-checks';
 import { type Issues, issuesOf } from './policy-fields';
 import { PolicyRules } from './policy-rules';
@@ -152,19 +153,13 @@ export const CompliancePolicyScreen = ({ mayChange }: { mayChange: boolean }) =>
               </p>
             ) : null}
             {saving?.kind === 'stale' ? (
-              <div role="alert" class="error">
-                <p>
-                  <strong>Someone saved the policy since you opened it.</strong> Your draft of
-                  version {version} was not saved. {saving.message}
-                </p>
-                <button
-                  type="button"
-                  class="primary"
-                  onClick={() => load().then(() => setSaving(undefined))}
-                >
-                  Reload the policy in force
-                </button>
-              </div>
+              <StalePrompt
+                changed="Someone saved the policy since you opened it."
+                notRecorded={`Your draft of version ${version} was not saved.`}
+                message={saving.message}
+                reloadLabel="Reload the policy in force"
+                onReload={() => load().then(() => setSaving(undefined))}
+              />
             ) : null}
             {saving?.kind === 'saved' ? (
               <p role="status" class="notice">

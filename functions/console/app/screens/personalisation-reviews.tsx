@@ -7,6 +7,7 @@ import {
   getPersonalisationQueue,
   type PersonalisationReview,
 } from '../review-endpoints';
+import { StalePrompt } from '../stale-prompt';
 import { MarkedText, networkLabel, when } from './review-text';
 
 type Outcome =
@@ -89,15 +90,13 @@ const EditCard = ({ edit, onReload }: { edit: PersonalisationReview; onReload: (
           )}
         </div>
         {outcome?.kind === 'stale' ? (
-          <div role="alert" class="error">
-            <p>
-              <strong>The employee changed this text since you opened it.</strong> Your decision was
-              not recorded. {outcome.message}
-            </p>
-            <button type="button" class="primary" onClick={onReload}>
-              Reload the new text
-            </button>
-          </div>
+          <StalePrompt
+            changed="The employee changed this text since you opened it."
+            notRecorded="Your decision was not recorded."
+            message={outcome.message}
+            reloadLabel="Reload the new text"
+            onReload={onReload}
+          />
         ) : null}
         {outcome?.kind === 'failed' && outcome.error.code !== 'signing_in' ? (
           <p role="alert" class="error">

@@ -14,6 +14,7 @@ import {
   requestChanges,
 } from '../review-endpoints';
 import { Link } from '../router';
+import { StalePrompt } from '../stale-prompt';
 import { MarkedText, networkLabel, when } from './review-text';
 
 type Change = ReviewItem['diff']['changes'][number];
@@ -255,15 +256,13 @@ const Decision = ({
         </p>
       ) : null}
       {outcome?.kind === 'stale' ? (
-        <div role="alert" class="error">
-          <p>
-            <strong>This post changed since you opened it.</strong> Your decision on version{' '}
-            {version} was not recorded. {outcome.message}
-          </p>
-          <button type="button" class="primary" onClick={onReload}>
-            Reload the new version
-          </button>
-        </div>
+        <StalePrompt
+          changed="This post changed since you opened it."
+          notRecorded={`Your decision on version ${version} was not recorded.`}
+          message={outcome.message}
+          reloadLabel="Reload the new version"
+          onReload={onReload}
+        />
       ) : null}
       {outcome?.kind === 'failed' && outcome.error.code !== 'signing_in' ? (
         <p role="alert" class="error">
