@@ -120,6 +120,9 @@ export const ReviewPlan = z.object({
 });
 export type ReviewPlan = z.infer<typeof ReviewPlan>;
 
+/** Who a decision the compliance check made is by (changes asked for by blocking findings). */
+export const COMPLIANCE_CHECK_ACTOR = 'compliance-check';
+
 export const Decision = z.object({
   kind: z.enum(['rejected', 'changes_requested', 'withdrawn', 'expired', 'lapsed', 'deleted']),
   by: z.string(),

@@ -3,13 +3,14 @@ import type { ComplianceResult } from '#shared/compliance/finding';
 import { ConflictError, ForbiddenError, ValidationError } from '#shared/errors';
 import { contentHashOf } from '#shared/posts/content-hash';
 import { isContributor, withContributor } from '#shared/posts/contributors';
-import type {
-  Approval,
-  Post,
-  PostContent,
-  PostStatus,
-  ReviewPlan,
-  ReviewStagePlan,
+import {
+  type Approval,
+  COMPLIANCE_CHECK_ACTOR,
+  type Post,
+  type PostContent,
+  type PostStatus,
+  type ReviewPlan,
+  type ReviewStagePlan,
 } from '#shared/posts/post';
 import { contributorsAmong, noEligibleReviewer } from '#shared/posts/reviewers';
 
@@ -266,7 +267,7 @@ const decide = (post: Post, action: PostAction, at: Date): Post => {
           review: action.plan,
           decision: {
             kind: 'changes_requested',
-            by: 'compliance-check',
+            by: COMPLIANCE_CHECK_ACTOR,
             at: now,
             reason: blockers.map((f) => f.message).join('; '),
           },

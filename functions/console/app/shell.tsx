@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
+import type { PolicyKind } from './admin-policy-endpoints';
 import { Link, usePath } from './router';
 import { Accounts } from './screens/accounts';
 import { Audit } from './screens/audit';
@@ -9,6 +10,8 @@ import { Impact } from './screens/impact';
 import { NotFound } from './screens/not-found';
 import { PersonalisationReviews } from './screens/personalisation-reviews';
 import { Personalise } from './screens/personalise';
+import { Policies } from './screens/policies';
+import { PostList } from './screens/post-list';
 import { PostReview } from './screens/post-review';
 import { ReviewQueue } from './screens/review-queue';
 import { Sharing } from './screens/sharing';
@@ -17,6 +20,8 @@ import { type Person, signOut } from './sign-in';
 const isEmployee = (person: Person) => person.roles.includes('employee');
 const isLegal = (person: Person) => person.roles.includes('legal');
 const isAuditor = (person: Person) => isLegal(person) || person.roles.includes('admin');
+const isAdmin = (person: Person) => person.roles.includes('admin');
+const isMarketer = (person: Person) => person.roles.includes('marketing') || isAdmin(person);
 
 /** Where each screen lives, and who sees it in the navigation. */
 const SCREENS = [
@@ -43,10 +48,33 @@ const SCREENS = [
   { path: '/console/sharing', label: 'My sharing', for: isEmployee, render: () => <Sharing /> },
   { path: '/console/accounts', label: 'Accounts', for: isEmployee, render: () => <Accounts /> },
   // --- end employee screens ---
+  // --- marketing's posts list, the admin's policies (posts-policies-console) ---
+  {
+    path: '/console/posts',
+    label: 'Posts',
+    for: isMarketer,
+    render: (person: Person) => <PostList person={person} />,
+  },
+  {
+    path: '/console/policies',
+    label: 'Policies',
+    for: isAdmin,
+    render: (person: Person) => <Policies person={person} />,
+  },
+  // --- end posts list and policies ---
 ] as const;
 
 /** Screens whose path carries what they show, matched by pattern; not in the navigation. */
-const PATTERNS: { pattern: RegExp; render: (match: string[]) => preact.JSX.Element }[] = [
+const PATTERNS: {
+  pattern: RegExp;
+  render: (match: string[], person: Person) => preact.JSX.Element;
+}[] = [
+  // --- the admin's policies, one at a time (posts-policies-console) ---
+  {
+    pattern: /^\/console\/policies\/(approval|sharing|engagement|recognition)$/,
+    render: ([kind], person) => <Policies person={person} kind={kind as PolicyKind} />,
+  },
+  // --- end policies ---
   // --- employee screens (console-employee) ---
   {
     pattern: /^\/console\/personalise\/([^/]+)\/([a-z]+)$/,
@@ -70,7 +98,7 @@ const screenFor = (path: string, person: Person) => {
   if (screen) return screen.render(person);
   for (const { pattern, render } of PATTERNS) {
     const match = pattern.exec(route);
-    if (match) return render(match.slice(1));
+    if (match) return render(match.slice(1), person);
   }
   return <NotFound />;
 };

@@ -14,7 +14,7 @@ export const issuesOf = (fields: unknown): Issues => {
 };
 
 /** The messages about a field or anything inside it (a list's items). */
-const at = (issues: Issues, path: string) =>
+export const at = (issues: Issues, path: string) =>
   Object.entries(issues).flatMap(([key, messages]) =>
     key === path || key.startsWith(`${path}.`) ? messages : [],
   );
@@ -37,7 +37,7 @@ interface FieldProps {
 }
 
 /** A labelled input whose API issues are shown under it and read with it. */
-const Field = ({
+export const Field = ({
   label,
   path,
   issues,
