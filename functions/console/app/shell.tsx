@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { Link, usePath } from './router';
 import { Accounts } from './screens/accounts';
+import { Analytics } from './screens/analytics';
 import { Audit } from './screens/audit';
 import { CompliancePolicyScreen } from './screens/compliance-policy';
 import { Feed } from './screens/feed';
@@ -17,6 +18,7 @@ import { type Person, signOut } from './sign-in';
 const isEmployee = (person: Person) => person.roles.includes('employee');
 const isLegal = (person: Person) => person.roles.includes('legal');
 const isAuditor = (person: Person) => isLegal(person) || person.roles.includes('admin');
+const isMarketer = (person: Person) => person.roles.some((r) => r === 'marketing' || r === 'admin');
 
 /** Where each screen lives, and who sees it in the navigation. */
 const SCREENS = [
@@ -43,6 +45,8 @@ const SCREENS = [
   { path: '/console/sharing', label: 'My sharing', for: isEmployee, render: () => <Sharing /> },
   { path: '/console/accounts', label: 'Accounts', for: isEmployee, render: () => <Accounts /> },
   // --- end employee screens ---
+  // Marketing's (and admins') analytics dashboard.
+  { path: '/console/analytics', label: 'Analytics', for: isMarketer, render: () => <Analytics /> },
 ] as const;
 
 /** Screens whose path carries what they show, matched by pattern; not in the navigation. */
