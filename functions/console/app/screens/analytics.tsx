@@ -94,7 +94,8 @@ const Filters = ({
       aria-labelledby="filters-heading"
       onSubmit={(event) => {
         event.preventDefault();
-        onApply(draft);
+        // A new scope each time: "Show report" asks again even when nothing changed (a refresh).
+        onApply({ ...draft });
       }}
     >
       <h2 id="filters-heading">What to report</h2>
