@@ -86,7 +86,7 @@ export const sendThanks = (
   message: string,
   idempotencyKey: string,
 ) =>
-  request<{ thanksId: string; recipients?: number; job?: Job['job'] } & Partial<Job>>(
+  request<{ thanksId: string; recipients?: number; job?: Job['job'] }>(
     'POST',
     '/recognition/thanks',
     { ...to, message },

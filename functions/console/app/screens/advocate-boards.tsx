@@ -44,7 +44,9 @@ const POLL_MS = 1000;
 const ThanksForm = ({ to, onClose }: { to: Recipient; onClose: () => void }) => {
   const [message, setMessage] = useState('');
   const [state, setState] = useState<Sending>({ kind: 'writing' });
-  const [key] = useState(() => crypto.randomUUID());
+  // One key per message sent: a second click or a retry of the same words replays the first
+  // answer; changed words are a new thanks (the API refuses a key reused for other words).
+  const [key, setKey] = useState(() => crypto.randomUUID());
   const jobId = state.kind === 'following' ? state.jobId : undefined;
 
   useEffect(() => {
@@ -119,7 +121,10 @@ const ThanksForm = ({ to, onClose }: { to: Recipient; onClose: () => void }) => 
         required
         maxLength={500}
         value={message}
-        onInput={(e) => setMessage(e.currentTarget.value)}
+        onInput={(e) => {
+          setMessage(e.currentTarget.value);
+          setKey(crypto.randomUUID());
+        }}
       />
       {state.kind === 'following' ? (
         <div role="status">
