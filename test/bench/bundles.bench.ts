@@ -17,8 +17,10 @@ import { type Figure, percentile, progress, quick, report } from './figures';
 
 const SIZE_LIMIT_KB = 1_500;
 const INIT_LIMIT_MS = 400;
-/** What a phone on a slow connection loads quickly: the console's budget. */
+/** What a phone on a slow connection loads quickly: the console's budget for every page's first load. */
 const BROWSER_JS_LIMIT_KB = 60;
+/** Each chunk a screen loads when it needs it (the analytics screen's charts). */
+const BROWSER_CHUNK_LIMIT_KB = 30;
 /** Fresh processes per module: the median damps a noisy machine. */
 const SAMPLES = quick ? 2 : 7;
 
@@ -104,18 +106,30 @@ for (const [name, declaration] of Object.entries(functions) as [string, Function
   progress(`bundles: ${name} browser app`);
   const appDir = join(out, `${name}-app`);
   const built = await buildBrowserApp(declaration.browserApp.entry, appDir);
-  const kb =
-    built.scripts
+  const gzippedKb = (files: readonly string[]) =>
+    files
       .map((file) => gzipSync(readFileSync(join(appDir, 'assets', file)), { level: 9 }).length)
       .reduce((a, b) => a + b, 0) / 1024;
+  const first = gzippedKb(built.initial);
   figures.push({
     section: 'Browser apps',
-    figure: `${name} JavaScript, gzipped`,
-    value: kb,
+    figure: `${name} JavaScript every page loads first, gzipped`,
+    value: first,
     unit: 'KiB',
-    against: `limit ${BROWSER_JS_LIMIT_KB} KiB (all scripts, minified, gzip -9 as served)`,
-    met: kb <= BROWSER_JS_LIMIT_KB,
+    against: `limit ${BROWSER_JS_LIMIT_KB} KiB (${built.initial.length} script(s), minified, gzip -9 as served)`,
+    met: first <= BROWSER_JS_LIMIT_KB,
   });
+  for (const { chunk, files } of built.lazy) {
+    const kb = gzippedKb(files);
+    figures.push({
+      section: 'Browser apps',
+      figure: `${name} chunk ${chunk.replace(/-[A-Z0-9]{8}\.js$/, '')} (loaded when needed), gzipped`,
+      value: kb,
+      unit: 'KiB',
+      against: `limit ${BROWSER_CHUNK_LIMIT_KB} KiB (what it adds to the first load)`,
+      met: kb <= BROWSER_CHUNK_LIMIT_KB,
+    });
+  }
 }
 rmSync(out, { recursive: true, force: true });
 report(figures);

@@ -36,11 +36,25 @@ const errorOf = (status: number, body: unknown): ApiError => {
   );
 };
 
+const parseJson = (text: string): unknown => {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 /**
- * Calls the API with the signed-in person's ID token. A 401 means the sign-in is over: the
- * browser goes through sign-in again and comes back to this page.
+ * Sends a request with the signed-in person's ID token and answers its text. A 401 means the
+ * sign-in is over: the browser goes through sign-in again and comes back to this page. Any other
+ * failure is an ApiError read from the API's error shape.
  */
-export const request = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+const send = async (
+  method: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<string> => {
   const token = idToken();
   if (!token) {
     await startSignIn();
@@ -51,6 +65,7 @@ export const request = async <T>(method: string, path: string, body?: unknown): 
     answer = await fetch(path, {
       method,
       headers: {
+        ...headers,
         authorization: `Bearer ${token}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
@@ -60,16 +75,23 @@ export const request = async <T>(method: string, path: string, body?: unknown): 
     throw new ApiError(0, 'network', 'Chorus cannot be reached; check your connection.');
   }
   const text = await answer.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
   if (answer.status === 401) {
     await startSignIn();
     throw new ApiError(401, 'signing_in', 'Your sign-in has ended; signing you in again…');
   }
-  if (!answer.ok) throw errorOf(answer.status, parsed);
-  return parsed as T;
+  if (!answer.ok) throw errorOf(answer.status, parseJson(text));
+  return text;
 };
+
+/** Calls the API and reads its JSON answer; `headers` adds e.g. an Idempotency-Key. */
+export const request = async <T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> => {
+  return parseJson(await send(method, path, body, headers)) as T;
+};
+
+/** A GET whose answer is text rather than JSON: a CSV export, as the API writes it. */
+export const requestText = (path: string): Promise<string> => send('GET', path, undefined, {});

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { PolicyKind } from './admin-policy-endpoints';
 import { Link, usePath } from './router';
 import { Accounts } from './screens/accounts';
+import { Analytics } from './screens/analytics';
 import { Audit } from './screens/audit';
 import { CompliancePolicyScreen } from './screens/compliance-policy';
 import { Feed } from './screens/feed';
@@ -62,6 +63,8 @@ const SCREENS = [
     render: (person: Person) => <Policies person={person} />,
   },
   // --- end posts list and policies ---
+  // Marketing's (and admins') analytics dashboard.
+  { path: '/console/analytics', label: 'Analytics', for: isMarketer, render: () => <Analytics /> },
 ] as const;
 
 /** Screens whose path carries what they show, matched by pattern; not in the navigation. */
