@@ -3,6 +3,7 @@ import { Link, usePath } from './router';
 import { Accounts } from './screens/accounts';
 import { Audit } from './screens/audit';
 import { CompliancePolicyScreen } from './screens/compliance-policy';
+import { Compose } from './screens/compose';
 import { Feed } from './screens/feed';
 import { Home } from './screens/home';
 import { Impact } from './screens/impact';
@@ -55,6 +56,13 @@ const PATTERNS: { pattern: RegExp; render: (match: string[]) => preact.JSX.Eleme
     ),
   },
   // --- end employee screens ---
+  // --- marketing's compose (compose-console): a new post, then a post by id ---
+  { pattern: /^\/console\/posts\/new$/, render: () => <Compose /> },
+  {
+    pattern: /^\/console\/posts\/([^/]+)$/,
+    render: ([postId = '']) => <Compose postId={decodeURIComponent(postId)} />,
+  },
+  // --- end compose ---
   // Legal's screens: a post's review page, as a link from the queue or an email reaches it.
   {
     pattern: /^\/console\/reviews\/([^/]+)$/,
