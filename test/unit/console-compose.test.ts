@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '#functions/console/app/api';
 import {
+  allows,
   bodyOf,
   changedFrom,
   draftOf,
@@ -9,8 +9,9 @@ import {
   fieldErrorsOf,
   localInput,
 } from '#functions/console/app/compose-draft';
-import type { PostView } from '#functions/console/app/post-endpoints';
-import { PostContent } from '#shared/posts/post';
+import { allowedFrom } from '#shared/posts/allowed-actions';
+import { POST_STATUSES, PostContent } from '#shared/posts/post';
+import type { PostView } from '#shared/posts/post-view';
 
 const saved = {
   postId: 'post-1',
@@ -85,13 +86,16 @@ describe('the compose form’s draft', () => {
   });
 
   it('puts a 400’s field issues beside the fields the form names', () => {
-    const error = new ApiError(400, 'invalid_request', 'Invalid request body', {
-      fields: [
-        { field: 'variants.1.text', message: 'unknown template field {{employee.nick}}' },
-        { field: 'body.segments.0', message: 'segment ghosts is not defined' },
-        { field: 'title', message: 'Too small' },
-      ],
-    });
+    const error = {
+      status: 400,
+      detail: {
+        fields: [
+          { field: 'variants.1.text', message: 'unknown template field {{employee.nick}}' },
+          { field: 'body.segments.0', message: 'segment ghosts is not defined' },
+          { field: 'title', message: 'Too small' },
+        ],
+      },
+    };
     const errors = fieldErrorsOf(error);
     expect(errorsAt(errors, 'variants.1.text')).toEqual([
       'unknown template field {{employee.nick}}',
@@ -100,6 +104,16 @@ describe('the compose form’s draft', () => {
     expect(errorsAt(errors, 'segments')).toEqual(['segment ghosts is not defined']);
     expect(errorsAt(errors, 'title')).toEqual(['Too small']);
     // Only a 400 names fields.
-    expect(fieldErrorsOf(new ApiError(409, 'conflict', 'moved', { fields: [] }))).toEqual({});
+    expect(fieldErrorsOf({ status: 409, detail: { fields: [] } })).toEqual({});
+  });
+
+  it('offers an action from exactly the statuses the workflow allows it from', () => {
+    for (const action of ['edit', 'submit', 'withdraw', 'delete'] as const) {
+      for (const status of POST_STATUSES) {
+        expect(allows(action, status), `${action} from ${status}`).toBe(
+          (allowedFrom[action] as readonly string[]).includes(status),
+        );
+      }
+    }
   });
 });

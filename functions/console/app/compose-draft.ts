@@ -1,5 +1,14 @@
-import type { ApiError } from './api';
-import type { KnownNetwork, PostBody, PostFlag, PostView } from './post-endpoints';
+import type { KnownNetwork } from '#shared/networks/limits';
+import type { allowedFrom } from '#shared/posts/allowed-actions';
+import type { POST_FLAGS, PostContent, PostStatus } from '#shared/posts/post';
+import type { PostView } from '#shared/posts/post-view';
+import type { TEMPLATE_FIELDS } from '#shared/posts/template';
+
+/** A fact about a post a policy can key on. */
+export type PostFlag = (typeof POST_FLAGS)[number];
+
+/** What an author writes, as the API takes it (plus when they would like it out). */
+export type PostBody = PostContent & { plannedFor?: string };
 
 /**
  * A post as the compose form holds it (strings as typed, lists as picked), and how it becomes
@@ -38,6 +47,37 @@ export const FLAG_LABELS = {
   pastPerformance: 'Mentions past performance',
 } satisfies Record<PostFlag, string>;
 export const FLAGS = Object.keys(FLAG_LABELS) as PostFlag[];
+
+/*
+ * The API's own lists, repeated because no shared module may reach the browser bundle; each is
+ * typed as the API's exact list, so any difference fails the typecheck.
+ */
+export const TEMPLATE_FIELD_NAMES: typeof TEMPLATE_FIELDS = [
+  'employee.firstName',
+  'employee.lastName',
+  'employee.name',
+  'company',
+];
+
+type From = typeof allowedFrom;
+const ALLOWED: { [A in 'edit' | 'submit' | 'withdraw' | 'delete']: From[A] } = {
+  edit: ['draft', 'changes_requested', 'in_review', 'approved', 'scheduled'],
+  submit: ['draft', 'changes_requested'],
+  withdraw: [
+    'draft',
+    'submitted',
+    'compliance_checked',
+    'in_review',
+    'changes_requested',
+    'approved',
+    'scheduled',
+  ],
+  delete: ['draft', 'changes_requested', 'rejected', 'withdrawn', 'expired'],
+};
+
+/** Whether the workflow lets this action start from this status (else the API answers 409). */
+export const allows = (action: keyof typeof ALLOWED, status: PostStatus): boolean =>
+  (ALLOWED[action] as readonly PostStatus[]).includes(status);
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -110,7 +150,10 @@ export const changedFrom = (draft: Draft, saved: PostView | undefined): boolean 
 /** A 400's field issues by field, as the form names its fields (`body.segments.0` is `segments.0`). */
 export type FieldErrors = Record<string, string[]>;
 
-export const fieldErrorsOf = (error: ApiError): FieldErrors => {
+export const fieldErrorsOf = (error: {
+  status: number;
+  detail: Record<string, unknown>;
+}): FieldErrors => {
   const fields = error.detail.fields;
   if (error.status !== 400 || !Array.isArray(fields)) return {};
   const byField: FieldErrors = {};

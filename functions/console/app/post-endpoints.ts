@@ -2,22 +2,26 @@ import type { DraftCheckAnswer } from '#functions/api/answers/draft-check';
 import type { Segment } from '#shared/employees/segment';
 import type { KnownNetwork } from '#shared/networks/limits';
 import type { FieldChange } from '#shared/posts/field-change';
-import type { POST_FLAGS, PostContent, PostVersion } from '#shared/posts/post';
+import type { PostContent, PostVersion } from '#shared/posts/post';
 import type { PostView } from '#shared/posts/post-view';
 import { request } from './api';
+import type { PostBody, PostFlag } from './compose-draft';
 
 /**
  * What marketing's compose screen reads and saves, typed from the API's own schemas (type-only:
  * no zod here). A save names the version it was edited from; a 409 says someone saved since.
  * The comment thread's calls are legal's (`review-endpoints.ts`), used from there.
  */
-export type { DraftCheckAnswer, FieldChange, KnownNetwork, PostVersion, PostView, Segment };
-
-/** A fact about a post a policy can key on. */
-export type PostFlag = (typeof POST_FLAGS)[number];
-
-/** What an author writes, as the API takes it (plus when they would like it out). */
-export type PostBody = PostContent & { plannedFor?: string };
+export type {
+  DraftCheckAnswer,
+  FieldChange,
+  KnownNetwork,
+  PostBody,
+  PostFlag,
+  PostVersion,
+  PostView,
+  Segment,
+};
 
 const post = (postId: string) => `/posts/${encodeURIComponent(postId)}`;
 

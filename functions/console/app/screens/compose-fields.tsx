@@ -1,7 +1,12 @@
 import type { ComponentChildren } from 'preact';
 import { useRef } from 'preact/hooks';
-import { TEMPLATE_FIELDS } from '#shared/posts/template';
-import { type Draft, errorsAt, type FieldErrors, NETWORKS } from '../compose-draft';
+import {
+  type Draft,
+  errorsAt,
+  type FieldErrors,
+  NETWORKS,
+  TEMPLATE_FIELD_NAMES,
+} from '../compose-draft';
 import { networkLabel } from './review-text';
 
 /** What the API said is wrong with a field, beside it; the control points at it. */
@@ -96,7 +101,7 @@ const VariantField = ({
         <span class="muted small" id={`${id}-fields`}>
           Insert a template field:
         </span>
-        {TEMPLATE_FIELDS.map((field) => (
+        {TEMPLATE_FIELD_NAMES.map((field) => (
           <button
             key={field}
             type="button"

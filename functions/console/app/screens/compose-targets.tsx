@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { errorsAt, type FieldErrors, FLAG_LABELS, FLAGS } from '../compose-draft';
+import { errorsAt, type FieldErrors, FLAG_LABELS, FLAGS, type PostFlag } from '../compose-draft';
 import { Loading, useLoad } from '../load';
-import { getSegmentCount, getSegments, type PostFlag } from '../post-endpoints';
+import { getSegmentCount, getSegments } from '../post-endpoints';
 import { FieldMessages } from './compose-fields';
 
 type Count = { count: number; complete: boolean } | 'unknown';

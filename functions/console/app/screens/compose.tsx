@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { allowedFrom } from '#shared/posts/allowed-actions';
 import { type ApiError, asApiError } from '../api';
 import {
+  allows,
   bodyOf,
   changedFrom,
   type Draft,
@@ -111,7 +111,7 @@ const Editor = ({ initial }: { initial: PostView | undefined }) => {
   }, [saved]);
 
   const dirty = changedFrom(draft, saved);
-  const mayEdit = !status || allowedFrom.edit.includes(status);
+  const mayEdit = !status || allows('edit', status);
 
   const failed = (error: ApiError) => {
     setErrors(fieldErrorsOf(error));
@@ -320,7 +320,7 @@ const Editor = ({ initial }: { initial: PostView | undefined }) => {
               >
                 {saved ? 'Save a new version' : 'Save as draft'}
               </button>
-              {saved && allowedFrom.submit.includes(saved.status) ? (
+              {saved && allows('submit', saved.status) ? (
                 <button
                   type="button"
                   disabled={busy || dirty}
@@ -341,7 +341,7 @@ const Editor = ({ initial }: { initial: PostView | undefined }) => {
                 : saved
                   ? `Version ${saved.version} is saved.`
                   : ''}
-              {dirty && saved && allowedFrom.submit.includes(saved.status)
+              {dirty && saved && allows('submit', saved.status)
                 ? ' Save them before submitting.'
                 : ''}
             </p>
@@ -353,7 +353,7 @@ const Editor = ({ initial }: { initial: PostView | undefined }) => {
       </div>
       {saved ? (
         <div class="compose-more">
-          {allowedFrom.withdraw.includes(saved.status) ? (
+          {allows('withdraw', saved.status) ? (
             <form
               class="stack"
               aria-label="Withdraw"
@@ -381,7 +381,7 @@ const Editor = ({ initial }: { initial: PostView | undefined }) => {
               </div>
             </form>
           ) : null}
-          {allowedFrom.delete.includes(saved.status) && !saved.everScheduled ? (
+          {allows('delete', saved.status) && !saved.everScheduled ? (
             <div class="actions">
               {deleting ? (
                 <>
