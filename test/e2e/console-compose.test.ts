@@ -120,7 +120,9 @@ describe('marketing’s compose screen in a browser', () => {
     await page.getByRole('button', { name: 'Save as draft' }).click();
     await first.getByText(/unknown template field \{\{employee\.nick\}\}/).waitFor();
     expect(await copy.getAttribute('aria-invalid')).toBe('true');
+    await page.getByText('The fields marked below need a change.').waitFor();
     await copy.fill('Our fund opens today, {{employee.firstName}}.');
+    expect(await copy.getAttribute('aria-invalid')).toBeNull();
     expect(browser.takeProblems().every((p) => /status of 400/.test(p))).toBe(true);
 
     await browser.screenshot('compose-new-desktop', DESKTOP);

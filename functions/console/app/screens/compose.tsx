@@ -90,10 +90,15 @@ const Editor = ({ initial }: { initial: PostView | undefined }) => {
   const [busy, setBusy] = useState(false);
   const [reason, setReason] = useState('');
   const [deleting, setDeleting] = useState(false);
+  // A change to a field answers what the API said about it: its messages go until the next save.
   const set =
     <K extends keyof Draft>(key: K) =>
-    (value: Draft[K]) =>
+    (value: Draft[K]) => {
       setDraft((d) => ({ ...d, [key]: value }));
+      setErrors((all) =>
+        Object.fromEntries(Object.entries(all).filter(([field]) => field.split('.')[0] !== key)),
+      );
+    };
 
   // While the compliance check runs, ask again until the review has started (or it failed).
   const status = saved?.status;
@@ -207,6 +212,9 @@ const Editor = ({ initial }: { initial: PostView | undefined }) => {
       {outcome?.kind === 'failed' ? (
         <div>
           <Failure error={outcome.error} />
+          {Object.keys(errors).length > unshown.length ? (
+            <p class="field-error">The fields marked below need a change.</p>
+          ) : null}
           {unshown.length ? (
             <ul class="field-error">
               {unshown.map(([field, messages]) => (
