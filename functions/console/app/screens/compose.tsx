@@ -267,6 +267,10 @@ const Editor = ({ initial }: { initial: PostView | undefined }) => {
               messages={errorsAt(errors, 'title')}
             />
             <VariantsField variants={draft.variants} errors={errors} onChange={set('variants')} />
+            {/* On a phone the preview comes after the whole form: a way to it from the copy. */}
+            <p class="to-preview small">
+              <a href="#preview-heading">See what each network receives</a>
+            </p>
             <TextField
               id="link"
               label="Link (https://)"
