@@ -160,7 +160,7 @@ describe('marketing’s compose screen in a browser', () => {
     expect(browser.problems).toEqual([]);
   });
 
-  it('shows a save that lost the race beside the version saved meanwhile, and keeps mine when asked', async () => {
+  it('shows a save that lost the race beside the version saved meanwhile, keeps mine when asked, then withdraws and deletes the post', async () => {
     const { page } = browser;
     // Another marketer saves a new version while this page shows version 1.
     const max = await api.token('marketing', 'max.compose@example.com', 'Max Marketing');
@@ -223,6 +223,26 @@ describe('marketing’s compose screen in a browser', () => {
       .getByRole('list', { name: 'Comment thread' })
       .getByText('Legal: the X copy is reworded.')
       .waitFor();
+
+    // Withdrawn with a reason, then deleted after a confirmation (it was never scheduled).
+    await page.getByLabel('Reason for withdrawing').fill('The fund launch moved to spring.');
+    await page.getByRole('button', { name: 'Withdraw' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^Withdrawn:/)
+      .waitFor();
+    expect((await readPost(max)).status).toBe('withdrawn');
+    await page.getByRole('button', { name: 'Delete this post' }).click();
+    await page.getByRole('button', { name: 'Yes, delete it' }).click();
+    await page.waitForURL(/\/console\/posts$/);
+    const gone = await api.call<{ post?: PostState }>(
+      'GET',
+      `/posts/${postId}`,
+      max,
+      undefined,
+      [200, 404],
+    );
+    expect(gone.post === undefined || gone.post.status === 'deleted').toBe(true);
     expect(browser.problems).toEqual([]);
   });
 });

@@ -29,6 +29,7 @@ import { MediaField, TextField, VariantsField } from './compose-fields';
 import { LivePreview } from './compose-preview';
 import { Conflict, ReviewState } from './compose-status';
 import { FlagsField, SegmentPicker } from './compose-targets';
+import { EndActions } from './post-end-actions';
 import { PostHistory } from './post-history';
 
 const POSTS = '/console/posts';
@@ -88,8 +89,6 @@ const Editor = ({ initial }: { initial: PostView | undefined }) => {
     return { kind: 'notice', message: notice };
   });
   const [busy, setBusy] = useState(false);
-  const [reason, setReason] = useState('');
-  const [deleting, setDeleting] = useState(false);
   // A change to a field answers what the API said about it: its messages go until the next save.
   const set =
     <K extends keyof Draft>(key: K) =>
@@ -365,63 +364,25 @@ const Editor = ({ initial }: { initial: PostView | undefined }) => {
       </div>
       {saved ? (
         <div class="compose-more">
-          {allows('withdraw', saved.status) ? (
-            <form
-              class="stack"
-              aria-label="Withdraw"
-              onSubmit={(event) => {
-                event.preventDefault();
-                act(
-                  () => withdrawPost(saved.postId, reason),
-                  () => 'Withdrawn: it leaves the library and nothing more is published.',
-                ).then((post) => post && setReason(''));
-              }}
-            >
-              <label for="withdraw-reason">Reason for withdrawing</label>
-              <textarea
-                id="withdraw-reason"
-                rows={2}
-                maxLength={2000}
-                required
-                value={reason}
-                onInput={(event) => setReason(event.currentTarget.value)}
-              />
-              <div>
-                <button type="submit" class="danger" disabled={busy || !reason.trim()}>
-                  Withdraw
-                </button>
-              </div>
-            </form>
-          ) : null}
-          {allows('delete', saved.status) && !saved.everScheduled ? (
-            <div class="actions">
-              {deleting ? (
-                <>
-                  <span>Delete “{saved.title}”? It stays on the record but leaves every list.</span>
-                  <button
-                    type="button"
-                    class="danger"
-                    disabled={busy}
-                    onClick={() =>
-                      act(
-                        () => deletePost(saved.postId),
-                        () => 'Deleted.',
-                      ).then((post) => post && navigate(POSTS))
-                    }
-                  >
-                    Yes, delete it
-                  </button>
-                  <button type="button" onClick={() => setDeleting(false)}>
-                    Keep it
-                  </button>
-                </>
-              ) : (
-                <button type="button" class="danger" onClick={() => setDeleting(true)}>
-                  Delete this post
-                </button>
-              )}
-            </div>
-          ) : null}
+          <EndActions
+            post={saved}
+            busy={busy}
+            onWithdraw={(reason) =>
+              act(
+                () => withdrawPost(saved.postId, reason),
+                () => 'Withdrawn: it leaves the library and nothing more is published.',
+              )
+            }
+            onDelete={() =>
+              act(
+                () => deletePost(saved.postId),
+                () => 'Deleted.',
+              ).then((post) => {
+                if (post) navigate(POSTS);
+                return post;
+              })
+            }
+          />
           <PostHistory postId={saved.postId} version={saved.version} />
           <Comments postId={saved.postId} version={saved.version} />
         </div>
