@@ -1,6 +1,7 @@
 import type { Caller } from '#shared/auth/roles';
 import type { ComplianceResult } from '#shared/compliance/finding';
 import { ConflictError, ForbiddenError, ValidationError } from '#shared/errors';
+import { allowedFrom } from '#shared/posts/allowed-actions';
 import { contentHashOf } from '#shared/posts/content-hash';
 import { isContributor, withContributor } from '#shared/posts/contributors';
 import {
@@ -43,29 +44,10 @@ export type PostAction =
   | { type: 'withdraw'; by: Caller; reason: string }
   | { type: 'delete'; by: Caller };
 
-export const allowedFrom: Record<PostAction['type'], readonly PostStatus[]> = {
-  edit: ['draft', 'changes_requested', 'in_review', 'approved', 'scheduled'],
-  submit: ['draft', 'changes_requested'],
-  complianceChecked: ['submitted'],
-  startReview: ['compliance_checked'],
-  approve: ['in_review'],
-  reject: ['in_review'],
-  requestChanges: ['in_review'],
-  nameReviewers: ['in_review'],
-  schedule: ['approved', 'scheduled'],
-  expire: ['approved', 'scheduled'],
-  lapse: ['approved', 'scheduled'],
-  withdraw: [
-    'draft',
-    'submitted',
-    'compliance_checked',
-    'in_review',
-    'changes_requested',
-    'approved',
-    'scheduled',
-  ],
-  delete: ['draft', 'changes_requested', 'rejected', 'withdrawn', 'expired'],
-};
+/** Where each action may start; typed here so that a new action without an entry fails to compile. */
+const allowedFromStatus: Record<PostAction['type'], readonly PostStatus[]> = allowedFrom;
+
+export { allowedFromStatus as allowedFrom };
 
 const DAY_MS = 86_400_000;
 const words = (status: PostStatus) => status.replaceAll('_', ' ');
@@ -340,7 +322,7 @@ const decide = (post: Post, action: PostAction, at: Date): Post => {
 };
 
 export const transition = (post: Post, action: PostAction, at: Date): Post => {
-  if (!allowedFrom[action.type].includes(post.status)) {
+  if (!allowedFromStatus[action.type].includes(post.status)) {
     throw new ConflictError(
       `Cannot ${verb(action.type)} post ${post.postId} while it is ${words(post.status)}`,
     );

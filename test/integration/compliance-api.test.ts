@@ -310,6 +310,52 @@ describe('employee edits, checked in their final form', () => {
       (await call('mia', 'POST /compliance/check', { body: { post: {}, share: {} } })).status,
     ).toBe(400);
   });
+
+  it('answers a draft’s dry run with each text as its network will receive it, findings spanned in it', async () => {
+    const copy = 'We guarantee returns on https://acme.example/funds/global-equity-fund-2026';
+    const checked = await call('mia', 'POST /compliance/check', {
+      body: {
+        post: {
+          variants: [
+            { text: 'Our fund, for {{employee.firstName}}.', networks: ['linkedin'] },
+            { text: copy, networks: ['x'] },
+          ],
+          topics: ['funds'],
+        },
+      },
+    });
+    expect(checked.status).toBe(200);
+    type Rendered = {
+      variant: number;
+      network: string;
+      text: string;
+      parts: { kind: string }[];
+      length: { counted: number; limit: number };
+      findings: { ruleId: string; span?: { start: number; end: number } }[];
+    };
+    const rendered: Rendered[] = checked.body.rendered;
+    const on = (network: string) => rendered.find((r) => r.network === network);
+    // Each variant on the networks it was written for (and on no other).
+    expect(rendered.filter((r) => r.variant === 0).map((r) => r.network)).toEqual(['linkedin']);
+    expect(rendered.filter((r) => r.variant === 1).map((r) => r.network)).toEqual(['x']);
+    // The funds disclaimer and the disclosure appended, the template field filled.
+    const linkedin = on('linkedin') as Rendered;
+    expect(linkedin.text).toContain('Capital at risk.');
+    expect(linkedin.text).toContain('#AcmeEmployee — views my own.');
+    expect(linkedin.text).toContain('Our fund, for Alexandrina.');
+    expect(linkedin.parts.map((p) => p.kind)).toEqual(['copy', 'disclosure', 'disclaimer']);
+    // X counts the URL as 23, whatever its length.
+    const x = on('x') as Rendered;
+    const url = 'https://acme.example/funds/global-equity-fund-2026';
+    expect(x.length).toMatchObject({ limit: 280 });
+    expect(x.length.counted).toBe([...x.text.replace(url, '')].length + 23);
+    // The finding's span is in exactly the text shown.
+    const guarantee = x.findings.find((f) => f.ruleId === 'lexicon.guarantee');
+    expect(guarantee?.span && x.text.slice(guarantee.span.start, guarantee.span.end)).toBe(
+      'guarantee',
+    );
+    expect(linkedin.findings.some((f) => f.ruleId === 'lexicon.guarantee')).toBe(false);
+  });
 });
 
 describe('the dry run, bounded', () => {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { DraftCheckAnswer } from '#functions/api/answers/draft-check';
 import { ShareCheckAnswer } from '#functions/api/answers/personalisation';
 import { currentEmployee } from '#functions/api/current-employee';
+import { deployedNetworks } from '#functions/api/deployed-networks';
 import { defineRoute } from '#functions/api/route';
 import { renderOwnWords } from '#functions/api/routes/personalisations';
 import { CompliancePolicyDraft, draftPolicy } from '#functions/api/routes/policies';
@@ -8,12 +10,17 @@ import { shareablePost } from '#functions/api/shareable-post';
 import { hasAnyRole } from '#shared/auth/roles';
 import { DRAFT_CHECKERS, DRY_RUN_TEXT_BUDGET, dryRunTextLength } from '#shared/compliance/dry-run';
 import { checkCompliance } from '#shared/compliance/engine';
-import { ComplianceOutcome, ComplianceResult } from '#shared/compliance/finding';
+import { ComplianceOutcome } from '#shared/compliance/finding';
 import { SegmentId } from '#shared/employees/segment';
 import { ForbiddenError, UnprocessableError } from '#shared/errors';
 import { KnownNetwork } from '#shared/networks/limits';
 import { PostContent } from '#shared/posts/post';
-import { RenderedText, renderForNetwork, standInLink } from '#shared/shares/final-text';
+import {
+  RenderedText,
+  renderForNetwork,
+  standInLink,
+  variantsOnNetworks,
+} from '#shared/shares/final-text';
 import { sampleTemplateValues } from '#shared/shares/render';
 
 const DraftToCheck = z.strictObject({
@@ -51,7 +58,7 @@ export const dryRunCheck = defineRoute({
   response: {
     status: 200,
     description: 'What the check found',
-    schema: z.union([z.object({ result: ComplianceResult }), ShareCheckAnswer]),
+    schema: z.union([DraftCheckAnswer, ShareCheckAnswer]),
   },
   errors: [404],
   unprocessable: ['More text than one dry run checks (`unprocessable`)'],
@@ -69,7 +76,18 @@ export const dryRunCheck = defineRoute({
     }
     const policy = await deps.compliancePolicies.current();
     if (body.post) {
-      return { status: 200, body: { result: checkCompliance(body.post, policy, deps.now()) } };
+      const draft = body.post;
+      const result = checkCompliance(draft, policy, deps.now());
+      // What each network would receive, as a reviewer will read it: on the networks this
+      // deployment posts to and on every network a variant is written for.
+      const named = new Set(draft.variants.flatMap((v) => v.networks ?? []));
+      const deployed = new Set(await deployedNetworks(deps));
+      const networks = KnownNetwork.options.filter((n) => named.has(n) || deployed.has(n));
+      const post = { ...draft, compliance: { disclaimers: result.disclaimers } };
+      const rendered = variantsOnNetworks(draft, networks).map((at) =>
+        renderForNetwork({ post, ...at, policy, postedLink: standInLink(deps.apiUrl) }),
+      );
+      return { status: 200, body: { result, rendered } };
     }
     const share = body.share as z.infer<typeof ShareToCheck>;
     const employee = await currentEmployee(caller, deps);

@@ -5,6 +5,7 @@ import { Accounts } from './screens/accounts';
 import { Analytics } from './screens/analytics';
 import { Audit } from './screens/audit';
 import { CompliancePolicyScreen } from './screens/compliance-policy';
+import { Compose } from './screens/compose';
 import { Feed } from './screens/feed';
 import { Home } from './screens/home';
 import { Impact } from './screens/impact';
@@ -86,6 +87,13 @@ const PATTERNS: {
     ),
   },
   // --- end employee screens ---
+  // --- marketing's compose (compose-console): a new post, then a post by id ---
+  { pattern: /^\/console\/posts\/new$/, render: () => <Compose /> },
+  {
+    pattern: /^\/console\/posts\/([^/]+)$/,
+    render: ([postId = '']) => <Compose postId={decodeURIComponent(postId)} />,
+  },
+  // --- end compose ---
   // Legal's screens: a post's review page, as a link from the queue or an email reaches it.
   {
     pattern: /^\/console\/reviews\/([^/]+)$/,

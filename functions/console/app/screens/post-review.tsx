@@ -1,12 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ApiError } from '../api';
 import { asApiError } from '../api';
-import { threadsOf } from '../comment-threads';
-import { Failure, Loading, useLoad } from '../load';
+import { Loading, useLoad } from '../load';
 import {
-  addComment,
   approvePost,
-  type Comment,
   getComments,
   getReview,
   type ReviewItem,
@@ -15,40 +12,9 @@ import {
 } from '../review-endpoints';
 import { Link } from '../router';
 import { StalePrompt } from '../stale-prompt';
+import { CommentThread } from './comment-thread';
+import { FieldChanges } from './field-changes';
 import { MarkedText, networkLabel, when } from './review-text';
-
-type Change = ReviewItem['diff']['changes'][number];
-
-const shown = (value: unknown) =>
-  value === undefined || value === null
-    ? '(none)'
-    : typeof value === 'string'
-      ? value
-      : JSON.stringify(value);
-
-/** One field's change: words removed and added, or the value before and after. */
-const ChangeRow = ({ change }: { change: Change }) => (
-  <li>
-    <h3>{change.field}</h3>
-    {change.text ? (
-      <p class="diff text">
-        {change.text.map((token, index) =>
-          token.kind === 'added' ? (
-            <ins key={index}>{token.text}</ins>
-          ) : token.kind === 'removed' ? (
-            <del key={index}>{token.text}</del>
-          ) : (
-            <span key={index}>{token.text}</span>
-          ),
-        )}
-      </p>
-    ) : (
-      <p class="diff">
-        <del>{shown(change.before)}</del> → <ins>{shown(change.after)}</ins>
-      </p>
-    )}
-  </li>
-);
 
 const Diff = ({ diff, version }: { diff: ReviewItem['diff']; version: number }) => (
   <section aria-labelledby="diff-heading">
@@ -65,141 +31,11 @@ const Diff = ({ diff, version }: { diff: ReviewItem['diff']; version: number }) 
           Version {diff.against} (approved) to version {version}; removed words are struck through,
           added words underlined.
         </p>
-        <ul class="changes">
-          {diff.changes.map((change) => (
-            <ChangeRow key={change.field} change={change} />
-          ))}
-        </ul>
+        <FieldChanges changes={diff.changes} />
       </>
     )}
   </section>
 );
-
-const authorOf = (comment: Comment) => comment.authorEmail ?? comment.authorId;
-
-const CommentBody = ({ comment }: { comment: Comment }) => (
-  <>
-    <p class="muted small">
-      {authorOf(comment)} · version {comment.version} · {when(comment.at)}
-      {comment.kind === 'changes_requested' ? ' · asked for changes' : ''}
-    </p>
-    <p class="comment-text">{comment.text}</p>
-  </>
-);
-
-/** A text box and its button: a new comment on the version, or a reply in a thread. */
-const CommentForm = ({
-  id,
-  label,
-  action,
-  send,
-  onSent,
-}: {
-  id: string;
-  label: string;
-  action: string;
-  send: (text: string) => Promise<unknown>;
-  onSent: () => void;
-}) => {
-  const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await send(text);
-      setText('');
-      onSent();
-    } catch (failure) {
-      setError(asApiError(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <form onSubmit={submit} class="stack">
-      <label for={id}>{label}</label>
-      <textarea
-        id={id}
-        required
-        maxLength={4000}
-        rows={3}
-        value={text}
-        onInput={(event) => setText(event.currentTarget.value)}
-      />
-      <div>
-        <button type="submit" disabled={busy || !text.trim()}>
-          {action}
-        </button>
-      </div>
-      {error ? <Failure error={error} /> : null}
-    </form>
-  );
-};
-
-const Thread = ({
-  postId,
-  version,
-  comments,
-  onAdded,
-}: {
-  postId: string;
-  version: number;
-  comments: Comment[];
-  onAdded: () => void;
-}) => {
-  const [replying, setReplying] = useState<string>();
-  return (
-    <section aria-labelledby="comments-heading">
-      <h2 id="comments-heading">Comments</h2>
-      {comments.length === 0 ? <p class="muted">No comments yet.</p> : null}
-      <ol class="comments" aria-label="Comment thread">
-        {threadsOf(comments).map(({ root, replies }) => (
-          <li key={root.commentId}>
-            <CommentBody comment={root} />
-            {replies.length ? (
-              <ol class="replies" aria-label={`Replies to ${authorOf(root)}`}>
-                {replies.map((reply) => (
-                  <li key={reply.commentId}>
-                    <CommentBody comment={reply} />
-                  </li>
-                ))}
-              </ol>
-            ) : null}
-            {replying === root.commentId ? (
-              <CommentForm
-                id={`reply-${root.commentId}`}
-                label={`Your reply to ${authorOf(root)}`}
-                action="Send reply"
-                // A reply stays on the version its thread discusses.
-                send={(text) =>
-                  addComment(postId, { text, version: root.version, replyTo: root.commentId })
-                }
-                onSent={() => {
-                  setReplying(undefined);
-                  onAdded();
-                }}
-              />
-            ) : (
-              <button type="button" class="link" onClick={() => setReplying(root.commentId)}>
-                Reply to {authorOf(root)}
-              </button>
-            )}
-          </li>
-        ))}
-      </ol>
-      <CommentForm
-        id="new-comment"
-        label={`Add a comment on version ${version}`}
-        action="Add comment"
-        send={(text) => addComment(postId, { text, version })}
-        onSent={onAdded}
-      />
-    </section>
-  );
-};
 
 type Outcome =
   | { kind: 'done'; message: string }
@@ -409,7 +245,7 @@ export const PostReview = ({ postId }: { postId: string }) => {
         <div class="side">
           <Decision review={review} onDecided={load.reload} onReload={reload} />
           <Diff diff={review.diff} version={post.version} />
-          <Thread
+          <CommentThread
             postId={post.postId}
             version={post.version}
             comments={comments}
