@@ -17,10 +17,11 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'Not signed in: the gateway’s JWT authorizer answers `{"message":"Unauthorized"}`; a token the API itself refuses gets `{"error":…}`',
   403: 'Signed in, but not allowed (wrong role, or your own post)',
   404: 'Unknown id (also an id of a shape that cannot exist)',
-  409: 'The state does not allow it, or the version you sent is stale',
+  405: 'This path does not take this method; `Allow` lists the ones it takes (`method_not_allowed`)',
   413: 'The gateway’s: the request body is too large',
   422: 'Well-formed, but it cannot be done as it stands; `message` says why',
   429: 'The gateway’s: too many requests; retry later',
+  502: 'A social network did not answer, or its answer was lost (`network_unavailable`): nothing was connected; retry',
   500: 'Our fault (`{"error":…}`), or the function crashed (the gateway’s `{"message"}`)',
   503: 'The gateway’s: the function is unavailable or timed out; retry later',
 };
@@ -38,6 +39,9 @@ const SHAPES: Record<number, object> = {
 
 /** The cause of a 422 every idempotent route shares. */
 const KEY_REUSED = 'The Idempotency-Key was used for a different request (`unprocessable`)';
+/** The cause of a 409 every idempotent route shares. */
+const KEY_IN_USE =
+  'A request with the same Idempotency-Key is still being processed, or its key is being released: retry';
 
 /** One line per tag, in the order a reader meets them. A tag missing here is listed bare. */
 const TAGS: Record<string, string> = {
@@ -115,12 +119,45 @@ const ERROR_HEADERS: Record<number, Record<string, object>> = {
       false,
     ),
   },
-  429: {
+};
+
+/**
+ * What a route that calls a social network answers beyond every route's: the network's rate
+ * limit as our own 429 (beside the gateway's), with the wait it asked for.
+ */
+const NETWORK_RATE_LIMITED = {
+  description:
+    'Too many requests: the gateway’s throttle (`{"message"}`), or the social network limited the call (`network_rate_limited`, with `Retry-After`)',
+  headers: {
     'Retry-After': headerOf(
-      'Seconds to wait, when a social network limited the call (`network_rate_limited`)',
+      'Seconds to wait before trying again, as the social network asked (`network_rate_limited` only; the gateway’s 429 has none)',
       { type: 'string', pattern: '^[0-9]+$' },
       false,
     ),
+  },
+  shape: { oneOf: [GATEWAYS, OURS] },
+};
+
+/**
+ * The answers of the `$default` route: a request no route matched, signed in or not. They belong
+ * to no operation (a generated client cannot send them), so they stand in `components.responses`
+ * and the document's root names them in `x-chorus-unmatched`.
+ */
+const UNMATCHED = {
+  UnknownPath: {
+    description: 'No route serves this path (`not_found`); the same answer with or without a token',
+    content: { 'application/json': { schema: OURS } },
+  },
+  MethodNotAllowed: {
+    description: ERROR_DESCRIPTIONS[405],
+    headers: {
+      Allow: headerOf(
+        'The methods this path takes, comma-separated (`GET, PUT`)',
+        { type: 'string', pattern: '^[A-Z]+(, [A-Z]+)*$' },
+        true,
+      ),
+    },
+    content: { 'application/json': { schema: OURS } },
   },
 };
 
@@ -183,7 +220,8 @@ const requestBodyOf = (body: z.ZodType) => {
  * own refusals in HTML; the gateway's answers stay JSON.
  */
 const errorContentOf = (route: RouteSpec, status: number) => {
-  const shape = SHAPES[status] ?? OURS;
+  const shape =
+    status === 429 && route.callsNetwork ? NETWORK_RATE_LIMITED.shape : (SHAPES[status] ?? OURS);
   if (route.refusalPage === undefined) return { 'application/json': { schema: shape } };
   return {
     ...(shape === OURS ? {} : { 'application/json': { schema: GATEWAYS } }),
@@ -191,17 +229,32 @@ const errorContentOf = (route: RouteSpec, status: number) => {
   };
 };
 
+/** Every cause of a route's 409: its own, and an idempotent route's key in use. */
+const conflictsOf = (route: RouteSpec) => [
+  ...(route.conflicts ?? []),
+  ...(route.idempotent ? [KEY_IN_USE] : []),
+];
+
+const listed = (heading: string, causes: readonly string[]) =>
+  `${heading}\n${causes.map((cause) => `- ${cause}`).join('\n')}`;
+
 const describeError = (route: RouteSpec, status: number): string => {
   if (status === 422) {
     const causes = [...(route.unprocessable ?? []), ...(route.idempotent ? [KEY_REUSED] : [])];
     if (causes.length === 0) return ERROR_DESCRIPTIONS[422] ?? '';
-    return `Refused as it stands:\n${causes.map((cause) => `- ${cause}`).join('\n')}`;
+    return listed('Refused as it stands:', causes);
   }
+  if (status === 409)
+    return listed('Refused by the current state (`conflict`):', conflictsOf(route));
+  if (status === 429 && route.callsNetwork) return NETWORK_RATE_LIMITED.description;
   if (status === 400 && route.ifMatch) {
     return `${ERROR_DESCRIPTIONS[400]}; also when neither \`If-Match\` nor \`version\` says which version you are changing`;
   }
   return ERROR_DESCRIPTIONS[status] ?? '';
 };
+
+const errorHeadersOf = (route: RouteSpec, status: number) =>
+  status === 429 && route.callsNetwork ? NETWORK_RATE_LIMITED.headers : ERROR_HEADERS[status];
 
 const parametersOf = (schema: z.ZodType | undefined, where: 'path' | 'query') => {
   if (!schema) return [];
@@ -251,11 +304,13 @@ const operationOf = (routeKey: string, route: RouteSpec) => {
     ...(route.roles === 'public' ? [] : [401, 403]),
     ...(route.params ? [404] : []),
     ...(route.errors ?? []),
+    ...(conflictsOf(route).length > 0 ? [409] : []),
     ...(route.idempotent || (route.unprocessable ?? []).length > 0 ? [422] : []),
     // Any request can meet these, from the gateway.
     413,
     429,
     500,
+    ...(route.callsNetwork ? [502] : []),
     503,
   ];
   return {
@@ -281,7 +336,7 @@ const operationOf = (routeKey: string, route: RouteSpec) => {
           status,
           {
             description: describeError(route, status),
-            ...(ERROR_HEADERS[status] ? { headers: ERROR_HEADERS[status] } : {}),
+            ...(errorHeadersOf(route, status) ? { headers: errorHeadersOf(route, status) } : {}),
             content: errorContentOf(route, status),
           },
         ]),
@@ -306,7 +361,7 @@ export const openApiDocument = (routes: Readonly<Record<string, RouteSpec>>) => 
       title: 'Chorus API',
       version: '1.0.0',
       description:
-        'Employee advocacy: content approval bound to exact versions, compliance checks, scheduled shares, engagement. Roles are the sign-in groups marketing, legal, employee and admin (`x-chorus-roles`).\n\nErrors come in two shapes. Every answer the API itself gives is `{"error":{"code","message",…}}` (`Error`); a path no route serves reaches the API through the gateway’s `$default` route and gets a 404 `not_found` (or 405 `method_not_allowed` with an `Allow` header) in that shape. API Gateway’s own answers cannot be reshaped on an HTTP API and are `{"message"}` (`GatewayError`): the JWT authorizer’s 401, 413, 429, and a crashed or timed-out function’s 500/503. Bad input is never a 5xx.',
+        'Employee advocacy: content approval bound to exact versions, compliance checks, scheduled shares, engagement. Roles are the sign-in groups marketing, legal, employee and admin (`x-chorus-roles`).\n\nErrors come in two shapes. Every answer the API itself gives is `{"error":{"code","message",…}}` (`Error`); a path no route serves reaches the API through the gateway’s `$default` route and gets a 404 `not_found` (or, on a path served for other methods, 405 `method_not_allowed` with an `Allow` header) in that shape: `components.responses` `UnknownPath` and `MethodNotAllowed`, named in `x-chorus-unmatched`. A route that calls a social network (connecting an account) also answers 429 `network_rate_limited` with `Retry-After` and 502 `network_unavailable` itself. API Gateway’s own answers cannot be reshaped on an HTTP API and are `{"message"}` (`GatewayError`): the JWT authorizer’s 401, 413, 429, and a crashed or timed-out function’s 500/503. A 409 and a 422 list their causes on each operation. Bad input is never a 5xx.',
     },
     servers: [
       {
@@ -335,6 +390,12 @@ export const openApiDocument = (routes: Readonly<Record<string, RouteSpec>>) => 
         GatewayError: jsonSchema(GatewayErrorBody, 'output'),
         JsonValue: JsonValueSchema,
       },
+      responses: UNMATCHED,
+    },
+    // What the gateway's `$default` route answers, for any request no operation here matches.
+    'x-chorus-unmatched': {
+      unknownPath: { $ref: '#/components/responses/UnknownPath' },
+      methodNotAllowed: { $ref: '#/components/responses/MethodNotAllowed' },
     },
     paths,
   };

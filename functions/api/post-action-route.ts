@@ -17,6 +17,11 @@ interface PostActionSpec<B> {
   body?: z.ZodType<B>;
   ifMatch?: boolean;
   answer: string;
+  /**
+   * The 409 causes of this action beyond every post action's (a status that does not allow it,
+   * a post changed by another request meanwhile): a stale version, a scheduled campaign, …
+   */
+  conflicts?: readonly string[];
   /** What the action needs checked beyond the workflow, read from the store (a post's targets). */
   check?(input: { body: B; post: Post; deps: ApiDependencies; request: ApiEvent }): Promise<void>;
   /** Turns the request into the workflow action (and a comment that goes with it). */
@@ -25,6 +30,12 @@ interface PostActionSpec<B> {
     comment?: Comment;
   };
 }
+
+/** What any action on a post can meet: its workflow, and another request saving it first. */
+const POST_CONFLICTS = [
+  'The post’s status does not allow this action (e.g. approving a draft, editing a withdrawn post); the message names the status',
+  'The post changed while this request was handled: reload it and retry',
+];
 
 /**
  * A route that applies one workflow action to one post: read it, decide, store the transition
@@ -40,7 +51,8 @@ export const postActionRoute = <B = undefined>(spec: PostActionSpec<B>): RouteSp
     ...(spec.body ? { body: spec.body } : {}),
     ...(spec.ifMatch ? { ifMatch: true } : {}),
     response: { status: 200, description: spec.answer, schema: PostAnswer, headers: VersionETag },
-    errors: [404, 409],
+    errors: [404],
+    conflicts: [...POST_CONFLICTS, ...(spec.conflicts ?? [])],
     async handle({ params, body, caller, deps, request }) {
       const post = await deps.posts.get(params.postId);
       await spec.check?.({ body: body as B, post, deps, request });

@@ -73,13 +73,25 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
    * included, as a page with this title rather than as JSON.
    */
   refusalPage?: string;
-  /** The 4xx answers worth documenting beyond 400/401/403. */
-  errors?: readonly (404 | 409 | 422)[];
+  /** The 4xx answers worth documenting beyond 400/401/403 (a 409 is documented by its causes). */
+  errors?: readonly (404 | 422)[];
+  /**
+   * Why this route answers 409, one line per cause (a stale version, a state that does not allow
+   * it, a duplicate, a race lost to another request): each documents the 409 by itself. An
+   * idempotent route's request still running under the same Idempotency-Key is added by the
+   * document, not listed here.
+   */
+  conflicts?: readonly string[];
   /**
    * Why this route answers 422, one line per cause (documents a 422 by itself). An idempotent
    * route's reused Idempotency-Key is added by the document, not listed here.
    */
   unprocessable?: readonly string[];
+  /**
+   * The route calls a social network while it answers (connecting an account): the network's
+   * rate limit comes back as our 429 with `Retry-After`, and its silence as our 502.
+   */
+  callsNetwork?: boolean;
   handle(input: RouteInput<P, Q, B>): Promise<Reply>;
 }
 

@@ -2,6 +2,8 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiDependencies } from '#functions/api/dependencies';
+import { openApiDocument } from '#functions/api/openapi';
+import { apiRoutes } from '#functions/api/router';
 import { noticeExpiringConnections } from '#functions/dispatcher/notice-expiring-connections';
 import { createPollerDependencies } from '#functions/engagement-poller/dependencies';
 import { pollEngagement } from '#functions/engagement-poller/poll-engagement';
@@ -19,6 +21,7 @@ import { type FakeBluesky, startFakeBluesky } from '../fixtures/fake-networks/bl
 import { type FakeMastodon, startFakeMastodon } from '../fixtures/fake-networks/mastodon';
 import { is } from '../fixtures/fake-networks/server';
 import { type FakeX, startFakeX } from '../fixtures/fake-networks/x';
+import { documentValidator, type OpenApiDocument } from '../fixtures/openapi-document';
 import { outboundTo } from '../fixtures/outbound';
 import { committedEvents } from '../fixtures/outbox-items';
 import { createShareStack } from '../fixtures/share-stack';
@@ -311,6 +314,41 @@ describe('connecting networks', () => {
     expect(answer.statusCode).toBe(422);
     expect(json(answer).error.code).toBe('network_refused');
     expect(answer.body).not.toContain('FOREIGN-REPLY');
+  });
+
+  it('answers a network’s rate limit 429 with its Retry-After, and its silence 502, as the document says', async () => {
+    const { check } = documentValidator(
+      JSON.parse(JSON.stringify(openApiDocument(apiRoutes))) as OpenApiDocument,
+    );
+    const answered = (method: string, path: string, r: Awaited<ReturnType<typeof as>>) => ({
+      method,
+      path,
+      status: r.statusCode ?? 200,
+      headers: new Headers(r.headers as Record<string, string>),
+      text: String(r.body ?? ''),
+    });
+    const connectBluesky = () =>
+      as('PUT /me/connections/{network}', {
+        pathParameters: { network: 'bluesky' },
+        body: JSON.stringify({
+          identifier: bluesky.account.handle,
+          appPassword: bluesky.account.appPassword,
+        }),
+      });
+    const session = is('POST', '/xrpc/com.atproto.server.createSession');
+    bluesky.script(session, { status: 429, headers: { 'retry-after': '42' }, body: {} });
+    const limited = await connectBluesky();
+    expect(limited.statusCode).toBe(429);
+    expect(json(limited).error.code).toBe('network_rate_limited');
+    expect(limited.headers?.['retry-after']).toBe('42');
+    expect(check(answered('PUT', '/me/connections/{network}', limited))).toEqual([]);
+    // X down as the browser comes back (its profile read fails): the person reads a 502 page.
+    const { code, state, cookies } = await consent('x');
+    x.script(is('GET', '/2/users/me'), { status: 503, body: 'upstream down' });
+    const silent = await callback('x', { code, state }, cookies);
+    expect(silent.statusCode).toBe(502);
+    expect(pageText(silent)).toMatch(/not connected/i);
+    expect(check(answered('GET', '/oauth/{network}/callback', silent))).toEqual([]);
   });
 
   it('publishes a share on X; a refused token is renewed once, single-flight, and the post made once', async () => {

@@ -41,10 +41,21 @@ describe('the OpenAPI document', () => {
       config,
     });
     expect(problems.filter((problem) => problem.severity === 'error')).toEqual([]);
+    // The $default route's answers belong to no operation: the root's `x-chorus-unmatched` names
+    // them, which Redocly does not count as a use. Any other unused component is still reported.
+    const unmatched = Object.values(document['x-chorus-unmatched'] ?? {}).map(({ $ref }) => $ref);
+    expect(unmatched).toEqual([
+      '#/components/responses/UnknownPath',
+      '#/components/responses/MethodNotAllowed',
+    ]);
+    const unused = problems
+      .filter((problem) => problem.ruleId === 'no-unused-components')
+      .map((problem) => problem.location[0]?.pointer);
+    expect(unused.sort()).toEqual([...unmatched].sort());
     // The local runtime's server is localhost on purpose; no other warning is tolerated.
     expect(
       [...new Set(problems.map((problem) => problem.ruleId))].filter(
-        (rule) => !['no-server-example.com', 'info-license'].includes(rule),
+        (rule) => !['no-server-example.com', 'info-license', 'no-unused-components'].includes(rule),
       ),
     ).toEqual([]);
   });
@@ -151,6 +162,82 @@ describe('the OpenAPI document', () => {
     expect(operation('POST /me/shares').responses['422']?.description).toContain(
       'compliance_blocked',
     );
+  });
+
+  it('says why each 409 happens, route by route, and names the Idempotency-Key only where there is one', () => {
+    let conflicts = 0;
+    for (const { method, path, operation: op } of operations) {
+      const refusal = op.responses['409'];
+      const route = apiRoutes[keyOf(method, path)];
+      const idempotent = (op.parameters ?? []).some((p) => p.name === 'Idempotency-Key');
+      expect(refusal !== undefined, keyOf(method, path)).toBe(
+        idempotent || (route?.conflicts ?? []).length > 0,
+      );
+      if (!refusal) continue;
+      conflicts += 1;
+      expect(refusal.description.includes('Idempotency-Key'), keyOf(method, path)).toBe(idempotent);
+      expect(
+        refusal.description,
+        `${keyOf(method, path)} answers 409: say why in its route's \`conflicts\``,
+      ).toMatch(/^Refused by the current state \(`conflict`\):\n- [^\n]+/);
+    }
+    expect(conflicts).toBeGreaterThan(20);
+    // One cause per line, the route's own first: the stale version an edit meets is named.
+    expect(operation('PUT /posts/{postId}').responses['409']?.description).toMatch(
+      /\n- The version you edited is not the post’s current one[^\n]*\n- A campaign of the post is scheduled/,
+    );
+    expect(operation('PUT /policies/sharing').responses['409']?.description).toContain(
+      'someone saved it since',
+    );
+  });
+
+  it('documents our own 429 (with Retry-After) and 502 on the routes that call a social network, and only there', () => {
+    for (const [key, route] of Object.entries(apiRoutes)) {
+      const [method = '', path = ''] = key.split(' ');
+      const { responses } = operation(keyOf(method, path));
+      const limited = JSON.stringify(responses['429']);
+      expect(responses['502'] !== undefined, key).toBe(route.callsNetwork === true);
+      expect(limited.includes('Retry-After'), key).toBe(route.callsNetwork === true);
+      // Ours as JSON, or as a page on a route that answers a person.
+      const ours = ['#/components/schemas/Error"', '"text/html"'].some((it) =>
+        limited.includes(it),
+      );
+      expect(ours, key).toBe(route.callsNetwork === true);
+    }
+    for (const key of [
+      'PUT /me/connections/{network}',
+      'POST /me/connections/{network}/authorize',
+      'GET /oauth/{network}/callback',
+    ]) {
+      expect(apiRoutes[key]?.callsNetwork, key).toBe(true);
+    }
+    // The callback answers a person: its refusals, 429 and 502 included, are pages.
+    expect(
+      Object.keys(operation('GET /oauth/{network}/callback').responses['502']?.content ?? {}),
+    ).toEqual(['text/html']);
+  });
+
+  it('documents what the $default route answers: 404 for an unknown path, 405 with Allow', () => {
+    const { check } = documentValidator(document);
+    const problem = (code: string) => JSON.stringify({ error: { code, message: 'm' } });
+    const unmatched = (method: string, path: string, status: number, headers = {}, code = '') => ({
+      method,
+      path,
+      status,
+      headers: new Headers({ 'content-type': 'application/json', ...headers }),
+      text: problem(code),
+    });
+    expect(check(unmatched('GET', '/no-route-here', 404, {}, 'not_found'))).toEqual([]);
+    expect(
+      check(unmatched('PATCH', '/posts/{postId}', 405, { allow: 'GET, PUT, DELETE' }, 'm')),
+    ).toEqual([]);
+    expect(check(unmatched('PATCH', '/posts/{postId}', 405, {}, 'm'))).toEqual([
+      'PATCH /posts/{postId} 405: required header Allow missing',
+    ]);
+    // A method the path takes is its operation's to answer, never the $default route's.
+    expect(check(unmatched('GET', '/posts/{postId}', 405, { allow: 'GET' }))).toEqual([
+      'GET /posts/{postId} 405: status not documented',
+    ]);
   });
 
   it('documents the CSV an import takes, and the CSV and HTML some answers are', () => {

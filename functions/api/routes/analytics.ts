@@ -110,7 +110,8 @@ export const getAnalyticsReport = defineRoute({
   params: ReportPath,
   query: AnalyticsQuery.pick({ format: true, table: true }),
   response: { status: 200, description: 'The report (or one table as CSV)', schema: ReportAnswer },
-  errors: [404, 409],
+  errors: [404],
+  conflicts: ['The report’s job is still at work: the message says how far it got'],
   async handle({ params, query, caller, deps }) {
     const job = await deps.jobs.get(params.jobId);
     if (job.kind !== 'analyticsReport' || !job.analytics) {

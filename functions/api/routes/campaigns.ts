@@ -68,7 +68,10 @@ export const previewCampaign = defineRoute({
   roles: ['marketing', 'admin'],
   body: PreviewRequest,
   response: { status: 202, description: 'The preview job, started', schema: JobAnswer },
-  errors: [404, 409],
+  errors: [404],
+  conflicts: [
+    'The post is not approved, or is past its expiry or approval lifetime: only approved posts can be scheduled',
+  ],
   unprocessable: ['The post targets a segment that is not defined (`unprocessable`, naming it)'],
   async handle({ body, caller, deps }) {
     const post = await schedulablePost(deps, body);
@@ -85,7 +88,11 @@ export const createCampaign = defineRoute({
   body: CampaignRequest,
   idempotent: true,
   response: { status: 201, description: 'The scheduled campaign', schema: CampaignAnswer },
-  errors: [404, 409],
+  errors: [404],
+  conflicts: [
+    'The post is not approved, or is past its expiry or approval lifetime: only approved posts can be scheduled',
+    'The post changed while the campaign was being scheduled (edited, withdrawn, expired): read it again',
+  ],
   unprocessable: [
     'The post targets a segment that is not defined (`unprocessable`, naming it)',
     'The month’s budget for network API fees is spent, for a campaign that would pay (`unprocessable`)',
@@ -207,7 +214,10 @@ export const cancelCampaign = defineRoute({
   roles: ['marketing', 'admin'],
   params: CampaignPath,
   response: { status: 200, description: 'The cancelled campaign', schema: CampaignAnswer },
-  errors: [404, 409],
+  errors: [404],
+  conflicts: [
+    'The campaign is no longer scheduled or dispatched (it finished or expired meanwhile)',
+  ],
   async handle({ params, caller, deps }) {
     const campaign = await deps.campaigns.get(params.campaignId);
     if (campaign.status === 'cancelled') return { status: 200, body: { campaign } };
@@ -237,7 +247,10 @@ export const rescheduleCampaign = defineRoute({
   params: CampaignPath,
   body: z.strictObject({ scheduledAt: z.iso.datetime({ offset: true }) }),
   response: { status: 200, description: 'The rescheduled campaign', schema: CampaignAnswer },
-  errors: [404, 409],
+  errors: [404],
+  conflicts: [
+    'The campaign is no longer scheduled (dispatched, cancelled or expired): only a scheduled campaign moves',
+  ],
   async handle({ params, body, caller, deps }) {
     const now = deps.now();
     const scheduledAt = new Date(body.scheduledAt);

@@ -111,6 +111,8 @@ export const connect = defineRoute({
   params: NetworkPath,
   body: z.union([SandboxConnectionRequest, BlueskyConnectionRequest]),
   response: { status: 200, description: 'The connection', schema: ConnectionAnswer },
+  // A social network is called while answering: its rate limit is our 429, its silence our 502.
+  callsNetwork: true,
   unprocessable: [
     'The network is not set up here: an admin must add the company’s app (`unprocessable`)',
     'LinkedIn, X and Mastodon connect through POST /me/connections/{network}/authorize (`unprocessable`)',
@@ -170,6 +172,8 @@ export const authorize = defineRoute({
     description: 'Open `authorizationUrl` in the browser',
     schema: AuthorizeAnswer,
   },
+  // A social network is called while answering: its rate limit is our 429, its silence our 502.
+  callsNetwork: true,
   unprocessable: [
     'The network is not set up here: an admin must add the company’s app (`unprocessable`)',
     'The network does not sign in through a browser (`unprocessable`)',
@@ -239,6 +243,8 @@ export const oauthCallback = defineRoute({
     schema: z.string(),
     mediaTypes: ['text/html'],
   },
+  // A social network is called while answering: its rate limit is our 429, its silence our 502.
+  callsNetwork: true,
   unprocessable: [
     'Sign-in was declined at the network (`unprocessable`)',
     'The network is not set up here: an admin must add the company’s app (`unprocessable`)',

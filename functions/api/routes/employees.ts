@@ -26,7 +26,7 @@ export const createEmployee = defineRoute({
   body: EmployeeRequest,
   idempotent: true,
   response: { status: 201, description: 'The employee', schema: EmployeeAnswer },
-  errors: [409],
+  conflicts: ['A person with this email is in the directory already'],
   async handle({ body, deps, answerWrites }) {
     const employee = Employee.parse({
       ...body,
@@ -75,7 +75,10 @@ export const updateEmployee = defineRoute({
     schema: EmployeeAnswer,
     headers: VersionETag,
   },
-  errors: [404, 409],
+  errors: [404],
+  conflicts: [
+    'The version you changed is not the person’s current one: someone saved it since; reload it',
+  ],
   async handle({ params, body, caller, deps, request }) {
     const { version, ...change } = body;
     const current = await deps.employees.get(params.employeeId);
@@ -164,7 +167,6 @@ export const importEmployees = defineRoute({
   body: ImportRequest,
   idempotent: true,
   response: { status: 202, description: 'The import job', schema: JobAnswer },
-  errors: [409],
   async handle({ body, caller, deps, answerWrites }) {
     if (body.csv === undefined) {
       const job = await openImport(deps, caller.userId, body.parts);

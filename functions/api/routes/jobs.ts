@@ -174,7 +174,11 @@ export const putJobPart = defineRoute({
     description: 'The part is in',
     schema: z.object({ part: z.number().int(), rows: z.number().int(), replayed: z.boolean() }),
   },
-  errors: [404, 409],
+  errors: [404],
+  conflicts: [
+    'This part is in already, with another text: parts cannot change',
+    'The import has started: it takes no more parts',
+  ],
   async handle({ params, body, deps }) {
     const job = await deps.jobs.get(params.jobId);
     const added = await addPart(deps, job, params.part, body.csv);
@@ -190,7 +194,8 @@ export const startJob = defineRoute({
   params: JobPath,
   body: z.strictObject({}),
   response: { status: 202, description: 'The job, started', schema: JobAnswer },
-  errors: [404, 409],
+  errors: [404],
+  conflicts: ['Parts are missing: the message names them; send them, then start'],
   async handle({ params, deps }) {
     const job = await startImport(deps, await deps.jobs.get(params.jobId));
     return { status: 202, body: jobAnswer(job) };

@@ -46,7 +46,7 @@ export const updateConsent = defineRoute({
   roles: ['employee'],
   body: ConsentUpdate,
   response: { status: 200, description: 'Me, updated', schema: MeAnswer },
-  errors: [409],
+  conflicts: ['Your sharing settings changed meanwhile (another tab?): reload them and retry'],
   unprocessable: ['You left the sharing programme: rejoin first, POST /me/join (`unprocessable`)'],
   async handle({ body, caller, deps }) {
     const employee = await currentEmployee(caller, deps);
@@ -85,6 +85,7 @@ export const leave = defineRoute({
   tag: 'me',
   roles: ['employee'],
   response: { status: 200, description: 'Me, updated', schema: MeAnswer },
+  conflicts: ['Your sharing settings changed meanwhile (another tab?): reload them and retry'],
   async handle({ caller, deps }) {
     const employee = await currentEmployee(caller, deps);
     if (employee.consent.leftAt) return me(deps, employee);
@@ -107,6 +108,7 @@ export const join = defineRoute({
   tag: 'me',
   roles: ['employee'],
   response: { status: 200, description: 'Me, updated', schema: MeAnswer },
+  conflicts: ['Your sharing settings changed meanwhile (another tab?): reload them and retry'],
   async handle({ caller, deps }) {
     const employee = await currentEmployee(caller, deps);
     if (!employee.consent.leftAt) return me(deps, employee);

@@ -48,7 +48,7 @@ export const personalise = defineRoute({
   params: z.strictObject({ postId: z.string().min(1).max(100), network: KnownNetwork }),
   body: PersonalisationRequest,
   response: { status: 200, description: 'The stored personalisation', schema: PersonaliseAnswer },
-  errors: [404, 409],
+  errors: [404],
   unprocessable: [
     'Your words are blocked by the compliance policy (`compliance_blocked`, with `findings` and the `text` they point into)',
   ],
@@ -266,7 +266,11 @@ const decide = (decision: 'approved' | 'rejected') =>
           : z.string().trim().max(2000).optional(),
     }),
     response: { status: 200, description: 'The decided personalisation', schema: Answer },
-    errors: [404, 409],
+    errors: [404],
+    conflicts: [
+      'The employee changed this text after you opened it (another `textHash`): the new text waits in the queue',
+      'The edit was decided by someone else meanwhile: the queue shows what waits now',
+    ],
     async handle({ params, body, caller, deps }) {
       const { employeeId, postId, network } = params.personalisationId;
       const current = await deps.personalisations.require(employeeId, postId, network);

@@ -86,7 +86,9 @@ const policyRoutes = <I extends object, P extends Versioned>(spec: {
         schema: answer,
         headers: VersionETag,
       },
-      errors: [409],
+      conflicts: [
+        `The version you edited is not the ${spec.label} policy in force: someone saved it since; reload it`,
+      ],
       async handle({ body, caller, deps, request }) {
         const { version, ...input } = body as I & { version?: number };
         const replacing = expectedVersion(request, version);

@@ -79,6 +79,11 @@ export const editPost = postActionRoute({
   body: EditBody,
   ifMatch: true,
   answer: 'The post at its new version',
+  conflicts: [
+    'The version you edited is not the post’s current one: someone saved it since; reload it',
+    'A campaign of the post is scheduled: the message names each campaign and its time; cancel it or let it go out first',
+    'A campaign was scheduled moments ago and is not listed yet: retry',
+  ],
   // The post was read before its campaigns, and the edit is stored only if the post's revision
   // is still the one read; scheduling a campaign moves it on in the campaign's own transaction,
   // so a campaign scheduled after this check makes the edit a 409, never a silent success.
@@ -105,6 +110,7 @@ export const deletePost = postActionRoute({
   tag: 'posts',
   roles: ['marketing', 'admin'],
   answer: 'The deleted post',
+  conflicts: ['The post was scheduled once and stays on the record: withdraw it instead'],
   action: ({ caller }) => ({ action: { type: 'delete', by: caller } }),
 });
 

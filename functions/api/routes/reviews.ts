@@ -67,6 +67,10 @@ export const approvePost = postActionRoute({
   body: ApproveBody,
   ifMatch: true,
   answer: 'The post after the approval',
+  conflicts: [
+    'The version you approve is not the post’s current one: it changed since you opened it',
+    'The post has no review stage open',
+  ],
   action: ({ body, caller, request }) => ({
     action: {
       type: 'approve',
@@ -84,6 +88,10 @@ export const rejectPost = postActionRoute({
   body: RejectBody,
   ifMatch: true,
   answer: 'The rejected post',
+  conflicts: [
+    'The version you reject is not the post’s current one: it changed since you opened it',
+    'The post has no review stage open',
+  ],
   action: ({ body, caller, request }) => ({
     action: {
       type: 'reject',
@@ -101,6 +109,10 @@ export const requestChanges = postActionRoute({
   body: ChangesBody,
   ifMatch: true,
   answer: 'The post, back with its author',
+  conflicts: [
+    'The version you comment on is not the post’s current one: it changed since you opened it',
+    'The post has no review stage open',
+  ],
   action: ({ body, caller, request, post, at }) => ({
     action: {
       type: 'requestChanges',
@@ -201,6 +213,11 @@ export const nameReviewers = postActionRoute({
   body: NameReviewersBody,
   ifMatch: true,
   answer: 'The post with the stage’s new reviewers',
+  conflicts: [
+    'The version you sent is not the one in review: the post changed since you opened it',
+    'The stage named is not the open one',
+    'The stage still has eligible reviewers: others are named only when none is left',
+  ],
   action: ({ body, caller, request }) => ({
     action: {
       type: 'nameReviewers',

@@ -31,7 +31,8 @@ export const putSegment = defineRoute({
   params: SegmentPath,
   body: SegmentRequest,
   response: { status: 200, description: 'The segment', schema: SegmentAnswer },
-  errors: [409, 422],
+  errors: [422],
+  conflicts: ['The segment changed meanwhile (another request saved it): reload it and retry'],
   unprocessable: [
     `A new segment beyond the ${MAX_SEGMENTS} a company may define (\`too_many_segments\`): every segment is read wherever segments are compiled`,
   ],

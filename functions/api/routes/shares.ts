@@ -122,7 +122,11 @@ export const resolveShare = defineRoute({
       }),
     }),
   },
-  errors: [404, 409],
+  errors: [404],
+  conflicts: [
+    'The share is not `unknown` or `failed`, or is resolved already: nothing to resolve',
+    'Someone resolved the share, or it moved on, while this request was handled',
+  ],
   async handle({ params, body, caller, deps }) {
     const share = await deps.shares.get(params.shareId);
     if (!share) throw new NotFoundError('Share', params.shareId);
