@@ -1,19 +1,7 @@
 import { diffWordsWithSpace } from 'diff';
 import { canonicalJson } from '#shared/hash';
+import type { FieldChange, TextChange } from '#shared/posts/field-change';
 import { contentOf, type PostContent } from '#shared/posts/post';
-
-export interface TextChange {
-  kind: 'added' | 'removed' | 'same';
-  text: string;
-}
-
-export interface FieldChange {
-  field: string;
-  before: unknown;
-  after: unknown;
-  /** Word-level changes, for text fields, so a reviewer sees exactly what moved. */
-  text?: TextChange[];
-}
 
 const textChanges = (before: string, after: string): TextChange[] =>
   diffWordsWithSpace(before, after).map((part) => ({

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { AnalyticsQuery, reportFor, scopeOf } from '#functions/api/analytics-scope';
+import { JobAnswer, jobAnswer } from '#functions/api/answers/job';
 import { openAnalyticsReport } from '#functions/api/jobs/analytics-report';
 import { defineRoute, type Reply } from '#functions/api/route';
-import { JobAnswer, jobAnswer } from '#functions/api/routes/jobs';
 import { PostPath } from '#functions/api/schemas';
 import { AnalyticsReport, tableAsCsv } from '#shared/analytics/report';
 import { REPORT_READ_BUDGET } from '#shared/analytics/scope-report';

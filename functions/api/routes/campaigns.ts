@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { JobAnswer, jobAnswer } from '#functions/api/answers/job';
 import type { ApiDependencies } from '#functions/api/dependencies';
 import { checkSegmentsDefined, openPreview } from '#functions/api/jobs/campaign-preview';
 import { defineRoute } from '#functions/api/route';
-import { JobAnswer, jobAnswer } from '#functions/api/routes/jobs';
 import { Campaign, CampaignRequest, FanOutSlice } from '#shared/campaigns/campaign';
 import { billingMonthOf, pricePerPostUsd } from '#shared/campaigns/cost';
 import { PreviewRequest } from '#shared/campaigns/preview';

@@ -4,16 +4,16 @@ import { ShareCheckAnswer } from '#functions/api/answers/personalisation';
 import { currentEmployee } from '#functions/api/current-employee';
 import { deployedNetworks } from '#functions/api/deployed-networks';
 import { defineRoute } from '#functions/api/route';
-import { renderOwnWords } from '#functions/api/routes/personalisations';
-import { CompliancePolicyDraft, draftPolicy } from '#functions/api/routes/policies';
 import { shareablePost } from '#functions/api/shareable-post';
 import { hasAnyRole } from '#shared/auth/roles';
 import { DRAFT_CHECKERS, DRY_RUN_TEXT_BUDGET, dryRunTextLength } from '#shared/compliance/dry-run';
 import { checkCompliance } from '#shared/compliance/engine';
 import { ComplianceOutcome } from '#shared/compliance/finding';
+import { CompliancePolicyDraft, draftPolicy } from '#shared/compliance/policy-draft';
 import { SegmentId } from '#shared/employees/segment';
 import { ForbiddenError, UnprocessableError } from '#shared/errors';
 import { KnownNetwork } from '#shared/networks/limits';
+import { renderOwnWords } from '#shared/personalisations/own-words';
 import { PostContent } from '#shared/posts/post';
 import {
   RenderedText,

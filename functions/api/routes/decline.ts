@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { DeclineAnswer } from '#functions/api/answers/feed';
 import { currentEmployee } from '#functions/api/current-employee';
 import { defineRoute } from '#functions/api/route';
-import { DECLINED } from '#functions/api/routes/feed';
 import { segmentsOf } from '#shared/employees/segment';
 import { ConflictError, NotFoundError } from '#shared/errors';
+import { DECLINED, isDeclined } from '#shared/shares/declined';
 import { createShareOutcomes } from '#shared/shares/outcome';
 import type { Share } from '#shared/shares/share';
 import { autoShares } from '#shared/sharing/offers';
@@ -78,7 +78,7 @@ export const declineCampaign = defineRoute({
           );
         if (recorded) return { network, outcome: 'declined' as const };
         const existing = await deps.shares.get(shareId);
-        return existing?.status === 'skipped' && existing.reason === DECLINED
+        return isDeclined(existing)
           ? { network, outcome: 'declined' as const }
           : { network, outcome: 'too_late' as const, status: existing?.status ?? 'unknown' };
       }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JobAnswer, jobAnswer } from '#functions/api/answers/job';
 import { etag, expectedVersion } from '#functions/api/http';
 import {
   checkPart,
@@ -7,14 +8,13 @@ import {
   startedImport,
 } from '#functions/api/jobs/directory-import';
 import { defineRoute } from '#functions/api/route';
-import { JobAnswer, jobAnswer } from '#functions/api/routes/jobs';
-import { boardVisibilityWrites } from '#functions/api/routes/recognition';
 import { VersionETag } from '#functions/api/schemas';
 import { noConsent } from '#shared/employees/consent';
 import { Employee, EmployeeRequest, EmployeeUpdate } from '#shared/employees/employee';
 import { ConflictError, ValidationError } from '#shared/errors';
 import { newEmployeeId } from '#shared/ids';
 import { MAX_PARTS } from '#shared/jobs/job';
+import { boardVisibilityWrites } from '#shared/recognition/board-visibility';
 
 const EmployeePath = z.strictObject({ employeeId: z.string().min(1).max(100) });
 const EmployeeAnswer = z.object({ employee: Employee });

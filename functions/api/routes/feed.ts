@@ -3,7 +3,6 @@ import { FeedAnswer, type FeedNetwork, ShareAnswer } from '#functions/api/answer
 import { currentEmployee } from '#functions/api/current-employee';
 import type { ApiDependencies } from '#functions/api/dependencies';
 import { defineRoute } from '#functions/api/route';
-import { checkPersonalisation } from '#functions/api/routes/personalisations';
 import { shareablePost } from '#functions/api/shareable-post';
 import type { Campaign } from '#shared/campaigns/campaign';
 import type { CompliancePolicy } from '#shared/compliance/policy';
@@ -13,9 +12,11 @@ import { ConflictError, NotFoundError, UnprocessableError, ValidationError } fro
 import { shareIdFor } from '#shared/ids';
 import { destinationWithUtm, linkCodeFor } from '#shared/links/tracked-link';
 import { NetworkName } from '#shared/networks/network';
+import { checkPersonalisation } from '#shared/personalisations/check';
 import type { Post } from '#shared/posts/post';
 import { isLiveAt } from '#shared/posts/workflow';
 import { pointsForConfirmedShare } from '#shared/recognition/points';
+import { isDeclined } from '#shared/shares/declined';
 import {
   renderForNetwork,
   renderPersonalised,
@@ -87,9 +88,6 @@ const renderedFor = async (
   };
 };
 
-/** A share the employee declined in the feed: skipped before any attempt, on their word. */
-export const DECLINED = 'declined';
-
 /** When auto-share posts this campaign for the employee on this network, if it will. */
 const autoShareTime = (
   campaign: Campaign,
@@ -142,7 +140,7 @@ const feedNetworks = async (
             ),
       ]);
       if (existing) {
-        const declined = existing.status === 'skipped' && existing.reason === DECLINED;
+        const declined = isDeclined(existing);
         return {
           network,
           action: declined ? ('declined' as const) : ('shared' as const),
@@ -342,7 +340,8 @@ export const shareNow = defineRoute({
     if (exclusion)
       throw new UnprocessableError(`Cannot share here: ${EXCLUSION_REASONS[exclusion]}`);
     const personalisation = body.text
-      ? await checkPersonalisation(deps, caller, employee, post, target, body.text)
+      ? (await checkPersonalisation(deps, caller.userId, employee, post, target, body.text))
+          .personalisation
       : undefined;
     if (personalisation && personalisation.status !== 'approved') {
       return {

@@ -2,7 +2,6 @@ import { MeAnswer } from '#functions/api/answers/me';
 import { currentEmployee } from '#functions/api/current-employee';
 import type { ApiDependencies } from '#functions/api/dependencies';
 import { defineRoute } from '#functions/api/route';
-import { boardVisibilityWrites } from '#functions/api/routes/recognition';
 import {
   applyConsentUpdate,
   ConsentUpdate,
@@ -12,6 +11,7 @@ import {
 import type { Employee } from '#shared/employees/employee';
 import { segmentsOf } from '#shared/employees/segment';
 import { UnprocessableError, ValidationError } from '#shared/errors';
+import { boardVisibilityWrites } from '#shared/recognition/board-visibility';
 
 const me = async (deps: ApiDependencies, employee: Employee) => {
   const [segments, policy] = await Promise.all([

@@ -8,36 +8,19 @@ import type { ApiDependencies } from '#functions/api/dependencies';
 import { defineRoute } from '#functions/api/route';
 import { Limit } from '#functions/api/schemas';
 import { shareablePost } from '#functions/api/shareable-post';
-import type { Caller } from '#shared/auth/roles';
-import type { CheckTarget } from '#shared/compliance/engine';
 import type { CompliancePolicy } from '#shared/compliance/policy';
-import { quote } from '#shared/compliance/rules/rule';
-import type { Employee } from '#shared/employees/employee';
-import {
-  ComplianceBlockedError,
-  ConflictError,
-  ForbiddenError,
-  ValidationError,
-} from '#shared/errors';
-import { sha256 } from '#shared/hash';
+import { ConflictError, ForbiddenError } from '#shared/errors';
 import { KnownNetwork } from '#shared/networks/limits';
+import { checkPersonalisation } from '#shared/personalisations/check';
 import {
   type Personalisation,
   PersonalisationId,
   PersonalisationRequest,
-  personalisationIdOf,
-  statusFor,
   TextHash,
 } from '#shared/personalisations/personalisation';
-import { contentHashOf } from '#shared/posts/content-hash';
-import { type CopyVariant, type Post, variantsFor } from '#shared/posts/post';
+import { variantsFor } from '#shared/posts/post';
 import { type EditAuthor, PersonalisationReview } from '#shared/reviews/review-item';
-import {
-  type RenderedText,
-  renderForNetwork,
-  renderPersonalised,
-  standInLink,
-} from '#shared/shares/final-text';
+import { renderForNetwork, renderPersonalised, standInLink } from '#shared/shares/final-text';
 
 export const personalise = defineRoute({
   summary: 'Share an approved post in my own words on one network (checked like any post)',
@@ -58,134 +41,20 @@ export const personalise = defineRoute({
       ...params,
       networkField: 'path.network',
     });
-    const checked = await personaliseText(deps, caller, employee, post, target, body.text);
+    const checked = await checkPersonalisation(
+      deps,
+      caller.userId,
+      employee,
+      post,
+      target,
+      body.text,
+    );
     return {
       status: checked.personalisation.status === 'approved' ? 200 : 202,
       body: checked,
     };
   },
 });
-
-/**
- * An employee's own words for one network, the locked parts placed around them exactly as the
- * share worker places them, checked as the share worker checks: the whole text, its findings with
- * spans in it. Words that repeat a locked part are refused, since it is placed anyway.
- */
-export const renderOwnWords = async (
-  deps: ApiDependencies,
-  employee: Employee,
-  post: Post,
-  target: CheckTarget,
-  ownWords: string,
-  field = 'text',
-): Promise<{ rendered: RenderedText; whole: string; policyVersion: number }> => {
-  const policy = await deps.compliancePolicies.current();
-  const variant = post.variants.indexOf(variantsFor(post, target.network)[0] as CopyVariant);
-  const request = {
-    post,
-    variant,
-    network: target.network,
-    policy,
-    reader: { name: employee.name, jurisdiction: employee.jurisdiction },
-    ownWords,
-  };
-  const rendered = renderForNetwork({ ...request, postedLink: standInLink(deps.apiUrl) });
-  const locked = rendered.parts
-    .filter((part) => part.kind === 'disclaimer' || part.kind === 'link')
-    .map((part) => ({ part, text: rendered.text.slice(part.start, part.end) }));
-  const repeated = locked.filter(
-    ({ part, text }) =>
-      ownWords.includes(text) ||
-      (part.kind === 'link' && post.link && ownWords.includes(post.link)),
-  );
-  if (repeated.length > 0) {
-    throw new ValidationError('Send only your own words: Chorus places the locked parts itself', [
-      ...repeated.map(({ part, text }) => ({
-        field,
-        message:
-          part.kind === 'link'
-            ? 'repeats the post’s link, which is added (as your tracked link) for you'
-            : `repeats the disclaimer ${quote(text)}, which is added for you`,
-      })),
-    ]);
-  }
-  // What the share worker posts: the whole text with the post's link, swapped for the tracked one.
-  const whole = renderForNetwork(request).text;
-  return { rendered, whole, policyVersion: policy.version };
-};
-
-/**
- * Checks an employee's own wording of a post for one network, as the share worker checks any
- * share, and keeps it with its audit entry: clean → approved, `review` → waits for legal,
- * `block` → refused with every finding and nothing stored.
- */
-export const personaliseText = async (
-  deps: ApiDependencies,
-  caller: Caller,
-  employee: Employee,
-  post: Post,
-  target: CheckTarget,
-  ownWords: string,
-): Promise<{ personalisation: Personalisation; rendered: RenderedText }> => {
-  const at = deps.now();
-  const { rendered, whole, policyVersion } = await renderOwnWords(
-    deps,
-    employee,
-    post,
-    target,
-    ownWords,
-  );
-  const { findings, outcome } = rendered;
-  if (outcome === 'blocked') {
-    throw new ComplianceBlockedError(
-      'Your text cannot be shared: see each finding for what to change',
-      findings,
-      rendered.text,
-    );
-  }
-  const personalisation: Personalisation = {
-    personalisationId: personalisationIdOf(employee.employeeId, post.postId, target.network),
-    employeeId: employee.employeeId,
-    authorId: caller.userId,
-    postId: post.postId,
-    network: target.network,
-    text: whole,
-    ownText: ownWords,
-    textHash: sha256(whole),
-    status: statusFor(outcome),
-    findings,
-    policyVersion,
-    baseHash: contentHashOf(post),
-    checkedAt: at.toISOString(),
-  };
-  await deps.personalisations.save(personalisation, {
-    at: personalisation.checkedAt,
-    actor: caller.userId,
-    action: 'personalisation.checked',
-    subject: { postId: post.postId, version: post.version },
-    before: null,
-    after: {
-      employeeId: employee.employeeId,
-      network: target.network,
-      status: personalisation.status,
-      findings: findings.map((f) => `${f.severity}:${f.ruleId}`),
-      policyVersion,
-      textHash: personalisation.textHash,
-    },
-  });
-  return { personalisation, rendered };
-};
-
-/** The same check, for a caller that needs only the stored personalisation. */
-export const checkPersonalisation = async (
-  deps: ApiDependencies,
-  caller: Caller,
-  employee: Employee,
-  post: Post,
-  target: CheckTarget,
-  ownWords: string,
-): Promise<Personalisation> =>
-  (await personaliseText(deps, caller, employee, post, target, ownWords)).personalisation;
 
 /**
  * Who wrote the edit, and the edit and the approved original, both as this employee's share

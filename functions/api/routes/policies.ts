@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { JobAnswer, jobAnswer } from '#functions/api/answers/job';
 import type { ApiDependencies } from '#functions/api/dependencies';
 import { etag, expectedVersion } from '#functions/api/http';
 import { openImpact } from '#functions/api/jobs/policy-impact';
 import { defineRoute, type RouteSpec } from '#functions/api/route';
-import { JobAnswer, jobAnswer } from '#functions/api/routes/jobs';
 import { VersionETag, VersionField } from '#functions/api/schemas';
 import { ApprovalPolicy, ApprovalPolicyInput } from '#shared/approvals/policy';
 import type { Role } from '#shared/auth/roles';
 import { CompliancePolicy, CompliancePolicyInput } from '#shared/compliance/policy';
+import { CompliancePolicyDraft, draftPolicy } from '#shared/compliance/policy-draft';
 import { EngagementPolicy, EngagementPolicyInput } from '#shared/engagement/policy';
 import { ConflictError } from '#shared/errors';
 import { DETAIL_TYPES } from '#shared/events/catalogue';
@@ -181,24 +182,6 @@ export const recognitionPolicyRoutes = policyRoutes({
 });
 
 /** A draft of the compliance policy: what legal is editing, with the version it was edited from. */
-export const CompliancePolicyDraft = z.strictObject({
-  policy: CompliancePolicyInput,
-  version: VersionField,
-});
-
-/** A draft as the engine takes it: authored by the caller now, numbered as it would be saved. */
-export const draftPolicy = (
-  draft: z.infer<typeof CompliancePolicyDraft>,
-  caller: { userId: string },
-  now: Date,
-): CompliancePolicy =>
-  CompliancePolicy.parse({
-    ...draft.policy,
-    version: draft.version + 1,
-    updatedBy: caller.userId,
-    updatedAt: now.toISOString(),
-  });
-
 export const compliancePolicyImpact = defineRoute({
   summary:
     'Start listing the approved posts and scheduled campaigns a draft compliance policy would block',

@@ -5,11 +5,10 @@ import {
   MyRecognitionAnswer,
   TeamBoardAnswer,
 } from '#functions/api/answers/impact';
+import { JobAnswer, jobAnswer } from '#functions/api/answers/job';
 import { currentEmployee } from '#functions/api/current-employee';
-import type { ApiDependencies } from '#functions/api/dependencies';
 import { segmentThanksJob } from '#functions/api/jobs/segment-thanks';
 import { defineRoute } from '#functions/api/route';
-import { JobAnswer, jobAnswer } from '#functions/api/routes/jobs';
 import type { Caller } from '#shared/auth/roles';
 import type { Employee } from '#shared/employees/employee';
 import { compileSegment, SegmentId } from '#shared/employees/segment';
@@ -36,21 +35,6 @@ const BOARD_READ_BUDGET = 2_000;
 
 /** Marketing and admin see every segment; an employee only the ones they belong to. */
 const isStaff = (caller: Caller) => caller.roles.some((r) => r === 'marketing' || r === 'admin');
-
-/**
- * The writes that move a person on or off the boards, for the transaction of the change that
- * does it (hiding or showing, leaving or rejoining, deactivation or reactivation); none when the
- * change leaves them where they were.
- */
-export const boardVisibilityWrites = async (
-  deps: Pick<ApiDependencies, 'recognition'>,
-  before: Employee,
-  after: Employee,
-  at: Date,
-) =>
-  shownOnBoards(before) === shownOnBoards(after)
-    ? []
-    : deps.recognition.visibilityWrites(after.employeeId, shownOnBoards(after), at);
 
 export const leaderboard = defineRoute({
   summary: 'Advocates ranked by points for a period, company-wide or in one segment',
