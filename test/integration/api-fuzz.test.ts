@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiDependencies } from '#functions/api/dependencies';
 import type { ApiEvent, ApiResponse } from '#functions/api/http';
+import { openApiDocument } from '#functions/api/openapi';
 import { apiRoutes } from '#functions/api/router';
 import { redirectClick } from '#functions/click-redirect/redirect';
 import { ROLES } from '#shared/auth/roles';
@@ -10,6 +11,7 @@ import { dynamo } from '#shared/aws';
 import { hasLoneSurrogate } from '#shared/text/well-formed';
 import { apiEvent, callApi } from '../fixtures/api-events';
 import { clickDependencies } from '../fixtures/clicks';
+import { documentValidator, type OpenApiDocument } from '../fixtures/openapi-document';
 import { soakSize } from '../soak';
 import { TABLE } from './setup';
 
@@ -18,13 +20,17 @@ import { TABLE } from './setup';
  * fast-check: wrong types, huge strings, deep nesting, unicode edge cases, prototype-pollution
  * keys and injection-shaped strings in every field, path parameter, query parameter, header and
  * token claim.
- * Whatever comes in: never a 5xx, every refusal is a JSON error, and a refused request writes
- * nothing (an SDK middleware sees every write that reached DynamoDB during the request).
+ * Whatever comes in: never a 5xx, every refusal is a JSON error, every answer is one the OpenAPI
+ * document describes for its operation (status, tracked headers, body), and a refused request
+ * writes nothing (an SDK middleware sees every write that reached DynamoDB during the request).
  * FUZZ_RUNS changes the number of requests; FUZZ_SEED replays a run.
  */
 const RUNS = soakSize('FUZZ_RUNS', 3_000, 10_000);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 const table = TABLE;
+const { check } = documentValidator(
+  JSON.parse(JSON.stringify(openApiDocument(apiRoutes))) as OpenApiDocument,
+);
 
 const deps = {
   ...createApiDependencies({ TABLE_NAME: table }),
@@ -325,6 +331,15 @@ describe(`${RUNS.toLocaleString('en')} malformed and hostile requests across eve
         const status = response.statusCode ?? 200;
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
         expect(status, request.routeKey).toBeLessThan(500);
+        if (apiRoutes[request.routeKey]) {
+          const [method = '', path = ''] = request.routeKey.split(' ');
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(response.headers ?? {})) {
+            headers.set(name, String(value));
+          }
+          const answer = { method, path, status, headers, text: String(response.body ?? '') };
+          expect(check(answer), request.routeKey).toEqual([]);
+        }
         // Text that is not Unicode never gets in: a route that reads the path or the query
         // refuses a lone surrogate there rather than storing it or looking it up.
         const spec = apiRoutes[request.routeKey];
