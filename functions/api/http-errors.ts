@@ -12,6 +12,10 @@ import {
 } from '#shared/errors';
 import { logger } from '#shared/logger';
 import { isNetworkError } from '#shared/networks/errors';
+import { isThrottled } from '#shared/store/throttled';
+
+/** How long a client waits before retrying a request the table was too busy for. */
+export const BUSY_RETRY_AFTER_SECONDS = 1;
 
 /** One place that turns errors into answers: bad input is always a 4xx with a JSON body. */
 export const toResponse = (error: unknown): ApiResponse => {
@@ -68,6 +72,19 @@ export const toResponse = (error: unknown): ApiResponse => {
       return json(502, { error: { code: 'network_unavailable', message: error.message } });
     }
     return json(422, { error: { code: 'network_refused', message: error.message } });
+  }
+  if (isThrottled(error)) {
+    // Nobody's bad input and no bug: the table is over its throughput, after the SDK's own
+    // retries. The write it met was not made (a transaction is all or nothing), and the same
+    // request sent again shortly is what the client should do.
+    logger.warn('The table throttled a request', { error: error as Error });
+    const response = json(503, {
+      error: { code: 'busy', message: 'Chorus is busy right now; retry in a moment' },
+    });
+    return {
+      ...response,
+      headers: { ...response.headers, 'retry-after': String(BUSY_RETRY_AFTER_SECONDS) },
+    };
   }
   logger.error('Unhandled error', { error: error as Error });
   return json(500, { error: { code: 'internal', message: 'Something went wrong on our side' } });

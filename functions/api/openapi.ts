@@ -23,7 +23,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   429: 'The gateway’s: too many requests; retry later',
   502: 'A social network did not answer, or its answer was lost (`network_unavailable`): nothing was connected; retry',
   500: 'Our fault (`{"error":…}`), or the function crashed (the gateway’s `{"message"}`)',
-  503: 'The gateway’s: the function is unavailable or timed out; retry later',
+  503: 'Busy: the gateway’s (`{"message"}`: the function is unavailable or timed out), or ours (`busy`, with `Retry-After`: the table was over its throughput after our own retries); retry the same request later',
 };
 
 const OURS = { $ref: '#/components/schemas/Error' };
@@ -34,7 +34,7 @@ const SHAPES: Record<number, object> = {
   413: GATEWAYS,
   429: GATEWAYS,
   500: { oneOf: [OURS, GATEWAYS] },
-  503: GATEWAYS,
+  503: { oneOf: [GATEWAYS, OURS] },
 };
 
 /** The cause of a 422 every idempotent route shares. */
@@ -116,6 +116,13 @@ const ERROR_HEADERS: Record<number, Record<string, object>> = {
     'WWW-Authenticate': headerOf(
       'The gateway’s JWT authorizer says `Bearer` (and why the token was refused); the API’s own 401 has none',
       { type: 'string' },
+      false,
+    ),
+  },
+  503: {
+    'Retry-After': headerOf(
+      'Seconds to wait, on our own `busy` (the gateway’s 503 has none)',
+      { type: 'string', pattern: '^[0-9]+$' },
       false,
     ),
   },
@@ -361,7 +368,7 @@ export const openApiDocument = (routes: Readonly<Record<string, RouteSpec>>) => 
       title: 'Chorus API',
       version: '1.0.0',
       description:
-        'Employee advocacy: content approval bound to exact versions, compliance checks, scheduled shares, engagement. Roles are the sign-in groups marketing, legal, employee and admin (`x-chorus-roles`).\n\nErrors come in two shapes. Every answer the API itself gives is `{"error":{"code","message",…}}` (`Error`); a path no route serves reaches the API through the gateway’s `$default` route and gets a 404 `not_found` (or, on a path served for other methods, 405 `method_not_allowed` with an `Allow` header) in that shape: `components.responses` `UnknownPath` and `MethodNotAllowed`, named in `x-chorus-unmatched`. A route that calls a social network (connecting an account) also answers 429 `network_rate_limited` with `Retry-After` and 502 `network_unavailable` itself. API Gateway’s own answers cannot be reshaped on an HTTP API and are `{"message"}` (`GatewayError`): the JWT authorizer’s 401, 413, 429, and a crashed or timed-out function’s 500/503. A 409 and a 422 list their causes on each operation. Bad input is never a 5xx.',
+        'Employee advocacy: content approval bound to exact versions, compliance checks, scheduled shares, engagement. Roles are the sign-in groups marketing, legal, employee and admin (`x-chorus-roles`).\n\nErrors come in two shapes. Every answer the API itself gives is `{"error":{"code","message",…}}` (`Error`); a path no route serves reaches the API through the gateway’s `$default` route and gets a 404 `not_found` (or, on a path served for other methods, 405 `method_not_allowed` with an `Allow` header) in that shape: `components.responses` `UnknownPath` and `MethodNotAllowed`, named in `x-chorus-unmatched`. A route that calls a social network (connecting an account) also answers 429 `network_rate_limited` with `Retry-After` and 502 `network_unavailable` itself. API Gateway’s own answers cannot be reshaped on an HTTP API and are `{"message"}` (`GatewayError`): the JWT authorizer’s 401, 413, 429, and a crashed or timed-out function’s 500/503; a 503 of ours (`busy`, with `Retry-After`) says the table was over its throughput after our own retries: send the same request again after the wait. A 409 and a 422 list their causes on each operation. Bad input is never a 5xx.',
     },
     servers: [
       {
