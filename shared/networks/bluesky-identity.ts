@@ -1,5 +1,11 @@
 import { NetworkError } from '#shared/networks/errors';
-import { field, type NetworkRequest, type NetworkResponse, ok } from '#shared/networks/http';
+import {
+  field,
+  type NetworkRequest,
+  type NetworkResponse,
+  ok,
+  refusal,
+} from '#shared/networks/http';
 import type { NetworkSettings } from '#shared/networks/settings';
 
 type Send = (network: string, request: NetworkRequest) => Promise<NetworkResponse>;
@@ -10,6 +16,19 @@ const HANDLE = /^[a-z0-9][a-z0-9.-]{0,251}[a-z0-9]$/i;
 
 const unknown = (what: string) => new NetworkError('rejected', `bluesky: ${what}`, { status: 400 });
 
+/** Bluesky's own rate limit: its reset header, else five minutes. */
+export const BLUESKY_RATE = { resetHeader: 'ratelimit-reset', fallbackSeconds: 300 };
+
+/**
+ * A busy or failing Bluesky says nothing about what the employee typed: its 429 is a rate limit
+ * and its 5xx its silence (our 429 and 502), never "no such account" or "password refused".
+ */
+export const throwIfUnavailable = (response: NetworkResponse): void => {
+  if (response.status === 429 || response.status >= 500) {
+    throw refusal('bluesky', response, new Date(), BLUESKY_RATE);
+  }
+};
+
 /** A handle's DID, from the public resolver the operator configured (the AppView). */
 const didOfHandle = async (handle: string, appView: string, send: Send): Promise<string> => {
   if (!HANDLE.test(handle)) throw unknown('that is not a Bluesky handle');
@@ -17,6 +36,7 @@ const didOfHandle = async (handle: string, appView: string, send: Send): Promise
     method: 'GET',
     url: `${appView}/xrpc/com.atproto.identity.resolveHandle?handle=${encodeURIComponent(handle)}`,
   });
+  throwIfUnavailable(response);
   const did = field(response.body, 'did');
   if (!ok(response) || !did || !DID.test(did)) throw unknown(`no account has the handle ${handle}`);
   return did;
@@ -66,6 +86,7 @@ export const pdsOfAccount = async (
     method: 'GET',
     url: documentUrl(did, settings.plcDirectory),
   });
+  throwIfUnavailable(response);
   const pds = ok(response) ? pdsInDocument(did, response.body) : undefined;
   if (!pds) throw unknown(`the account ${did} names no server it lives on`);
   return { did, pds };

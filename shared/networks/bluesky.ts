@@ -1,4 +1,4 @@
-import { pdsOfAccount } from '#shared/networks/bluesky-identity';
+import { BLUESKY_RATE, pdsOfAccount, throwIfUnavailable } from '#shared/networks/bluesky-identity';
 import { facetsOf, recordKeyFor } from '#shared/networks/bluesky-record';
 import { NetworkError } from '#shared/networks/errors';
 import {
@@ -26,7 +26,7 @@ import { createOutboundClient, type OutboundClient } from '#shared/outbound/clie
 type BlueskySettings = NetworkSettings['bluesky'];
 
 const POST = 'app.bsky.feed.post';
-const RATE = { resetHeader: 'ratelimit-reset', fallbackSeconds: 300 };
+const RATE = BLUESKY_RATE;
 
 /** When a session JWT stops working, from its own `exp` (read, not verified: it is ours). */
 const expiryOf = (jwt: string): string | undefined => {
@@ -222,7 +222,7 @@ export const createBlueskyNetwork = (
           url: `${pds}/xrpc/com.atproto.server.createSession`,
           json: { identifier, password: appPassword },
         });
-        if (response.status === 429) throw refusal('bluesky', response, new Date(), RATE);
+        throwIfUnavailable(response);
         if (!ok(response) || field(response.body, 'did') !== did) {
           throw new NetworkError('rejected', describe('bluesky', response), {
             status: response.status,

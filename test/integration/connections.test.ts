@@ -342,6 +342,12 @@ describe('connecting networks', () => {
     expect(json(limited).error.code).toBe('network_rate_limited');
     expect(limited.headers?.['retry-after']).toBe('42');
     expect(check(answered('PUT', '/me/connections/{network}', limited))).toEqual([]);
+    // Bluesky down as the employee signs in: its silence, not their password refused.
+    bluesky.script(session, { status: 503, body: { error: 'UpstreamFailure' } });
+    const down = await connectBluesky();
+    expect(down.statusCode).toBe(502);
+    expect(json(down).error.code).toBe('network_unavailable');
+    expect(check(answered('PUT', '/me/connections/{network}', down))).toEqual([]);
     // X down as the browser comes back (its profile read fails): the person reads a 502 page.
     const { code, state, cookies } = await consent('x');
     x.script(is('GET', '/2/users/me'), { status: 503, body: 'upstream down' });
