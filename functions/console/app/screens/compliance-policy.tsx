@@ -7,7 +7,7 @@ import {
   type PolicyDraft,
   savePolicy,
 } from '../policy-endpoints';
-import { StalePrompt } from '../stale-prompt';
+import { PolicySaveBar, type Saving } from '../policy-save-bar';
 import { DryRun, Impact } from './policy-checks';
 import { type Issues, issuesOf } from './policy-fields';
 import { PolicyRules } from './policy-rules';
@@ -17,12 +17,6 @@ const draftOf = ({ version: _v, updatedBy: _by, updatedAt: _at, ...draft }: Comp
   draft as PolicyDraft;
 
 type Loaded = { policy: CompliancePolicy; versions: CompliancePolicy[] };
-type Saving =
-  | { kind: 'saved'; version: number }
-  | { kind: 'stale'; message: string }
-  | { kind: 'invalid'; count: number }
-  | { kind: 'failed'; message: string };
-
 const History = ({ versions }: { versions: CompliancePolicy[] }) => (
   <section aria-labelledby="history-heading" class="rules">
     <h2 id="history-heading">Version history</h2>
@@ -140,42 +134,14 @@ export const CompliancePolicyScreen = ({ mayChange }: { mayChange: boolean }) =>
         >
           {/* Keyed by version: a reload draws every field from the policy loaded. */}
           <PolicyRules key={version} draft={draft} issues={issues} onChange={edit} />
-          <div class="save-bar">
-            {saving?.kind === 'invalid' ? (
-              <p role="alert" class="error">
-                The draft has {saving.count} problem{saving.count === 1 ? '' : 's'}; each is shown
-                at its field. Nothing was saved.
-              </p>
-            ) : null}
-            {saving?.kind === 'failed' ? (
-              <p role="alert" class="error">
-                {saving.message}
-              </p>
-            ) : null}
-            {saving?.kind === 'stale' ? (
-              <StalePrompt
-                changed="Someone saved the policy since you opened it."
-                notRecorded={`Your draft of version ${version} was not saved.`}
-                message={saving.message}
-                reloadLabel="Reload the policy in force"
-                onReload={() => load().then(() => setSaving(undefined))}
-              />
-            ) : null}
-            {saving?.kind === 'saved' ? (
-              <p role="status" class="notice">
-                Saved as version {saving.version}.
-              </p>
-            ) : null}
-            {mayChange ? (
-              <button type="submit" class="primary" disabled={busy || saving?.kind === 'stale'}>
-                Save as version {version + 1}
-              </button>
-            ) : (
-              <p class="muted">
-                Only legal may change the policy: you may edit a draft and check it.
-              </p>
-            )}
-          </div>
+          <PolicySaveBar
+            saving={saving}
+            version={version}
+            busy={busy}
+            mayChange={mayChange}
+            notAllowed={'Only legal may change the policy: you may edit a draft and check it.'}
+            onReload={() => load().then(() => setSaving(undefined))}
+          />
         </form>
         <div class="policy-side">
           <DryRun draft={draft} version={version} onIssues={showIssues} />

@@ -10,9 +10,9 @@ import { type ApiError, asApiError } from '../api';
 import { Failure } from '../load';
 import { changesBetween, type Draft, draftOf, labelOf, shown } from '../policy-form';
 import { formOf, POLICY_FORMS, type PolicyForm } from '../policy-forms';
+import { PolicySaveBar, type Saving } from '../policy-save-bar';
 import { Link } from '../router';
 import type { Person } from '../sign-in';
-import { StalePrompt } from '../stale-prompt';
 import { type Issues, issuesOf } from './policy-fields';
 import { FormField } from './policy-form-fields';
 import { when } from './review-text';
@@ -23,12 +23,6 @@ const mayAny = (person: Person, roles: readonly string[]) =>
 const pathOf = (kind: PolicyKind) => `/console/policies/${kind}`;
 
 type Loaded = { policy: StoredPolicy; versions: StoredPolicy[] | undefined };
-type Saving =
-  | { kind: 'saved'; version: number }
-  | { kind: 'stale'; message: string }
-  | { kind: 'invalid'; count: number }
-  | { kind: 'failed'; message: string };
-
 /** Who changed what when, newest first: each version against the one before it. */
 const History = ({
   form,
@@ -169,40 +163,14 @@ const PolicyPage = ({ form, person }: { form: PolicyForm; person: Person }) => {
               />
             ))}
           </div>
-          <div class="save-bar">
-            {saving?.kind === 'invalid' ? (
-              <p role="alert" class="error">
-                The draft has {saving.count} problem{saving.count === 1 ? '' : 's'}; each is shown
-                at its field. Nothing was saved.
-              </p>
-            ) : null}
-            {saving?.kind === 'failed' ? (
-              <p role="alert" class="error">
-                {saving.message}
-              </p>
-            ) : null}
-            {saving?.kind === 'stale' ? (
-              <StalePrompt
-                changed="Someone saved this policy since you opened it."
-                notRecorded={`Your changes to version ${version} were not saved.`}
-                message={saving.message}
-                reloadLabel="Reload the policy in force"
-                onReload={() => load().then(() => setSaving(undefined))}
-              />
-            ) : null}
-            {saving?.kind === 'saved' ? (
-              <p role="status" class="notice">
-                Saved as version {saving.version}.
-              </p>
-            ) : null}
-            {mayChange ? (
-              <button type="submit" class="primary" disabled={busy || saving?.kind === 'stale'}>
-                Save as version {version + 1}
-              </button>
-            ) : (
-              <p class="muted">Only an admin may change this policy.</p>
-            )}
-          </div>
+          <PolicySaveBar
+            saving={saving}
+            version={version}
+            busy={busy}
+            mayChange={mayChange}
+            notAllowed={'Only an admin may change this policy.'}
+            onReload={() => load().then(() => setSaving(undefined))}
+          />
         </form>
         {loaded.versions ? (
           <History form={form} versions={loaded.versions} me={person.sub} />
