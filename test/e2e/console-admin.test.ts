@@ -104,7 +104,8 @@ describe('the admin’s directory and segments in a browser', () => {
     await form.getByRole('alert').getByText('Someone changed Ian Import').waitFor();
     expect(browser.takeProblems().every((p) => p.includes('409'))).toBe(true);
     await form.getByRole('button', { name: 'Reload the entry' }).click();
-    await form.getByText('Version 2').waitFor();
+    // Exactly the form's version line (the server's 409 message names the version too).
+    await form.getByText('Version 2', { exact: true }).waitFor();
     await form.getByLabel('Location').fill('Hull');
     await form.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('status').getByText('Ian Import was saved (version 3).').waitFor();
@@ -153,7 +154,7 @@ describe('the admin’s directory and segments in a browser', () => {
     // The page is taller than a phone's screen: let the resized layout paint before taking it.
     await page.setViewportSize(PHONE);
     await page.evaluate(
-      () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+      'new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))',
     );
     await browser.screenshot('admin-segments-phone', PHONE);
     await page.setViewportSize(DESKTOP);

@@ -98,12 +98,18 @@ export const EmployeeForm = ({
   const prefix = read ? 'edit' : 'add';
 
   const submit = async () => {
+    const change = read ? changeOf(textsOf(read), texts) : undefined;
+    if (change && Object.keys(change).length === 0) {
+      setOutcome({ kind: 'failed', message: 'Nothing has changed: there is nothing to save.' });
+      return;
+    }
     setBusy(true);
     setOutcome(undefined);
     try {
-      const { employee } = read
-        ? await editEmployee(read.employeeId, changeOf(textsOf(read), texts), read.version)
-        : await addEmployee(requestOf(texts));
+      const { employee } =
+        read && change
+          ? await editEmployee(read.employeeId, change, read.version)
+          : await addEmployee(requestOf(texts));
       setIssues({});
       onDone(employee, read ? 'saved' : 'added');
     } catch (failure) {
