@@ -83,7 +83,7 @@ describe('the admin’s directory and segments in a browser', () => {
     await page.getByRole('button', { name: 'Search' }).click();
     const people = page.getByRole('table', { name: /Found by email/ });
     await people.getByRole('rowheader', { name: 'Ian Import' }).waitFor();
-    expect(await people.getByRole('row').count()).toBe(2);
+    await expect.poll(() => people.getByRole('row').count()).toBe(2);
 
     await page.getByRole('button', { name: 'Edit Ian Import' }).click();
     const form = page.getByRole('form', { name: 'Edit Ian Import' });

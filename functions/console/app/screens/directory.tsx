@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { type ApiError, asApiError } from '../api';
 import {
   type DirectoryPage,
@@ -68,6 +68,9 @@ export const Directory = () => {
   const [status, setStatus] = useState<'' | Employee['status']>('');
   const [asked, setAsked] = useState<DirectoryQuery>({});
   const load = useLoad(() => listEmployees(asked), [asked]);
+  // The import ends long after it began: it reloads the list as asked then, not as asked at its start.
+  const current = useRef(load);
+  current.current = load;
   const [editing, setEditing] = useState<Editing>();
   const [said, setSaid] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -123,7 +126,7 @@ export const Directory = () => {
   return (
     <div class="directory">
       <h1 tabIndex={-1}>Directory</h1>
-      <DirectoryImport onImported={() => load.reload()} />
+      <DirectoryImport onImported={() => current.current.reload()} />
 
       <section aria-labelledby="people-heading">
         <h2 id="people-heading">People</h2>
