@@ -506,6 +506,7 @@ export const routes = [
   { method: 'PUT', path: '/jobs/{jobId}/parts/{part}', function: 'api' },
   { method: 'POST', path: '/jobs/{jobId}/start', function: 'api' },
   { method: 'GET', path: '/segments', function: 'api' },
+  { method: 'POST', path: '/segments/preview', function: 'api' },
   { method: 'PUT', path: '/segments/{segmentId}', function: 'api' },
   { method: 'GET', path: '/segments/{segmentId}/members', function: 'api' },
   { method: 'GET', path: '/me', function: 'api' },

@@ -92,7 +92,12 @@ import {
   requestChanges,
   reviewQueue,
 } from '#functions/api/routes/reviews';
-import { listSegments, previewSegment, putSegment } from '#functions/api/routes/segments';
+import {
+  listSegments,
+  previewSegment,
+  previewUnsavedSegment,
+  putSegment,
+} from '#functions/api/routes/segments';
 import { listShareIssues, resolveShare } from '#functions/api/routes/shares';
 import { DEFAULT_ROUTE_KEY, unknownRoute } from '#functions/api/unknown-route';
 import { type Caller, hasAnyRole } from '#shared/auth/roles';
@@ -173,6 +178,7 @@ export const apiRoutes: Readonly<Record<string, RouteSpec>> = {
   'PUT /jobs/{jobId}/parts/{part}': putJobPart,
   'POST /jobs/{jobId}/start': startJob,
   'GET /segments': listSegments,
+  'POST /segments/preview': previewUnsavedSegment,
   'PUT /segments/{segmentId}': putSegment,
   'GET /segments/{segmentId}/members': previewSegment,
   'GET /me': getMe,

@@ -27,18 +27,26 @@ export type Condition = z.infer<typeof Condition>;
 
 const MAX_LISTED_MEMBERS = 5_000;
 
-/** A rule over attributes (every condition holds) or an explicit list of people by email. */
+/** How a segment says who is in it: a rule over attributes (every condition holds), or a list. */
+const definition = {
+  rule: z.strictObject({ all: z.array(Condition).max(10) }).optional(),
+  members: z.array(z.email().toLowerCase()).min(1).max(MAX_LISTED_MEMBERS).optional(),
+};
+const eitherRuleOrMembers = (s: { rule?: unknown; members?: unknown }) =>
+  (s.rule === undefined) !== (s.members === undefined);
+const NOT_BOTH = { path: ['rule'], message: 'give either a rule or a list of members, not both' };
+
+/** Who a segment holds, without its name: what a preview of an unsaved segment is asked about. */
+export const SegmentDefinition = z.strictObject(definition).refine(eitherRuleOrMembers, NOT_BOTH);
+export type SegmentDefinition = z.infer<typeof SegmentDefinition>;
+
 export const SegmentRequest = z
   .strictObject({
     name: z.string().trim().min(1).max(100),
     description: z.string().trim().max(500).optional(),
-    rule: z.strictObject({ all: z.array(Condition).max(10) }).optional(),
-    members: z.array(z.email().toLowerCase()).min(1).max(MAX_LISTED_MEMBERS).optional(),
+    ...definition,
   })
-  .refine((s) => (s.rule === undefined) !== (s.members === undefined), {
-    path: ['rule'],
-    message: 'give either a rule or a list of members, not both',
-  });
+  .refine(eitherRuleOrMembers, NOT_BOTH);
 export type SegmentRequest = z.infer<typeof SegmentRequest>;
 
 export const Segment = z.object({
@@ -62,7 +70,9 @@ const valuesOf = (employee: Employee, attribute: SegmentAttribute): string[] => 
  * A segment as a predicate over employees. Values compare without regard to case: "Sales" in
  * the HR export and "sales" in a rule are the same department.
  */
-export const compileSegment = (segment: Segment): ((employee: Employee) => boolean) => {
+export const compileSegment = (
+  segment: Pick<Segment, 'rule' | 'members'>,
+): ((employee: Employee) => boolean) => {
   if (segment.members) {
     const members = new Set(segment.members);
     return (employee) => members.has(employee.email);

@@ -3,9 +3,17 @@ import { AnalyticsJob } from '#shared/analytics/report-job';
 import type { Role } from '#shared/auth/roles';
 import { PreviewProgress } from '#shared/campaigns/preview';
 import { EmployeeRequest } from '#shared/employees/employee';
+import { ImportCounts, JobState } from '#shared/jobs/import-report';
 import { ImpactProgress } from '#shared/jobs/policy-impact';
 import { ThanksProgress } from '#shared/recognition/thanks';
 
+// What an import reports lives in its own file, so the console can take its types alone.
+export {
+  ImportCounts,
+  JobState,
+  noCounts,
+  RejectedRow,
+} from '#shared/jobs/import-report';
 /**
  * Long work (a directory import, a campaign preview, thanking a segment, a large analytics
  * report) runs as a job: the request that starts it answers at once, the
@@ -31,10 +39,6 @@ export const JOB_READERS: Record<JobKind, readonly Role[]> = {
   policyImpact: ['legal', 'admin'],
 };
 
-/** `receiving` parts → `queued` (started) → `running` → `done`; nothing else moves it. */
-export const JobState = z.enum(['receiving', 'queued', 'running', 'done']);
-export type JobState = z.infer<typeof JobState>;
-
 /** A part is stored as one item, so it stays well under DynamoDB's 400 KB item limit. */
 export const PART_MAX_BYTES = 300_000;
 /** 200 parts of 300 KB: 60 MB, about 600,000 directory rows. */
@@ -52,16 +56,6 @@ export const PartSummary = z.object({
   sha256: z.string().length(64),
 });
 export type PartSummary = z.infer<typeof PartSummary>;
-
-export const ImportCounts = z.object({
-  created: z.number().int(),
-  updated: z.number().int(),
-  unchanged: z.number().int(),
-  rejected: z.number().int(),
-});
-export type ImportCounts = z.infer<typeof ImportCounts>;
-
-export const noCounts = (): ImportCounts => ({ created: 0, updated: 0, unchanged: 0, rejected: 0 });
 
 /** Where the runner is: the next row to process, as (part, index of the row in that part). */
 export const JobCheckpoint = z.object({ part: z.number().int(), row: z.number().int() });
@@ -95,13 +89,6 @@ export const Job = z.object({
   impact: ImpactProgress.optional(),
 });
 export type Job = z.infer<typeof Job>;
-
-export const RejectedRow = z.object({
-  line: z.number().int(),
-  email: z.string().optional(),
-  problems: z.array(z.object({ field: z.string(), message: z.string() })),
-});
-export type RejectedRow = z.infer<typeof RejectedRow>;
 
 /** Parts 1..n, each present: the file is whole. */
 export const missingParts = (job: Pick<Job, 'parts' | 'partsDeclared'>): number[] => {

@@ -314,6 +314,9 @@ export const createEmployeeStore = (tableName: string, audit: AuditStore) => {
       at: Date,
     ): Promise<Employee> {
       const entries = Object.entries(change).filter(([, value]) => value !== undefined);
+      // Nothing named, nothing to change: no write, no audit record, no new version (an update
+      // with no attribute is not even a valid DynamoDB request).
+      if (entries.length === 0) return employee;
       const sets = entries.filter(([, value]) => value !== null);
       const removes = entries.filter(([, value]) => value === null);
       const next = Employee.parse({

@@ -102,6 +102,7 @@ const MATRIX: Record<string, Row> = {
   'PUT /jobs/{jobId}/parts/{part}': only({ admin: 400 }),
   'POST /jobs/{jobId}/start': only({ admin: 404 }),
   'GET /segments': only({ marketing: 200, legal: 200, admin: 200 }),
+  'POST /segments/preview': only({ marketing: 400, admin: 400 }),
   'PUT /segments/{segmentId}': only({ marketing: 400, admin: 400 }),
   'GET /segments/{segmentId}/members': only({ marketing: 404, admin: 404 }),
   'GET /me': only({ employee: 200 }),

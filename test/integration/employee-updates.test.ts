@@ -87,6 +87,27 @@ describe('changing a directory entry', () => {
     ).toEqual(['emea', 'mentors']);
   });
 
+  it('answers a change that names no field with the entry as it is: no write, no new version', async () => {
+    const employeeId = await hire('cy.patch@acme.example');
+    const bare = await call('PATCH /employees/{employeeId}', { employeeId, body: { version: 1 } });
+    expect(bare.status).toBe(200);
+    expect(bare.etag).toBe('"1"');
+    expect(bare.body.employee).toMatchObject({ version: 1, department: 'Sales' });
+    const empty = await call('PATCH /employees/{employeeId}', {
+      employeeId,
+      body: {},
+      ifMatch: '"1"',
+    });
+    expect(empty.status).toBe(200);
+    // Still bound to the version read: a stale one is refused even when nothing would change.
+    await call('PATCH /employees/{employeeId}', {
+      employeeId,
+      body: { location: 'Oslo', version: 1 },
+    });
+    const stale = await call('PATCH /employees/{employeeId}', { employeeId, body: { version: 1 } });
+    expect(stale.status).toBe(409);
+  });
+
   it('answers 404 for someone not in the directory', async () => {
     const missing = await call('PATCH /employees/{employeeId}', {
       employeeId: 'emp_nobody',

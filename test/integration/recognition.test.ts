@@ -98,9 +98,13 @@ beforeAll(async () => {
 /** A segment none of the arranged people is in. */
 const anotherTeam = async () => {
   const segmentId = `seg-elsewhere-${Math.random().toString(36).slice(2, 10)}`;
+  const director = `director-${segmentId}@acme.example`;
+  // A list names people in the directory (an unknown email is refused).
+  const admin = { sub: 'a-1', email: 'admin@acme.example', groups: ['admin'] };
+  await call('POST /employees', admin, { body: { email: director, name: 'Dana Director' } });
   const defined = await call('PUT /segments/{segmentId}', marketer, {
     pathParameters: { segmentId },
-    body: { name: 'Board of directors', members: ['director@acme.example'] },
+    body: { name: 'Board of directors', members: [director] },
   });
   expect(defined.status).toBe(200);
   return segmentId;

@@ -6,6 +6,7 @@ import { Analytics } from './screens/analytics';
 import { Audit } from './screens/audit';
 import { CompliancePolicyScreen } from './screens/compliance-policy';
 import { Compose } from './screens/compose';
+import { Directory } from './screens/directory';
 import { Feed } from './screens/feed';
 import { Home } from './screens/home';
 import { Impact } from './screens/impact';
@@ -16,6 +17,7 @@ import { Policies } from './screens/policies';
 import { PostList } from './screens/post-list';
 import { PostReview } from './screens/post-review';
 import { ReviewQueue } from './screens/review-queue';
+import { Segments } from './screens/segments';
 import { Sharing } from './screens/sharing';
 import { type Person, signOut } from './sign-in';
 
@@ -66,6 +68,21 @@ const SCREENS = [
   // --- end posts list and policies ---
   // Marketing's (and admins') analytics dashboard.
   { path: '/console/analytics', label: 'Analytics', for: isMarketer, render: () => <Analytics /> },
+  // --- admin screens (console-admin) ---
+  {
+    path: '/console/directory',
+    label: 'Directory',
+    for: isAdmin,
+    render: () => <Directory />,
+  },
+  {
+    path: '/console/segments',
+    label: 'Segments',
+    // Who may define segments and preview their members (the API's rule).
+    for: isMarketer,
+    render: () => <Segments />,
+  },
+  // --- end admin screens ---
 ] as const;
 
 /** Screens whose path carries what they show, matched by pattern; not in the navigation. */
