@@ -5,6 +5,7 @@ import { checkSegmentsDefined, openPreview } from '#functions/api/jobs/campaign-
 import { defineRoute } from '#functions/api/route';
 import { Campaign, CampaignRequest, FanOutSlice } from '#shared/campaigns/campaign';
 import { billingMonthOf, pricePerPostUsd } from '#shared/campaigns/cost';
+import { CampaignOutcomes, campaignOutcomes } from '#shared/campaigns/outcomes';
 import { PreviewRequest } from '#shared/campaigns/preview';
 import { ConflictError, UnprocessableError, ValidationError } from '#shared/errors';
 import { DETAIL_TYPES } from '#shared/events/catalogue';
@@ -175,20 +176,23 @@ const Progress = z.object({
 });
 
 export const getCampaign = defineRoute({
-  summary: 'Read a campaign and how far its fan-out got',
+  summary: 'Read a campaign, how far its fan-out got and how its shares ended, while it runs',
+  description:
+    '`fanOut`: how many shares the fan-out queued, deferred to their time or left out (by reason). `outcomes`: the shares ended so far — `published`, `failed`, `skipped`, `unknown` — and `pending` (queued or deferred, not ended yet); per network; failures, skips and unknowns grouped by reason with what marketing can do about each (`groups[].fix`); and how many `unknown` and `failed` shares wait for a person (`awaitingResolution`, listed at `GET /shares?campaignId=` and resolved at `POST /shares/{shareId}/resolve`, which moves the count: resolved as published counts in `published`, as not published in `failed` under `not_published`). The counts are kept as each share ends, in the same transaction as its record, so reading them costs the same for 10 shares or 100,000; a redelivered end never counts twice. They may trail the shares by a second (eventually consistent reads).',
   tag: 'campaigns',
   roles: ['marketing', 'legal', 'admin'],
   params: CampaignPath,
   response: {
     status: 200,
-    description: 'The campaign',
-    schema: z.object({ campaign: Campaign, fanOut: Progress }),
+    description: 'The campaign, its fan-out and its shares’ outcomes',
+    schema: z.object({ campaign: Campaign, fanOut: Progress, outcomes: CampaignOutcomes }),
   },
   errors: [404],
   async handle({ params, deps }) {
-    const [campaign, slices] = await Promise.all([
+    const [campaign, slices, tally] = await Promise.all([
       deps.campaigns.get(params.campaignId),
       deps.campaigns.slices(params.campaignId),
+      deps.shares.tally.read(params.campaignId),
     ]);
     const excluded: Record<string, number> = {};
     for (const slice of slices) {
@@ -203,7 +207,7 @@ export const getCampaign = defineRoute({
       slicesDone: slices.filter((s) => s.done).length,
       slices: slices.map(({ cursor: _cursor, claim: _claim, ...slice }) => slice),
     };
-    return { status: 200, body: { campaign, fanOut } };
+    return { status: 200, body: { campaign, fanOut, outcomes: campaignOutcomes(tally, fanOut) } };
   },
 });
 
