@@ -1,29 +1,8 @@
-import { z } from 'zod';
-import { BlockedRendering } from '#shared/compliance/blocked-rendering';
+import type { CampaignCompliance } from '#shared/campaigns/campaign-compliance';
 import { blockedRenderings } from '#shared/compliance/impact';
 import type { CompliancePolicy } from '#shared/compliance/policy';
 import type { NetworkName } from '#shared/networks/network';
 import type { RenderablePost } from '#shared/shares/final-text';
-
-/**
- * Whether the compliance policy in force still passes a post for a campaign's recipients: the
- * share worker checks every final text against the current policy, so a policy changed since the
- * approval fails shares (`compliance_blocked`) that the approval let through.
- */
-export const CampaignCompliance = z.object({
-  /** The compliance policy's version this was checked against. */
-  policyVersion: z.number().int().positive(),
-  /**
-   * `passes`: nothing blocked. `blocks_some`: some texts (variant, network, jurisdiction) are
-   * blocked and those shares would fail. `blocks_all`: every share would fail.
-   */
-  verdict: z.enum(['passes', 'blocks_some', 'blocks_all']),
-  /** The blocked texts, by network and jurisdiction, with the findings that block them. */
-  renderings: z.array(BlockedRendering),
-  /** More texts are blocked than are listed. */
-  truncated: z.boolean(),
-});
-export type CampaignCompliance = z.infer<typeof CampaignCompliance>;
 
 /**
  * Checks every text a campaign would send — each variant on each network, for a reader in each

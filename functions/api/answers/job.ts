@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AnalyticsJob } from '#shared/analytics/report-job';
-import { CampaignCompliance } from '#shared/campaigns/compliance-verdict';
+import { CampaignCompliance } from '#shared/campaigns/campaign-compliance';
 import { PreviewSample } from '#shared/campaigns/preview';
 import { ImportCounts, type Job, JobKind, JobState, missingParts } from '#shared/jobs/job';
 import { ImpactedPost, ImpactPhase } from '#shared/jobs/policy-impact';

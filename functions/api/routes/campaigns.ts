@@ -4,13 +4,14 @@ import type { ApiDependencies } from '#functions/api/dependencies';
 import { checkSegmentsDefined, openPreview } from '#functions/api/jobs/campaign-preview';
 import { defineRoute } from '#functions/api/route';
 import { Campaign, CampaignRequest, FanOutSlice } from '#shared/campaigns/campaign';
+import { CampaignOutcomes } from '#shared/campaigns/campaign-outcomes';
 import {
   blockedBecause,
   campaignCompliance,
   readerKindsOf,
 } from '#shared/campaigns/compliance-verdict';
 import { billingMonthOf, pricePerPostUsd } from '#shared/campaigns/cost';
-import { CampaignOutcomes, campaignOutcomes } from '#shared/campaigns/outcomes';
+import { campaignOutcomes } from '#shared/campaigns/outcomes';
 import { PreviewRequest } from '#shared/campaigns/preview';
 import {
   ComplianceBlockedError,
