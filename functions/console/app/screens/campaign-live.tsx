@@ -86,7 +86,7 @@ const ResolveForm = ({ share, onDone }: { share: ShareIssue; onDone: () => void 
         </label>
       </fieldset>
       {outcome === 'published' ? (
-        <label class="field">
+        <label class="campaign-field">
           Link to the post
           <input
             type="url"
@@ -96,7 +96,7 @@ const ResolveForm = ({ share, onDone }: { share: ShareIssue; onDone: () => void 
           />
         </label>
       ) : (
-        <label class="field">
+        <label class="campaign-field">
           Note
           <input
             type="text"
@@ -143,7 +143,7 @@ const ShareIssues = ({ campaignId, waiting }: { campaignId: string; waiting: num
                     {share.reason ? ` (${share.reason.replaceAll('_', ' ')})` : ''}
                     {share.detail ? `: ${share.detail}` : ''} · {when(share.startedAt)}
                   </p>
-                  <p class="fix">{share.fix}</p>
+                  <p class="campaign-fix">{share.fix}</p>
                   <ResolveForm share={share} onDone={load.reload} />
                 </li>
               ))}
@@ -183,7 +183,7 @@ const Controls = ({ answer, onChange }: { answer: CampaignAnswer; onChange: () =
             act(() => rescheduleCampaign(campaign.campaignId, new Date(at).toISOString()));
           }}
         >
-          <label class="field">
+          <label class="campaign-field">
             New time
             <input
               type="datetime-local"
@@ -303,7 +303,7 @@ const Outcomes = ({ answer }: { answer: CampaignAnswer }) => {
                   On {group.networks.map(networkLabel).join(', ')}
                   {group.awaitingResolution ? ` · ${group.awaitingResolution} to resolve` : ''}
                 </p>
-                <p class="fix">{group.fix}</p>
+                <p class="campaign-fix">{group.fix}</p>
               </li>
             ))}
           </ul>

@@ -233,7 +233,7 @@ const ScheduleForm = ({ post }: { post: PostView }) => {
           </label>
         ))}
       </fieldset>
-      <label class="field">
+      <label class="campaign-field">
         Time
         <input
           type="datetime-local"
@@ -245,7 +245,7 @@ const ScheduleForm = ({ post }: { post: PostView }) => {
           }}
         />
       </label>
-      <label class="field">
+      <label class="campaign-field">
         Stagger window (minutes)
         <input
           type="number"

@@ -95,7 +95,7 @@ export const Campaigns = () => {
           Schedule a campaign
         </Link>
       </p>
-      <label class="field">
+      <label class="campaign-field">
         Status{' '}
         <select
           value={status}
