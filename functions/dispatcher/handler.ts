@@ -26,15 +26,16 @@ const config = loadConfig({
   SHARE_QUEUE_URL: nonEmpty,
 });
 const audit = createAuditStore(config.TABLE_NAME);
+const shares = createShareStore(config.TABLE_NAME);
 const deps = {
   campaigns: createCampaignStore(config.TABLE_NAME, audit),
   posts: createPostStore(config.TABLE_NAME, audit),
   deferred: createDeferredJobStore(config.TABLE_NAME),
   employees: createEmployeeStore(config.TABLE_NAME, audit),
   send: (jobs: Parameters<typeof sendShareJobs>[1]) => sendShareJobs(config.SHARE_QUEUE_URL, jobs),
-  shares: createShareStore(config.TABLE_NAME),
+  shares,
   shareIssues: createShareIssueStore(config.TABLE_NAME),
-  outcomes: createShareOutcomes({ audit, now: clock }),
+  outcomes: createShareOutcomes({ audit, shares, now: clock }),
 };
 
 /**

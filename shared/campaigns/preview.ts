@@ -50,6 +50,11 @@ export const PreviewProgress = z.object({
   inSegments: z.number().int().nonnegative(),
   tallies: z.array(NetworkTally),
   sample: z.array(PreviewSample),
+  /**
+   * The recipients' jurisdictions (`null`: people with none), so the post's texts can be checked
+   * against the compliance policy as each of them would receive it.
+   */
+  jurisdictions: z.array(z.string().nullable()).default([]),
 });
 export type PreviewProgress = z.infer<typeof PreviewProgress>;
 
@@ -68,6 +73,7 @@ export const newPreview = (
   inSegments: 0,
   tallies: request.networks.map((network) => ({ network, recipients: 0, excluded: {} })),
   sample: [],
+  jurisdictions: [],
 });
 
 /** Adds one page of the directory to a preview's tallies; the walk's position is the caller's. */
@@ -105,6 +111,10 @@ export const tallyPage = (
     }
     return { ...tally, recipients: tally.recipients + plan.jobs.length, excluded };
   });
+  const jurisdictions = new Set(progress.jurisdictions);
+  for (const employee of members) {
+    if (receiving.has(employee.employeeId)) jurisdictions.add(employee.jurisdiction ?? null);
+  }
   const sample = [...progress.sample];
   for (const employee of members) {
     if (sample.length >= PREVIEW_SAMPLE_SIZE) break;
@@ -124,6 +134,7 @@ export const tallyPage = (
     inSegments: progress.inSegments + members.length,
     tallies,
     sample,
+    jurisdictions: [...jurisdictions],
   };
 };
 

@@ -32,7 +32,13 @@ export interface ImpactSubject {
 export const blockedRenderings = (
   subject: ImpactSubject,
   policy: CompliancePolicy,
-): { renderings: BlockedRendering[]; truncated: boolean } => {
+): {
+  renderings: BlockedRendering[];
+  truncated: boolean;
+  /** (variant, network, jurisdiction) texts rendered, and how many of them the policy blocks. */
+  checked: number;
+  blocked: number;
+} => {
   // People with no jurisdiction first, then by code: the order the job lists them in.
   const readers: (string | null)[] =
     subject.jurisdictions.length > 0
@@ -41,8 +47,11 @@ export const blockedRenderings = (
   // The sample person, so a jurisdiction can be given without naming anyone.
   const name = sampleTemplateValues(policy.company)['employee.name'];
   const blocked = new Map<string, BlockedRendering>();
+  let checked = 0;
+  let blockedCount = 0;
   for (const at of variantsOnNetworks(subject.post, subject.networks)) {
     for (const jurisdiction of readers) {
+      checked += 1;
       const rendered = renderForNetwork({
         post: subject.post,
         ...at,
@@ -52,6 +61,7 @@ export const blockedRenderings = (
       });
       const findings = rendered.findings.filter((f) => f.severity === 'block');
       if (findings.length === 0) continue;
+      blockedCount += 1;
       const key = JSON.stringify([at.variant, at.network, rendered.text, findings]);
       const same = blocked.get(key);
       if (same) same.jurisdictions.push(jurisdiction);
@@ -63,5 +73,7 @@ export const blockedRenderings = (
   return {
     renderings: renderings.slice(0, MAX_RENDERINGS_PER_POST),
     truncated: renderings.length > MAX_RENDERINGS_PER_POST,
+    checked,
+    blocked: blockedCount,
   };
 };

@@ -1,12 +1,32 @@
 import type { AuditRecord } from '#shared/audit/chain';
 import { isTerminal, type Share } from '#shared/shares/share';
+import { bucketOf } from '#shared/shares/tally';
 import type { AuditedWrite, AuditStore } from '#shared/store/audit';
+import type { ShareStore } from '#shared/store/shares';
 import type { TransactItem } from '#shared/store/transact';
 
 export interface ShareOutcomeDependencies {
   audit: AuditStore;
+  /** The campaigns' tallies, moved in the transaction of each end and resolution. */
+  shares: Pick<ShareStore, 'tally'>;
   now: () => Date;
 }
+
+/**
+ * The end a share had before any resolution. A redelivered job can find a share a person has
+ * resolved since; its end is the one it had then (the resolution is on the record already), and
+ * recording it is a no-op unless the end itself was never recorded.
+ */
+const endBeforeResolution = (share: Share): Share => {
+  if (!share.resolution) return share;
+  const { resolution, url: _url, publishedAt: _at, detail: _detail, ...rest } = share;
+  const was = resolution.was;
+  return {
+    ...rest,
+    status: was.status as Share['status'],
+    ...(was.reason ? { reason: was.reason } : {}),
+  };
+};
 
 /**
  * Sixteen chains per campaign, by the share id's last hex digit, so thousands of shares ending
@@ -54,16 +74,20 @@ export const createShareOutcomes = (deps: ShareOutcomeDependencies) => ({
    * same transaction, and a false condition in them throws a ConflictError with `conflict`.
    */
   async ended(
-    share: Share,
+    stored: Share,
     actor: string,
     options: { writes?: readonly TransactItem[]; conflict?: string } = {},
   ): Promise<boolean> {
-    if (!isTerminal(share.status)) return false;
+    const share = endBeforeResolution(stored);
+    const bucket = bucketOf(share);
+    if (!isTerminal(share.status) || !bucket) return false;
+    // The campaign's count moves in the transaction the dedupe key guards: once per end.
     const write: AuditedWrite = {
       stream: streamOf(share),
       records: [outcomeRecord(share, actor, share.publishedAt ?? deps.now().toISOString())],
       dedupeKey: `share#${share.shareId}#${share.status}`,
       ...options,
+      writes: [...(options.writes ?? []), deps.shares.tally.endWrite(share, bucket)],
     };
     return (await deps.audit.commit(write)).length > 0;
   },
@@ -79,6 +103,9 @@ export const createShareOutcomes = (deps: ShareOutcomeDependencies) => ({
     actor: string,
     writes: readonly TransactItem[],
   ): Promise<void> {
+    const from = bucketOf(before);
+    const to = bucketOf(after);
+    const move = from && to ? [deps.shares.tally.moveWrite(before, from, to)] : [];
     await deps.audit.commit({
       stream: streamOf(before),
       records: [
@@ -96,7 +123,7 @@ export const createShareOutcomes = (deps: ShareOutcomeDependencies) => ({
           },
         },
       ],
-      writes,
+      writes: [...writes, ...move],
       conflict: `Share ${before.shareId} is no longer ${before.status}: someone resolved it or it moved on`,
       dedupeKey: `share#${before.shareId}#resolved`,
     });

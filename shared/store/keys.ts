@@ -29,6 +29,7 @@
  * | deferred job      | JOB#shareId            | DEFERRED                    | DEFERRED#shard / dueAt#shareId        |                                   |
  * | API spend         | SPEND#yyyy-mm          | SPEND                       |                                       |                                   |
  * | share             | SHARE#id               | SHARE                       | POST#postId#SHARES / shareId          | POLL#network / nextPollAt#id (while polled), SHARES_CLAIMED#hex / leaseUntil#id (while publishing), SHARE_ISSUES#status / campaignId#startedAt#id (while unknown or failed, unresolved) | gsi3: SHARES_DAY#date / startedAt#id; gsi4: EMPLOYEE#id#SHARES / startedAt#id
+ * | campaign tally    | TALLY#campaignId#hex   | TALLY                       |                                       |                                   | (16 shards: the share id's last hex digit)
  * | snapshot          | SHARE#id               | SNAPSHOT#iso time           |                                       |                                   |
  * | points entry      | EMPLOYEE#id            | POINTS#entryId              |                                       |                                   | gsi4: EMPLOYEE#id#POINTS / at#entryId (the ledger, by time)
  * | board counter     | BOARD#period           | EMPLOYEE#id                 | BOARD#period#RANKED / rankKey (W/M/Q, while shown on boards) |      | (period: D/W/M/Q key)
@@ -163,6 +164,14 @@ export const keys = {
   sharesClaimed: (shard: string) => `SHARES_CLAIMED#${shard}`,
   sharesOfDay: (day: string) => `SHARES_DAY#${day}`,
   sharesOfEmployee: (employeeId: string) => `EMPLOYEE#${employeeId}#SHARES`,
+  /**
+   * One of a campaign's 16 counts of its shares' ends, by the share id's last hex digit: shares
+   * ending together update different items, so their transactions do not conflict.
+   */
+  campaignTally: (campaignId: string, shard: string) => ({
+    pk: `TALLY#${campaignId}#${shard}`,
+    sk: 'TALLY',
+  }),
   snapshot: (shareId: string, at: string) => ({ pk: `SHARE#${shareId}`, sk: `SNAPSHOT#${at}` }),
   snapshotPrefix: 'SNAPSHOT#',
   readWindow: (scope: string, start: string) => ({
@@ -249,6 +258,8 @@ export const PARTITIONS = {
   deferredJob: 'JOB#',
   spend: 'SPEND#',
   share: 'SHARE#',
+  /** A campaign's shares counted by how they ended, in 16 shards. */
+  campaignTally: 'TALLY#',
   board: 'BOARD#',
   readBudget: 'READS#',
   sandboxPost: 'SANDBOX#',

@@ -11,6 +11,7 @@ import { cancellationCodes, isConditionalCheckFailure } from '#shared/errors';
 import type { MetricsReading } from '#shared/networks/network';
 import { nextOutcomeVersion, outcomeEvent, shareAggregate } from '#shared/shares/events';
 import { isTerminal, Share } from '#shared/shares/share';
+import { createCampaignTallyStore } from '#shared/store/campaign-tally';
 import { conditionalWrite } from '#shared/store/conditional';
 import { keys, withoutKeys } from '#shared/store/keys';
 import {
@@ -146,6 +147,9 @@ export const createShareStore = (tableName: string) => {
   };
 
   return {
+    /** Each campaign's shares counted by how they ended (written with each end's record). */
+    tally: createCampaignTallyStore(tableName),
+
     async get(shareId: string): Promise<Share | undefined> {
       const { Item } = await dynamo().send(
         new GetCommand({ TableName: tableName, Key: keys.share(shareId), ConsistentRead: true }),

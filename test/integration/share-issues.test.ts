@@ -26,7 +26,11 @@ const sent: QueuedJob[] = [];
 const sweepDeps = {
   shares: deps.shares,
   shareIssues: deps.shareIssues,
-  outcomes: createShareOutcomes({ audit: deps.audit, now: () => new Date() }),
+  outcomes: createShareOutcomes({
+    audit: deps.audit,
+    shares: deps.shares,
+    now: () => new Date(),
+  }),
   send: async (jobs: readonly QueuedJob[]) => {
     sent.push(...jobs);
     return jobs.length;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AnalyticsJob } from '#shared/analytics/report-job';
+import { CampaignCompliance } from '#shared/campaigns/campaign-compliance';
 import { PreviewSample } from '#shared/campaigns/preview';
 import { ImportCounts, type Job, JobKind, JobState, missingParts } from '#shared/jobs/job';
 import { ImpactedPost, ImpactPhase } from '#shared/jobs/policy-impact';
@@ -35,6 +36,12 @@ const PreviewAnswer = z.object({
     monthlyBudgetUsd: z.number().nullable(),
     committedUsd: z.number(),
   }),
+  /**
+   * Whether the compliance policy in force now (not the one the post was approved under) passes
+   * every text the campaign would send its recipients so far; blocked texts would fail their
+   * shares (`compliance_blocked`).
+   */
+  compliance: CampaignCompliance,
 });
 
 export const JobAnswer = z.object({

@@ -4,9 +4,21 @@ import type { ApiDependencies } from '#functions/api/dependencies';
 import { checkSegmentsDefined, openPreview } from '#functions/api/jobs/campaign-preview';
 import { defineRoute } from '#functions/api/route';
 import { Campaign, CampaignRequest, FanOutSlice } from '#shared/campaigns/campaign';
+import { CampaignOutcomes } from '#shared/campaigns/campaign-outcomes';
+import {
+  blockedBecause,
+  campaignCompliance,
+  readerKindsOf,
+} from '#shared/campaigns/compliance-verdict';
 import { billingMonthOf, pricePerPostUsd } from '#shared/campaigns/cost';
+import { campaignOutcomes } from '#shared/campaigns/outcomes';
 import { PreviewRequest } from '#shared/campaigns/preview';
-import { ConflictError, UnprocessableError, ValidationError } from '#shared/errors';
+import {
+  ComplianceBlockedError,
+  ConflictError,
+  UnprocessableError,
+  ValidationError,
+} from '#shared/errors';
 import { DETAIL_TYPES } from '#shared/events/catalogue';
 import { event } from '#shared/events/publisher';
 import { newCampaignId } from '#shared/ids';
@@ -28,6 +40,30 @@ const checkBudgetLeft = async (deps: ApiDependencies, month: string): Promise<vo
       `The ${month} budget of $${budget.toFixed(2)} for network API fees is spent; raise it or wait for next month`,
     );
   }
+};
+
+/**
+ * The share worker checks every final text against the compliance policy in force, so a policy
+ * changed since the approval can fail every share. A campaign none of whose texts the current
+ * policy passes, for a reader anywhere, is refused: a 422 naming why, not 50 failed shares.
+ */
+const checkCompliancePasses = async (
+  deps: ApiDependencies,
+  post: Post,
+  networks: readonly NetworkName[],
+): Promise<void> => {
+  const policy = await deps.compliancePolicies.current();
+  const compliance = campaignCompliance(
+    { post, networks, jurisdictions: readerKindsOf(policy), linkBase: deps.apiUrl },
+    policy,
+  );
+  if (compliance.verdict !== 'blocks_all') return;
+  const first = compliance.renderings[0];
+  throw new ComplianceBlockedError(
+    `The compliance policy in force (version ${policy.version}) blocks every text this campaign would send, so every share would fail: ${blockedBecause(compliance)}. Change the post and have it approved again, or ask legal about the policy`,
+    first?.findings ?? [],
+    first?.text,
+  );
 };
 
 const CampaignPath = z.strictObject({ campaignId: z.string().min(1).max(100) });
@@ -63,7 +99,7 @@ export const previewCampaign = defineRoute({
   summary:
     'Start working out how many employees a campaign would reach per network, and what it would cost',
   description:
-    'The preview runs in the background over the whole directory: follow it at `GET /jobs/{jobId}`, whose `preview` gives, per network, the recipients (the employees of the post’s segments who opted in: auto-share on, connected, not paused, topic followed), the others counted by reason, the networks’ API fees (X charges per post, more with a link), the month’s budget and a sample of recipients.',
+    'The preview runs in the background over the whole directory: follow it at `GET /jobs/{jobId}`, whose `preview` gives, per network, the recipients (the employees of the post’s segments who opted in: auto-share on, connected, not paused, topic followed), the others counted by reason, the networks’ API fees (X charges per post, more with a link), the month’s budget, a sample of recipients, and `compliance`: whether the compliance policy in force now still passes every text the campaign would send its recipients (each variant on each network, in each recipient’s jurisdiction), listing the blocked ones with their findings.',
   tag: 'campaigns',
   roles: ['marketing', 'admin'],
   body: PreviewRequest,
@@ -83,6 +119,8 @@ export const previewCampaign = defineRoute({
 
 export const createCampaign = defineRoute({
   summary: 'Schedule an approved post to be shared by the opted-in employees of its segments',
+  description:
+    'The post’s texts are checked against the compliance policy in force now, as the share worker will check each share: a campaign every one of whose texts the policy blocks (each variant on each network, for a reader in any jurisdiction) is refused with 422 `compliance_blocked`, naming the findings; one the policy blocks only in part is made, and its preview (`POST /campaigns/preview`) lists the blocked texts.',
   tag: 'campaigns',
   roles: ['marketing', 'admin'],
   body: CampaignRequest,
@@ -96,6 +134,7 @@ export const createCampaign = defineRoute({
   unprocessable: [
     'The post targets a segment that is not defined (`unprocessable`, naming it)',
     'The month’s budget for network API fees is spent, for a campaign that would pay (`unprocessable`)',
+    'The compliance policy in force blocks every text the campaign would send (each variant on each of its networks, for a reader in any jurisdiction), so every share would fail (`compliance_blocked`, naming the findings, with those of one blocked text and the `text` they point into)',
   ],
   async handle({ body, caller, deps, answerWrites }) {
     const now = deps.now();
@@ -120,6 +159,7 @@ export const createCampaign = defineRoute({
     // the month's budget there; here only what one read can tell: the segments exist, and the
     // budget is not already spent for a campaign that would pay.
     await checkSegmentsDefined(deps, post);
+    await checkCompliancePasses(deps, post, body.networks);
     const paying =
       body.mode !== 'suggest' &&
       body.networks.some((n) => pricePerPostUsd(n, Boolean(post.link)) > 0);
@@ -175,20 +215,23 @@ const Progress = z.object({
 });
 
 export const getCampaign = defineRoute({
-  summary: 'Read a campaign and how far its fan-out got',
+  summary: 'Read a campaign, how far its fan-out got and how its shares ended, while it runs',
+  description:
+    '`fanOut`: how many shares the fan-out queued, deferred to their time or left out (by reason). `outcomes`: the shares ended so far — `published`, `failed`, `skipped`, `unknown` — and `pending` (queued or deferred, not ended yet); per network; failures, skips and unknowns grouped by reason with what marketing can do about each (`groups[].fix`); and how many `unknown` and `failed` shares wait for a person (`awaitingResolution`, listed at `GET /shares?campaignId=` and resolved at `POST /shares/{shareId}/resolve`, which moves the count: resolved as published counts in `published`, as not published in `failed` under `not_published`). The counts are kept as each share ends, in the same transaction as its record, so reading them costs the same for 10 shares or 100,000; a redelivered end never counts twice. They may trail the shares by a second (eventually consistent reads).',
   tag: 'campaigns',
   roles: ['marketing', 'legal', 'admin'],
   params: CampaignPath,
   response: {
     status: 200,
-    description: 'The campaign',
-    schema: z.object({ campaign: Campaign, fanOut: Progress }),
+    description: 'The campaign, its fan-out and its shares’ outcomes',
+    schema: z.object({ campaign: Campaign, fanOut: Progress, outcomes: CampaignOutcomes }),
   },
   errors: [404],
   async handle({ params, deps }) {
-    const [campaign, slices] = await Promise.all([
+    const [campaign, slices, tally] = await Promise.all([
       deps.campaigns.get(params.campaignId),
       deps.campaigns.slices(params.campaignId),
+      deps.shares.tally.read(params.campaignId),
     ]);
     const excluded: Record<string, number> = {};
     for (const slice of slices) {
@@ -203,7 +246,7 @@ export const getCampaign = defineRoute({
       slicesDone: slices.filter((s) => s.done).length,
       slices: slices.map(({ cursor: _cursor, claim: _claim, ...slice }) => slice),
     };
-    return { status: 200, body: { campaign, fanOut } };
+    return { status: 200, body: { campaign, fanOut, outcomes: campaignOutcomes(tally, fanOut) } };
   },
 });
 

@@ -4,6 +4,7 @@ import type { ApiDependencies } from '#functions/api/dependencies';
 import { addPart, startImport } from '#functions/api/jobs/directory-import';
 import { defineRoute } from '#functions/api/route';
 import { hasAnyRole } from '#shared/auth/roles';
+import { campaignCompliance } from '#shared/campaigns/compliance-verdict';
 import { billingMonthOf } from '#shared/campaigns/cost';
 import { previewResult } from '#shared/campaigns/preview';
 import { ForbiddenError } from '#shared/errors';
@@ -30,14 +31,26 @@ const previewAnswer = async (deps: ApiDependencies, job: Job) => {
   if (!job.preview) return {};
   const result = previewResult(job.preview);
   const month = billingMonthOf(job.preview.at);
-  const [policy, committedUsd] = await Promise.all([
+  const [policy, committedUsd, post, compliancePolicy] = await Promise.all([
     deps.sharingPolicies.current(),
     deps.spend.committed(month),
+    deps.posts.get(job.preview.postId),
+    deps.compliancePolicies.current(),
   ]);
+  const compliance = campaignCompliance(
+    {
+      post,
+      networks: job.preview.networks,
+      jurisdictions: job.preview.jurisdictions,
+      linkBase: deps.apiUrl,
+    },
+    compliancePolicy,
+  );
   return {
     preview: {
       ...result,
       budget: { month, monthlyBudgetUsd: policy.monthlyBudgetUsd, committedUsd },
+      compliance,
     },
   };
 };

@@ -4,6 +4,9 @@ import { Link, usePath } from './router';
 import { Accounts } from './screens/accounts';
 import { Analytics } from './screens/analytics';
 import { Audit } from './screens/audit';
+import { CampaignLive } from './screens/campaign-live';
+import { CampaignNew } from './screens/campaign-new';
+import { Campaigns } from './screens/campaigns';
 import { CompliancePolicyScreen } from './screens/compliance-policy';
 import { Compose } from './screens/compose';
 import { Directory } from './screens/directory';
@@ -47,6 +50,8 @@ const SCREENS = [
     // Admins may look and check; only legal may change it (the API's rule).
     render: (person: Person) => <CompliancePolicyScreen mayChange={isLegal(person)} />,
   },
+  // Marketing's (and admins') campaigns.
+  { path: '/console/campaigns', label: 'Campaigns', for: isMarketer, render: () => <Campaigns /> },
   // --- employee screens (console-employee) ---
   { path: '/console/impact', label: 'My impact', for: isEmployee, render: () => <Impact /> },
   { path: '/console/sharing', label: 'My sharing', for: isEmployee, render: () => <Sharing /> },
@@ -111,6 +116,12 @@ const PATTERNS: {
     render: ([postId = '']) => <Compose postId={decodeURIComponent(postId)} />,
   },
   // --- end compose ---
+  // Marketing's campaigns: scheduling one from a post, and one campaign live.
+  { pattern: /^\/console\/campaigns\/new$/, render: () => <CampaignNew /> },
+  {
+    pattern: /^\/console\/campaigns\/([^/]+)$/,
+    render: ([campaignId = '']) => <CampaignLive campaignId={decodeURIComponent(campaignId)} />,
+  },
   // Legal's screens: a post's review page, as a link from the queue or an email reaches it.
   {
     pattern: /^\/console\/reviews\/([^/]+)$/,
