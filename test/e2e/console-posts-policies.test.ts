@@ -110,6 +110,16 @@ describe('marketing’s posts list in a browser', () => {
     const { page } = browser;
     await page.setViewportSize(DESKTOP);
     await signIn(MIA, 'Mia Marketing', 'marketing');
+    // Mia lands on what waits on her: the post legal's stage sent back, none yet to schedule.
+    const sentBack = page.getByRole('region', { name: /sent back for changes$/ });
+    expect(await sentBack.getByRole('heading').textContent()).toBe('1 post sent back for changes');
+    await sentBack.getByRole('link', { name: 'Harvest fair recap' }).waitFor();
+    const toSchedule = page.getByRole('region', { name: /approved, not scheduled$/ });
+    expect(await toSchedule.getByRole('heading').textContent()).toBe(
+      '0 posts approved, not scheduled',
+    );
+    await browser.screenshot('marketing-landing-desktop', DESKTOP);
+    await page.setViewportSize(DESKTOP);
     await page
       .getByRole('navigation', { name: 'Console' })
       .getByRole('link', { name: 'Posts' })

@@ -30,10 +30,25 @@ const isAuditor = (person: Person) => isLegal(person) || person.roles.includes('
 const isAdmin = (person: Person) => person.roles.includes('admin');
 const isMarketer = (person: Person) => person.roles.includes('marketing') || isAdmin(person);
 
-/** Where each screen lives, and who sees it in the navigation. */
+/** Where each screen lives, and who sees it in the navigation: grouped by role, in work order. */
 const SCREENS = [
+  // The employee's.
   { path: '/console/feed', label: 'Feed', for: isEmployee, render: () => <Feed /> },
-  // Legal's screens.
+  { path: '/console/impact', label: 'My impact', for: isEmployee, render: () => <Impact /> },
+  { path: '/console/sharing', label: 'My sharing', for: isEmployee, render: () => <Sharing /> },
+  { path: '/console/accounts', label: 'Accounts', for: isEmployee, render: () => <Accounts /> },
+  // Marketing's (and admins').
+  {
+    path: '/console/posts',
+    label: 'Posts',
+    for: isMarketer,
+    render: (person: Person) => <PostList person={person} />,
+  },
+  { path: '/console/campaigns', label: 'Campaigns', for: isMarketer, render: () => <Campaigns /> },
+  { path: '/console/analytics', label: 'Analytics', for: isMarketer, render: () => <Analytics /> },
+  // Who may define segments and preview their members (the API's rule).
+  { path: '/console/segments', label: 'Segments', for: isMarketer, render: () => <Segments /> },
+  // Legal's.
   { path: '/console/reviews', label: 'Review queue', for: isLegal, render: () => <ReviewQueue /> },
   {
     path: '/console/personalisations',
@@ -42,7 +57,6 @@ const SCREENS = [
     render: () => <PersonalisationReviews />,
   },
   { path: '/console/audit', label: 'Audit', for: isAuditor, render: () => <Audit /> },
-  // Legal's (and admins') compliance policy.
   {
     path: '/console/policy',
     label: 'Compliance policy',
@@ -50,44 +64,14 @@ const SCREENS = [
     // Admins may look and check; only legal may change it (the API's rule).
     render: (person: Person) => <CompliancePolicyScreen mayChange={isLegal(person)} />,
   },
-  // Marketing's (and admins') campaigns.
-  { path: '/console/campaigns', label: 'Campaigns', for: isMarketer, render: () => <Campaigns /> },
-  // --- employee screens (console-employee) ---
-  { path: '/console/impact', label: 'My impact', for: isEmployee, render: () => <Impact /> },
-  { path: '/console/sharing', label: 'My sharing', for: isEmployee, render: () => <Sharing /> },
-  { path: '/console/accounts', label: 'Accounts', for: isEmployee, render: () => <Accounts /> },
-  // --- end employee screens ---
-  // --- marketing's posts list, the admin's policies (posts-policies-console) ---
-  {
-    path: '/console/posts',
-    label: 'Posts',
-    for: isMarketer,
-    render: (person: Person) => <PostList person={person} />,
-  },
+  // The admin's.
+  { path: '/console/directory', label: 'Directory', for: isAdmin, render: () => <Directory /> },
   {
     path: '/console/policies',
     label: 'Policies',
     for: isAdmin,
     render: (person: Person) => <Policies person={person} />,
   },
-  // --- end posts list and policies ---
-  // Marketing's (and admins') analytics dashboard.
-  { path: '/console/analytics', label: 'Analytics', for: isMarketer, render: () => <Analytics /> },
-  // --- admin screens (console-admin) ---
-  {
-    path: '/console/directory',
-    label: 'Directory',
-    for: isAdmin,
-    render: () => <Directory />,
-  },
-  {
-    path: '/console/segments',
-    label: 'Segments',
-    // Who may define segments and preview their members (the API's rule).
-    for: isMarketer,
-    render: () => <Segments />,
-  },
-  // --- end admin screens ---
 ] as const;
 
 /** Screens whose path carries what they show, matched by pattern; not in the navigation. */
@@ -95,27 +79,24 @@ const PATTERNS: {
   pattern: RegExp;
   render: (match: string[], person: Person) => preact.JSX.Element;
 }[] = [
-  // --- the admin's policies, one at a time (posts-policies-console) ---
+  // The admin's policies, one at a time.
   {
     pattern: /^\/console\/policies\/(approval|sharing|engagement|recognition)$/,
     render: ([kind], person) => <Policies person={person} kind={kind as PolicyKind} />,
   },
-  // --- end policies ---
-  // --- employee screens (console-employee) ---
+  // Employee screens.
   {
     pattern: /^\/console\/personalise\/([^/]+)\/([a-z]+)$/,
     render: ([campaignId = '', network = '']) => (
       <Personalise campaignId={decodeURIComponent(campaignId)} network={network} />
     ),
   },
-  // --- end employee screens ---
-  // --- marketing's compose (compose-console): a new post, then a post by id ---
+  // Marketing's compose: a new post, then a post by id.
   { pattern: /^\/console\/posts\/new$/, render: () => <Compose /> },
   {
     pattern: /^\/console\/posts\/([^/]+)$/,
     render: ([postId = '']) => <Compose postId={decodeURIComponent(postId)} />,
   },
-  // --- end compose ---
   // Marketing's campaigns: scheduling one from a post, and one campaign live.
   { pattern: /^\/console\/campaigns\/new$/, render: () => <CampaignNew /> },
   {

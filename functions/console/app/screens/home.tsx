@@ -1,5 +1,6 @@
 import { waited } from '../elapsed';
 import { Loading, useLoad } from '../load';
+import { type ListedStatus, listPosts, type PostSummary } from '../post-list-endpoints';
 import { getPersonalisationQueue, getReviewQueue, PAGE_SIZE } from '../review-endpoints';
 import { Link } from '../router';
 import type { Person } from '../sign-in';
@@ -70,7 +71,122 @@ const LegalWaiting = () => {
   );
 };
 
-/** Where someone who is not an employee lands: a greeting, and for legal what waits for them. */
+/** One card of a marketer's own posts in a status: how many (one page), the first few, where to go. */
+const MinePosts = ({
+  id,
+  title,
+  none,
+  posts,
+  more,
+  next,
+}: {
+  id: string;
+  title: string;
+  none: string;
+  posts: PostSummary[];
+  more: boolean;
+  /** Where each post leads: its page, or scheduling it. */
+  next: (post: PostSummary) => { href: string; label: string };
+}) => (
+  <section class="card" aria-labelledby={id}>
+    <h2 id={id}>
+      {counted(posts.length, more, 'post', 'posts')} {title}
+    </h2>
+    {posts.length === 0 ? <p>{none}</p> : null}
+    <ul>
+      {posts.slice(0, 5).map((post) => {
+        const { href, label } = next(post);
+        return (
+          <li key={post.postId}>
+            <Link href={`/console/posts/${encodeURIComponent(post.postId)}`}>{post.title}</Link> ·{' '}
+            <Link href={href}>{label}</Link>
+          </li>
+        );
+      })}
+    </ul>
+  </section>
+);
+
+/**
+ * What waits on a marketer: their posts legal sent back, and their approved posts not yet in a
+ * campaign. The status is the index the API serves; "mine" is applied within its bounded page.
+ */
+const MarketingWaiting = ({ person }: { person: Person }) => {
+  const mine = (status: ListedStatus) => listPosts({ status, author: person.sub });
+  const load = useLoad(
+    () => Promise.all([mine('changes_requested'), mine('approved')]),
+    [person.sub],
+  );
+  return (
+    <Loading load={load} what="what waits on you">
+      {([sentBack, approved]) => (
+        <div class="cards waiting">
+          <MinePosts
+            id="waiting-changes"
+            title="sent back for changes"
+            none="None of your posts waits for a change."
+            posts={sentBack.posts}
+            more={Boolean(sentBack.cursor)}
+            next={(post) => ({
+              href: `/console/posts/${encodeURIComponent(post.postId)}`,
+              label: 'Edit and resubmit',
+            })}
+          />
+          <MinePosts
+            id="waiting-schedule"
+            title="approved, not scheduled"
+            none="No approved post of yours waits for a campaign."
+            posts={approved.posts}
+            more={Boolean(approved.cursor)}
+            next={(post) => ({
+              href: `/console/campaigns/new?post=${encodeURIComponent(post.postId)}`,
+              label: 'Schedule a campaign',
+            })}
+          />
+          <section class="card" aria-labelledby="start-here">
+            <h2 id="start-here">Start here</h2>
+            <ul>
+              <li>
+                <Link href="/console/posts/new">Write a post</Link>
+              </li>
+              <li>
+                <Link href="/console/campaigns">Campaigns and how they are going</Link>
+              </li>
+              <li>
+                <Link href="/console/analytics">Analytics</Link>
+              </li>
+            </ul>
+          </section>
+        </div>
+      )}
+    </Loading>
+  );
+};
+
+/** What an admin looks after, one link each. */
+const AdminStart = () => (
+  <section class="card" aria-labelledby="admin-start">
+    <h2 id="admin-start">Looking after Chorus</h2>
+    <ul>
+      <li>
+        <Link href="/console/directory">Directory: people, and importing a CSV</Link>
+      </li>
+      <li>
+        <Link href="/console/segments">Segments</Link>
+      </li>
+      <li>
+        <Link href="/console/policies">
+          Policies: approval, sharing and budget, engagement, points
+        </Link>
+      </li>
+    </ul>
+  </section>
+);
+
+/**
+ * Where someone who is not an employee lands: a greeting, and what waits for them — legal's
+ * queues, a marketer's posts sent back or ready to schedule, an admin's places to look after.
+ */
 export const Home = ({ person }: { person: Person }) => (
   <>
     <h1 tabIndex={-1}>Welcome, {person.name}</h1>
@@ -79,5 +195,7 @@ export const Home = ({ person }: { person: Person }) => (
       {person.roles.length ? ` (${person.roles.join(', ')})` : ''}.
     </p>
     {person.roles.includes('legal') ? <LegalWaiting /> : null}
+    {person.roles.includes('marketing') ? <MarketingWaiting person={person} /> : null}
+    {person.roles.includes('admin') ? <AdminStart /> : null}
   </>
 );
