@@ -9,14 +9,7 @@ import {
 } from '../analytics-endpoints';
 import { type ApiError, asApiError } from '../api';
 import { Failure, Loading, useLoad } from '../load';
-
-type Period = LeaderboardAnswer['period'];
-const PERIODS: { period: Period; label: string }[] = [
-  { period: 'week', label: 'This week' },
-  { period: 'month', label: 'This month' },
-  { period: 'quarter', label: 'This quarter' },
-  { period: 'rolling30', label: 'Last 30 days' },
-];
+import { type Period, PeriodPicker } from './board-period';
 
 const number = new Intl.NumberFormat();
 
@@ -238,18 +231,7 @@ export const AdvocateBoards = () => {
   return (
     <section aria-labelledby="boards-heading" class="card">
       <h2 id="boards-heading">Advocates and teams</h2>
-      <label for="board-period">Period</label>
-      <select
-        id="board-period"
-        value={period}
-        onChange={(event) => setPeriod(event.currentTarget.value as Period)}
-      >
-        {PERIODS.map((p) => (
-          <option key={p.period} value={p.period}>
-            {p.label}
-          </option>
-        ))}
-      </select>
+      <PeriodPicker id="board-period" period={period} onChange={setPeriod} />
       <Loading load={load} what="the leaderboards">
         {(boards) => <Boards {...boards} />}
       </Loading>

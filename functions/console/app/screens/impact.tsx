@@ -10,14 +10,7 @@ import {
   type MyStats,
   type TeamBoardAnswer,
 } from '../me-endpoints';
-
-type Period = LeaderboardAnswer['period'];
-const PERIODS: { period: Period; label: string }[] = [
-  { period: 'week', label: 'This week' },
-  { period: 'month', label: 'This month' },
-  { period: 'quarter', label: 'This quarter' },
-  { period: 'rolling30', label: 'Last 30 days' },
-];
+import { type Period, PeriodPicker } from './board-period';
 
 const number = new Intl.NumberFormat();
 /** A figure no network gives is unknown, never a zero. */
@@ -63,18 +56,7 @@ const Leaderboards = () => {
   return (
     <section aria-labelledby="boards" class="card">
       <h2 id="boards">Leaderboards</h2>
-      <label for="period">Period</label>
-      <select
-        id="period"
-        value={period}
-        onChange={(event) => setPeriod(event.currentTarget.value as Period)}
-      >
-        {PERIODS.map((p) => (
-          <option key={p.period} value={p.period}>
-            {p.label}
-          </option>
-        ))}
-      </select>
+      <PeriodPicker id="period" period={period} onChange={setPeriod} />
       <Loading load={load} what="the leaderboards">
         {(boards) => <Boards {...boards} />}
       </Loading>
