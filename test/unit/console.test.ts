@@ -66,15 +66,18 @@ describe('the console’s bundle', () => {
     expect(page).not.toMatch(/<style|style=/);
   });
 
-  it('loads the chart library only when a chart is shown: its own chunk, imported by import()', () => {
+  it('loads marketing’s and the admin’s screens, and the chart library, only when shown: chunks imported by import()', () => {
     const script = (name: string) => readFileSync(join(dir, 'app', 'assets', name), 'utf8');
     const charts = built.lazy.find(({ chunk }) => chunk.startsWith('time-chart-'));
     expect(charts).toBeDefined();
     // uPlot's code (its class names) is in the chart chunk and in nothing every page loads.
     expect(script(charts?.chunk ?? '')).toContain('u-over');
     for (const name of built.initial) expect(script(name)).not.toContain('u-over');
-    // The entry asks for it beside itself, so it resolves under /console/assets/.
-    expect(script(built.entry)).toContain(`import("./${charts?.chunk}")`);
+    // The analytics screen's chunk asks for it beside itself, so it resolves under
+    // /console/assets/; the analytics screen is itself a chunk the entry asks for.
+    const analytics = built.lazy.find(({ chunk }) => chunk.startsWith('analytics-'));
+    expect(script(analytics?.chunk ?? '')).toContain(`import("./${charts?.chunk}")`);
+    expect(script(built.entry)).toContain(`import("./${analytics?.chunk}")`);
     // uPlot's rules are in the one stylesheet: the chunk brings no CSS (none may be inline).
     const css = readFileSync(join(dir, 'app', 'assets', built.stylesheets[0] ?? ''), 'utf8');
     expect(css).toContain('.uplot');

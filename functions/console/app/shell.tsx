@@ -1,28 +1,41 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { PolicyKind } from './admin-policy-endpoints';
+import { lazyScreen } from './lazy-screen';
 import { Link, usePath } from './router';
 import { Accounts } from './screens/accounts';
-import { Analytics } from './screens/analytics';
 import { Audit } from './screens/audit';
-import { CampaignLive } from './screens/campaign-live';
-import { CampaignNew } from './screens/campaign-new';
-import { Campaigns } from './screens/campaigns';
 import { CompliancePolicyScreen } from './screens/compliance-policy';
-import { Compose } from './screens/compose';
-import { Directory } from './screens/directory';
 import { Feed } from './screens/feed';
 import { Home } from './screens/home';
 import { Impact } from './screens/impact';
 import { NotFound } from './screens/not-found';
 import { PersonalisationReviews } from './screens/personalisation-reviews';
 import { Personalise } from './screens/personalise';
-import { Policies } from './screens/policies';
-import { PostList } from './screens/post-list';
 import { PostReview } from './screens/post-review';
 import { ReviewQueue } from './screens/review-queue';
-import { Segments } from './screens/segments';
 import { Sharing } from './screens/sharing';
 import { type Person, signOut } from './sign-in';
+
+// Marketing's and the admin's screens come when first opened (their own chunks).
+const Analytics = lazyScreen('analytics', () =>
+  import('./screens/analytics').then((m) => m.Analytics),
+);
+const CampaignLive = lazyScreen('the campaign', () =>
+  import('./screens/campaign-live').then((m) => m.CampaignLive),
+);
+const CampaignNew = lazyScreen('scheduling', () =>
+  import('./screens/campaign-new').then((m) => m.CampaignNew),
+);
+const Campaigns = lazyScreen('campaigns', () =>
+  import('./screens/campaigns').then((m) => m.Campaigns),
+);
+const Compose = lazyScreen('the post', () => import('./screens/compose').then((m) => m.Compose));
+const Directory = lazyScreen('the directory', () =>
+  import('./screens/directory').then((m) => m.Directory),
+);
+const Policies = lazyScreen('policies', () => import('./screens/policies').then((m) => m.Policies));
+const PostList = lazyScreen('posts', () => import('./screens/post-list').then((m) => m.PostList));
+const Segments = lazyScreen('segments', () => import('./screens/segments').then((m) => m.Segments));
 
 const isEmployee = (person: Person) => person.roles.includes('employee');
 const isLegal = (person: Person) => person.roles.includes('legal');
