@@ -1,12 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { scenario } from './console-scenario';
 
 type Scenario = ReturnType<typeof scenario>;
 
-/**
- * What a campaign needs before marketing schedules it, set up through the API: people who
- * auto-share, and an approved post for their segment.
- */
+/** What a campaign needs before marketing schedules it, set up through the API: its audience. */
 export const campaignScenario = (api: Scenario) => ({
   /** `count` people in the sales segment, the sandbox connected, auto-share on at any hour. */
   async autoSharers(count: number, prefix: string) {
@@ -33,45 +29,6 @@ export const campaignScenario = (api: Scenario) => ({
       await Promise.all(
         Array.from({ length: Math.min(5, count - start) }, (_, i) => one(start + i)),
       );
-    }
-  },
-
-  /** A post for sales, submitted and approved by a second marketer (and legal if it asks). */
-  async approvedPost(title: string, text: string) {
-    const author = await api.token('marketing', 'mia.campaigns@example.com', 'Mia Marketing');
-    const reviewer = await api.token('marketing', 'max.campaigns@example.com', 'Max Marketing');
-    const legal = await api.token('legal', 'lou.campaigns@example.com', 'Lou Legal');
-    const {
-      post: { postId },
-    } = await api.call<{ post: { postId: string } }>('POST', '/posts', author, {
-      title,
-      variants: [{ text }],
-      link: 'https://acme.example/careers',
-      topics: ['news'],
-      segments: ['sales'],
-    });
-    await api.call('POST', `/posts/${postId}/submit`, author);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const { post } = await api.call<{ post: { status: string; version: number } }>(
-        'GET',
-        `/posts/${postId}`,
-        author,
-      );
-      if (post.status === 'approved') return postId;
-      if (post.status === 'in_review') {
-        for (const approver of [reviewer, legal]) {
-          await api.call(
-            'POST',
-            `/posts/${postId}/approve`,
-            approver,
-            { version: post.version },
-            [200, 403, 409, 422],
-          );
-        }
-      }
-      if (Date.now() > deadline) throw new Error(`post ${postId} stuck in ${post.status}`);
-      await sleep(200);
     }
   },
 });

@@ -1,6 +1,11 @@
 import { bodyOf, type Draft, draftOf } from '../compose-draft';
 import type { PostBody, PostView } from '../post-endpoints';
+import { Link } from '../router';
 import { networkLabel, when } from './review-text';
+
+/** Where marketing schedules a campaign that sends this post (the post already chosen). */
+export const scheduleHref = (postId: string) =>
+  `/console/campaigns/new?post=${encodeURIComponent(postId)}`;
 
 const words = (status: string) => status.replaceAll('_', ' ');
 
@@ -51,6 +56,13 @@ export const ReviewState = ({ post }: { post: PostView }) => {
         <p>
           Approved {when(post.approvedAt)}
           {post.approvalExpiresAt ? `; the approval lapses ${when(post.approvalExpiresAt)}` : ''}.
+        </p>
+      ) : null}
+      {post.status === 'approved' ? (
+        <p>
+          <Link href={scheduleHref(post.postId)} class="button primary">
+            Schedule a campaign
+          </Link>
         </p>
       ) : null}
     </section>

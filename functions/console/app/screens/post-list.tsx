@@ -15,6 +15,7 @@ import {
 import { filteredWithinPage, STATUS_LABELS, standingOf } from '../post-standing';
 import { Link } from '../router';
 import type { Person } from '../sign-in';
+import { scheduleHref } from './compose-status';
 import { when } from './review-text';
 
 const STATUSES: readonly ListedStatus[] = [
@@ -89,6 +90,14 @@ const PostRow = ({
         ? ` · for ${post.segments.map((s) => segments.get(s) ?? s).join(', ')}`
         : ''}
     </p>
+    {/* Approved and not scheduled yet: what marketing does next. */}
+    {post.status === 'approved' ? (
+      <p class="small">
+        <Link href={scheduleHref(post.postId)} aria-label={`Schedule a campaign for ${post.title}`}>
+          Schedule a campaign
+        </Link>
+      </p>
+    ) : null}
   </li>
 );
 
