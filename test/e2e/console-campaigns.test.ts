@@ -96,6 +96,8 @@ describe('marketing’s journey from a blank post to a sent campaign, in a brows
     const before = await counted(x);
     await secondCopy.press('End');
     await secondCopy.pressSequentially(RISKY);
+    // Typing pauses may show a check of part of the phrase first: wait for the whole of it.
+    await x.getByRole('blockquote').filter({ hasText: RISKY.trim() }).waitFor();
     const mark = x.getByRole(MARK).filter({ hasText: 'guarantee' });
     await mark.waitFor();
     expect(await mark.textContent()).toBe('guarantee');
