@@ -1,11 +1,8 @@
 import { bodyOf, type Draft, draftOf } from '../compose-draft';
 import type { PostBody, PostView } from '../post-endpoints';
 import { Link } from '../router';
+import { scheduleHref } from '../schedule-link';
 import { networkLabel, when } from './review-text';
-
-/** Where marketing schedules a campaign that sends this post (the post already chosen). */
-export const scheduleHref = (postId: string) =>
-  `/console/campaigns/new?post=${encodeURIComponent(postId)}`;
 
 const words = (status: string) => status.replaceAll('_', ' ');
 

@@ -14,8 +14,8 @@ import {
 } from '../post-list-endpoints';
 import { filteredWithinPage, STATUS_LABELS, standingOf } from '../post-standing';
 import { Link } from '../router';
+import { scheduleHref } from '../schedule-link';
 import type { Person } from '../sign-in';
-import { scheduleHref } from './compose-status';
 import { when } from './review-text';
 
 const STATUSES: readonly ListedStatus[] = [
