@@ -4,8 +4,8 @@ import type { EngagementPolicy } from '#shared/engagement/policy';
 import type { Share } from '#shared/shares/share';
 
 /**
- * The analytics of a set of shares: totals, the same figures by network, day, post and employee,
- * and the best times to share. Pure: the route gathers the shares, this does the arithmetic.
+ * The analytics of a set of shares: totals, the same figures by network, day, post, campaign,
+ * segment and employee, and the best times to share. Pure: the route gathers the shares, this does the arithmetic.
  */
 
 /** Why a row's EMV and rate are null until something is measured for its shares. */
@@ -93,6 +93,16 @@ export const AnalyticsReport = z.object({
   byNetwork: z.array(MetricsRow.extend({ network: z.string() })),
   byDay: z.array(MetricsRow.extend({ day: z.string() })),
   topContent: z.array(MetricsRow.extend({ postId: z.string(), title: z.string() })),
+  /** Every campaign in scope; its post's title where the report read it, else null. */
+  byCampaign: z.array(
+    MetricsRow.extend({ campaignId: z.string(), postId: z.string(), title: z.string().nullable() }),
+  ),
+  /**
+   * Every defined segment with a share in scope: a share counts in each segment its employee
+   * belongs to when the report is made (not when they shared), so the rows may add up to more
+   * or less than the totals.
+   */
+  bySegment: z.array(MetricsRow.extend({ segmentId: z.string(), name: z.string() })),
   topAdvocates: z.array(MetricsRow.extend({ employeeId: z.string(), name: z.string() })),
   bestTimes: z.array(
     z.object({
@@ -112,6 +122,8 @@ export const REPORT_TABLES = [
   'byNetwork',
   'byDay',
   'topContent',
+  'byCampaign',
+  'bySegment',
   'topAdvocates',
   'bestTimes',
 ] as const;
@@ -123,12 +135,19 @@ export interface ReportInput {
   policy: Pick<EngagementPolicy, 'mediaRates' | 'reactionWeight'>;
   names: ReadonlyMap<string, string>;
   titles: ReadonlyMap<string, string>;
+  /** The defined segments' names, by id: a segment's row is named from it. */
+  segmentNames?: ReadonlyMap<string, string>;
+  /** The segments each employee belongs to now; absent: no segment table. */
+  segmentsOf?: SegmentsOf;
   /** The zone best times are told in. */
   timeZone: string;
   top?: number;
 }
 
 const isPublished = (s: Share) => s.status === 'published';
+
+/** The ids of the segments a share's employee belongs to (at the time of the report). */
+export type SegmentsOf = (share: Share) => readonly string[];
 
 /** LinkedIn gives third-party apps no member's connection count: its shares add 0 to reach. */
 const NO_AUDIENCE: ReadonlySet<string> = new Set(['linkedin']);
@@ -297,6 +316,10 @@ export const reportAccumulator = (options: Pick<ReportInput, 'policy' | 'timeZon
   const byNetwork = groupSums();
   const byDay = groupSums();
   const byPost = groupSums();
+  const byCampaign = groupSums();
+  /** Each campaign's post: a campaign shares one post, so its first share says which. */
+  const postOfCampaign = new Map<string, string>();
+  const bySegment = groupSums();
   const byEmployee = groupSums();
   const bySlot = groupSums();
   let read = 0;
@@ -307,7 +330,8 @@ export const reportAccumulator = (options: Pick<ReportInput, 'policy' | 'timeZon
       return read;
     },
 
-    add(shares: readonly Share[]): void {
+    /** Adds a page of shares; `segmentsOf` tells each one's segments (absent: none). */
+    add(shares: readonly Share[], segmentsOf?: SegmentsOf): void {
       for (const s of shares) {
         read += 1;
         statuses.set(s.status, (statuses.get(s.status) ?? 0) + 1);
@@ -320,12 +344,17 @@ export const reportAccumulator = (options: Pick<ReportInput, 'policy' | 'timeZon
         byNetwork.add(s.network, s, policy);
         byDay.add(s.publishedAt?.slice(0, 10), s, policy);
         byPost.add(s.postId, s, policy);
+        byCampaign.add(s.campaignId, s, policy);
+        if (!postOfCampaign.has(s.campaignId)) postOfCampaign.set(s.campaignId, s.postId);
+        for (const segmentId of segmentsOf?.(s) ?? []) bySegment.add(segmentId, s, policy);
         byEmployee.add(s.employeeId, s, policy);
         bySlot.add(s.publishedAt ? slotOf(s.publishedAt) : undefined, s, policy);
       }
     },
 
-    finish(input: Pick<ReportInput, 'invited' | 'names' | 'titles' | 'top'>): AnalyticsReport {
+    finish(
+      input: Pick<ReportInput, 'invited' | 'names' | 'titles' | 'top' | 'segmentNames'>,
+    ): AnalyticsReport {
       const top = input.top ?? 10;
       const totalsRow = rowOf(all);
       const count = (status: Share['status']) => statuses.get(status) ?? 0;
@@ -407,6 +436,15 @@ export const reportAccumulator = (options: Pick<ReportInput, 'policy' | 'timeZon
           postId,
           title: input.titles.get(postId) ?? postId,
         })),
+        byCampaign: sorted(byCampaign).map(({ key, row }) => {
+          const postId = postOfCampaign.get(key) ?? '';
+          return { campaignId: key, postId, title: input.titles.get(postId) ?? null, ...row };
+        }),
+        bySegment: sorted(bySegment).map(({ key, row }) => ({
+          segmentId: key,
+          name: input.segmentNames?.get(key) ?? key,
+          ...row,
+        })),
         topAdvocates: ranked(byEmployee, (employeeId) => ({
           employeeId,
           name: input.names.get(employeeId) ?? employeeId,
@@ -432,7 +470,7 @@ export type ReportAccumulator = ReturnType<typeof reportAccumulator>;
 /** The report of shares already in hand: the accumulator over one page. */
 export const buildReport = (input: ReportInput): AnalyticsReport => {
   const accumulator = reportAccumulator(input);
-  accumulator.add(input.shares);
+  accumulator.add(input.shares, input.segmentsOf);
   return accumulator.finish(input);
 };
 
@@ -441,6 +479,8 @@ const LEADING_COLUMNS: Record<ReportTable, readonly string[]> = {
   byNetwork: ['network'],
   byDay: ['day'],
   topContent: ['postId', 'title'],
+  byCampaign: ['campaignId', 'postId', 'title'],
+  bySegment: ['segmentId', 'name'],
   topAdvocates: ['employeeId', 'name'],
   bestTimes: ['weekday', 'hour', 'shares', 'engagementPerShare'],
 };
