@@ -69,6 +69,14 @@ const figureOf = (column: FigureColumn, value: number | null, note?: string): Fi
   return { value, source, ...(note ? { note } : {}) };
 };
 
+/**
+ * The most campaigns `byCampaign` lists (those with most engagement; `totals.campaigns` counts
+ * them all). A background report is kept on its job's item, under DynamoDB's 400 KB: this many
+ * campaign rows beside a row for each of the 500 segments a company may define fit with room
+ * to spare (test/unit/analytics-groups.test.ts).
+ */
+export const MAX_CAMPAIGN_ROWS = 300;
+
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
 export const AnalyticsReport = z.object({
@@ -78,6 +86,8 @@ export const AnalyticsReport = z.object({
     skipped: Figure,
     pending: Figure,
     sharers: Figure,
+    /** Campaigns with a published share in scope (byCampaign may list fewer). */
+    campaigns: Figure,
     invited: Figure,
     participation: Figure,
     potentialReach: Figure,
@@ -93,7 +103,10 @@ export const AnalyticsReport = z.object({
   byNetwork: z.array(MetricsRow.extend({ network: z.string() })),
   byDay: z.array(MetricsRow.extend({ day: z.string() })),
   topContent: z.array(MetricsRow.extend({ postId: z.string(), title: z.string() })),
-  /** Every campaign in scope; its post's title where the report read it, else null. */
+  /**
+   * The campaigns in scope, by engagement, at most MAX_CAMPAIGN_ROWS of them (`totals.campaigns`
+   * counts them all); each with its post, and the post's title where the report read it, else null.
+   */
   byCampaign: z.array(
     MetricsRow.extend({ campaignId: z.string(), postId: z.string(), title: z.string().nullable() }),
   ),
@@ -300,7 +313,8 @@ const groupSums = () => {
 
 /**
  * A report built a page of shares at a time: `add` each page as it is read, `finish` once. What
- * it holds grows with the rows of the report (networks, days, posts, employees, hours), never
+ * it holds grows with the rows of the report (networks, days, posts, campaigns,
+ * segments, employees, hours), never
  * with the shares, so the same code serves a request's few thousand shares and a background
  * job's hundreds of thousands, and the two cannot disagree.
  */
@@ -371,12 +385,16 @@ export const reportAccumulator = (options: Pick<ReportInput, 'policy' | 'timeZon
         [...group.groups].map(([key, sums]) => ({ key, row: rowOf(sums) }));
       const sorted = (group: ReturnType<typeof groupSums>) =>
         rowsOf(group).sort((a, b) => a.key.localeCompare(b.key));
-      const ranked = <T>(group: ReturnType<typeof groupSums>, extra: (key: string) => T) =>
+      const ranked = <T>(
+        group: ReturnType<typeof groupSums>,
+        extra: (key: string) => T,
+        limit = top,
+      ) =>
         rowsOf(group)
           .sort(
             (a, b) => interactionsOf(b.row) - interactionsOf(a.row) || b.row.shares - a.row.shares,
           )
-          .slice(0, top)
+          .slice(0, limit)
           .map(({ key, row }) => ({ ...extra(key), ...row }));
 
       return {
@@ -386,6 +404,12 @@ export const reportAccumulator = (options: Pick<ReportInput, 'policy' | 'timeZon
           skipped: counted(count('skipped')),
           pending: counted(count('pending') + count('publishing')),
           sharers: counted(sharers, 'people with at least one published share'),
+          campaigns: counted(
+            byCampaign.groups.size,
+            byCampaign.groups.size > MAX_CAMPAIGN_ROWS
+              ? `campaigns with a published share; byCampaign lists the ${MAX_CAMPAIGN_ROWS} with most engagement`
+              : 'campaigns with a published share',
+          ),
           invited: counted(
             input.invited,
             input.invited === null ? 'not counted for this scope' : undefined,
@@ -436,10 +460,14 @@ export const reportAccumulator = (options: Pick<ReportInput, 'policy' | 'timeZon
           postId,
           title: input.titles.get(postId) ?? postId,
         })),
-        byCampaign: sorted(byCampaign).map(({ key, row }) => {
-          const postId = postOfCampaign.get(key) ?? '';
-          return { campaignId: key, postId, title: input.titles.get(postId) ?? null, ...row };
-        }),
+        byCampaign: ranked(
+          byCampaign,
+          (campaignId) => {
+            const postId = postOfCampaign.get(campaignId) ?? '';
+            return { campaignId, postId, title: input.titles.get(postId) ?? null };
+          },
+          MAX_CAMPAIGN_ROWS,
+        ),
         bySegment: sorted(bySegment).map(({ key, row }) => ({
           segmentId: key,
           name: input.segmentNames?.get(key) ?? key,
