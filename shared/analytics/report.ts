@@ -4,8 +4,8 @@ import type { EngagementPolicy } from '#shared/engagement/policy';
 import type { Share } from '#shared/shares/share';
 
 /**
- * The analytics of a set of shares: totals, the same figures by network, day, post and employee,
- * and the best times to share. Pure: the route gathers the shares, this does the arithmetic.
+ * The analytics of a set of shares: totals, the same figures by network, day, post, campaign,
+ * segment and employee, and the best times to share. Pure: the route gathers the shares, this does the arithmetic.
  */
 
 /** Why a row's EMV and rate are null until something is measured for its shares. */
@@ -69,6 +69,14 @@ const figureOf = (column: FigureColumn, value: number | null, note?: string): Fi
   return { value, source, ...(note ? { note } : {}) };
 };
 
+/**
+ * The most campaigns `byCampaign` lists (those with most engagement; `totals.campaigns` counts
+ * them all). A background report is kept on its job's item, under DynamoDB's 400 KB: this many
+ * campaign rows beside a row for each of the 500 segments a company may define fit with room
+ * to spare (test/unit/analytics-groups.test.ts).
+ */
+export const MAX_CAMPAIGN_ROWS = 300;
+
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
 export const AnalyticsReport = z.object({
@@ -78,6 +86,8 @@ export const AnalyticsReport = z.object({
     skipped: Figure,
     pending: Figure,
     sharers: Figure,
+    /** Campaigns with a published share in scope (byCampaign may list fewer). */
+    campaigns: Figure,
     invited: Figure,
     participation: Figure,
     potentialReach: Figure,
@@ -93,6 +103,19 @@ export const AnalyticsReport = z.object({
   byNetwork: z.array(MetricsRow.extend({ network: z.string() })),
   byDay: z.array(MetricsRow.extend({ day: z.string() })),
   topContent: z.array(MetricsRow.extend({ postId: z.string(), title: z.string() })),
+  /**
+   * The campaigns in scope, by engagement, at most MAX_CAMPAIGN_ROWS of them (`totals.campaigns`
+   * counts them all); each with its post, and the post's title where the report read it, else null.
+   */
+  byCampaign: z.array(
+    MetricsRow.extend({ campaignId: z.string(), postId: z.string(), title: z.string().nullable() }),
+  ),
+  /**
+   * Every defined segment with a share in scope: a share counts in each segment its employee
+   * belongs to when the report is made (not when they shared), so the rows may add up to more
+   * or less than the totals.
+   */
+  bySegment: z.array(MetricsRow.extend({ segmentId: z.string(), name: z.string() })),
   topAdvocates: z.array(MetricsRow.extend({ employeeId: z.string(), name: z.string() })),
   bestTimes: z.array(
     z.object({
@@ -112,6 +135,8 @@ export const REPORT_TABLES = [
   'byNetwork',
   'byDay',
   'topContent',
+  'byCampaign',
+  'bySegment',
   'topAdvocates',
   'bestTimes',
 ] as const;
@@ -123,12 +148,19 @@ export interface ReportInput {
   policy: Pick<EngagementPolicy, 'mediaRates' | 'reactionWeight'>;
   names: ReadonlyMap<string, string>;
   titles: ReadonlyMap<string, string>;
+  /** The defined segments' names, by id: a segment's row is named from it. */
+  segmentNames?: ReadonlyMap<string, string>;
+  /** The segments each employee belongs to now; absent: no segment table. */
+  segmentsOf?: SegmentsOf;
   /** The zone best times are told in. */
   timeZone: string;
   top?: number;
 }
 
 const isPublished = (s: Share) => s.status === 'published';
+
+/** The ids of the segments a share's employee belongs to (at the time of the report). */
+export type SegmentsOf = (share: Share) => readonly string[];
 
 /** LinkedIn gives third-party apps no member's connection count: its shares add 0 to reach. */
 const NO_AUDIENCE: ReadonlySet<string> = new Set(['linkedin']);
@@ -281,7 +313,8 @@ const groupSums = () => {
 
 /**
  * A report built a page of shares at a time: `add` each page as it is read, `finish` once. What
- * it holds grows with the rows of the report (networks, days, posts, employees, hours), never
+ * it holds grows with the rows of the report (networks, days, posts, campaigns,
+ * segments, employees, hours), never
  * with the shares, so the same code serves a request's few thousand shares and a background
  * job's hundreds of thousands, and the two cannot disagree.
  */
@@ -297,6 +330,10 @@ export const reportAccumulator = (options: Pick<ReportInput, 'policy' | 'timeZon
   const byNetwork = groupSums();
   const byDay = groupSums();
   const byPost = groupSums();
+  const byCampaign = groupSums();
+  /** Each campaign's post: a campaign shares one post, so its first share says which. */
+  const postOfCampaign = new Map<string, string>();
+  const bySegment = groupSums();
   const byEmployee = groupSums();
   const bySlot = groupSums();
   let read = 0;
@@ -307,7 +344,8 @@ export const reportAccumulator = (options: Pick<ReportInput, 'policy' | 'timeZon
       return read;
     },
 
-    add(shares: readonly Share[]): void {
+    /** Adds a page of shares; `segmentsOf` tells each one's segments (absent: none). */
+    add(shares: readonly Share[], segmentsOf?: SegmentsOf): void {
       for (const s of shares) {
         read += 1;
         statuses.set(s.status, (statuses.get(s.status) ?? 0) + 1);
@@ -320,12 +358,17 @@ export const reportAccumulator = (options: Pick<ReportInput, 'policy' | 'timeZon
         byNetwork.add(s.network, s, policy);
         byDay.add(s.publishedAt?.slice(0, 10), s, policy);
         byPost.add(s.postId, s, policy);
+        byCampaign.add(s.campaignId, s, policy);
+        if (!postOfCampaign.has(s.campaignId)) postOfCampaign.set(s.campaignId, s.postId);
+        for (const segmentId of segmentsOf?.(s) ?? []) bySegment.add(segmentId, s, policy);
         byEmployee.add(s.employeeId, s, policy);
         bySlot.add(s.publishedAt ? slotOf(s.publishedAt) : undefined, s, policy);
       }
     },
 
-    finish(input: Pick<ReportInput, 'invited' | 'names' | 'titles' | 'top'>): AnalyticsReport {
+    finish(
+      input: Pick<ReportInput, 'invited' | 'names' | 'titles' | 'top' | 'segmentNames'>,
+    ): AnalyticsReport {
       const top = input.top ?? 10;
       const totalsRow = rowOf(all);
       const count = (status: Share['status']) => statuses.get(status) ?? 0;
@@ -342,12 +385,16 @@ export const reportAccumulator = (options: Pick<ReportInput, 'policy' | 'timeZon
         [...group.groups].map(([key, sums]) => ({ key, row: rowOf(sums) }));
       const sorted = (group: ReturnType<typeof groupSums>) =>
         rowsOf(group).sort((a, b) => a.key.localeCompare(b.key));
-      const ranked = <T>(group: ReturnType<typeof groupSums>, extra: (key: string) => T) =>
+      const ranked = <T>(
+        group: ReturnType<typeof groupSums>,
+        extra: (key: string) => T,
+        limit = top,
+      ) =>
         rowsOf(group)
           .sort(
             (a, b) => interactionsOf(b.row) - interactionsOf(a.row) || b.row.shares - a.row.shares,
           )
-          .slice(0, top)
+          .slice(0, limit)
           .map(({ key, row }) => ({ ...extra(key), ...row }));
 
       return {
@@ -357,6 +404,12 @@ export const reportAccumulator = (options: Pick<ReportInput, 'policy' | 'timeZon
           skipped: counted(count('skipped')),
           pending: counted(count('pending') + count('publishing')),
           sharers: counted(sharers, 'people with at least one published share'),
+          campaigns: counted(
+            byCampaign.groups.size,
+            byCampaign.groups.size > MAX_CAMPAIGN_ROWS
+              ? `campaigns with a published share; byCampaign lists the ${MAX_CAMPAIGN_ROWS} with most engagement`
+              : 'campaigns with a published share',
+          ),
           invited: counted(
             input.invited,
             input.invited === null ? 'not counted for this scope' : undefined,
@@ -407,6 +460,19 @@ export const reportAccumulator = (options: Pick<ReportInput, 'policy' | 'timeZon
           postId,
           title: input.titles.get(postId) ?? postId,
         })),
+        byCampaign: ranked(
+          byCampaign,
+          (campaignId) => {
+            const postId = postOfCampaign.get(campaignId) ?? '';
+            return { campaignId, postId, title: input.titles.get(postId) ?? null };
+          },
+          MAX_CAMPAIGN_ROWS,
+        ),
+        bySegment: sorted(bySegment).map(({ key, row }) => ({
+          segmentId: key,
+          name: input.segmentNames?.get(key) ?? key,
+          ...row,
+        })),
         topAdvocates: ranked(byEmployee, (employeeId) => ({
           employeeId,
           name: input.names.get(employeeId) ?? employeeId,
@@ -432,7 +498,7 @@ export type ReportAccumulator = ReturnType<typeof reportAccumulator>;
 /** The report of shares already in hand: the accumulator over one page. */
 export const buildReport = (input: ReportInput): AnalyticsReport => {
   const accumulator = reportAccumulator(input);
-  accumulator.add(input.shares);
+  accumulator.add(input.shares, input.segmentsOf);
   return accumulator.finish(input);
 };
 
@@ -441,6 +507,8 @@ const LEADING_COLUMNS: Record<ReportTable, readonly string[]> = {
   byNetwork: ['network'],
   byDay: ['day'],
   topContent: ['postId', 'title'],
+  byCampaign: ['campaignId', 'postId', 'title'],
+  bySegment: ['segmentId', 'name'],
   topAdvocates: ['employeeId', 'name'],
   bestTimes: ['weekday', 'hour', 'shares', 'engagementPerShare'],
 };

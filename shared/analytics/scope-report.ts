@@ -1,7 +1,8 @@
-import type { AnalyticsReport } from '#shared/analytics/report';
+import type { AnalyticsReport, SegmentsOf } from '#shared/analytics/report';
 import { reportAccumulator } from '#shared/analytics/report';
 import type { Scope } from '#shared/analytics/scope';
-import { compileSegment } from '#shared/employees/segment';
+import type { Employee } from '#shared/employees/employee';
+import { compileSegment, type Segment } from '#shared/employees/segment';
 import type { EngagementPolicy } from '#shared/engagement/policy';
 import { UnprocessableError } from '#shared/errors';
 import type { Share } from '#shared/shares/share';
@@ -31,7 +32,7 @@ export interface ScopeReadDependencies {
   campaigns: Pick<CampaignStore, 'get' | 'slices'>;
   posts: Pick<PostStore, 'get'>;
   employees: Pick<EmployeeStore, 'get' | 'many'>;
-  segments: Pick<SegmentStore, 'get'>;
+  segments: Pick<SegmentStore, 'get' | 'all'>;
   engagementPolicies: {
     current(): Promise<Pick<EngagementPolicy, 'mediaRates' | 'reactionWeight'>>;
   };
@@ -64,16 +65,27 @@ export const resolveScope = async (scope: Scope, deps: ScopeReadDependencies) =>
   return { postId, empty, segment };
 };
 
+/** The defined segments as predicates, read once per report (at most MAX_SEGMENTS of them). */
+const membershipOf = (segments: readonly Segment[]) => {
+  const compiled = segments.map((s) => ({ segmentId: s.segmentId, holds: compileSegment(s) }));
+  return (person: Employee | undefined): string[] =>
+    person ? compiled.filter((s) => s.holds(person)).map((s) => s.segmentId) : [];
+};
+
 /**
  * Walks the shares in scope through the narrowest index, a page at a time, handing on those the
- * other filters keep. With a budget, counts every share read (kept or not: reading is the work)
- * and refuses once past it.
+ * other filters keep, with the segments each one's employee belongs to now. With a budget,
+ * counts every share read (kept or not: reading is the work) and refuses once past it. The
+ * employees of a page are read once for it, for the segment filter and the segment table alike;
+ * nothing about them is kept from page to page, so a report over a large company holds no more
+ * than a page of people.
  */
 const walkShares = async (
   scope: Scope,
   deps: ScopeReadDependencies,
   options: ReadOptions,
-  take: (shares: Share[]) => void,
+  segments: readonly Segment[],
+  take: (shares: Share[], segmentsOf: SegmentsOf) => void,
 ): Promise<void> => {
   const { postId, empty, segment } = await resolveScope(scope, deps);
   if (empty) return;
@@ -100,8 +112,7 @@ const walkShares = async (
           range?.to ?? new Date(),
           pageSize,
         );
-  // Whether each person read so far is in the segment: one read per person, not per share.
-  const inSegment = new Map<string, boolean>();
+  const segmentsOfPerson = membershipOf(segments);
   let read = 0;
   for await (const page of pages) {
     read += page.length;
@@ -112,18 +123,27 @@ const walkShares = async (
       );
     }
     let kept = page.filter(keep);
+    // One read per person of the page (batched), and only when a segment asks about them.
+    const people =
+      kept.length > 0 && (segment || segments.length > 0)
+        ? await deps.employees.many(kept.map((s) => s.employeeId))
+        : new Map<string, Employee>();
     if (segment) {
-      const unknown = kept.map((s) => s.employeeId).filter((id) => !inSegment.has(id));
-      if (unknown.length > 0) {
-        const people = await deps.employees.many(unknown);
-        for (const id of new Set(unknown)) {
-          const person = people.get(id);
-          inSegment.set(id, person !== undefined && segment(person));
-        }
-      }
-      kept = kept.filter((s) => inSegment.get(s.employeeId) === true);
+      kept = kept.filter((s) => {
+        const person = people.get(s.employeeId);
+        return person !== undefined && segment(person);
+      });
     }
-    take(kept);
+    const memberships = new Map<string, readonly string[]>();
+    const segmentsOf: SegmentsOf = (share) => {
+      let ids = memberships.get(share.employeeId);
+      if (!ids) {
+        ids = segmentsOfPerson(people.get(share.employeeId));
+        memberships.set(share.employeeId, ids);
+      }
+      return ids;
+    };
+    take(kept, segmentsOf);
     await options.onPage?.(read);
   }
 };
@@ -162,27 +182,35 @@ export const reportOfScope = async (
   deps: ScopeReadDependencies,
   options: ReadOptions = {},
 ): Promise<AnalyticsReport> => {
-  const policy = await deps.engagementPolicies.current();
+  const [policy, segments] = await Promise.all([
+    deps.engagementPolicies.current(),
+    deps.segments.all(),
+  ]);
   const accumulator = reportAccumulator({ policy, timeZone: scope.timeZone });
   const countsInvited = !(scope.employeeId || scope.segmentId || scope.network);
   const campaignIds = new Set<string>();
-  await walkShares(scope, deps, options, (shares) => {
-    accumulator.add(shares);
+  await walkShares(scope, deps, options, segments, (shares, segmentsOf) => {
+    accumulator.add(shares, segmentsOf);
     if (countsInvited) for (const s of shares) campaignIds.add(s.campaignId);
   });
   const invited = countsInvited ? await invitedTo(campaignIds, deps, options.budget) : null;
-  const report = accumulator.finish({ invited, names: new Map(), titles: new Map() });
-  // Names and titles only for the rows shown: a report may cover thousands of people.
+  const segmentNames = new Map(segments.map((s) => [s.segmentId, s.name]));
+  const report = accumulator.finish({ invited, names: new Map(), titles: new Map(), segmentNames });
+  // Names and titles only for the rows shown: a report may cover thousands of people, and a
+  // background report hundreds of campaigns, whose titles are given where already read here.
   const [people, posts] = await Promise.all([
     deps.employees.many(report.topAdvocates.map((r) => r.employeeId)),
     Promise.all(report.topContent.map((r) => deps.posts.get(r.postId).catch(() => undefined))),
   ]);
+  const titles = new Map<string, string>();
+  for (const post of posts) if (post) titles.set(post.postId, post.title);
   return {
     ...report,
     topAdvocates: report.topAdvocates.map((r) => ({
       ...r,
       name: people.get(r.employeeId)?.name ?? r.name,
     })),
-    topContent: report.topContent.map((r, i) => ({ ...r, title: posts[i]?.title ?? r.title })),
+    topContent: report.topContent.map((r) => ({ ...r, title: titles.get(r.postId) ?? r.title })),
+    byCampaign: report.byCampaign.map((r) => ({ ...r, title: titles.get(r.postId) ?? r.title })),
   };
 };

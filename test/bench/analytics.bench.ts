@@ -5,10 +5,13 @@
  * in the same run (paged queries, nothing parsed); and the same scope asked of GET /analytics,
  * refused for its size, against the API function's 10-second timeout. The job's rate × the job
  * runner's 900 seconds is the largest scope one run reads here (it has no checkpoint: a longer
- * one never finishes). BENCH_ANALYTICS_SHARES overrides the size.
+ * one never finishes). The sharers are in the directory and in some of 20 defined segments, so
+ * the report reads each page's people for its table by segment, as a company's would.
+ * BENCH_ANALYTICS_SHARES overrides the size.
  */
 import { performance } from 'node:perf_hooks';
 import { LOCAL_NAMES } from '#infra/local/provision';
+import type { Employee } from '#shared/employees/employee';
 import type { Share } from '#shared/shares/share';
 import { type Figure, progress, quick, report } from './figures';
 import { startBenchRuntime } from './local-runtime';
@@ -27,6 +30,8 @@ const { batchWriteItems } = await import('#shared/store/batch');
 const { shareItem } = await import('#shared/store/shares');
 const { queryPages } = await import('#shared/store/query-pages');
 const { keys } = await import('#shared/store/keys');
+const { employeeItem } = await import('#shared/store/employees');
+const { noConsent } = await import('#shared/employees/consent');
 
 const table = LOCAL_NAMES.table;
 const now = Date.now();
@@ -58,6 +63,23 @@ const shareAt = (i: number): Share => {
   } as Share;
 };
 
+const SEGMENTS = 20;
+
+/** The person behind shares `4i … 4i+3`: in one department, so in one of the segments. */
+const employeeAt = (i: number): Employee => ({
+  employeeId: `bench-employee-${i}`,
+  email: `bench-employee-${i}@acme.example`,
+  version: 1,
+  name: `Bench Person ${i}`,
+  department: `dept-${i % SEGMENTS}`,
+  groups: [],
+  timeZone: 'Europe/Berlin',
+  status: 'active',
+  createdAt: from.toISOString(),
+  consent: noConsent(),
+  connections: {},
+});
+
 interface JobAnswer {
   job: { jobId: string; state: string; rowsDone: number };
 }
@@ -74,6 +96,24 @@ try {
       table,
       shares.map((share) => ({ PutRequest: { Item: shareItem(share) } })),
     );
+  }
+  const people = Math.ceil(SHARES / NETWORKS.length);
+  for (let start = 0; start < people; start += CHUNK) {
+    const chunk = Array.from({ length: Math.min(CHUNK, people - start) }, (_, k) =>
+      employeeAt(start + k),
+    );
+    await batchWriteItems(
+      table,
+      chunk.map((employee) => ({ PutRequest: { Item: employeeItem(employee) } })),
+    );
+  }
+  const admin = await client.token('admin', 'bench-admin@acme.example');
+  for (let n = 0; n < SEGMENTS; n++) {
+    const defined = await client.call('PUT', `/segments/bench-dept-${n}`, admin, {
+      name: `Department ${n}`,
+      rule: { all: [{ attribute: 'department', in: [`dept-${n}`] }] },
+    });
+    if (defined.status >= 300) throw new Error(`PUT /segments: ${defined.status}`);
   }
 
   progress('analytics: raw reads of the same shares…');
@@ -124,6 +164,14 @@ try {
   }
   const seconds = (performance.now() - started) / 1000;
   if (job.rowsDone !== SHARES) throw new Error(`the job read ${job.rowsDone} of ${SHARES} shares`);
+  const done = await client.call<{ analytics: { bySegment: unknown[] } }>(
+    'GET',
+    `/analytics/reports/${job.jobId}`,
+    marketing,
+  );
+  if (done.body.analytics.bySegment.length !== Math.min(SEGMENTS, Math.ceil(SHARES / 4))) {
+    throw new Error(`the report has ${done.body.analytics.bySegment.length} segment rows`);
+  }
   const perSecond = SHARES / seconds;
   figures.push(
     {

@@ -183,6 +183,22 @@ describe('marketing’s analytics dashboard', () => {
     expect(browser.problems).toEqual([]);
   });
 
+  it('shows the report by campaign and by segment, each with its CSV', async () => {
+    const { page } = browser;
+    const byCampaign = page.getByRole('region', { name: 'By campaign' });
+    const campaignRow = byCampaign.getByRole('row').filter({ hasText: campaignId });
+    expect(await campaignRow.getByRole('cell').first().textContent()).toBe(TITLE);
+    await byCampaign.getByRole('button', { name: 'Download By campaign as CSV' }).waitFor();
+    const bySegment = page.getByRole('region', { name: 'By segment (membership as of now)' });
+    // Both people are in the scenario's sales segment now.
+    const salesRow = bySegment.getByRole('row').filter({ hasText: 'Sales' });
+    expect(await salesRow.getByRole('cell').first().textContent()).toBe('2');
+    await bySegment
+      .getByRole('button', { name: 'Download By segment (membership as of now) as CSV' })
+      .waitFor();
+    expect(browser.problems).toEqual([]);
+  });
+
   it('offers a scope too large for one request as a background report, with a progress bar', async () => {
     const { page } = browser;
     // Seeding the 5,000 shares one request may read would take minutes: this one refusal is the

@@ -4,7 +4,7 @@ import { JobAnswer, jobAnswer } from '#functions/api/answers/job';
 import { openAnalyticsReport } from '#functions/api/jobs/analytics-report';
 import { defineRoute, type Reply } from '#functions/api/route';
 import { PostPath } from '#functions/api/schemas';
-import { AnalyticsReport, tableAsCsv } from '#shared/analytics/report';
+import { AnalyticsReport, MAX_CAMPAIGN_ROWS, tableAsCsv } from '#shared/analytics/report';
 import { REPORT_READ_BUDGET } from '#shared/analytics/scope-report';
 import { hasAnyRole } from '#shared/auth/roles';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#shared/errors';
@@ -33,7 +33,9 @@ const answer = (
 };
 
 const DESCRIPTION =
-  'Every total says whether it is measured (read from the networks), counted (Chorus’s own records) or estimated; a figure no network gives is null, never 0. `format=csv&table=…` exports one table, each column header naming its source.';
+  'Every total says whether it is measured (read from the networks), counted (Chorus’s own records) or estimated; a figure no network gives is null, never 0. `format=csv&table=…` exports one table, each column header naming its source. `byCampaign` has a row per campaign in scope, the ' +
+  MAX_CAMPAIGN_ROWS +
+  ' with most engagement where there are more (`totals.campaigns` counts them all), each with its post (and the post’s title where the report read it for the top content, else null); `bySegment` a row per defined segment, a share counting in every segment its employee belongs to as of now (membership when the report is made, not when they shared), so its rows need not add up to the totals.';
 
 /** What a request may read, said the same way wherever a route computes a report. */
 const BUDGET = `One request reads at most ${REPORT_READ_BUDGET.shares.toLocaleString('en')} shares (every share the narrowest index yields for the scope, kept by the other filters or not) and the fan-out records of at most ${REPORT_READ_BUDGET.campaigns} campaigns: a larger scope is refused with 422 \`report_too_large\`, never answered in part. Ask for it in the background instead: \`POST /analytics/reports\` with the same fields.`;

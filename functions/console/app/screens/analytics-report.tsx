@@ -20,6 +20,7 @@ const TOTALS: { key: keyof Totals; label: string; format: Format; waits?: boolea
   { key: 'secondRoundReach', label: 'Second-round reach', format: 'number' },
   { key: 'participation', label: 'Participation', format: 'percent' },
   { key: 'sharers', label: 'Sharers', format: 'number' },
+  { key: 'campaigns', label: 'Campaigns', format: 'number' },
   { key: 'invited', label: 'Invited', format: 'number' },
   { key: 'shares', label: 'Shares published', format: 'number' },
   { key: 'pending', label: 'Shares pending', format: 'number' },
@@ -65,6 +66,11 @@ const useCharts = (report: AnalyticsReport) =>
 const BY_NETWORK: LeadColumn[] = [{ key: 'network', label: 'Network' }];
 const BY_DAY: LeadColumn[] = [{ key: 'dayShown', label: 'Day (UTC)' }];
 const BY_POST: LeadColumn[] = [{ key: 'title', label: 'Post' }];
+const BY_CAMPAIGN: LeadColumn[] = [
+  { key: 'campaignId', label: 'Campaign' },
+  { key: 'postShown', label: 'Post' },
+];
+const BY_SEGMENT: LeadColumn[] = [{ key: 'name', label: 'Segment' }];
 const BY_EMPLOYEE: LeadColumn[] = [{ key: 'name', label: 'Employee' }];
 
 const WEEKDAY: Record<string, string> = {
@@ -154,8 +160,9 @@ export const ReportView = ({
         <h2 id="tables-heading">Breakdowns</h2>
         <p class="muted small">
           Campaign and segment narrow the whole report (the filters above); the tables split it by
-          network, day, post and employee. Each CSV is the API’s own export of the table, its
-          headers naming the same sources.
+          network, day, post, campaign, segment and employee. A share counts in every segment its
+          employee belongs to now, so the segment rows need not add up to the totals. Each CSV is
+          the API’s own export of the table, its headers naming the same sources.
         </p>
         <ReportTableView
           table="byNetwork"
@@ -180,6 +187,26 @@ export const ReportView = ({
           rows={report.topContent}
           source={source}
           rowKey={(row) => String(row.postId)}
+        />
+        <ReportTableView
+          table="byCampaign"
+          title={
+            (report.totals.campaigns.value ?? 0) > report.byCampaign.length
+              ? `By campaign (${report.byCampaign.length} of ${number(report.totals.campaigns.value ?? 0)}, most engaged)`
+              : 'By campaign'
+          }
+          lead={BY_CAMPAIGN}
+          rows={report.byCampaign.map((row) => ({ ...row, postShown: row.title ?? row.postId }))}
+          source={source}
+          rowKey={(row) => String(row.campaignId)}
+        />
+        <ReportTableView
+          table="bySegment"
+          title="By segment (membership as of now)"
+          lead={BY_SEGMENT}
+          rows={report.bySegment}
+          source={source}
+          rowKey={(row) => String(row.segmentId)}
         />
         <ReportTableView
           table="topAdvocates"
