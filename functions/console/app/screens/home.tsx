@@ -3,6 +3,7 @@ import { Loading, useLoad } from '../load';
 import { type ListedStatus, listPosts, type PostSummary } from '../post-list-endpoints';
 import { getPersonalisationQueue, getReviewQueue, PAGE_SIZE } from '../review-endpoints';
 import { Link } from '../router';
+import { scheduleHref } from '../schedule-link';
 import type { Person } from '../sign-in';
 import { when } from './review-text';
 
@@ -139,7 +140,7 @@ const MarketingWaiting = ({ person }: { person: Person }) => {
             posts={approved.posts}
             more={Boolean(approved.cursor)}
             next={(post) => ({
-              href: `/console/campaigns/new?post=${encodeURIComponent(post.postId)}`,
+              href: scheduleHref(post.postId),
               label: 'Schedule a campaign',
             })}
           />
