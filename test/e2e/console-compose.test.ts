@@ -113,6 +113,8 @@ describe('marketing’s compose screen in a browser', () => {
     // Target segments are the defined ones, with their member counts.
     const sales = page.getByRole('checkbox', { name: /^Sales \(sales\) · \d+ (person|people)$/ });
     await sales.check();
+    // Variant 2 only for the sales segment's members (none ticked: every target segment).
+    await second.getByRole('checkbox', { name: 'Variant 2 for segment sales' }).check();
 
     // A template field the API does not know: refused at save, said beside the copy.
     const copy = first.getByLabel('Copy of variant 1');
@@ -151,7 +153,11 @@ describe('marketing’s compose screen in a browser', () => {
     });
     expect(saved.variants).toEqual([
       { text: 'Our fund opens today, {{employee.firstName}}.', networks: ['linkedin'] },
-      { text: `Our fund opens today: ${URL_IN_COPY} We guarantee returns.`, networks: ['x'] },
+      {
+        text: `Our fund opens today: ${URL_IN_COPY} We guarantee returns.`,
+        networks: ['x'],
+        segments: ['sales'],
+      },
     ]);
     expect(saved.segments).toEqual(['sales']);
     await browser.screenshot('compose-in-review-desktop', DESKTOP);
