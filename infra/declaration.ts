@@ -284,6 +284,7 @@ export const functions = {
           'post',
           'share',
           'campaignTally',
+          'segments',
           'instanceApp',
           'sandboxPost',
           'sandboxKey',

@@ -18,6 +18,7 @@ import { createLinkStore } from '#shared/store/links';
 import { createPersonalisationStore } from '#shared/store/personalisations';
 import { createCompliancePolicyStore, createSharingPolicyStore } from '#shared/store/policies';
 import { createPostStore } from '#shared/store/posts';
+import { createSegmentStore } from '#shared/store/segments';
 import { createShareStore } from '#shared/store/shares';
 
 const config = loadConfig({
@@ -40,6 +41,7 @@ const dependencies: Omit<ShareWorkerDependencies, 'networks'> = {
   posts: createPostStore(config.TABLE_NAME, audit),
   audit,
   personalisations: createPersonalisationStore(config.TABLE_NAME, audit),
+  segments: createSegmentStore(config.TABLE_NAME, audit),
   policy: () => compliancePolicies.current(),
   sharingPolicy: () => sharingPolicies.current(),
   campaigns: createCampaignStore(config.TABLE_NAME, audit),

@@ -11,13 +11,14 @@ import { isNetworkError, NetworkError } from '#shared/networks/errors';
 import type { Account, NetworkAdapter, PublishedPost } from '#shared/networks/network';
 import type { NetworkRegistry } from '#shared/networks/registry';
 import { contentHashOf } from '#shared/posts/content-hash';
-import type { Post } from '#shared/posts/post';
+import { type Post, variantsFor } from '#shared/posts/post';
 import { isLiveAt } from '#shared/posts/workflow';
 import {
   renderForNetwork,
   renderPersonalised,
   trackedLinkOf,
   variantForShare,
+  variantSegments,
 } from '#shared/shares/final-text';
 import { createShareOutcomes } from '#shared/shares/outcome';
 import { isTerminal, type Share, type ShareJob } from '#shared/shares/share';
@@ -31,6 +32,7 @@ import type { EmployeeStore } from '#shared/store/employees';
 import type { LinkStore } from '#shared/store/links';
 import type { PersonalisationStore } from '#shared/store/personalisations';
 import type { PostStore } from '#shared/store/posts';
+import type { SegmentStore } from '#shared/store/segments';
 import type { ShareStore } from '#shared/store/shares';
 
 export interface ShareWorkerDependencies {
@@ -47,6 +49,8 @@ export interface ShareWorkerDependencies {
   now: () => Date;
   audit: AuditStore;
   personalisations: PersonalisationStore;
+  /** The rules of the segments a post's copy is written for (read only for such a post). */
+  segments: Pick<SegmentStore, 'rule'>;
   /** The compliance policy in force, for the last check of the final text. */
   policy: () => Promise<CompliancePolicy>;
   sharingPolicy: () => Promise<SharingPolicy>;
@@ -136,6 +140,33 @@ const refusalOf = (
   return undefined;
 };
 
+/** Why a share has no text: none for its network, or none for this employee's segments. */
+type NoText = { reason: 'no_copy' | 'no_copy_for_segments'; detail: string };
+
+/**
+ * Which of the post's variants this employee gets on this network: the segments its copy is
+ * written for are tested against them (each segment's rules read once per batch).
+ */
+const variantFor = async (
+  job: ShareJob,
+  { post, employee }: Context,
+  deps: ShareWorkerDependencies,
+): Promise<number | NoText> => {
+  if (variantsFor(post, job.network).length === 0) {
+    return { reason: 'no_copy', detail: `the post has no copy for ${job.network}` };
+  }
+  const ids = variantSegments(post);
+  const rules = await Promise.all(ids.map((id) => deps.segments.rule(id)));
+  const mine = new Set(ids.filter((_, i) => rules[i]?.(employee)));
+  const variant = variantForShare(post, job.network, job.shareId, (id) => mine.has(id));
+  return (
+    variant ?? {
+      reason: 'no_copy_for_segments',
+      detail: `the post's copy for ${job.network} is written only for segments the employee is not in`,
+    }
+  );
+};
+
 /**
  * The final text for this share, rendered and checked exactly as the feed shows it, and anything
  * in it the compliance policy in force now blocks: approval accepted its `review` findings, but a
@@ -143,11 +174,12 @@ const refusalOf = (
  */
 const finalText = async (
   job: ShareJob,
-  { campaign, post, employee }: Context,
+  context: Context,
   deps: ShareWorkerDependencies,
-): Promise<{ text: string; blocking: string[] } | undefined> => {
-  const variant = variantForShare(post, job.network, job.shareId);
-  if (variant === undefined) return undefined;
+): Promise<{ text: string; blocking: string[] } | NoText> => {
+  const { campaign, post, employee } = context;
+  const variant = await variantFor(job, context, deps);
+  if (typeof variant !== 'number') return variant;
   const [policy, own] = await Promise.all([
     deps.policy(),
     deps.personalisations.get(job.employeeId, job.postId, job.network),
@@ -286,7 +318,11 @@ const takeShare = async (
     if (at > now) return later(at, 'outside the employee’s sharing hours');
   }
   const rendered = await finalText(job, context, deps);
-  if (!rendered) return end('failed', 'no_copy', `the post has no copy for ${job.network}`);
+  if ('reason' in rendered) {
+    // No copy for the network is the post's fault; copy only for others' segments is by design.
+    const status = rendered.reason === 'no_copy' ? 'failed' : 'skipped';
+    return end(status, rendered.reason, rendered.detail);
+  }
   if (!resuming && rendered.blocking.length > 0) {
     return end('failed', 'compliance_blocked', rendered.blocking.join('; '));
   }

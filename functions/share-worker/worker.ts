@@ -37,13 +37,15 @@ const readOnce = <T>(read: (id: string) => Promise<T>) => {
 };
 
 /**
- * The jobs of a batch nearly always share one campaign and post: read those once per batch, not
- * once per job. Never across batches, so a withdrawn or edited post is seen by the next batch.
+ * The jobs of a batch nearly always share one campaign and post: read those (and the segments
+ * the post's copy is written for) once per batch, not once per job. Never across batches, so a withdrawn or edited post is seen by the next batch.
  */
 const batchDependencies = (deps: ShareWorkerDependencies): ShareWorkerDependencies => ({
   ...deps,
   campaigns: { ...deps.campaigns, get: readOnce((id) => deps.campaigns.get(id)) },
   posts: { ...deps.posts, get: readOnce((id) => deps.posts.get(id)) },
+  // A post's copy for segments: each segment's rules read and compiled once per batch.
+  segments: { rule: readOnce((id) => deps.segments.rule(id)) },
 });
 
 const parseJob = (body: string): ShareJob | string => {

@@ -46,6 +46,11 @@ const isoInstant = z.iso
 export const CopyVariant = z.strictObject({
   /** The networks this variant is written for; without it, it suits every network. */
   networks: z.array(KnownNetwork).min(1).optional(),
+  /**
+   * The target segments whose members get this variant; without it, it suits everyone the post
+   * targets. Each must be one of the post's own `segments` (checked where the targets are).
+   */
+  segments: z.array(SegmentId).min(1).max(20).optional(),
   text: z
     .string()
     .trim()

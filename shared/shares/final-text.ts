@@ -161,16 +161,34 @@ export const renderPersonalised = (
     ? renderForNetwork({ ...request, personalised: own.text })
     : renderForNetwork({ ...request, ownWords: own.ownText });
 
-/** Employees in one campaign get different variants, but each always the same one. */
+/** Whether the employee a share is for is in a segment (by its rules), by segment id. */
+export type SegmentMembership = (segmentId: string) => boolean;
+
+/**
+ * Employees in one campaign get different variants, but each always the same one. Only copy
+ * written for the employee is a candidate: a variant for segments they are in, or one without
+ * segments. Among those the network's own copy comes first (as `variantsFor`), then within it
+ * the copy for their segments over the general one. None fits: no variant, never another
+ * segment's text.
+ */
 export const variantForShare = (
   post: Pick<PostContent, 'variants'>,
   network: string,
   shareId: string,
+  inSegment: SegmentMembership,
 ): number | undefined => {
-  const variants = variantsFor(post, network);
+  const forEmployee = post.variants.filter((v) => !v.segments || v.segments.some(inSegment));
+  const onNetwork = variantsFor({ variants: forEmployee }, network);
+  const forTheirSegments = onNetwork.filter((v) => v.segments);
+  const variants = forTheirSegments.length > 0 ? forTheirSegments : onNetwork;
   const chosen = variants[Number.parseInt(sha256(shareId).slice(0, 8), 16) % variants.length];
   return chosen ? post.variants.indexOf(chosen) : undefined;
 };
+
+/** The segments a post's variants are written for: those whose rules a share must test. */
+export const variantSegments = (post: Pick<PostContent, 'variants'>): string[] => [
+  ...new Set(post.variants.flatMap((v) => v.segments ?? [])),
+];
 
 /** Every (variant, network) pair the post would send on these networks. */
 export const variantsOnNetworks = (

@@ -67,6 +67,8 @@ const SKIP_FIXES: Record<string, string> = {
     'These employees do not follow the post’s topics: their choice, nothing to do.',
   left_programme: 'These employees left the sharing programme: nothing to do.',
   deactivated: 'These employees are no longer in the directory: nothing to do.',
+  no_copy_for_segments:
+    'The post’s copy for this network is written only for segments these employees are not in: add a variant without segments (for everyone else) and schedule again if they should share it.',
 };
 
 /**

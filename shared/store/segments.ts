@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#shared/aws';
-import { Segment } from '#shared/employees/segment';
+import type { Employee } from '#shared/employees/employee';
+import { compileSegment, Segment } from '#shared/employees/segment';
 import { NotFoundError, UnprocessableError } from '#shared/errors';
 import type { AuditStore } from '#shared/store/audit';
 import { keys, withoutKeys } from '#shared/store/keys';
@@ -79,6 +80,12 @@ export const createSegmentStore = (
     const segment = await this.find(segmentId);
     if (!segment) throw new NotFoundError('Segment', segmentId);
     return segment;
+  },
+
+  /** A segment's rules as a test of employees; one that is not defined holds nobody. */
+  async rule(segmentId: string): Promise<(employee: Employee) => boolean> {
+    const segment = await this.find(segmentId);
+    return segment ? compileSegment(segment) : () => false;
   },
 
   async all(): Promise<Segment[]> {

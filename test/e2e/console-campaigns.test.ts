@@ -121,6 +121,8 @@ describe('marketing’s journey from a blank post to a sent campaign, in a brows
 
     // Target segments are the defined ones, with their member counts.
     await page.getByRole('checkbox', { name: /^Sales \(sales\) · \d+ (person|people)$/ }).check();
+    // X's copy only for the sales segment's members (none ticked: every target segment).
+    await second.getByRole('checkbox', { name: 'Variant 2 for segment sales' }).check();
 
     await page.getByRole('button', { name: 'Save as draft' }).click();
     await page.getByRole('status').getByText('Saved version 1 as a draft.').waitFor();
@@ -140,7 +142,7 @@ describe('marketing’s journey from a blank post to a sent campaign, in a brows
     expect(saved.topics).toEqual(['funds']);
     expect(saved.variants).toEqual([
       { text: FIRST, networks: ['linkedin', 'sandbox'] },
-      { text: SECOND, networks: ['x'] },
+      { text: SECOND, networks: ['x'], segments: ['sales'] },
     ]);
     expect(saved.segments).toEqual(['sales']);
     await browser.screenshot('compose-in-review-desktop', DESKTOP);

@@ -326,6 +326,47 @@ describe("a post's targets", () => {
     expect(edited.body.error.message).toContain('ghosts');
   });
 
+  it('refuse a variant for a segment the post does not target, naming it, on create and on edit', async () => {
+    const created = await call('mia', 'POST /posts', {
+      body: {
+        title: 'For some',
+        variants: [{ text: 'Hello all.' }, { text: 'Hello beta.', segments: ['alpha', 'beta'] }],
+        segments: ['alpha'],
+      },
+    });
+    expect(created.status).toBe(400);
+    expect(created.body.error.message).toContain('beta');
+    expect(created.body.error.fields).toEqual([
+      {
+        field: 'body.variants.1.segments.1',
+        message: 'segment beta is not one of the post’s target segments',
+      },
+    ]);
+    const edited = await call('mia', 'PUT /posts/{postId}', {
+      pathParameters: { postId: made.launch.postId },
+      body: {
+        version: 1,
+        title: 'Élan launch: Q1',
+        variants: [{ text: 'Hi gamma.', segments: ['gamma'] }],
+        segments: ['alpha'],
+      },
+    });
+    expect(edited.status).toBe(400);
+    expect(edited.body.error.message).toContain('gamma');
+    const fitting = await call('mia', 'POST /posts', {
+      body: {
+        title: 'For some, fitting',
+        variants: [{ text: 'Hello all.' }, { text: 'Hello beta.', segments: ['beta'] }],
+        segments: ['alpha', 'beta'],
+      },
+    });
+    expect(fitting.status, JSON.stringify(fitting.body)).toBe(201);
+    expect(fitting.body.post.variants[1].segments).toEqual(['beta']);
+    await call('mia', 'DELETE /posts/{postId}', {
+      pathParameters: { postId: fitting.body.post.postId },
+    });
+  });
+
   it('are checked again on submit, for a post saved before the check existed', async () => {
     const old = newPost(
       content({ segments: ['alpha', 'retired'] }),

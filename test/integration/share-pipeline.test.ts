@@ -1,6 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSRecord } from 'aws-lambda';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { dispatchDueCampaigns } from '#functions/dispatcher/dispatch-due';
 import { releaseDeferredJobs } from '#functions/dispatcher/release-deferred';
 import { createPollerDependencies } from '#functions/engagement-poller/dependencies';
@@ -73,6 +73,7 @@ const workerDeps = {
   now,
   audit,
   personalisations: createPersonalisationStore(TABLE, audit),
+  segments,
   policy: async () => defaultPolicy,
   sharingPolicy: async () => defaultSharingPolicy,
   leaseMs: 30_000,
@@ -389,6 +390,55 @@ describe('dispatch → fan-out → worker → poll, on DynamoDB Local and fauxqs
     expect(last.kind === 'done' && [last.share.status, last.share.reason]).toEqual([
       'failed',
       'rate_limited',
+    ]);
+    expect(await findSandboxPost(TABLE, job.shareId)).toBeUndefined();
+  });
+
+  it('publishes to each employee the copy for their segment, else the general one, never another segment’s', async () => {
+    const arranged = await arrangeCampaign(stores, {
+      count: 6,
+      segments: 3,
+      variants: ([sales, lisbon]) => [
+        { text: 'Sales team: we are hiring engineers.', segments: [sales as string] },
+        { text: 'Lisbon office: we are hiring engineers.', segments: [lisbon as string] },
+        { text: 'Everyone else: we are hiring engineers.' },
+      ],
+    });
+    const jobs = await fanOut(arranged);
+    expect(jobs).toHaveLength(6);
+    // Through the SQS worker, one batch: each segment's rules read once for all its jobs.
+    const rule = vi.spyOn(segments, 'rule');
+    const { worker } = workerOnRecordedQueue(workerDeps);
+    const answer = await worker({ Records: jobs.map((job) => deliveryOf(job)) }, {} as Context);
+    expect(answer.batchItemFailures).toEqual([]);
+    expect(rule.mock.calls.map(([id]) => id).sort()).toEqual(
+      arranged.segmentIds.slice(0, 2).sort(),
+    );
+    rule.mockRestore();
+    const expected = ['Sales team:', 'Lisbon office:', 'Everyone else:'];
+    for (const [i, person] of arranged.people.entries()) {
+      const posted = await findSandboxPost(TABLE, jobFor(arranged, person.employeeId).shareId);
+      expect(posted?.text, person.department).toMatch(new RegExp(`^${expected[i % 3]}`));
+    }
+  });
+
+  it('skips, with its reason, the share of an employee no variant is written for', async () => {
+    const arranged = await arrangeCampaign(stores, {
+      count: 2,
+      segments: 2,
+      variants: ([sales]) => [
+        { text: 'Sales team: we are hiring engineers.', segments: [sales as string] },
+      ],
+    });
+    const [inSales, other] = arranged.people;
+    expect(statusOf(await publishShare(jobFor(arranged, inSales!.employeeId), workerDeps))).toBe(
+      'published',
+    );
+    const job = jobFor(arranged, other!.employeeId);
+    const skipped = await publishShare(job, workerDeps);
+    expect(skipped.kind === 'done' && [skipped.share.status, skipped.share.reason]).toEqual([
+      'skipped',
+      'no_copy_for_segments',
     ]);
     expect(await findSandboxPost(TABLE, job.shareId)).toBeUndefined();
   });

@@ -59,7 +59,7 @@ describe('the compose form’s draft', () => {
     const body = bodyOf({
       ...emptyDraft(),
       title: 'Hello',
-      variants: [{ text: 'Hi', networks: ['x', 'linkedin'] }],
+      variants: [{ text: 'Hi', networks: ['x', 'linkedin'], segments: [] }],
       topics: ' Funds,, careers ,',
     });
     expect(body).toEqual({
@@ -73,6 +73,32 @@ describe('the compose form’s draft', () => {
       flags: [],
     });
     expect(changedFrom(emptyDraft(), undefined)).toBe(false);
+  });
+
+  it('sends a variant’s segments in the order of the post’s targets, none picked: for all of them', () => {
+    const body = bodyOf({
+      ...emptyDraft(),
+      title: 'Hello',
+      segments: ['sales', 'lisbon', 'finance'],
+      variants: [
+        { text: 'For Lisbon and sales', networks: [], segments: ['lisbon', 'sales'] },
+        { text: 'For everyone', networks: [], segments: [] },
+      ],
+    });
+    expect(body.variants).toEqual([
+      { text: 'For Lisbon and sales', segments: ['sales', 'lisbon'] },
+      { text: 'For everyone' },
+    ]);
+    // A variant's segment the post no longer targets is sent as picked, for the API to name.
+    const untargeted = bodyOf({
+      ...emptyDraft(),
+      segments: ['sales'],
+      variants: [{ text: 'Hi', networks: [], segments: ['lisbon', 'sales'] }],
+    });
+    expect(untargeted.variants).toEqual([{ text: 'Hi', segments: ['sales', 'lisbon'] }]);
+    const post = { ...saved, variants: [{ text: 'Sales', segments: ['sales'] }] } as PostView;
+    expect(draftOf(post).variants).toEqual([{ text: 'Sales', networks: [], segments: ['sales'] }]);
+    expect(bodyOf(draftOf(post)).variants).toEqual([{ text: 'Sales', segments: ['sales'] }]);
   });
 
   it('shows a date in the browser’s time zone and sends it back as the same instant', () => {

@@ -59,9 +59,11 @@ const renderedFor = async (
   post: Post,
   network: NetworkName,
   policy: CompliancePolicy,
+  mine: readonly string[],
 ): Promise<Pick<FeedNetwork, 'rendered' | 'personalisation'>> => {
   const shareId = shareIdFor(campaign.campaignId, employee.employeeId, network);
-  const variant = variantForShare(post, network, shareId);
+  // The variant the worker would post for them: the copy for their segments, or the general one.
+  const variant = variantForShare(post, network, shareId, (id) => mine.includes(id));
   if (variant === undefined) return {};
   const own = await deps.personalisations.get(employee.employeeId, post.postId, network);
   const request = {
@@ -117,6 +119,7 @@ const feedNetworks = async (
   post: Post,
   policies: { compliance: CompliancePolicy; sharing: SharingPolicy },
   suggested: boolean,
+  mine: readonly string[],
 ): Promise<FeedNetwork[]> => {
   const networks = [...campaign.networks, ...(suggested ? IntentNetwork.options : [])];
   const answers = await Promise.all(
@@ -137,6 +140,7 @@ const feedNetworks = async (
               post,
               network as NetworkName,
               policies.compliance,
+              mine,
             ),
       ]);
       if (existing) {
@@ -204,6 +208,7 @@ export const feed = defineRoute({
           post,
           { compliance, sharing },
           suggests(campaign, mine, now),
+          mine,
         );
         if (networks.length === 0) return undefined;
         return {

@@ -23,17 +23,20 @@ const PostBody = PostContent.extend(PostPlanning.shape);
 const EditBody = PostBody.extend({ version: VersionField.optional() });
 const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
 
-/** Every target segment is defined, or a 400 naming the ones that are not. */
+/**
+ * Every target segment is defined and every variant's segments are targets, or a 400 naming the
+ * ones that are not.
+ */
 const targetsDefined = async (
   deps: ApiDependencies,
-  segments: readonly string[],
+  content: Pick<PostContent, 'segments' | 'variants'>,
   at: 'body' | 'post',
-) => checkTargetsDefined(segments, await deps.segments.all(), at);
+) => checkTargetsDefined(content, await deps.segments.all(), at);
 
 export const createPost = defineRoute({
   summary: 'Create a draft post (version 1)',
   description:
-    'Every target segment must be defined (`GET /segments`): an unknown one is a 400 naming it.',
+    'Every target segment must be defined (`GET /segments`): an unknown one is a 400 naming it. A variant with `segments` goes only to members of those segments, each of which must be one of the post’s `segments` (else a 400 naming it); one without goes to everyone else.',
   tag: 'posts',
   roles: ['marketing', 'admin'],
   body: PostBody,
@@ -45,7 +48,7 @@ export const createPost = defineRoute({
     headers: VersionETag,
   },
   async handle({ body, caller, deps, answerWrites }) {
-    await targetsDefined(deps, body.segments, 'body');
+    await targetsDefined(deps, body, 'body');
     const { plannedFor, ...content } = body;
     const post = newPost(content, { postId: newPostId(), author: caller }, plannedFor, deps.now());
     const answer = postAnswer(201, post);
@@ -73,7 +76,7 @@ export const getPost = defineRoute({
 export const editPost = postActionRoute({
   summary: 'Save a new version of a post; voids every earlier approval',
   description:
-    'Send the version you edited as `version` or If-Match; if someone saved since, the answer is 409. Every target segment must be defined: an unknown one is a 400 naming it. While a campaign of the post is scheduled the edit is refused with a 409 naming each such campaign and its time (it sends the approved version, so an edit would fail every one of its shares): cancel the campaign or let it go out first, then edit.',
+    'Send the version you edited as `version` or If-Match; if someone saved since, the answer is 409. Every target segment must be defined, and every variant’s `segments` among the post’s: an unknown one is a 400 naming it. While a campaign of the post is scheduled the edit is refused with a 409 naming each such campaign and its time (it sends the approved version, so an edit would fail every one of its shares): cancel the campaign or let it go out first, then edit.',
   tag: 'posts',
   roles: ['marketing', 'admin'],
   body: EditBody,
@@ -90,7 +93,7 @@ export const editPost = postActionRoute({
   // Bad input (no version, an unknown segment) is a 400 and a stale version a 409 before any
   // campaign is looked at.
   async check({ body, post, deps, request }) {
-    await targetsDefined(deps, body.segments, 'body');
+    await targetsDefined(deps, body, 'body');
     const editing = expectedVersion(request, body.version);
     if (editing !== post.version) {
       throw new ConflictError(
@@ -121,7 +124,7 @@ export const submitPost = postActionRoute({
   tag: 'workflow',
   roles: ['marketing', 'admin'],
   answer: 'The submitted post',
-  check: ({ post, deps }) => targetsDefined(deps, post.segments, 'post'),
+  check: ({ post, deps }) => targetsDefined(deps, post, 'post'),
   action: ({ caller }) => ({ action: { type: 'submit', by: caller } }),
 });
 

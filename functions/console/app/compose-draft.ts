@@ -16,7 +16,8 @@ export type PostBody = PostContent & { plannedFor?: string };
  */
 export interface Draft {
   title: string;
-  variants: { text: string; networks: KnownNetwork[] }[];
+  /** `segments`: the post's target segments the variant is for; none picked: all of them. */
+  variants: { text: string; networks: KnownNetwork[]; segments: string[] }[];
   link: string;
   media: { url: string; altText: string }[];
   /** As typed: comma-separated. */
@@ -94,9 +95,15 @@ const instant = (local: string): string => {
   return Number.isNaN(at.getTime()) ? local : at.toISOString();
 };
 
+export const emptyVariant = (): Draft['variants'][number] => ({
+  text: '',
+  networks: [],
+  segments: [],
+});
+
 export const emptyDraft = (): Draft => ({
   title: '',
-  variants: [{ text: '', networks: [] }],
+  variants: [emptyVariant()],
   link: '',
   media: [],
   topics: '',
@@ -109,7 +116,11 @@ export const emptyDraft = (): Draft => ({
 
 export const draftOf = (post: PostView): Draft => ({
   title: post.title,
-  variants: post.variants.map((v) => ({ text: v.text, networks: v.networks ?? [] })),
+  variants: post.variants.map((v) => ({
+    text: v.text,
+    networks: v.networks ?? [],
+    segments: v.segments ?? [],
+  })),
   link: post.link ?? '',
   media: post.media.map((m) => ({ ...m })),
   topics: post.topics.join(', '),
@@ -126,12 +137,25 @@ export const topicsOf = (typed: string): string[] =>
     .map((topic) => topic.trim().toLowerCase())
     .filter(Boolean);
 
-/** The body a save sends: empty optional fields left out, a variant for every network unnamed. */
+/**
+ * A variant's segments in the order of the post's targets; one the post no longer targets goes
+ * too (last), for the API to name rather than the form to drop silently.
+ */
+const segmentsIn = (picked: readonly string[], targets: readonly string[]): string[] => [
+  ...targets.filter((s) => picked.includes(s)),
+  ...picked.filter((s) => !targets.includes(s)),
+];
+
+/**
+ * The body a save sends: empty optional fields left out, a variant for every network (and every
+ * target segment) unnamed.
+ */
 export const bodyOf = (draft: Draft): PostBody => ({
   title: draft.title,
   variants: draft.variants.map((v) => ({
     text: v.text,
     ...(v.networks.length ? { networks: NETWORKS.filter((n) => v.networks.includes(n)) } : {}),
+    ...(v.segments.length ? { segments: segmentsIn(v.segments, draft.segments) } : {}),
   })),
   ...(draft.link.trim() ? { link: draft.link.trim() } : {}),
   media: draft.media,

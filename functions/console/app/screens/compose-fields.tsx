@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useRef } from 'preact/hooks';
 import {
   type Draft,
+  emptyVariant,
   errorsAt,
   type FieldErrors,
   NETWORKS,
@@ -50,16 +51,76 @@ export const TextField = (props: {
 
 type Variant = Draft['variants'][number];
 
-/** One variant: its copy (template fields insertable at the cursor) and the networks it is for. */
+/**
+ * The post's target segments a variant is for; none ticked, all of them. A segment the variant
+ * names that the post no longer targets stays listed, marked, so it can be unticked.
+ */
+const VariantSegments = ({
+  n,
+  id,
+  variant,
+  targets,
+  messages,
+  onChange,
+}: {
+  n: number;
+  id: string;
+  variant: Variant;
+  targets: readonly string[];
+  messages: string[];
+  onChange: (variant: Variant) => void;
+}) => {
+  const listed = [...targets, ...variant.segments.filter((s) => !targets.includes(s))];
+  return (
+    <fieldset
+      class="choices"
+      {...(messages.length ? { 'aria-describedby': `${id}-segments-error` } : {})}
+    >
+      <legend>For segments (none ticked: every target segment without its own variant)</legend>
+      {listed.length === 0 ? (
+        <p class="muted small">Choose the post’s target segments first.</p>
+      ) : null}
+      {listed.map((segmentId) => (
+        <label key={segmentId} class="check-row">
+          <input
+            type="checkbox"
+            aria-label={`Variant ${n} for segment ${segmentId}`}
+            checked={variant.segments.includes(segmentId)}
+            onChange={(event) =>
+              onChange({
+                ...variant,
+                segments: event.currentTarget.checked
+                  ? [...variant.segments, segmentId]
+                  : variant.segments.filter((s) => s !== segmentId),
+              })
+            }
+          />
+          {segmentId}
+          {targets.includes(segmentId) ? null : (
+            <span class="field-error small"> (not a target of the post)</span>
+          )}
+        </label>
+      ))}
+      <FieldMessages id={`${id}-segments-error`} messages={messages} />
+    </fieldset>
+  );
+};
+
+/**
+ * One variant: its copy (template fields insertable at the cursor), the networks and the target
+ * segments it is for.
+ */
 const VariantField = ({
   index,
   variant,
+  targets,
   errors,
   onChange,
   onRemove,
 }: {
   index: number;
   variant: Variant;
+  targets: readonly string[];
   errors: FieldErrors;
   onChange: (variant: Variant) => void;
   onRemove?: (() => void) | undefined;
@@ -136,6 +197,14 @@ const VariantField = ({
         ))}
         <FieldMessages id={`${id}-networks-error`} messages={networkErrors} />
       </fieldset>
+      <VariantSegments
+        n={n}
+        id={id}
+        variant={variant}
+        targets={targets}
+        messages={errorsAt(errors, `variants.${index}.segments`)}
+        onChange={onChange}
+      />
       {onRemove ? (
         <button type="button" class="danger" onClick={onRemove}>
           Remove variant {n}
@@ -145,13 +214,16 @@ const VariantField = ({
   );
 };
 
-/** Every copy variant, one per network (or for all), at most 20. */
+/** Every copy variant, one per network or segment (or for all), at most 20. */
 export const VariantsField = ({
   variants,
+  segments,
   errors,
   onChange,
 }: {
   variants: Draft['variants'];
+  /** The post's chosen target segments: those a variant may be for. */
+  segments: readonly string[];
   errors: FieldErrors;
   onChange: (variants: Draft['variants']) => void;
 }) => {
@@ -165,6 +237,7 @@ export const VariantsField = ({
           key={index}
           index={index}
           variant={variant}
+          targets={segments}
           errors={errors}
           onChange={(next) => onChange(variants.map((v, i) => (i === index ? next : v)))}
           onRemove={
@@ -178,7 +251,7 @@ export const VariantsField = ({
       <button
         type="button"
         disabled={variants.length >= 20}
-        onClick={() => onChange([...variants, { text: '', networks: [] }])}
+        onClick={() => onChange([...variants, emptyVariant()])}
       >
         Add a variant
       </button>

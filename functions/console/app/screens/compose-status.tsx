@@ -76,6 +76,7 @@ const Content = ({ body }: { body: PostBody }) => (
         <dt>
           Variant {index + 1}
           {variant.networks ? ` (${variant.networks.map(networkLabel).join(', ')})` : ''}
+          {variant.segments ? `, for segments ${variant.segments.join(', ')}` : ''}
         </dt>
         <dd class="text">{variant.text}</dd>
       </div>

@@ -265,7 +265,12 @@ const Editor = ({ initial }: { initial: PostView | undefined }) => {
               onInput={set('title')}
               messages={errorsAt(errors, 'title')}
             />
-            <VariantsField variants={draft.variants} errors={errors} onChange={set('variants')} />
+            <VariantsField
+              variants={draft.variants}
+              segments={draft.segments}
+              errors={errors}
+              onChange={set('variants')}
+            />
             {/* On a phone the preview comes after the whole form: a way to it from the copy. */}
             <p class="to-preview small">
               <a href="#preview-heading">See what each network receives</a>

@@ -229,7 +229,9 @@ export const PostReview = ({ postId }: { postId: string }) => {
           <h2 id="texts-heading">What each network receives</h2>
           <ul class="networks">
             {review.rendered.map((rendered) => {
-              const caption = `Variant ${rendered.variant + 1} on ${networkLabel(rendered.network)}`;
+              // A variant for some segments goes only to their members: legal sees whom to.
+              const segments = post.variants[rendered.variant]?.segments;
+              const caption = `Variant ${rendered.variant + 1} on ${networkLabel(rendered.network)}${segments ? `, for segments ${segments.join(', ')}` : ''}`;
               return (
                 <li key={`${rendered.variant}-${rendered.network}`} class="network">
                   <MarkedText
