@@ -6,33 +6,14 @@ import { dynamo } from '#shared/aws';
 import type { Share } from '#shared/shares/share';
 import { batchWriteItems } from '#shared/store/batch';
 import { shareItem } from '#shared/store/shares';
-import { apiEvent, callApi } from '../fixtures/api-events';
+import { routeCaller } from '../fixtures/api-events';
 import { type Arranged, arrangeCampaign } from '../fixtures/sharing';
 import { TABLE } from './setup';
 
 const deps = createApiDependencies({ TABLE_NAME: TABLE });
 const marketer = { sub: 'm-budget', email: 'marketer@budget.acme.example', groups: ['marketing'] };
 
-const call = async (
-  routeKey: string,
-  options: {
-    query?: Record<string, string>;
-    body?: unknown;
-    pathParameters?: Record<string, string>;
-  } = {},
-) => {
-  const response = await callApi(
-    apiEvent(routeKey, marketer, {
-      ...(options.query ? { query: options.query } : {}),
-      ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
-      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-    }),
-    deps,
-  );
-  const text = response.body ?? '';
-  const isJson = String(response.headers?.['content-type'] ?? '').includes('json');
-  return { status: response.statusCode, body: isJson ? JSON.parse(text) : text };
-};
+const call = routeCaller(deps, marketer);
 
 /** Share items read by queries while `watching`: the work a report does, counted at the client. */
 let watching = false;
