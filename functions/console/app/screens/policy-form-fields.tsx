@@ -36,20 +36,17 @@ const GroupIssues = ({ issues, path }: { issues: Issues; path: string }) => {
   ) : null;
 };
 
-/** A number typed as text (so "1." and "" can be typed); a value that is no number is sent as typed for the API to refuse at the field. */
-const NumberField = ({
-  spec,
-  path,
-  value,
-  set,
-  issues,
-}: {
-  spec: Extract<FieldSpec, { kind: 'number' }>;
+/** What every drawn field gets: its description, where it is in the policy, its value, its setter, the API's issues. */
+type FieldProps<K extends FieldSpec['kind']> = {
+  spec: Extract<FieldSpec, { kind: K }>;
   path: string;
   value: unknown;
   set: (v: unknown) => void;
   issues: Issues;
-}) => {
+};
+
+/** A number typed as text (so "1." and "" can be typed); a value that is no number is sent as typed for the API to refuse at the field. */
+const NumberField = ({ spec, path, value, set, issues }: FieldProps<'number'>) => {
   const [raw, setRaw] = useState(typeof value === 'number' ? String(value) : '');
   const parse = (text: string) => {
     const trimmed = text.trim();
@@ -93,19 +90,7 @@ const NumberField = ({
 };
 
 /** Rows of the same fields (approval stages, cadence steps), added and removed by buttons. */
-const Rows = ({
-  spec,
-  path,
-  value,
-  set,
-  issues,
-}: {
-  spec: Extract<FieldSpec, { kind: 'rows' }>;
-  path: string;
-  value: unknown;
-  set: (v: unknown) => void;
-  issues: Issues;
-}) => {
+const Rows = ({ spec, path, value, set, issues }: FieldProps<'rows'>) => {
   const rows = Array.isArray(value) ? value : [];
   // Removing renumbers the rows: they are drawn afresh with what they hold.
   const [generation, setGeneration] = useState(0);
@@ -163,19 +148,7 @@ const Rows = ({
 };
 
 /** A map some of whose keys are set: a switch per key, and the key's fields when it is on. */
-const Keyed = ({
-  spec,
-  path,
-  value,
-  set,
-  issues,
-}: {
-  spec: Extract<FieldSpec, { kind: 'keyed' }>;
-  path: string;
-  value: unknown;
-  set: (v: unknown) => void;
-  issues: Issues;
-}) => {
+const Keyed = ({ spec, path, value, set, issues }: FieldProps<'keyed'>) => {
   const map = (value ?? {}) as Record<string, unknown>;
   return (
     <fieldset>
